@@ -1,0 +1,38 @@
+"""The differentiable ops, imported as ``F``: ``import autograd.function as F``.
+
+Each op is a :class:`autograd.Function` (forward on arrays, backward on Variables) exposed as a lowercase
+function. Arguments may be Variables, arrays of any device (constants: they get no gradient) or Python numbers.
+"""
+from autograd.function.activation import gelu, leaky_relu, log_softmax, relu, sigmoid, softmax
+from autograd.function.arithmetic import add, div, mul, neg, pow, square, sub
+from autograd.function.dropout import dropout
+from autograd.function.elementwise import clip, cos, exp, log, mask_fill, sin, tanh, where
+from autograd.function.linalg import linear, matmul
+from autograd.function.loss import (
+    accuracy,
+    cross_entropy,
+    mean_squared_error,
+    sigmoid_cross_entropy,
+    softmax_cross_entropy,
+)
+from autograd.function.reduction import logsumexp, max, mean, min, sum, variance
+from autograd.function.shape import (
+    broadcast_to,
+    concat,
+    get_item,
+    matrix_transpose,
+    reshape,
+    split,
+    squeeze,
+    sum_to,
+    transpose,
+    unsqueeze,
+)
+
+__all__ = [
+    "accuracy", "add", "broadcast_to", "clip", "concat", "cos", "cross_entropy", "div", "dropout", "exp",
+    "gelu", "get_item", "leaky_relu", "linear", "log", "log_softmax", "logsumexp", "mask_fill", "matmul",
+    "matrix_transpose", "max", "mean", "mean_squared_error", "min", "mul", "neg", "pow", "relu", "reshape",
+    "sigmoid", "sigmoid_cross_entropy", "sin", "softmax", "softmax_cross_entropy", "split", "square",
+    "squeeze", "sub", "sum", "sum_to", "tanh", "transpose", "unsqueeze", "variance", "where",
+]

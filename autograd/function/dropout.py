@@ -1,0 +1,17 @@
+"""Dropout."""
+from autograd import config
+from autograd.variable import as_variable
+
+
+def dropout(x, ratio=0.5):
+    """Inverted dropout: in training, zero each element with probability ``ratio`` and scale the rest by
+    1 / (1 - ratio), so inference (``test_mode()``) is the identity. The mask is a constant of the graph."""
+    if not 0.0 <= ratio < 1.0:
+        raise ValueError(f"dropout: ratio must be in [0, 1), got {ratio}")
+    x = as_variable(x)
+    if not config.is_training() or ratio == 0.0:
+        return x
+    device = x.device
+    xp = device.xp
+    keep = device.uniform(x.shape, x.dtype) >= ratio
+    return x * (xp.astype(keep, x.dtype) * (1.0 / (1.0 - ratio)))

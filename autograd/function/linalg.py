@@ -1,0 +1,69 @@
+"""Matrix products: matmul (batched, broadcasting) and linear."""
+from autograd.backend import device_of
+from autograd.function.shape import matrix_transpose, reshape, sum_to, unbroadcast
+from autograd.variable import Function, as_variable
+
+
+class MatMul(Function):
+    """x0 @ x1 for operands of at least 2 dimensions; batch dimensions broadcast."""
+
+    def forward(self, x0, x1):
+        if x0.shape[-1] != x1.shape[-2]:
+            raise ValueError(f"matmul: shapes {tuple(x0.shape)} and {tuple(x1.shape)} do not match "
+                             f"({x0.shape[-1]} != {x1.shape[-2]})")
+        return device_of(x0).xp.matmul(x0, x1)
+
+    def backward(self, gy):
+        x0, x1 = self.inputs
+        return (unbroadcast(matmul(gy, matrix_transpose(x1)), x0.shape) if x0.requires_grad else None,
+                unbroadcast(matmul(matrix_transpose(x0), gy), x1.shape) if x1.requires_grad else None)
+
+
+def matmul(x0, x1):
+    """Matrix product with NumPy's rules: 1-D operands are vectors, leading dimensions broadcast."""
+    x0 = as_variable(x0, getattr(x1, "data", x1))
+    x1 = as_variable(x1, x0.data)
+    if x0.ndim == 0 or x1.ndim == 0:
+        raise ValueError(f"matmul: operands must have at least 1 dimension, got shapes {x0.shape} and {x1.shape}")
+    if x0.ndim >= 2 and x1.ndim >= 2:
+        return MatMul()(x0, x1)
+    a = reshape(x0, (1,) + x0.shape) if x0.ndim == 1 else x0
+    b = reshape(x1, x1.shape + (1,)) if x1.ndim == 1 else x1
+    y = MatMul()(a, b)
+    shape = y.shape
+    if x1.ndim == 1:
+        shape = shape[:-1]
+    if x0.ndim == 1:
+        shape = shape[:-2] + shape[-1:] if x1.ndim != 1 else shape[:-1]
+    return reshape(y, shape)
+
+
+class Linear(Function):
+    """y = x @ W + b, fused: one node in the graph, and no gradient work for constant inputs."""
+
+    def forward(self, x, W, b=None):
+        if x.shape[-1] != W.shape[0]:
+            raise ValueError(f"linear: input of shape {tuple(x.shape)} does not match weight of shape "
+                             f"{tuple(W.shape)} (expected last dimension {W.shape[0]})")
+        y = device_of(x).xp.matmul(x, W)
+        return y if b is None else y + b
+
+    def backward(self, gy):
+        x, W = self.inputs[:2]
+        gx = matmul(gy, W.T) if x.requires_grad else None
+        gW = None
+        if W.requires_grad:
+            gW = matmul(reshape(x, (-1, x.shape[-1])).T, reshape(gy, (-1, gy.shape[-1])))
+        if len(self.inputs) == 2:
+            return gx, gW
+        b = self.inputs[2]
+        gb = sum_to(gy, b.shape) if b.requires_grad else None
+        return gx, gW, gb
+
+
+def linear(x, W, b=None):
+    """x @ W + b for x of shape (..., in), W of shape (in, out) and b of shape (out,) or None."""
+    if b is None:
+        return Linear()(x, W)
+    return Linear()(x, W, b)
+

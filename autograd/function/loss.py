@@ -1,0 +1,123 @@
+"""Losses and metrics: mean_squared_error, cross_entropy (softmax_cross_entropy), sigmoid_cross_entropy,
+accuracy."""
+from autograd.backend import device_of
+from autograd.function.activation import sigmoid, softmax
+from autograd.function.shape import unbroadcast
+from autograd.variable import Function, Variable, as_variable
+
+IGNORE_INDEX = -100
+
+
+class MeanSquaredError(Function):
+    def forward(self, x0, x1):
+        diff = x0 - x1
+        xp = device_of(diff).xp
+        return xp.sum(diff * diff) / _size(diff.shape)
+
+    def backward(self, gy):
+        x0, x1 = self.inputs
+        diff = x0 - x1
+        gx = diff * (gy * (2.0 / diff.size))
+        return (unbroadcast(gx, x0.shape) if x0.requires_grad else None,
+                unbroadcast(-gx, x1.shape) if x1.requires_grad else None)
+
+
+def _size(shape):
+    n = 1
+    for s in shape:
+        n *= s
+    return n
+
+
+def mean_squared_error(x0, x1):
+    """sum((x0 - x1)²) / N, N the number of elements (after broadcasting)."""
+    return MeanSquaredError()(x0, x1)
+
+
+def _check_labels(x, t, op):
+    xp = device_of(t).xp
+    if not xp.isdtype(t.dtype, "integral"):
+        raise TypeError(f"{op}: labels must be integers, got dtype {t.dtype}")
+    if x.ndim < 2 or tuple(t.shape) != (x.shape[0],) + tuple(x.shape[2:]):
+        raise ValueError(f"{op}: logits of shape {tuple(x.shape)} need labels of shape "
+                         f"{(x.shape[0],) + tuple(x.shape[2:]) if x.ndim >= 2 else '(N,)'}, got {tuple(t.shape)}")
+
+
+def _one_hot_and_mask(t, n_classes, dtype):
+    """One-hot rows for labels t (class axis 1) and the mask of labels that are not IGNORE_INDEX."""
+    device = device_of(t)
+    xp = device.xp
+    classes = xp.reshape(xp.arange(n_classes, device=device.where), (1, n_classes) + (1,) * (t.ndim - 1))
+    one_hot = xp.astype(xp.expand_dims(t, axis=1) == classes, dtype)
+    valid = xp.astype(t != IGNORE_INDEX, dtype)
+    return one_hot, xp.expand_dims(valid, axis=1)
+
+
+class CrossEntropy(Function):
+    """Softmax cross entropy on logits, fused: forward uses log_softmax, backward (softmax - onehot) / n."""
+
+    def forward(self, x, t):
+        xp = device_of(x).xp
+        one_hot, valid = _one_hot_and_mask(t, x.shape[1], x.dtype)
+        m = xp.max(x, axis=1, keepdims=True)
+        log_p = x - m - xp.log(xp.sum(xp.exp(x - m), axis=1, keepdims=True))
+        self.count = xp.sum(valid)
+        return -xp.sum(log_p * one_hot * valid) / self.count
+
+    def backward(self, gy):
+        x, t = self.inputs
+        one_hot, valid = _one_hot_and_mask(t.data, x.shape[1], x.dtype)
+        scale = valid / self.count
+        return (softmax(x, axis=1) - one_hot) * (gy * scale), None
+
+
+def cross_entropy(x, t):
+    """Mean over samples of -log softmax(x)[t]: logits x of shape (N, C, ...), integer labels t of shape
+    (N, ...). Labels equal to -100 are ignored (left out of the sum and of the count)."""
+    x = as_variable(x)
+    t = t.data if isinstance(t, Variable) else t
+    t = as_variable(t)
+    _check_labels(x.data, t.data, "cross_entropy")
+    return CrossEntropy()(x, t)
+
+
+softmax_cross_entropy = cross_entropy
+
+
+class SigmoidCrossEntropy(Function):
+    """Binary cross entropy on logits, fused: mean of max(x, 0) - x t + log(1 + e^-|x|)."""
+
+    def forward(self, x, t):
+        xp = device_of(x).xp
+        t = xp.astype(t, x.dtype)
+        loss = xp.where(x > 0, x, xp.zeros_like(x)) - x * t + xp.log1p(xp.exp(-xp.abs(x)))
+        return xp.sum(loss) / _size(x.shape)
+
+    def backward(self, gy):
+        x, t = self.inputs
+        xp = device_of(x.data).xp
+        target = xp.astype(t.data, x.dtype)
+        return (sigmoid(x) - target) * (gy / x.size), None
+
+
+def sigmoid_cross_entropy(x, t):
+    """Mean binary cross entropy of logits x against targets t in {0, 1} (or probabilities), same shape."""
+    x = as_variable(x)
+    t = as_variable(t.data if isinstance(t, Variable) else t)
+    if x.shape != t.shape:
+        raise ValueError(f"sigmoid_cross_entropy: logits of shape {x.shape} and targets of shape {t.shape} "
+                         "must match")
+    return SigmoidCrossEntropy()(x, t)
+
+
+def accuracy(y, t):
+    """Fraction of rows whose largest score in y (N, C) is at label t (N,), as a 0-d Variable on y's device
+    (no host synchronisation; ``float(acc)`` asks for the number). Not differentiable."""
+    y = y.data if isinstance(y, Variable) else y
+    t = t.data if isinstance(t, Variable) else t
+    xp = device_of(y).xp
+    if tuple(t.shape) != (y.shape[0],):
+        raise ValueError(f"accuracy: scores of shape {tuple(y.shape)} need labels of shape ({y.shape[0]},), "
+                         f"got {tuple(t.shape)}")
+    hits = xp.astype(xp.argmax(y, axis=1) == t, y.dtype)
+    return Variable(xp.mean(hits))

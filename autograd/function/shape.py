@@ -1,0 +1,251 @@
+"""Ops that move elements without arithmetic: reshape, transpose, broadcast, sum_to, indexing, concat, split."""
+from autograd.backend import device_of
+from autograd.variable import Function, Variable, as_variable
+
+
+def _normalize_axes(axis, ndim, op):
+    """``axis`` (None, an int or a sequence) as a sorted tuple of non-negative ints."""
+    if axis is None:
+        return tuple(range(ndim))
+    axes = (axis,) if isinstance(axis, int) else tuple(axis)
+    out = []
+    for a in axes:
+        if not -ndim <= a < max(ndim, 1):
+            raise ValueError(f"{op}: axis {a} is out of range for an array of {ndim} dimensions")
+        out.append(a % ndim if ndim else 0)
+    if len(set(out)) != len(out):
+        raise ValueError(f"{op}: repeated axis in {axis}")
+    return tuple(sorted(out))
+
+
+class Reshape(Function):
+    def __init__(self, shape):
+        self.shape = shape
+
+    def forward(self, x):
+        return device_of(x).xp.reshape(x, self.shape)
+
+    def backward(self, gy):
+        return reshape(gy, self.inputs[0].shape)
+
+
+def reshape(x, shape):
+    """x with a new shape of the same size (one entry may be -1)."""
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    if isinstance(x, Variable) and x.shape == shape:
+        return x
+    return Reshape(shape)(x)
+
+
+class Transpose(Function):
+    def __init__(self, axes):
+        self.axes = axes
+
+    def forward(self, x):
+        axes = self.axes if self.axes is not None else tuple(reversed(range(x.ndim)))
+        if sorted(axes) != list(range(x.ndim)):
+            raise ValueError(f"transpose: axes {self.axes} are not a permutation of the {x.ndim} axes "
+                             f"of shape {tuple(x.shape)}")
+        self.axes = tuple(a % x.ndim for a in axes)
+        return device_of(x).xp.permute_dims(x, self.axes)
+
+    def backward(self, gy):
+        inverse = sorted(range(len(self.axes)), key=self.axes.__getitem__)
+        return transpose(gy, tuple(inverse))
+
+
+def transpose(x, axes=None):
+    """x with its axes permuted; all axes reversed when ``axes`` is None (NumPy's ``.T``)."""
+    return Transpose(None if axes is None else tuple(axes))(x)
+
+
+def matrix_transpose(x):
+    """The last two axes swapped: a batch of matrices, each transposed."""
+    x = as_variable(x)
+    if x.ndim < 2:
+        raise ValueError(f"matrix_transpose: needs at least 2 dimensions, got shape {x.shape}")
+    axes = list(range(x.ndim))
+    axes[-2], axes[-1] = axes[-1], axes[-2]
+    return transpose(x, axes)
+
+
+def _broadcast_check(shape, target, op):
+    ok = len(shape) <= len(target) and all(
+        s == t or s == 1 for s, t in zip(shape[::-1], target[::-1]))
+    if not ok:
+        raise ValueError(f"{op}: shape {shape} cannot be broadcast to {target}")
+
+
+class BroadcastTo(Function):
+    def __init__(self, shape):
+        self.shape = shape
+
+    def forward(self, x):
+        _broadcast_check(tuple(x.shape), self.shape, "broadcast_to")
+        return device_of(x).xp.broadcast_to(x, self.shape)
+
+    def backward(self, gy):
+        return sum_to(gy, self.inputs[0].shape)
+
+
+def broadcast_to(x, shape):
+    """x repeated along new or size-1 axes to ``shape`` (NumPy broadcasting rules)."""
+    shape = tuple(shape)
+    if isinstance(x, Variable) and x.shape == shape:
+        return x
+    return BroadcastTo(shape)(x)
+
+
+class SumTo(Function):
+    def __init__(self, shape):
+        self.shape = shape
+
+    def forward(self, x):
+        _broadcast_check(self.shape, tuple(x.shape), "sum_to")
+        lead = x.ndim - len(self.shape)
+        axes = tuple(range(lead)) + tuple(
+            lead + i for i, s in enumerate(self.shape) if s == 1 and x.shape[lead + i] != 1)
+        xp = device_of(x).xp
+        return xp.reshape(xp.sum(x, axis=axes, keepdims=True), self.shape)
+
+    def backward(self, gy):
+        return broadcast_to(gy, self.inputs[0].shape)
+
+
+def sum_to(x, shape):
+    """x summed down to ``shape``, the inverse of broadcasting (the gradient of broadcast_to)."""
+    shape = tuple(shape)
+    if isinstance(x, Variable) and x.shape == shape:
+        return x
+    return SumTo(shape)(x)
+
+
+def unbroadcast(gx, shape):
+    """The gradient of a broadcast input: ``gx`` summed back to ``shape`` (nothing to do when shapes match)."""
+    return gx if gx.shape == shape else SumTo(shape)(gx)
+
+
+def squeeze(x, axis=None):
+    """x without its size-1 axes (or only those in ``axis``, which must have size 1)."""
+    x = as_variable(x)
+    if axis is None:
+        axes = tuple(i for i, s in enumerate(x.shape) if s == 1)
+    else:
+        axes = _normalize_axes(axis, x.ndim, "squeeze")
+        bad = [a for a in axes if x.shape[a] != 1]
+        if bad:
+            raise ValueError(f"squeeze: axis {bad[0]} of shape {x.shape} has size {x.shape[bad[0]]}, not 1")
+    return reshape(x, tuple(s for i, s in enumerate(x.shape) if i not in axes))
+
+
+def unsqueeze(x, axis):
+    """x with new size-1 axes inserted at ``axis`` (an int or a tuple, positions in the result)."""
+    x = as_variable(x)
+    ndim = x.ndim + (1 if isinstance(axis, int) else len(axis))
+    axes = _normalize_axes(axis, ndim, "unsqueeze")
+    it = iter(x.shape)
+    return reshape(x, tuple(1 if i in axes else next(it) for i in range(ndim)))
+
+
+def _index_on_device(index, device):
+    """An index with lists and Variables turned into integer (or boolean) arrays on ``device``."""
+    if not isinstance(index, tuple):
+        index = (index,)
+    out = []
+    for i in index:
+        if isinstance(i, Variable):
+            i = i.data
+        elif isinstance(i, list):
+            i = device.asarray(i)
+        elif hasattr(i, "shape") and not isinstance(i, (int, slice)):
+            i = device.asarray(i)  # refuses an array of another device
+        out.append(i)
+    if not any(i is Ellipsis for i in out):
+        out.append(Ellipsis)  # NumPy's implicit trailing ':'s, spelled out as the array API requires
+    return tuple(out)
+
+
+def _is_basic(index):
+    parts = index if isinstance(index, tuple) else (index,)
+    return all(i is None or i is Ellipsis or isinstance(i, (int, slice)) for i in parts)
+
+
+class GetItem(Function):
+    def __init__(self, index):
+        self.index = index
+
+    def forward(self, x):
+        return x[self.index]
+
+    def backward(self, gy):
+        return GetItemGrad(self.index, self.inputs[0].shape)(gy)
+
+
+class GetItemGrad(Function):
+    """Scatter ``gy`` into zeros of the input's shape; repeated integer indices accumulate."""
+
+    def __init__(self, index, in_shape):
+        self.index = index
+        self.in_shape = in_shape
+
+    def forward(self, gy):
+        device = device_of(gy)
+        if _is_basic(self.index):
+            gx = device.xp.zeros(self.in_shape, dtype=gy.dtype, device=device.where)
+            gx[self.index] = gy
+            return gx
+        return device.scatter_add(self.in_shape, self.index, gy)
+
+    def backward(self, ggx):
+        return get_item(ggx, self.index)
+
+
+def get_item(x, index):
+    """``x[index]``: ints, slices, None, Ellipsis, and integer or boolean arrays (or lists) on x's device.
+    The gradient of repeated integer indices accumulates."""
+    x = as_variable(x)
+    return GetItem(_index_on_device(index, x.device))(x)
+
+
+class Concat(Function):
+    def __init__(self, axis):
+        self.axis = axis
+
+    def forward(self, *xs):
+        return device_of(xs[0]).xp.concat(xs, axis=self.axis)
+
+    def backward(self, gy):
+        axis = self.axis % gy.ndim
+        gxs, start = [], 0
+        for x in self.inputs:
+            stop = start + x.shape[axis]
+            index = (slice(None),) * axis + (slice(start, stop),)
+            gxs.append(get_item(gy, index) if x.requires_grad else None)
+            start = stop
+        return tuple(gxs)
+
+
+def concat(xs, axis=0):
+    """The Variables ``xs`` joined along an existing axis."""
+    xs = list(xs)
+    if not xs:
+        raise ValueError("concat: needs at least one input")
+    return Concat(axis)(*xs)
+
+
+def split(x, indices_or_sections, axis=0):
+    """x cut along ``axis`` into a list of Variables: ``sections`` equal parts, or at the given indices
+    (NumPy's ``split``). The gradient of each part flows back to its slice of x."""
+    x = as_variable(x)
+    axis = _normalize_axes(axis, x.ndim, "split")[0]
+    n = x.shape[axis]
+    if isinstance(indices_or_sections, int):
+        if indices_or_sections <= 0 or n % indices_or_sections:
+            raise ValueError(f"split: axis {axis} of shape {x.shape} does not divide into "
+                             f"{indices_or_sections} equal parts")
+        step = n // indices_or_sections
+        bounds = list(range(0, n + 1, step))
+    else:
+        bounds = [0, *indices_or_sections, n]
+    lead = (slice(None),) * axis
+    return [get_item(x, lead + (slice(a, b),)) for a, b in zip(bounds[:-1], bounds[1:])]

@@ -1,0 +1,150 @@
+"""Numerical differentiation: central differences, and gradcheck to test backward against them."""
+from __future__ import annotations
+
+from autograd.backend import device_of, to_host
+from autograd.config import no_grad
+from autograd.variable import Variable, as_variable
+
+
+class GradcheckError(AssertionError):
+    """Backprop and numerical gradients disagree."""
+
+
+def diff(f, x, h=1e-4):
+    """(f(x + h) - f(x - h)) / 2h with all of x shifted at once: the derivative of an elementwise f at every
+    element of x (the seed's numerical.Diff). Returns a Variable on x's device."""
+    x = as_variable(x)
+    with no_grad():
+        y_plus = f(Variable(x.data + h))
+        y_minus = f(Variable(x.data - h))
+    return Variable((y_plus.data - y_minus.data) / (2 * h))
+
+
+def _weights(y):
+    """Fixed, uneven weights shaped like y, so that errors in different elements cannot cancel."""
+    device = device_of(y)
+    xp = device.xp
+    k = xp.arange(_size(y.shape), dtype=y.dtype, device=device.where)
+    return xp.reshape(0.5 + (k * 0.618034) % 1.0, tuple(y.shape))
+
+
+def _size(shape):
+    n = 1
+    for s in shape:
+        n *= s
+    return n
+
+
+def _weighted_sum(outputs):
+    """sum_k sum(y_k * w_k): one scalar that depends on every element of every output."""
+    if isinstance(outputs, Variable):
+        outputs = [outputs]
+    total = None
+    for y in outputs:
+        term = (y * _weights(y.data)).sum()
+        total = term if total is None else total + term
+    return total
+
+
+def _numeric_grad(scalar_fn, arrays, i, h):
+    """d scalar_fn / d arrays[i] by central differences, element by element, as a host array."""
+    x = arrays[i]
+    device = device_of(x)
+    xp = device.xp
+    flat = xp.reshape(x, (-1,))
+    grad = to_host(xp.zeros_like(flat)).copy()
+    for k in range(_size(x.shape)):
+        step = xp.zeros_like(flat)
+        step[k] = h
+        values = []
+        for sign in (1.0, -1.0):
+            shifted = list(arrays)
+            shifted[i] = xp.reshape(flat + sign * step, tuple(x.shape))
+            values.append(to_host(scalar_fn(shifted).data).item())
+        grad[k] = (values[0] - values[1]) / (2 * h)
+    return grad.reshape(tuple(x.shape))
+
+
+def _compare(analytic, numeric, what, x, atol, rtol):
+    analytic = to_host(analytic)
+    error = abs(analytic - numeric)
+    bound = atol + rtol * abs(numeric)
+    if (error > bound).any() or not (error == error).all():
+        flat = (error - bound).argmax() if (error == error).all() else (error != error).argmax()
+        index = tuple(int(i) for i in _unravel(flat, numeric.shape))
+        raise GradcheckError(
+            f"gradcheck: {what} of input {x} differs from the numerical gradient: "
+            f"max |analytic - numeric| = {float(error.max()):.3g} at index {index}: analytic "
+            f"{float(analytic[index]):.6g}, numeric {float(numeric[index]):.6g} (atol {atol}, rtol {rtol})")
+
+
+def _unravel(flat, shape):
+    index = []
+    for s in reversed(shape):
+        index.append(flat % s)
+        flat //= s
+    return tuple(reversed(index))
+
+
+def gradcheck(f, *inputs, h=1e-6, atol=1e-5, rtol=1e-4, second_order=True):
+    """Check the gradients of ``f(*inputs)`` (first, and unless told otherwise second order) against central
+    differences, on the device of the inputs. Floating inputs are checked, in float64; integer inputs (labels)
+    are passed through. Returns True, or raises GradcheckError naming the input, order, index and values.
+
+    The first order compares d L/d x for L = sum(f(x) * w) with fixed uneven weights w. The second order
+    compares d G/d x for G = sum_i sum(dL/dx_i * v_i), differentiating the backward pass itself.
+    """
+    arrays, checked = [], []
+    for i, x in enumerate(inputs):
+        data = x.data if isinstance(x, Variable) else as_variable(x).data
+        xp = device_of(data).xp
+        if xp.isdtype(data.dtype, "real floating"):
+            data = xp.astype(data, xp.float64)
+            checked.append(i)
+        arrays.append(data)
+    if not checked:
+        raise ValueError("gradcheck: no floating-point input to check")
+
+    def loss(arrays):
+        return _weighted_sum(f(*[Variable(a) for a in arrays]))
+
+    def first_grads(arrays, create_graph):
+        xs = [Variable(a) for a in arrays]
+        loss_value = _weighted_sum(f(*xs))
+        loss_value.backward(create_graph=create_graph)
+        return xs, [xs[i].grad for i in checked]
+
+    _, grads = first_grads(arrays, create_graph=False)
+    for i, g in zip(checked, grads):
+        numeric = _numeric_grad(loss, arrays, i, h)
+        analytic = g.data if g is not None else device_of(arrays[i]).xp.zeros_like(arrays[i])
+        _compare(analytic, numeric, "the first-order gradient", _describe(i, arrays[i]), atol, rtol)
+    if not second_order:
+        return True
+
+    def grad_dot(arrays, create_graph=False):
+        xs, grads = first_grads(arrays, create_graph=create_graph)
+        total = None
+        for g in grads:
+            if g is None:
+                continue
+            term = (g * _weights(g.data)).sum()
+            total = term if total is None else total + term
+        return xs, total
+
+    xs, total = grad_dot(arrays, create_graph=True)
+    if total is None:
+        return True
+    for x in xs:
+        x.cleargrad()
+    total.backward()
+    for i in checked:
+        numeric = _numeric_grad(lambda a: grad_dot(a)[1], arrays, i, h)
+        g = xs[i].grad
+        analytic = g.data if g is not None else device_of(arrays[i]).xp.zeros_like(arrays[i])
+        _compare(analytic, numeric, "the second-order gradient", _describe(i, arrays[i]), atol, rtol)
+    return True
+
+
+def _describe(i, array):
+    return f"{i} (shape {tuple(array.shape)}, on {device_of(array)})"

@@ -1,0 +1,388 @@
+"""Variable and Function: the define-by-run graph and the iterative backward pass."""
+from __future__ import annotations
+
+import heapq
+import math
+import weakref
+
+from autograd import config
+from autograd.backend import CPU, DeviceError, as_array, device_of, dtype_in, dtype_name, get_device, host_str, is_array, to_host
+
+
+class Variable:
+    """A value in the graph: ``data`` (an array of some device), ``grad`` (a Variable or None), ``creator``.
+
+    Python numbers and lists become NumPy arrays with NumPy's default dtypes (``Variable(1.0)`` is float64);
+    pass ``dtype`` or ``device`` to choose. Raw arrays handed to an op become constants
+    (``requires_grad=False``): no gradient is computed for them. Every Variable gets a gradient.
+    """
+
+    __slots__ = ("data", "name", "grad", "creator", "generation", "requires_grad", "__weakref__")
+    __array_priority__ = 200  # a NumPy or CuPy array on the left of an operator defers to the Variable
+    __array_ufunc__ = None
+
+    def __init__(self, data, name=None, *, dtype=None, device=None, requires_grad=True):
+        if isinstance(data, Variable):
+            data = data.data
+        try:
+            data = as_array(data)
+        except TypeError as e:
+            raise TypeError(f"Variable: {e}") from None
+        if device is not None:
+            data = get_device(device).put(data)
+        if dtype is not None:
+            xp = device_of(data).xp
+            dtype = dtype_in(xp, dtype)
+            if data.dtype != dtype:
+                data = xp.astype(data, dtype)
+        self.data = data
+        self.name = name
+        self.grad = None
+        self.creator = None
+        self.generation = 0
+        self.requires_grad = requires_grad
+
+    @classmethod
+    def _wrap(cls, data, requires_grad=True):
+        """A Variable around an array an op produced, without the checks of ``__init__``."""
+        data = as_array(data)  # NumPy reductions give scalars; keep arrays everywhere
+        v = object.__new__(cls)
+        v.data = data
+        v.name = None
+        v.grad = None
+        v.creator = None
+        v.generation = 0
+        v.requires_grad = requires_grad
+        return v
+
+    # ---- array-like properties -------------------------------------------------------------------
+    @property
+    def shape(self):
+        return tuple(self.data.shape)
+
+    @property
+    def ndim(self):
+        return self.data.ndim
+
+    @property
+    def size(self):
+        return math.prod(self.data.shape)
+
+    @property
+    def dtype(self):
+        return self.data.dtype
+
+    @property
+    def device(self):
+        return device_of(self.data)
+
+    @property
+    def xp(self):
+        """The array namespace of this Variable's device."""
+        return device_of(self.data).xp
+
+    def __len__(self):
+        return self.data.shape[0]
+
+    def __repr__(self):
+        body = host_str(self.data)
+        extras = [f"dtype={dtype_name(self.dtype)}"]
+        if self.device != CPU:
+            extras.append(f"device={self.device}")
+        if self.name is not None:
+            extras.append(f"name={self.name!r}")
+        if self.creator is not None:
+            extras.append(f"creator={type(self.creator).__name__}")
+        return f"Variable({body}, {', '.join(extras)})"
+
+    def item(self):
+        """The value of a one-element Variable as a Python number (a host synchronisation on a GPU)."""
+        return to_host(self.data).item()
+
+    def __float__(self):
+        return float(self.item())
+
+    def __bool__(self):
+        return bool(self.item())
+
+    # ---- graph ---------------------------------------------------------------------------------------
+    def set_creator(self, func):
+        self.creator = func
+        self.generation = func.generation + 1
+
+    def cleargrad(self):
+        self.grad = None
+
+    def unchain(self):
+        """Cut the link to the function that made this Variable (it becomes a leaf)."""
+        self.creator = None
+
+    def unchain_backward(self):
+        """Cut every link behind this Variable, so the graph can be freed (truncated backprop)."""
+        funcs = [self.creator] if self.creator is not None else []
+        seen = set()
+        while funcs:
+            f = funcs.pop()
+            for x in f.inputs:
+                if x.creator is not None and id(x.creator) not in seen:
+                    seen.add(id(x.creator))
+                    funcs.append(x.creator)
+                x.unchain()
+        self.unchain()
+
+    def backward(self, retain_grad=False, create_graph=False):
+        """Accumulate d(self)/dx into ``x.grad`` for every Variable x behind self.
+
+        The gradient is seeded with ones (or the existing ``self.grad``). Functions run in reverse order of
+        generation, iteratively, so graphs of any depth work. ``retain_grad`` keeps the gradients of
+        intermediate Variables; ``create_graph`` records the backward pass itself, for higher derivatives.
+        """
+        if self.grad is None:
+            xp = self.xp
+            self.grad = Variable._wrap(xp.ones_like(self.data))
+        if self.creator is None:
+            return
+        heap, seen, counter = [], set(), 0
+
+        def push(f):
+            nonlocal counter
+            if f not in seen:
+                seen.add(f)
+                heapq.heappush(heap, (-f.generation, counter, f))
+                counter += 1
+
+        push(self.creator)
+        with config._setting(config._enable_backprop, create_graph):
+            while heap:
+                f = heapq.heappop(heap)[2]
+                ys = [ref() for ref in f.outputs]  # held until this step ends, for backwards that read them
+                gys = [None if y is None else y.grad for y in ys]
+                if all(g is None for g in gys):
+                    continue
+                if any(g is None for g in gys):
+                    gys = f._zeros_for_missing(gys)
+                gxs = f.backward(*gys)
+                if not isinstance(gxs, tuple):
+                    gxs = (gxs,)
+                for x, gx in zip(f.inputs, gxs):
+                    if gx is None or not x.requires_grad:
+                        continue
+                    if not isinstance(gx, Variable):
+                        gx = Variable._wrap(gx)
+                    if gx.shape != x.shape:
+                        raise RuntimeError(f"{type(f).__name__}.backward gave a gradient of shape {gx.shape} "
+                                           f"for an input of shape {x.shape}")
+                    x.grad = gx if x.grad is None else x.grad + gx
+                    if x.creator is not None:
+                        push(x.creator)
+                if not retain_grad:
+                    for y in ys:
+                        if y is not None:
+                            y.grad = None
+
+    # ---- moving between devices ------------------------------------------------------------------
+    def to(self, device):
+        """This Variable on ``device`` (itself if already there); gradients flow back to the original."""
+        device = get_device(device)
+        if self.device == device:
+            return self
+        return ToDevice(device)(self)
+
+    # ---- operators (the ops live in autograd.function) ---------------------------------------------
+    def __add__(self, other):
+        return _F.add(self, other)
+
+    def __radd__(self, other):
+        return _F.add(other, self)
+
+    def __sub__(self, other):
+        return _F.sub(self, other)
+
+    def __rsub__(self, other):
+        return _F.sub(other, self)
+
+    def __mul__(self, other):
+        return _F.mul(self, other)
+
+    def __rmul__(self, other):
+        return _F.mul(other, self)
+
+    def __truediv__(self, other):
+        return _F.div(self, other)
+
+    def __rtruediv__(self, other):
+        return _F.div(other, self)
+
+    def __neg__(self):
+        return _F.neg(self)
+
+    def __pow__(self, other):
+        return _F.pow(self, other)
+
+    def __rpow__(self, other):
+        return _F.pow(other, self)
+
+    def __matmul__(self, other):
+        return _F.matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return _F.matmul(other, self)
+
+    def __getitem__(self, index):
+        return _F.get_item(self, index)
+
+    # Comparisons give raw boolean arrays (masks for where / mask_fill); == stays identity, for sets and dicts.
+    def __lt__(self, other):
+        return self.data < _raw(other)
+
+    def __le__(self, other):
+        return self.data <= _raw(other)
+
+    def __gt__(self, other):
+        return self.data > _raw(other)
+
+    def __ge__(self, other):
+        return self.data >= _raw(other)
+
+    @property
+    def T(self):
+        """All axes reversed, as NumPy's ``.T``."""
+        return _F.transpose(self)
+
+    @property
+    def mT(self):
+        """The last two axes swapped (a batch of matrices transposed)."""
+        return _F.matrix_transpose(self)
+
+    def reshape(self, *shape):
+        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+            shape = shape[0]
+        return _F.reshape(self, tuple(shape))
+
+    def transpose(self, *axes):
+        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
+            axes = axes[0]
+        return _F.transpose(self, tuple(axes) if axes else None)
+
+    def sum(self, axis=None, keepdims=False):
+        return _F.sum(self, axis=axis, keepdims=keepdims)
+
+    def mean(self, axis=None, keepdims=False):
+        return _F.mean(self, axis=axis, keepdims=keepdims)
+
+
+def _raw(x):
+    return x.data if isinstance(x, Variable) else x
+
+
+class Parameter(Variable):
+    """A Variable an optimizer updates. Python numbers and lists default to float32."""
+
+    __slots__ = ()
+
+    def __init__(self, data, name=None, *, dtype=None, device=None):
+        if dtype is None and not is_array(data) and not isinstance(data, Variable):
+            dtype = "float32"
+        super().__init__(data, name, dtype=dtype, device=device)
+
+
+def _is_float(array):
+    return device_of(array).xp.isdtype(array.dtype, "real floating")
+
+
+def _scalar_array(value, like):
+    """A Python number as an array on ``like``'s device; it takes ``like``'s dtype unless that would lose
+    information (a float next to an integer array gets the default float). Scalars never promote."""
+    xp = device_of(like).xp
+    dtype = like.dtype
+    if isinstance(value, float) and not xp.isdtype(dtype, "real floating"):
+        dtype = None
+    elif isinstance(value, bool):
+        dtype = None
+    return device_of(like).asarray(value, dtype=dtype)
+
+
+def as_variable(x, like=None):
+    """x itself if a Variable; a raw array or number becomes a constant Variable (no gradient)."""
+    if isinstance(x, Variable):
+        return x
+    if isinstance(x, (int, float, bool)) and like is not None:
+        return Variable._wrap(_scalar_array(x, like), requires_grad=False)
+    return Variable(x, requires_grad=False)
+
+
+class Function:
+    """An operation in the graph. Subclasses define
+
+    - ``forward(*arrays) -> array or tuple of arrays``, on raw arrays of one device, and
+    - ``backward(*gys) -> gx or tuple of gxs``, on Variables, built from differentiable functions so that
+      ``backward(create_graph=True)`` gives higher derivatives. Return None for an input that needs no
+      gradient (``self.inputs[i].requires_grad`` is False).
+
+    Calling a Function checks that all inputs share a device, runs ``forward`` and, unless inside
+    ``no_grad()`` or when every input is a constant, records itself as the creator of its outputs.
+    """
+
+    generation = 0
+    inputs = ()
+    outputs = ()
+
+    def __call__(self, *inputs):
+        like = next((x.data if isinstance(x, Variable) else x for x in inputs
+                     if isinstance(x, Variable) or is_array(x)), None)
+        inputs = [as_variable(x, like) for x in inputs]
+        arrays = [x.data for x in inputs]
+        _check_same_device(self, arrays)
+        ys = self.forward(*arrays)
+        if not isinstance(ys, tuple):
+            ys = (ys,)
+        outputs = [Variable._wrap(y) for y in ys]
+        if config._enable_backprop.get() and any(x.requires_grad for x in inputs):
+            self.generation = max(x.generation for x in inputs)
+            for y in outputs:
+                y.set_creator(self)
+            self.inputs = inputs
+            self.outputs = [weakref.ref(y) for y in outputs]
+            if len(outputs) > 1:
+                self._output_meta = [(y.shape, y.dtype) for y in outputs]
+        return outputs if len(outputs) > 1 else outputs[0]
+
+    def _zeros_for_missing(self, gys):
+        """Zeros in place of the gradients of outputs that were freed or not used."""
+        device = device_of(self.inputs[0].data)
+        return [g if g is not None else Variable._wrap(device.xp.zeros(shape, dtype=dtype, device=device.where))
+                for g, (shape, dtype) in zip(gys, self._output_meta)]
+
+    def forward(self, *xs):
+        raise NotImplementedError
+
+    def backward(self, *gys):
+        raise NotImplementedError
+
+    def __repr__(self):
+        return f"{type(self).__name__}()"
+
+
+def _check_same_device(func, arrays):
+    devices = [device_of(a) for a in arrays]
+    if any(d != devices[0] for d in devices):
+        listed = ", ".join(f"{d} (input {i})" for i, d in enumerate(devices))
+        raise DeviceError(f"{type(func).__name__}: inputs are on different devices: {listed}; "
+                          "move them explicitly with .to(device)")
+
+
+class ToDevice(Function):
+    """Copy to another device; the gradient is copied back to where the input was."""
+
+    def __init__(self, device):
+        self.device = device
+
+    def forward(self, x):
+        self.source = device_of(x)
+        return self.device.put(x)
+
+    def backward(self, gy):
+        return ToDevice(self.source)(gy)
+
+
+from autograd import function as _F  # noqa: E402  (the ops import this module; operators call them)
