@@ -6,7 +6,8 @@ import math
 import weakref
 
 from autograd import config
-from autograd.backend import CPU, DeviceError, as_array, device_of, dtype_in, dtype_name, get_device, host_str, is_array, to_host
+from autograd.backend import (CPU, DeviceError, as_array, device_of, dtype_in, dtype_name, get_device, host_str, is_array,
+                              is_host_scalar, to_host)
 
 
 class Variable:
@@ -82,6 +83,8 @@ class Variable:
         return device_of(self.data).xp
 
     def __len__(self):
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d Variable")
         return self.data.shape[0]
 
     def __repr__(self):
@@ -292,20 +295,26 @@ def _is_float(array):
 
 def _scalar_array(value, like):
     """A Python number as an array on ``like``'s device; it takes ``like``'s dtype unless that would lose
-    information (a float next to an integer array gets the default float). Scalars never promote."""
+    information (a float next to an integer or boolean array, or an int next to a boolean array, gets the
+    default dtype of its kind). Scalars never promote: ``float32 * 2.0`` and ``float32 * True`` stay float32."""
     xp = device_of(like).xp
     dtype = like.dtype
-    if isinstance(value, float) and not xp.isdtype(dtype, "real floating"):
+    if isinstance(value, bool):
+        pass  # True/False is 1/0 in any numeric dtype, and itself next to a boolean array
+    elif isinstance(value, float) and not xp.isdtype(dtype, "real floating"):
         dtype = None
-    elif isinstance(value, bool):
+    elif isinstance(value, int) and xp.isdtype(dtype, "bool"):
         dtype = None
     return device_of(like).asarray(value, dtype=dtype)
 
 
 def as_variable(x, like=None):
-    """x itself if a Variable; a raw array or number becomes a constant Variable (no gradient)."""
+    """x itself if a Variable; a raw array or number becomes a constant Variable (no gradient). Next to an
+    array ``like``, a Python or NumPy scalar number goes to ``like``'s device and takes its dtype."""
     if isinstance(x, Variable):
         return x
+    if like is not None and is_host_scalar(x):
+        x = x.item()  # a host number, as CuPy and array-api-strict treat NumPy scalars
     if isinstance(x, (int, float, bool)) and like is not None:
         return Variable._wrap(_scalar_array(x, like), requires_grad=False)
     return Variable(x, requires_grad=False)
@@ -320,7 +329,8 @@ class Function:
       gradient (``self.inputs[i].requires_grad`` is False).
 
     Calling a Function checks that all inputs share a device, runs ``forward`` and, unless inside
-    ``no_grad()`` or when every input is a constant, records itself as the creator of its outputs.
+    ``no_grad()`` or when every input is a constant, records itself as the creator of its outputs. When every
+    input is a constant, so are the outputs (``requires_grad=False``).
     """
 
     generation = 0
@@ -329,15 +339,16 @@ class Function:
 
     def __call__(self, *inputs):
         like = next((x.data if isinstance(x, Variable) else x for x in inputs
-                     if isinstance(x, Variable) or is_array(x)), None)
+                     if isinstance(x, Variable) or (is_array(x) and not is_host_scalar(x))), None)
         inputs = [as_variable(x, like) for x in inputs]
         arrays = [x.data for x in inputs]
         _check_same_device(self, arrays)
         ys = self.forward(*arrays)
         if not isinstance(ys, tuple):
             ys = (ys,)
-        outputs = [Variable._wrap(y) for y in ys]
-        if config._enable_backprop.get() and any(x.requires_grad for x in inputs):
+        requires_grad = any(x.requires_grad for x in inputs)
+        outputs = [Variable._wrap(y, requires_grad) for y in ys]  # constants in, constants out
+        if config._enable_backprop.get() and requires_grad:
             self.generation = max(x.generation for x in inputs)
             for y in outputs:
                 y.set_creator(self)

@@ -24,6 +24,7 @@ from autograd.backend._device import (
     host_rng,
     host_str,
     is_array,
+    is_host_scalar,
     seed,
     to_host,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "host_rng",
     "host_str",
     "is_array",
+    "is_host_scalar",
     "seed",
     "to_host",
 ]

@@ -42,7 +42,7 @@ class Device:
 
     def uniform(self, shape, dtype):
         """Uniform random numbers in [0, 1), drawn from the generator that :func:`seed` reseeds."""
-        return self.asarray(_host_rng.random(shape), dtype=dtype)
+        return self.put(_host_uniform(shape, _host_dtype(dtype)))
 
     def randn(self, shape, dtype):
         """Standard normal numbers drawn on the host, so every device gets the same numbers from one seed."""
@@ -76,6 +76,15 @@ def dtype_name(dtype) -> str:
 def dtype_in(xp, dtype):
     """The dtype object of namespace ``xp`` for a dtype of any library or a name ('float32')."""
     return getattr(xp, dtype_name(dtype))
+
+
+def _host_uniform(shape, dtype):
+    """Uniform numbers in [0, 1) of a NumPy dtype, drawn on the host. float32 is drawn as float32: rounding
+    float64 draws to float32 would give an occasional 1.0."""
+    if dtype in (np.float32, np.float64):
+        return _host_rng.random(shape, dtype=dtype)
+    below_one = np.nextafter(dtype.type(1), dtype.type(0))
+    return np.minimum(_host_rng.random(shape).astype(dtype), below_one)
 
 
 def _host_dtype(dtype):
@@ -206,6 +215,12 @@ _devices = {"cpu": CPU}
 def is_array(x):
     """True for an array of any backend (NumPy arrays and scalars, CuPy, array-api-strict)."""
     return isinstance(x, (np.ndarray, np.generic)) or _is_foreign_array(x)
+
+
+def is_host_scalar(x):
+    """True for a NumPy scalar number (``np.float32(2.0)``, ``np.int64(3)``, ``np.bool_(True)``): a host number,
+    which ops treat as a Python number, not as an array of the cpu device."""
+    return isinstance(x, (np.number, np.bool_))
 
 
 def as_array(data, dtype=None):

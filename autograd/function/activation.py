@@ -10,7 +10,8 @@ from autograd.variable import Function
 class Sigmoid(Function):
     def forward(self, x):
         xp = device_of(x).xp
-        return xp.tanh(x * 0.5) * 0.5 + 0.5  # = 1 / (1 + e^-x), without overflow
+        z = xp.exp(-xp.abs(x))  # in (0, 1]: never overflows, and keeps full precision in both tails
+        return xp.where(x >= 0, 1.0 / (1.0 + z), z / (1.0 + z))
 
     def backward(self, gy):
         y = self.outputs[0]()

@@ -11,6 +11,10 @@ class MatMul(Function):
         if x0.shape[-1] != x1.shape[-2]:
             raise ValueError(f"matmul: shapes {tuple(x0.shape)} and {tuple(x1.shape)} do not match "
                              f"({x0.shape[-1]} != {x1.shape[-2]})")
+        batch0, batch1 = tuple(x0.shape[:-2]), tuple(x1.shape[:-2])
+        if not all(a == b or a == 1 or b == 1 for a, b in zip(batch0[::-1], batch1[::-1])):
+            raise ValueError(f"matmul: the batch dimensions of shapes {tuple(x0.shape)} and {tuple(x1.shape)} "
+                             f"do not broadcast ({batch0} and {batch1})")
         return device_of(x0).xp.matmul(x0, x1)
 
     def backward(self, gy):

@@ -43,7 +43,8 @@ class Transpose(Function):
 
     def forward(self, x):
         axes = self.axes if self.axes is not None else tuple(reversed(range(x.ndim)))
-        if sorted(axes) != list(range(x.ndim)):
+        if (any(not -x.ndim <= a < x.ndim for a in axes)
+                or sorted(a % x.ndim for a in axes) != list(range(x.ndim))):
             raise ValueError(f"transpose: axes {self.axes} are not a permutation of the {x.ndim} axes "
                              f"of shape {tuple(x.shape)}")
         self.axes = tuple(a % x.ndim for a in axes)
@@ -148,7 +149,7 @@ def unsqueeze(x, axis):
 
 
 def _index_on_device(index, device):
-    """An index with lists and Variables turned into integer (or boolean) arrays on ``device``."""
+    """An index (as a tuple) with lists and Variables turned into integer (or boolean) arrays on ``device``."""
     if not isinstance(index, tuple):
         index = (index,)
     out = []
@@ -160,14 +161,73 @@ def _index_on_device(index, device):
         elif hasattr(i, "shape") and not isinstance(i, (int, slice)):
             i = device.asarray(i)  # refuses an array of another device
         out.append(i)
-    if not any(i is Ellipsis for i in out):
-        out.append(Ellipsis)  # NumPy's implicit trailing ':'s, spelled out as the array API requires
     return tuple(out)
 
 
+def _is_array(i):
+    return not (i is None or i is Ellipsis or isinstance(i, (int, slice)))
+
+
+def _is_bool_array(i):
+    return _is_array(i) and device_of(i).xp.isdtype(i.dtype, "bool")
+
+
+def _full_index(index, ndim):
+    """``index`` with its Ellipsis (or NumPy's implicit trailing one) spelled out as ``:``s, as the array API
+    wants every axis indexed explicitly."""
+    used = 0
+    for i in index:
+        if i is not None and i is not Ellipsis:
+            used += i.ndim if _is_bool_array(i) else 1
+    fill = (slice(None),) * max(ndim - used, 0)
+    for k, i in enumerate(index):
+        if i is Ellipsis:
+            return index[:k] + fill + index[k + 1:]
+    return index + fill
+
+
+def _is_full_slice(i):
+    return isinstance(i, slice) and i == slice(None)
+
+
+def _gather(x, index):
+    """``x[index]`` with NumPy's meaning, spelled with what the array API standard specifies (basic indexing,
+    a sole boolean mask, integer arrays indexing every axis, ``take``), so that every device runs it."""
+    full = _full_index(index, x.ndim)
+    arrays = [k for k, i in enumerate(full) if _is_array(i)]
+    if not arrays:
+        return x[full]
+    core = full
+    while core and _is_full_slice(core[-1]):
+        core = core[:-1]
+    if len(core) == 1 and _is_bool_array(core[0]):
+        return x[core[0]]  # a mask over the leading axes
+    if any(_is_bool_array(full[k]) for k in arrays):
+        return x[full]  # masks among other indices: NumPy's meaning, where the namespace has it
+    xp = device_of(x).xp
+    if len(arrays) == 1 and all(isinstance(i, slice) for k, i in enumerate(full) if k != arrays[0]):
+        # one integer array among slices: slice, then take along its axis (its dimensions stay in place)
+        a = arrays[0]
+        idx = full[a]
+        y = x[full[:a] + (slice(None),) + full[a + 1:]]
+        y = xp.take(y, xp.reshape(idx, (-1,)), axis=a)
+        return xp.reshape(y, tuple(y.shape[:a]) + tuple(idx.shape) + tuple(y.shape[a + 1:]))
+    if all(isinstance(i, int) or _is_array(i) for i in core):
+        # integers and integer arrays on the leading axes: the trailing ':'s become broadcast aranges
+        rest = x.ndim - len(core)
+        if rest == 0:
+            return x[core]
+        batch = tuple(xp.broadcast_arrays(*[core[k] for k in arrays])[0].shape)
+        lead = tuple(xp.reshape(i, batch + (1,) * rest) if _is_array(i) else i for i in core)
+        device = device_of(x)
+        tail = tuple(xp.reshape(xp.arange(n, device=device.where), (n,) + (1,) * (rest - 1 - j))
+                     for j, n in enumerate(x.shape[len(core):]))
+        return x[lead + tail]
+    return x[full]  # NumPy's meaning, where the namespace has it
+
+
 def _is_basic(index):
-    parts = index if isinstance(index, tuple) else (index,)
-    return all(i is None or i is Ellipsis or isinstance(i, (int, slice)) for i in parts)
+    return all(i is None or i is Ellipsis or isinstance(i, (int, slice)) for i in index)
 
 
 class GetItem(Function):
@@ -175,7 +235,7 @@ class GetItem(Function):
         self.index = index
 
     def forward(self, x):
-        return x[self.index]
+        return _gather(x, self.index)
 
     def backward(self, gy):
         return GetItemGrad(self.index, self.inputs[0].shape)(gy)
@@ -190,19 +250,22 @@ class GetItemGrad(Function):
 
     def forward(self, gy):
         device = device_of(gy)
+        xp = device.xp
         if _is_basic(self.index):
-            gx = device.xp.zeros(self.in_shape, dtype=gy.dtype, device=device.where)
-            gx[self.index] = gy
+            gx = xp.zeros(self.in_shape, dtype=gy.dtype, device=device.where)
+            # None only inserts size-1 axes: write through an index without it (the standard has no None there)
+            index = _full_index(tuple(i for i in self.index if i is not None), len(self.in_shape))
+            gx[index] = xp.reshape(gy, tuple(gx[index].shape))
             return gx
-        return device.scatter_add(self.in_shape, self.index, gy)
+        return device.scatter_add(self.in_shape, _full_index(self.index, len(self.in_shape)), gy)
 
     def backward(self, ggx):
         return get_item(ggx, self.index)
 
 
 def get_item(x, index):
-    """``x[index]``: ints, slices, None, Ellipsis, and integer or boolean arrays (or lists) on x's device.
-    The gradient of repeated integer indices accumulates."""
+    """``x[index]`` with NumPy's meaning: ints, slices, None, Ellipsis, and integer or boolean arrays (or lists)
+    on x's device. The gradient of repeated integer indices accumulates."""
     x = as_variable(x)
     return GetItem(_index_on_device(index, x.device))(x)
 

@@ -1,0 +1,163 @@
+"""sigmoid, relu, leaky_relu, gelu, softmax, log_softmax."""
+import math
+
+import numpy as np
+import pytest
+
+import autograd.function as F
+from autograd import Variable, to_host
+from autograd.numerical import gradcheck
+
+RNG = np.random.default_rng(3)
+
+
+def np_softmax(a, axis):
+    e = np.exp(a - a.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def np_log_softmax(a, axis):
+    m = a.max(axis=axis, keepdims=True)
+    return a - m - np.log(np.exp(a - m).sum(axis=axis, keepdims=True))
+
+
+def away_from_zero(shape):
+    a = RNG.uniform(0.1, 2.0, shape)
+    return a * RNG.choice([-1.0, 1.0], shape)
+
+
+# ---- sigmoid -----------------------------------------------------------------------------------------
+
+def test_sigmoid_forward_and_gradient(device):
+    a = RNG.normal(size=(2, 3)) * 3
+    x = Variable(a, device=device)
+    y = F.sigmoid(x)
+    s = 1 / (1 + np.exp(-a))
+    np.testing.assert_allclose(to_host(y), s, rtol=1e-12)
+    y.backward()
+    np.testing.assert_allclose(to_host(x.grad), s * (1 - s), rtol=1e-10)
+
+
+@pytest.mark.parametrize("shape", [(), (5,), (2, 3)])
+def test_sigmoid_gradcheck(device, shape):
+    assert gradcheck(F.sigmoid, Variable(RNG.normal(size=shape) * 2, device=device))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sigmoid_is_stable_for_large_inputs(device, dtype):
+    # pytest turns RuntimeWarnings (overflow) into errors
+    x = Variable(np.array([-1000.0, -50.0, 0.0, 50.0, 1000.0], dtype=dtype), device=device)
+    y = F.sigmoid(x)
+    np.testing.assert_allclose(to_host(y), [0.0, 1 / (1 + math.exp(50)), 0.5, 1 / (1 + math.exp(-50)), 1.0],
+                               rtol=1e-6, atol=1e-30)
+    y.backward()
+    g = to_host(x.grad)
+    assert np.all(np.isfinite(g))
+    np.testing.assert_allclose(g[[0, 2, 4]], [0.0, 0.25, 0.0], atol=1e-30)
+
+
+# ---- relu / leaky_relu ------------------------------------------------------------------------------
+
+def test_relu(device):
+    a = np.array([[-2.0, -0.5, 0.25], [1.0, -3.0, 4.0]])
+    x = Variable(a, device=device)
+    y = F.relu(x)
+    np.testing.assert_array_equal(to_host(y), np.maximum(a, 0))
+    y.backward()
+    np.testing.assert_array_equal(to_host(x.grad), (a > 0).astype(float))
+    assert gradcheck(F.relu, Variable(away_from_zero((2, 3)), device=device))
+
+
+@pytest.mark.parametrize("slope", [None, 0.2, 1.5])
+def test_leaky_relu(device, slope):
+    a = np.array([[-2.0, -0.5, 0.25], [1.0, -3.0, 4.0]])
+    s = 0.01 if slope is None else slope
+    f = F.leaky_relu if slope is None else (lambda v: F.leaky_relu(v, slope))
+    x = Variable(a, device=device)
+    y = f(x)
+    np.testing.assert_allclose(to_host(y), np.where(a > 0, a, s * a), rtol=1e-12)
+    y.backward()
+    np.testing.assert_allclose(to_host(x.grad), np.where(a > 0, 1.0, s), rtol=1e-12)
+    assert gradcheck(f, Variable(away_from_zero((2, 3)), device=device))
+
+
+# ---- gelu ------------------------------------------------------------------------------------------
+
+def test_gelu_matches_tanh_form(device):
+    a = np.linspace(-4.0, 4.0, 9)
+    y = F.gelu(Variable(a, device=device))
+    expected = 0.5 * a * (1 + np.tanh(np.sqrt(2 / np.pi) * (a + 0.044715 * a ** 3)))
+    np.testing.assert_allclose(to_host(y), expected, rtol=1e-12, atol=1e-15)
+    # published values of the tanh approximation
+    np.testing.assert_allclose(to_host(F.gelu(Variable([1.0, -1.0], device=device))),
+                               [0.8411919906082768, -0.15880800939172324], rtol=1e-12)
+
+
+def test_gelu_gradcheck(device):
+    assert gradcheck(F.gelu, Variable(RNG.normal(size=(2, 3)) * 2, device=device))
+
+
+# ---- softmax / log_softmax --------------------------------------------------------------------------
+
+AXIS_CASES = [((2, 3), None), ((2, 3), 0), ((2, 3), -1), ((2, 3, 2), 1), ((2, 3, 2), 2), ((2, 3, 2), 0)]
+
+
+@pytest.mark.parametrize("shape, axis", AXIS_CASES)
+def test_softmax_forward(device, shape, axis):
+    a = RNG.normal(size=shape)
+    x = Variable(a, device=device)
+    y = F.softmax(x) if axis is None else F.softmax(x, axis=axis)
+    ax = 1 if axis is None else axis
+    expected = np_softmax(a, ax)
+    np.testing.assert_allclose(to_host(y), expected, rtol=1e-12)
+    np.testing.assert_allclose(to_host(y).sum(axis=ax), 1.0, rtol=1e-12)
+
+
+@pytest.mark.parametrize("shape, axis", AXIS_CASES)
+def test_softmax_gradcheck(device, shape, axis):
+    f = F.softmax if axis is None else (lambda v: F.softmax(v, axis=axis))
+    assert gradcheck(f, Variable(RNG.normal(size=shape), device=device))
+
+
+def test_softmax_gradient_values(device):
+    a = np.array([[0.5, -1.0, 2.0]])
+    w = np.array([[1.0, 2.0, 3.0]])
+    x = Variable(a, device=device)
+    (F.softmax(x) * device.put(w)).sum().backward()
+    s = np_softmax(a, 1)
+    np.testing.assert_allclose(to_host(x.grad), s * (w - (s * w).sum(axis=1, keepdims=True)), rtol=1e-12)
+
+
+@pytest.mark.parametrize("op, ref", [(F.softmax, np_softmax), (F.log_softmax, np_log_softmax)])
+def test_softmax_family_stable_for_large_inputs(device, op, ref):
+    a = np.array([[1000.0, 1001.0, 999.0], [-1000.0, -1002.0, -999.0]])
+    x = Variable(a, device=device)
+    y = op(x)
+    out = to_host(y)
+    assert np.all(np.isfinite(out))
+    np.testing.assert_allclose(out, ref(a - a.max(axis=1, keepdims=True), 1), rtol=1e-12)
+    y.backward()
+    assert np.all(np.isfinite(to_host(x.grad)))
+    f32 = op(Variable(a.astype(np.float32), device=device))
+    np.testing.assert_allclose(to_host(f32), ref(a, 1), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("shape, axis", AXIS_CASES)
+def test_log_softmax_forward(device, shape, axis):
+    a = RNG.normal(size=shape)
+    x = Variable(a, device=device)
+    y = F.log_softmax(x) if axis is None else F.log_softmax(x, axis=axis)
+    ax = 1 if axis is None else axis
+    np.testing.assert_allclose(to_host(y), np.log(np_softmax(a, ax)), rtol=1e-12)
+
+
+@pytest.mark.parametrize("shape, axis", AXIS_CASES)
+def test_log_softmax_gradcheck(device, shape, axis):
+    f = F.log_softmax if axis is None else (lambda v: F.log_softmax(v, axis=axis))
+    assert gradcheck(f, Variable(RNG.normal(size=shape), device=device))
+
+
+def test_log_softmax_does_not_underflow(device):
+    a = np.array([[0.0, -800.0]])
+    y = to_host(F.log_softmax(Variable(a, device=device)))
+    np.testing.assert_allclose(y, [[0.0, -800.0]], atol=1e-12)

@@ -1,0 +1,187 @@
+"""add, sub, mul, div, neg, pow, square: values against NumPy, broadcasting, Python scalars, gradients."""
+import numpy as np
+import pytest
+
+import autograd.function as F
+from autograd import Variable, to_host
+from autograd.numerical import gradcheck
+
+RNG = np.random.default_rng(7)
+
+BINARY = {
+    "add": (F.add, np.add),
+    "sub": (F.sub, np.subtract),
+    "mul": (F.mul, np.multiply),
+    "div": (F.div, np.divide),
+    "pow": (F.pow, np.power),
+}
+
+# (shape of x0, shape of x1): equal shapes, broadcasting either way, and 0-d operands on either side
+SHAPES = [((2, 3), (2, 3)), ((2, 3), (3,)), ((3,), (2, 3)), ((2, 1), (1, 3)), ((), (2, 3)), ((2, 3), ())]
+
+
+def operands(name, s0, s1):
+    """Host inputs away from trouble: positive bases for pow, divisors away from 0."""
+    x0 = RNG.uniform(0.5, 2.0, s0) if name == "pow" else RNG.normal(size=s0)
+    x1 = RNG.uniform(0.5, 2.0, s1) * RNG.choice([-1.0, 1.0], s1) if name == "div" else RNG.normal(size=s1)
+    return np.asarray(x0), np.asarray(x1)
+
+
+@pytest.mark.parametrize("shapes", SHAPES, ids=lambda s: f"{s[0]}-{s[1]}")
+@pytest.mark.parametrize("name", BINARY)
+def test_binary_forward(device, name, shapes):
+    op, ref = BINARY[name]
+    a, b = operands(name, *shapes)
+    y = op(Variable(a, device=device), Variable(b, device=device))
+    expected = ref(a, b)
+    assert y.shape == expected.shape
+    assert y.device == device
+    np.testing.assert_allclose(to_host(y), expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("shapes", SHAPES, ids=lambda s: f"{s[0]}-{s[1]}")
+@pytest.mark.parametrize("name", BINARY)
+def test_binary_gradcheck(device, name, shapes):
+    op, _ = BINARY[name]
+    a, b = operands(name, *shapes)
+    assert gradcheck(op, Variable(a, device=device), Variable(b, device=device))
+
+
+@pytest.mark.parametrize("name", BINARY)
+def test_binary_operators_match_functions(device, name):
+    op, ref = BINARY[name]
+    symbol = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**"}[name]
+    a, b = operands(name, (2, 3), (3,))
+    x0, x1 = Variable(a, device=device), Variable(b, device=device)
+    y = eval(f"x0 {symbol} x1")
+    assert isinstance(y.creator, type(op(x0, x1).creator))
+    np.testing.assert_allclose(to_host(y), ref(a, b), rtol=1e-12)
+
+
+def test_broadcast_gradients_are_summed_exactly(device):
+    a = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    b = np.array([10.0, 20.0, 30.0])
+    x0, x1 = Variable(a, device=device), Variable(b, device=device)
+    F.add(x0, x1).backward()
+    np.testing.assert_array_equal(to_host(x0.grad), np.ones((2, 3)))
+    np.testing.assert_array_equal(to_host(x1.grad), [2.0, 2.0, 2.0])
+
+    x0, x1 = Variable(a, device=device), Variable(b, device=device)
+    F.sub(x0, x1).backward()
+    np.testing.assert_array_equal(to_host(x1.grad), [-2.0, -2.0, -2.0])
+
+    x0, x1 = Variable(a, device=device), Variable(b, device=device)
+    F.mul(x0, x1).backward()
+    np.testing.assert_array_equal(to_host(x0.grad), np.broadcast_to(b, (2, 3)))
+    np.testing.assert_array_equal(to_host(x1.grad), [5.0, 7.0, 9.0])
+
+    col, row = Variable([[1.0], [2.0]], device=device), Variable([[3.0, 4.0, 5.0]], device=device)
+    F.div(col, row).backward()
+    np.testing.assert_allclose(to_host(col.grad), [[1 / 3 + 1 / 4 + 1 / 5]] * 2, rtol=1e-12)
+    np.testing.assert_allclose(to_host(row.grad), [[-3.0 / 9, -3.0 / 16, -3.0 / 25]], rtol=1e-12)
+
+
+def test_pow_gradients(device):
+    a, c = np.array([0.5, 2.0, 3.0]), np.array([2.0, 3.0, 0.5])
+    x, e = Variable(a, device=device), Variable(c, device=device)
+    F.pow(x, e).backward()
+    np.testing.assert_allclose(to_host(x.grad), c * a ** (c - 1), rtol=1e-12)
+    np.testing.assert_allclose(to_host(e.grad), a ** c * np.log(a), rtol=1e-12)
+
+
+def test_pow_with_constant_exponent_computes_no_exponent_gradient(device):
+    # a negative base is fine when the exponent is a constant: no log(x) is needed
+    a = np.array([-2.0, -0.5, 1.5])
+    x = Variable(a, device=device)
+    exponent = device.put(np.array([2.0, 3.0, 4.0]))
+    y = F.pow(x, exponent)
+    np.testing.assert_allclose(to_host(y), a ** np.array([2.0, 3.0, 4.0]), rtol=1e-12)
+    y.backward()
+    np.testing.assert_allclose(to_host(x.grad), np.array([2.0, 3.0, 4.0]) * a ** np.array([1.0, 2.0, 3.0]),
+                               rtol=1e-12)
+    assert y.creator.inputs[1].grad is None
+
+
+SCALAR_CASES = {
+    "x+2.0": (lambda x: x + 2.0, lambda a: a + 2.0),
+    "2.0+x": (lambda x: 2.0 + x, lambda a: 2.0 + a),
+    "x-2": (lambda x: x - 2, lambda a: a - 2),
+    "2-x": (lambda x: 2 - x, lambda a: 2 - a),
+    "x*3": (lambda x: x * 3, lambda a: a * 3),
+    "3.0*x": (lambda x: 3.0 * x, lambda a: 3.0 * a),
+    "x/4": (lambda x: x / 4, lambda a: a / 4),
+    "4.0/x": (lambda x: 4.0 / x, lambda a: 4.0 / a),
+    "x**2": (lambda x: x ** 2, lambda a: a ** 2),
+    "x**0.5": (lambda x: x ** 0.5, lambda a: a ** 0.5),
+    "2.0**x": (lambda x: 2.0 ** x, lambda a: 2.0 ** a),
+    "-x": (lambda x: -x, lambda a: -a),
+    "add(x,1)": (lambda x: F.add(x, 1), lambda a: a + 1),
+    "sub(1.5,x)": (lambda x: F.sub(1.5, x), lambda a: 1.5 - a),
+    "mul(2,x)": (lambda x: F.mul(2, x), lambda a: 2 * a),
+    "div(x,2)": (lambda x: F.div(x, 2), lambda a: a / 2),
+    "pow(x,3)": (lambda x: F.pow(x, 3), lambda a: a ** 3),
+}
+
+
+@pytest.mark.parametrize("case", SCALAR_CASES)
+def test_python_scalar_operands(device, case):
+    f, ref = SCALAR_CASES[case]
+    a = np.array([[0.5, 1.25, 2.0], [0.75, 1.5, 3.0]])
+    y = f(Variable(a, device=device))
+    np.testing.assert_allclose(to_host(y), ref(a), rtol=1e-12)
+    assert gradcheck(f, Variable(a, device=device))
+
+
+def test_scalar_operand_gradients_exact(device):
+    a = np.array([1.0, 2.0, 4.0])
+    x = Variable(a, device=device)
+    (3.0 * x - x / 2 + x ** 2).backward()
+    np.testing.assert_allclose(to_host(x.grad), 3.0 - 0.5 + 2 * a, rtol=1e-12)
+    x = Variable(a, device=device)
+    (2.0 ** x).backward()
+    np.testing.assert_allclose(to_host(x.grad), 2.0 ** a * np.log(2.0), rtol=1e-12)
+
+
+def test_neg(device):
+    a = np.array([[1.5, -2.0, 0.0]])
+    x = Variable(a, device=device)
+    y = F.neg(x)
+    np.testing.assert_array_equal(to_host(y), -a)
+    y.backward()
+    np.testing.assert_array_equal(to_host(x.grad), -np.ones_like(a))
+    assert gradcheck(F.neg, Variable(RNG.normal(size=(2, 3)), device=device))
+
+
+def test_square(device):
+    a = RNG.normal(size=(2, 3))
+    x = Variable(a, device=device)
+    y = F.square(x)
+    np.testing.assert_allclose(to_host(y), a * a, rtol=1e-12)
+    y.backward()
+    np.testing.assert_allclose(to_host(x.grad), 2 * a, rtol=1e-12)
+    assert gradcheck(F.square, Variable(a, device=device))
+
+
+@pytest.mark.parametrize("name", BINARY)
+def test_constant_operands_get_no_gradient(device, name):
+    op, ref = BINARY[name]
+    a, b = operands(name, (2, 3), (3,))
+    x = Variable(a, device=device)
+    y = op(x, device.put(b))
+    np.testing.assert_allclose(to_host(y), ref(a, b), rtol=1e-12)
+    y.backward()
+    assert x.grad is not None and x.grad.shape == (2, 3)
+    assert y.creator.inputs[1].requires_grad is False
+    assert y.creator.inputs[1].grad is None
+
+    x1 = Variable(b, device=device)
+    y = op(device.put(a), x1)
+    y.backward()
+    assert x1.grad is not None and x1.grad.shape == (3,)
+    assert y.creator.inputs[0].grad is None
+
+
+def test_constants_only_build_no_graph(device):
+    y = F.mul(device.put(np.array([1.0, 2.0])), device.put(np.array([3.0, 4.0])))
+    np.testing.assert_array_equal(to_host(y), [3.0, 8.0])
+    assert y.creator is None

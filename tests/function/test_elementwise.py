@@ -1,0 +1,155 @@
+"""sin, cos, tanh, exp, log, clip, where, mask_fill."""
+import numpy as np
+import pytest
+
+import autograd.function as F
+from autograd import Variable, to_host
+from autograd.numerical import gradcheck
+
+RNG = np.random.default_rng(11)
+
+UNARY = {
+    "sin": (F.sin, np.sin, np.cos),
+    "cos": (F.cos, np.cos, lambda a: -np.sin(a)),
+    "tanh": (F.tanh, np.tanh, lambda a: 1 - np.tanh(a) ** 2),
+    "exp": (F.exp, np.exp, np.exp),
+    "log": (F.log, np.log, lambda a: 1 / a),
+}
+
+
+def unary_input(name, shape=(2, 3)):
+    return RNG.uniform(0.2, 3.0, shape) if name == "log" else RNG.normal(size=shape)
+
+
+@pytest.mark.parametrize("name", UNARY)
+def test_unary_forward_and_gradient(device, name):
+    op, ref, dref = UNARY[name]
+    a = unary_input(name)
+    x = Variable(a, device=device)
+    y = op(x)
+    np.testing.assert_allclose(to_host(y), ref(a), rtol=1e-12)
+    y.backward()
+    np.testing.assert_allclose(to_host(x.grad), dref(a), rtol=1e-12)
+
+
+@pytest.mark.parametrize("shape", [(), (4,), (2, 3)])
+@pytest.mark.parametrize("name", UNARY)
+def test_unary_gradcheck(device, name, shape):
+    assert gradcheck(UNARY[name][0], Variable(unary_input(name, shape), device=device))
+
+
+# ---- clip ---------------------------------------------------------------------------------------------
+
+def test_clip_forward(device):
+    a = np.array([-3.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.5])
+    np.testing.assert_array_equal(to_host(F.clip(Variable(a, device=device), -1.0, 1.0)), np.clip(a, -1.0, 1.0))
+    np.testing.assert_array_equal(to_host(F.clip(Variable(a, device=device), None, 0.5)), np.minimum(a, 0.5))
+    np.testing.assert_array_equal(to_host(F.clip(Variable(a, device=device), -0.5, None)), np.maximum(a, -0.5))
+
+
+def test_clip_gradient_is_one_strictly_inside_only(device):
+    a = np.array([-3.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.5])
+    x = Variable(a, device=device)
+    F.clip(x, -1.0, 1.0).backward()
+    np.testing.assert_array_equal(to_host(x.grad), [0, 0, 1, 1, 1, 0, 0])
+
+    x = Variable(a, device=device)
+    F.clip(x, None, 0.5).backward()
+    np.testing.assert_array_equal(to_host(x.grad), [1, 1, 1, 1, 0, 0, 0])
+
+    x = Variable(a, device=device)
+    F.clip(x, -0.5, None).backward()
+    np.testing.assert_array_equal(to_host(x.grad), [0, 0, 0, 1, 1, 1, 1])
+
+
+def test_clip_gradient_scales_upstream_gradient(device):
+    x = Variable(np.array([[-2.0, 0.25], [0.75, 3.0]]), device=device)
+    y = F.clip(x, 0.0, 1.0)
+    (y * device.put(np.array([[5.0, 6.0], [7.0, 8.0]]))).sum().backward()
+    np.testing.assert_array_equal(to_host(x.grad), [[0.0, 6.0], [7.0, 0.0]])
+
+
+def test_clip_gradcheck(device):
+    a = np.array([[-1.7, -0.4, 0.1], [0.45, 0.8, 1.9]])  # away from the bounds -0.5 and 0.5
+    assert gradcheck(lambda x: F.clip(x, -0.5, 0.5), Variable(a, device=device))
+    assert gradcheck(lambda x: F.clip(x, None, 0.5), Variable(a, device=device))
+
+
+def test_clip_min_greater_than_max_raises(device):
+    with pytest.raises(ValueError, match="clip"):
+        F.clip(Variable(np.zeros(3), device=device), 1.0, -1.0)
+
+
+# ---- where / mask_fill --------------------------------------------------------------------------------
+
+def test_where_values_and_gradients(device):
+    cond = np.array([[True, False, True], [False, False, True]])
+    a, b = RNG.normal(size=(2, 3)), RNG.normal(size=(2, 3))
+    x0, x1 = Variable(a, device=device), Variable(b, device=device)
+    y = F.where(device.put(cond), x0, x1)
+    np.testing.assert_array_equal(to_host(y), np.where(cond, a, b))
+    w = np.arange(1.0, 7.0).reshape(2, 3)
+    (y * device.put(w)).sum().backward()
+    np.testing.assert_array_equal(to_host(x0.grad), np.where(cond, w, 0.0))
+    np.testing.assert_array_equal(to_host(x1.grad), np.where(cond, 0.0, w))
+    assert y.creator.inputs[0].grad is None  # the condition gets no gradient
+
+
+def test_where_broadcasts_all_three(device):
+    cond = np.array([[True], [False]])           # (2, 1)
+    a, b = RNG.normal(size=(3,)), RNG.normal(size=(2, 3))
+    x0, x1 = Variable(a, device=device), Variable(b, device=device)
+    y = F.where(device.put(cond), x0, x1)
+    np.testing.assert_array_equal(to_host(y), np.where(cond, a, b))
+    y.backward()
+    np.testing.assert_array_equal(to_host(x0.grad), [1.0, 1.0, 1.0])
+    np.testing.assert_array_equal(to_host(x1.grad), [[0.0, 0.0, 0.0], [1.0, 1.0, 1.0]])
+    assert gradcheck(lambda p, q: F.where(device.put(cond), p, q),
+                     Variable(a, device=device), Variable(b, device=device))
+
+    cond = np.array([[True, False, True], [False, True, True]])  # the condition is the widest
+    p, q = RNG.normal(size=(3,)), RNG.normal(size=(1, 3))
+    y = F.where(device.put(cond), Variable(p, device=device), Variable(q, device=device))
+    np.testing.assert_array_equal(to_host(y), np.where(cond, p, q))
+    assert gradcheck(lambda u, v: F.where(device.put(cond), u, v),
+                     Variable(p, device=device), Variable(q, device=device))
+
+
+def test_where_with_python_scalars(device):
+    a = np.array([-1.0, 2.0, -3.0])
+    x = Variable(a, device=device)
+    y = F.where(x > 0, x, 0.0)
+    np.testing.assert_array_equal(to_host(y), [0.0, 2.0, 0.0])
+    y.backward()
+    np.testing.assert_array_equal(to_host(x.grad), [0.0, 1.0, 0.0])
+    x = Variable(a, device=device)
+    y = F.where(x > 0, -1.0, x)
+    np.testing.assert_array_equal(to_host(y), [-1.0, -1.0, -3.0])
+    y.backward()
+    np.testing.assert_array_equal(to_host(x.grad), [1.0, 0.0, 1.0])
+
+
+def test_where_non_boolean_condition_raises(device):
+    with pytest.raises(TypeError, match="where"):
+        F.where(device.put(np.array([1, 0])), Variable(np.zeros(2), device=device), 1.0)
+
+
+def test_mask_fill_values_and_gradients(device):
+    a = RNG.normal(size=(2, 3))
+    mask = np.array([True, False, True])  # broadcast over rows
+    x = Variable(a, device=device)
+    y = F.mask_fill(x, device.put(mask), -7.5)
+    np.testing.assert_array_equal(to_host(y), np.where(mask, -7.5, a))
+    w = np.arange(1.0, 7.0).reshape(2, 3)
+    (y * device.put(w)).sum().backward()
+    np.testing.assert_array_equal(to_host(x.grad), np.where(mask, 0.0, w))
+    assert gradcheck(lambda v: F.mask_fill(v, device.put(mask), 2.0), Variable(a, device=device))
+
+
+def test_mask_fill_with_comparison_mask(device):
+    a = np.array([[0.5, -1.0], [2.0, -0.25]])
+    x = Variable(a, device=device)
+    y = F.mask_fill(x, x < 0, 0.0)  # a Variable comparison gives a boolean array on x's device
+    np.testing.assert_array_equal(to_host(y), [[0.5, 0.0], [2.0, 0.0]])
+    y.backward()
+    np.testing.assert_array_equal(to_host(x.grad), [[1.0, 0.0], [1.0, 0.0]])

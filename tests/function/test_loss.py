@@ -1,0 +1,215 @@
+"""mean_squared_error, cross_entropy (= softmax_cross_entropy), sigmoid_cross_entropy, accuracy."""
+import numpy as np
+import pytest
+
+import autograd.function as F
+from autograd import Variable, to_host
+from autograd.backend import dtype_name
+from autograd.numerical import gradcheck
+
+RNG = np.random.default_rng(19)
+
+
+def np_log_softmax(a, axis=1):
+    m = a.max(axis=axis, keepdims=True)
+    return a - m - np.log(np.exp(a - m).sum(axis=axis, keepdims=True))
+
+
+def np_cross_entropy(a, t):
+    """Mean of -log softmax(a)[t] over the labels that are not -100 (class axis 1)."""
+    logp = np.moveaxis(np_log_softmax(a), 1, -1).reshape(-1, a.shape[1])
+    t = t.reshape(-1)
+    valid = t != -100
+    return -logp[np.arange(t.size)[valid], t[valid]].sum() / valid.sum()
+
+
+# ---- mean_squared_error ---------------------------------------------------------------------------
+
+def test_mean_squared_error_divides_by_element_count(device):
+    x = Variable([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], device=device)
+    t = Variable(np.zeros((2, 3)), device=device)
+    y = F.mean_squared_error(x, t)
+    assert y.shape == ()
+    np.testing.assert_allclose(to_host(y), 91.0 / 6.0, rtol=1e-12)  # not / 2 (rows), not / 12
+    y.backward()
+    np.testing.assert_allclose(to_host(x.grad), 2 * np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]) / 6, rtol=1e-12)
+    np.testing.assert_allclose(to_host(t.grad), -2 * np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]) / 6, rtol=1e-12)
+
+
+@pytest.mark.parametrize("s0, s1", [((2, 3), (2, 3)), ((2, 3), (3,)), ((2, 1), (1, 3)), ((4,), (4,))], ids=str)
+def test_mean_squared_error_values_and_gradcheck(device, s0, s1):
+    a, b = RNG.normal(size=s0), RNG.normal(size=s1)
+    y = F.mean_squared_error(Variable(a, device=device), Variable(b, device=device))
+    np.testing.assert_allclose(to_host(y), np.mean((a - b) ** 2), rtol=1e-12)
+    assert gradcheck(F.mean_squared_error, Variable(a, device=device), Variable(b, device=device))
+
+
+def test_mean_squared_error_constant_target(device):
+    a, b = RNG.normal(size=(2, 3)), RNG.normal(size=(2, 3))
+    x = Variable(a, device=device)
+    y = F.mean_squared_error(x, device.put(b))
+    y.backward()
+    np.testing.assert_allclose(to_host(x.grad), 2 * (a - b) / 6, rtol=1e-12)
+    assert y.creator.inputs[1].grad is None
+
+
+# ---- cross_entropy --------------------------------------------------------------------------------
+
+def test_softmax_cross_entropy_is_cross_entropy():
+    assert F.softmax_cross_entropy is F.cross_entropy
+
+
+@pytest.mark.parametrize("op", [F.cross_entropy, F.softmax_cross_entropy], ids=["cross_entropy", "softmax_ce"])
+def test_cross_entropy_value_and_gradient(device, op):
+    a = RNG.normal(size=(3, 4))
+    t = np.array([1, 0, 3])
+    x = Variable(a, device=device)
+    y = op(x, device.put(t))
+    assert y.shape == ()
+    np.testing.assert_allclose(to_host(y), np_cross_entropy(a, t), rtol=1e-12)
+    y.backward()
+    p = np.exp(np_log_softmax(a))
+    expected = (p - np.eye(4)[t]) / 3
+    np.testing.assert_allclose(to_host(x.grad), expected, rtol=1e-10, atol=1e-15)
+
+
+def test_cross_entropy_known_value(device):
+    # uniform logits: -log(1/C)
+    y = F.cross_entropy(Variable(np.zeros((2, 5)), device=device), device.put(np.array([0, 4])))
+    np.testing.assert_allclose(to_host(y), np.log(5.0), rtol=1e-12)
+
+
+def test_cross_entropy_ignores_label_minus_100(device):
+    a = RNG.normal(size=(4, 3))
+    t = np.array([2, -100, 0, -100])
+    x = Variable(a, device=device)
+    y = F.cross_entropy(x, device.put(t))
+    logp = np_log_softmax(a)
+    # numerator and count leave the ignored rows out: the mean over 2 samples, not 4
+    np.testing.assert_allclose(to_host(y), -(logp[0, 2] + logp[2, 0]) / 2, rtol=1e-12)
+    y.backward()
+    g = to_host(x.grad)
+    np.testing.assert_array_equal(g[[1, 3]], np.zeros((2, 3)))
+    p = np.exp(logp)
+    np.testing.assert_allclose(g[0], (p[0] - np.eye(3)[2]) / 2, rtol=1e-10)
+    np.testing.assert_allclose(g[2], (p[2] - np.eye(3)[0]) / 2, rtol=1e-10)
+    # the same as dropping the ignored rows
+    kept = F.cross_entropy(Variable(a[[0, 2]], device=device), device.put(np.array([2, 0])))
+    np.testing.assert_allclose(to_host(y), to_host(kept), rtol=1e-12)
+
+
+@pytest.mark.parametrize("t", [[1, 0, 2], [1, -100, 2]], ids=["all", "ignored"])
+def test_cross_entropy_gradcheck(device, t):
+    assert gradcheck(F.cross_entropy, Variable(RNG.normal(size=(3, 3)), device=device), device.put(np.array(t)))
+
+
+def test_cross_entropy_spatial(device):
+    # logits (N, C, L) with labels (N, L), as PyTorch's class axis 1
+    a = RNG.normal(size=(2, 3, 2))
+    t = np.array([[0, 2], [-100, 1]])
+    y = F.cross_entropy(Variable(a, device=device), device.put(t))
+    np.testing.assert_allclose(to_host(y), np_cross_entropy(a, t), rtol=1e-12)
+    assert gradcheck(F.cross_entropy, Variable(a, device=device), device.put(t))
+
+
+def test_cross_entropy_labels_as_variable_and_int32(device):
+    a = RNG.normal(size=(2, 3))
+    t = np.array([2, 1], dtype=np.int32)
+    y = F.cross_entropy(Variable(a, device=device), Variable(t, device=device))
+    np.testing.assert_allclose(to_host(y), np_cross_entropy(a, t.astype(np.int64)), rtol=1e-12)
+
+
+def test_cross_entropy_stable_for_large_logits(device):
+    a = np.array([[1000.0, 0.0, -1000.0], [-1000.0, 1000.0, 0.0]])
+    x = Variable(a, device=device)
+    y = F.cross_entropy(x, device.put(np.array([1, 1])))
+    np.testing.assert_allclose(to_host(y), 1000.0 / 2, rtol=1e-12)  # 1000 for row 0, 0 for row 1
+    y.backward()
+    np.testing.assert_allclose(to_host(x.grad), [[0.5, -0.5, 0.0], [0.0, 0.0, 0.0]], atol=1e-12)
+    y32 = F.cross_entropy(Variable(a.astype(np.float32), device=device), device.put(np.array([1, 1])))
+    np.testing.assert_allclose(to_host(y32), 500.0, rtol=1e-6)
+
+
+def test_cross_entropy_float_labels_raise(device):
+    with pytest.raises(TypeError, match="cross_entropy"):
+        F.cross_entropy(Variable(np.zeros((2, 3)), device=device), device.put(np.array([1.0, 0.0])))
+
+
+@pytest.mark.parametrize("x_shape, t_shape", [((2, 3), (3,)), ((2, 3), (2, 1)), ((2, 3, 4), (2, 3)), ((3,), (3,))],
+                         ids=str)
+def test_cross_entropy_wrong_label_shape_raises(device, x_shape, t_shape):
+    with pytest.raises(ValueError, match="cross_entropy"):
+        F.cross_entropy(Variable(np.zeros(x_shape), device=device), device.put(np.zeros(t_shape, dtype=np.int64)))
+
+
+# ---- sigmoid_cross_entropy ------------------------------------------------------------------------
+
+def np_sigmoid_cross_entropy(a, t):
+    s = 1 / (1 + np.exp(-a))
+    return -np.mean(t * np.log(s) + (1 - t) * np.log(1 - s))
+
+
+@pytest.mark.parametrize("shape", [(4,), (2, 3)], ids=str)
+def test_sigmoid_cross_entropy_value_and_gradient(device, shape):
+    a = RNG.normal(size=shape) * 2
+    t = RNG.integers(0, 2, size=shape)
+    x = Variable(a, device=device)
+    y = F.sigmoid_cross_entropy(x, device.put(t))
+    assert y.shape == ()
+    np.testing.assert_allclose(to_host(y), np_sigmoid_cross_entropy(a, t), rtol=1e-12)
+    y.backward()
+    np.testing.assert_allclose(to_host(x.grad), (1 / (1 + np.exp(-a)) - t) / a.size, rtol=1e-10, atol=1e-15)
+    assert gradcheck(F.sigmoid_cross_entropy, Variable(a, device=device), device.put(t))
+
+
+def test_sigmoid_cross_entropy_with_probability_targets(device):
+    a = RNG.normal(size=(2, 3))
+    t = RNG.uniform(0, 1, size=(2, 3))
+    y = F.sigmoid_cross_entropy(Variable(a, device=device), Variable(t, device=device))
+    np.testing.assert_allclose(to_host(y), np_sigmoid_cross_entropy(a, t), rtol=1e-12)
+    assert gradcheck(lambda v: F.sigmoid_cross_entropy(v, device.put(t)), Variable(a, device=device))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sigmoid_cross_entropy_stable_for_large_logits(device, dtype):
+    a = np.array([1000.0, -1000.0, 1000.0, -1000.0], dtype=dtype)
+    t = np.array([0, 1, 1, 0])
+    x = Variable(a, device=device)
+    y = F.sigmoid_cross_entropy(x, device.put(t))
+    np.testing.assert_allclose(to_host(y), 2000.0 / 4, rtol=1e-6)
+    y.backward()
+    np.testing.assert_allclose(to_host(x.grad), [0.25, -0.25, 0.0, 0.0], atol=1e-7)
+
+
+def test_sigmoid_cross_entropy_shape_mismatch_raises(device):
+    with pytest.raises(ValueError, match="sigmoid_cross_entropy"):
+        F.sigmoid_cross_entropy(Variable(np.zeros((2, 3)), device=device), device.put(np.zeros((3,), dtype=np.int64)))
+
+
+# ---- accuracy -------------------------------------------------------------------------------------
+
+def test_accuracy_two_of_three(device):
+    y = Variable(np.array([[0.1, 0.9], [0.8, 0.2], [0.3, 0.7]], dtype=np.float32), device=device)
+    acc = F.accuracy(y, device.put(np.array([1, 0, 0])))
+    assert isinstance(acc, Variable)
+    assert acc.shape == ()
+    assert acc.device == device
+    assert dtype_name(acc.dtype) == "float32"
+    np.testing.assert_allclose(to_host(acc), 2 / 3, rtol=1e-6)
+    assert float(acc) == pytest.approx(2 / 3, rel=1e-6)
+
+
+def test_accuracy_values(device):
+    scores = RNG.normal(size=(6, 4))
+    t = np.array([0, 1, 2, 3, 0, 1])
+    acc = F.accuracy(Variable(scores, device=device), Variable(t, device=device))
+    np.testing.assert_allclose(to_host(acc), np.mean(scores.argmax(axis=1) == t), rtol=1e-12)
+    perfect = F.accuracy(Variable(np.eye(3), device=device), device.put(np.array([0, 1, 2])))
+    assert float(perfect) == 1.0
+    none = F.accuracy(Variable(np.eye(3), device=device), device.put(np.array([1, 2, 0])))
+    assert float(none) == 0.0
+
+
+def test_accuracy_wrong_label_shape_raises(device):
+    with pytest.raises(ValueError, match="accuracy"):
+        F.accuracy(Variable(np.zeros((3, 2)), device=device), device.put(np.array([0, 1])))

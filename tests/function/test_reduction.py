@@ -1,0 +1,164 @@
+"""sum, mean, max, min, variance, logsumexp: every axis form, keepdims, ties, ddof, stability."""
+import numpy as np
+import pytest
+
+import autograd.function as F
+from autograd import Variable, to_host
+from autograd.numerical import gradcheck
+
+RNG = np.random.default_rng(5)
+SHAPE = (2, 3, 2)
+AXES = [None, 0, 1, -1, (0, 2), (-1, 0), (0, 1, 2)]
+GRAD_AXES = [None, 1, -1, (-1, 0)]  # gradcheck is the slow part: a representative subset
+
+
+def np_logsumexp(a, axis=None, keepdims=False):
+    m = np.max(a, axis=axis, keepdims=True)
+    y = np.log(np.sum(np.exp(a - m), axis=axis, keepdims=True)) + m
+    return y if keepdims else np.squeeze(y, axis=axis) if axis is not None else y.reshape(())
+
+
+REDUCTIONS = {
+    "sum": (F.sum, np.sum),
+    "mean": (F.mean, np.mean),
+    "max": (F.max, np.max),
+    "min": (F.min, np.min),
+    "variance": (F.variance, np.var),
+    "logsumexp": (F.logsumexp, np_logsumexp),
+}
+
+
+def distinct_values(shape):
+    """Values with no ties (max and min are differentiable there)."""
+    n = int(np.prod(shape))
+    return (RNG.permutation(n) * 0.37 - 2.0 + RNG.uniform(0, 0.1, n)).reshape(shape)
+
+
+@pytest.mark.parametrize("keepdims", [False, True])
+@pytest.mark.parametrize("axis", AXES, ids=str)
+@pytest.mark.parametrize("name", REDUCTIONS)
+def test_reduction_forward(device, name, axis, keepdims):
+    op, ref = REDUCTIONS[name]
+    a = distinct_values(SHAPE)
+    y = op(Variable(a, device=device), axis=axis, keepdims=keepdims)
+    expected = np.asarray(ref(a, axis=axis, keepdims=keepdims))
+    assert y.shape == expected.shape
+    np.testing.assert_allclose(to_host(y), expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("keepdims", [False, True])
+@pytest.mark.parametrize("axis", GRAD_AXES, ids=str)
+@pytest.mark.parametrize("name", REDUCTIONS)
+def test_reduction_gradcheck(device, name, axis, keepdims):
+    op, _ = REDUCTIONS[name]
+    assert gradcheck(lambda x: op(x, axis=axis, keepdims=keepdims), Variable(distinct_values(SHAPE), device=device))
+
+
+@pytest.mark.parametrize("name", REDUCTIONS)
+def test_reduction_defaults_reduce_everything(device, name):
+    op, ref = REDUCTIONS[name]
+    a = distinct_values((3, 2))
+    y = op(Variable(a, device=device))
+    assert y.shape == ()
+    np.testing.assert_allclose(to_host(y), ref(a), rtol=1e-12)
+
+
+def test_sum_and_mean_gradients_exact(device):
+    a = RNG.normal(size=SHAPE)
+    x = Variable(a, device=device)
+    F.sum(x, axis=1).backward()
+    np.testing.assert_array_equal(to_host(x.grad), np.ones(SHAPE))
+    x = Variable(a, device=device)
+    y = F.mean(x, axis=(0, 2), keepdims=True)
+    (y * device.put(np.array([[[1.0], [2.0], [3.0]]]))).sum().backward()
+    np.testing.assert_allclose(to_host(x.grad), np.broadcast_to(np.array([[[1.0], [2.0], [3.0]]]) / 4, SHAPE),
+                               rtol=1e-12)
+    x = Variable(a, device=device)
+    F.mean(x).backward()
+    np.testing.assert_allclose(to_host(x.grad), np.full(SHAPE, 1 / 12), rtol=1e-12)
+
+
+def test_variable_sum_and_mean_methods(device):
+    a = RNG.normal(size=(2, 3))
+    x = Variable(a, device=device)
+    np.testing.assert_allclose(to_host(x.sum(axis=0)), a.sum(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(to_host(x.mean(axis=1, keepdims=True)), a.mean(axis=1, keepdims=True), rtol=1e-12)
+
+
+@pytest.mark.parametrize("op", [F.max, F.min], ids=["max", "min"])
+def test_extremum_sends_full_gradient_to_every_tie(device, op):
+    big = 3.0 if op is F.max else -3.0
+    a = np.array([[1.0, big, big], [2.0, 2.0, 0.0 if op is F.max else 4.0]])
+    # per row: the ties at big, and the two 2.0s (row max of [2, 2, 0], row min of [2, 2, 4])
+    x = Variable(a, device=device)
+    y = op(x, axis=1)
+    np.testing.assert_array_equal(to_host(y), [big, 2.0])
+    (y * device.put(np.array([2.0, 5.0]))).sum().backward()
+    np.testing.assert_array_equal(to_host(x.grad), [[0.0, 2.0, 2.0], [5.0, 5.0, 0.0]])
+
+    x = Variable(a, device=device)
+    y = op(x)  # over everything: only the two elements equal to big
+    assert y.item() == big
+    y.backward()
+    np.testing.assert_array_equal(to_host(x.grad), [[0.0, 1.0, 1.0], [0.0, 0.0, 0.0]])
+
+    x = Variable(a, device=device)
+    y = op(x, axis=0, keepdims=True)
+    assert y.shape == (1, 3)
+    (y * device.put(np.array([[1.0, 10.0, 100.0]]))).sum().backward()
+    expected_rows = (a == (a.max(axis=0) if op is F.max else a.min(axis=0))).astype(float)
+    np.testing.assert_array_equal(to_host(x.grad), expected_rows * [1.0, 10.0, 100.0])
+
+
+@pytest.mark.parametrize("op", [F.max, F.min], ids=["max", "min"])
+def test_extremum_gradient_single_winner(device, op):
+    a = np.array([[0.5, -1.0, 2.0], [3.0, 0.1, -0.2]])
+    x = Variable(a, device=device)
+    op(x, axis=-1).backward()
+    idx = a.argmax(axis=1) if op is F.max else a.argmin(axis=1)
+    expected = np.zeros_like(a)
+    expected[np.arange(2), idx] = 1.0
+    np.testing.assert_array_equal(to_host(x.grad), expected)
+
+
+@pytest.mark.parametrize("ddof", [1, 2])
+@pytest.mark.parametrize("axis", [None, 1, (0, 2)], ids=str)
+def test_variance_ddof(device, axis, ddof):
+    a = RNG.normal(size=SHAPE)
+    y = F.variance(Variable(a, device=device), axis=axis, ddof=ddof)
+    np.testing.assert_allclose(to_host(y), np.var(a, axis=axis, ddof=ddof), rtol=1e-12)
+    assert gradcheck(lambda x: F.variance(x, axis=axis, ddof=ddof), Variable(a, device=device))
+
+
+def test_variance_gradient_exact(device):
+    a = np.array([1.0, 2.0, 4.0, 9.0])
+    x = Variable(a, device=device)
+    F.variance(x, ddof=1).backward()
+    np.testing.assert_allclose(to_host(x.grad), 2 * (a - a.mean()) / 3, rtol=1e-12)
+
+
+def test_logsumexp_stable_for_large_inputs(device):
+    a = np.array([[1000.0, 1000.0], [-1000.0, -1000.0]])
+    x = Variable(a, device=device)
+    y = F.logsumexp(x, axis=1)
+    np.testing.assert_allclose(to_host(y), [1000.0 + np.log(2.0), -1000.0 + np.log(2.0)], rtol=1e-12)
+    y.backward()
+    np.testing.assert_allclose(to_host(x.grad), np.full((2, 2), 0.5), rtol=1e-12)
+    y32 = F.logsumexp(Variable(a.astype(np.float32), device=device))
+    np.testing.assert_allclose(to_host(y32), 1000.0 + np.log(2.0), rtol=1e-6)
+
+
+def test_logsumexp_gradient_is_softmax(device):
+    a = RNG.normal(size=(2, 3))
+    x = Variable(a, device=device)
+    F.logsumexp(x, axis=1).backward()
+    e = np.exp(a)
+    np.testing.assert_allclose(to_host(x.grad), e / e.sum(axis=1, keepdims=True), rtol=1e-12)
+
+
+@pytest.mark.parametrize("op", [F.sum, F.mean, F.max, F.min, F.variance, F.logsumexp],
+                         ids=["sum", "mean", "max", "min", "variance", "logsumexp"])
+@pytest.mark.parametrize("axis", [3, -4, (0, 0)], ids=str)
+def test_bad_axis_raises(device, op, axis):
+    with pytest.raises(ValueError):
+        op(Variable(np.zeros(SHAPE), device=device), axis=axis)
