@@ -1,6 +1,8 @@
 """Numerical differentiation: central differences, and gradcheck to test backward against them."""
 from __future__ import annotations
 
+import math
+
 from autograd.backend import device_of, to_host
 from autograd.config import no_grad
 from autograd.variable import Variable, as_variable
@@ -24,15 +26,8 @@ def _weights(y):
     """Fixed, uneven weights shaped like y, so that errors in different elements cannot cancel."""
     device = device_of(y)
     xp = device.xp
-    k = xp.arange(_size(y.shape), dtype=y.dtype, device=device.where)
+    k = xp.arange(math.prod(y.shape), dtype=y.dtype, device=device.where)
     return xp.reshape(0.5 + (k * 0.618034) % 1.0, tuple(y.shape))
-
-
-def _size(shape):
-    n = 1
-    for s in shape:
-        n *= s
-    return n
 
 
 def _weighted_sum(outputs):
@@ -53,7 +48,7 @@ def _numeric_grad(scalar_fn, arrays, i, h):
     xp = device.xp
     flat = xp.reshape(x, (-1,))
     grad = to_host(xp.zeros_like(flat)).copy()
-    for k in range(_size(x.shape)):
+    for k in range(math.prod(x.shape)):
         step = xp.zeros_like(flat)
         step[k] = h
         values = []

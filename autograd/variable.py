@@ -289,10 +289,6 @@ class Parameter(Variable):
         super().__init__(data, name, dtype=dtype, device=device)
 
 
-def _is_float(array):
-    return device_of(array).xp.isdtype(array.dtype, "real floating")
-
-
 def _scalar_array(value, like):
     """A Python number as an array on ``like``'s device; it takes ``like``'s dtype unless that would lose
     information (a float next to an integer or boolean array, or an int next to a boolean array, gets the

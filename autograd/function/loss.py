@@ -1,5 +1,7 @@
 """Losses and metrics: mean_squared_error, cross_entropy (softmax_cross_entropy), sigmoid_cross_entropy,
 accuracy."""
+import math
+
 from autograd.backend import device_of
 from autograd.function.activation import sigmoid, softmax
 from autograd.function.shape import unbroadcast
@@ -12,7 +14,7 @@ class MeanSquaredError(Function):
     def forward(self, x0, x1):
         diff = x0 - x1
         xp = device_of(diff).xp
-        return xp.sum(diff * diff) / _size(diff.shape)
+        return xp.sum(diff * diff) / math.prod(diff.shape)
 
     def backward(self, gy):
         x0, x1 = self.inputs
@@ -20,13 +22,6 @@ class MeanSquaredError(Function):
         gx = diff * (gy * (2.0 / diff.size))
         return (unbroadcast(gx, x0.shape) if x0.requires_grad else None,
                 unbroadcast(-gx, x1.shape) if x1.requires_grad else None)
-
-
-def _size(shape):
-    n = 1
-    for s in shape:
-        n *= s
-    return n
 
 
 def mean_squared_error(x0, x1):
@@ -91,7 +86,7 @@ class SigmoidCrossEntropy(Function):
         xp = device_of(x).xp
         t = xp.astype(t, x.dtype)
         loss = xp.where(x > 0, x, xp.zeros_like(x)) - x * t + xp.log1p(xp.exp(-xp.abs(x)))
-        return xp.sum(loss) / _size(x.shape)
+        return xp.sum(loss) / math.prod(x.shape)
 
     def backward(self, gy):
         x, t = self.inputs

@@ -1,4 +1,5 @@
 """Reductions: sum, mean, max, min, variance, logsumexp."""
+import math
 from autograd.backend import device_of
 from autograd.function.elementwise import exp
 from autograd.function.shape import _normalize_axes, broadcast_to, reshape
@@ -9,6 +10,11 @@ def _keepdims_shape(x_shape, axis):
     """The shape a reduction over ``axis`` has with keepdims=True."""
     axes = _normalize_axes(axis, len(x_shape), "reduction")
     return tuple(1 if i in axes else s for i, s in enumerate(x_shape))
+
+
+def _count(x_shape, axes):
+    """How many elements a reduction over ``axes`` combines into each result."""
+    return math.prod(x_shape[a] for a in axes)
 
 
 def _expand(gy, x_shape, axis):
@@ -41,10 +47,7 @@ def mean(x, axis=None, keepdims=False):
     """Arithmetic mean over ``axis``: sum / count."""
     x = as_variable(x)
     axes = _normalize_axes(axis, x.ndim, "mean")
-    count = 1
-    for a in axes:
-        count *= x.shape[a]
-    return sum(x, axis, keepdims) / count
+    return sum(x, axis, keepdims) / _count(x.shape, axes)
 
 
 class _Extremum(Function):
@@ -92,11 +95,8 @@ def variance(x, axis=None, keepdims=False, ddof=0):
     """mean((x - mean(x))²) over ``axis``; ``ddof=1`` divides by count - 1 (the unbiased estimate)."""
     x = as_variable(x)
     axes = _normalize_axes(axis, x.ndim, "variance")
-    count = 1
-    for a in axes:
-        count *= x.shape[a]
     d = x - mean(x, axes, keepdims=True)
-    return sum(d * d, axes, keepdims) / (count - ddof)
+    return sum(d * d, axes, keepdims) / (_count(x.shape, axes) - ddof)
 
 
 class LogSumExp(Function):
