@@ -172,6 +172,8 @@ class Variable:
                         continue
                     if not isinstance(gx, Variable):
                         gx = Variable._wrap(gx)
+                    if gx.dtype != x.dtype:  # a float32 x met float64 data: its gradient stays float32
+                        gx = _F.astype(gx, x.dtype)
                     if gx.shape != x.shape:
                         raise RuntimeError(f"{type(f).__name__}.backward gave a gradient of shape {gx.shape} "
                                            f"for an input of shape {x.shape}")

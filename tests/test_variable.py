@@ -735,3 +735,36 @@ def test_nothing_converts_sim_data_to_numpy_silently(sim):
     # the explicit ways work
     np.testing.assert_array_equal(to_host(a), [1.0, 2.0])
     np.testing.assert_array_equal(a.to("cpu").data, [1.0, 2.0])
+
+
+def test_gradient_keeps_the_dtype_of_its_variable_when_float64_data_meets_it(device):
+    # float32 parameters fed float64 data get float32 gradients (as in PyTorch), at first and second order.
+    w = Variable(np.array([0.5, -1.0], dtype=np.float32), device=device)
+    data = Variable(np.array([2.0, 3.0]), device=device)
+    y = (w * data * w).sum()
+    assert dtype_name(y.dtype) == "float64"
+    y.backward(create_graph=True)
+    assert dtype_name(w.grad.dtype) == "float32"
+    np.testing.assert_allclose(to_host(w.grad), [2.0, -6.0])
+    assert dtype_name(data.grad.dtype) == "float64"
+    g = w.grad
+    w.cleargrad()
+    g.sum().backward()
+    assert dtype_name(w.grad.dtype) == "float32"
+    np.testing.assert_allclose(to_host(w.grad), [4.0, 6.0])
+
+
+def test_parameters_stay_float32_through_the_seed_example_with_float64_data(device):
+    import autograd.function as F
+    from autograd import hook, model, optimizer
+
+    mlp = model.MLP([4, 1])
+    opt = optimizer.Adam(hooks=[hook.WeightDecay(1e-4), hook.ClipGrad(1.0)])
+    x = Variable([1.0, 2.0, 3.0], device=device)
+    t = Variable([0.0, 1.0, 0.0], device=device)
+    for _ in range(2):
+        loss = F.mean_squared_error(mlp(x), t)
+        mlp.cleargrads()
+        loss.backward()
+        opt.update(mlp)
+    assert [dtype_name(p.dtype) for p in mlp.params()] == ["float32"] * 4

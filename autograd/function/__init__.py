@@ -6,7 +6,7 @@ function. Arguments may be Variables, arrays of any device (constants: they get 
 from autograd.function.activation import gelu, leaky_relu, log_softmax, relu, sigmoid, softmax
 from autograd.function.arithmetic import add, div, mul, neg, pow, square, sub
 from autograd.function.dropout import dropout
-from autograd.function.elementwise import clip, cos, exp, log, mask_fill, sin, tanh, where
+from autograd.function.elementwise import astype, clip, cos, exp, log, mask_fill, sin, tanh, where
 from autograd.function.linalg import linear, matmul
 from autograd.function.loss import (
     accuracy,
@@ -30,7 +30,7 @@ from autograd.function.shape import (
 )
 
 __all__ = [
-    "accuracy", "add", "broadcast_to", "clip", "concat", "cos", "cross_entropy", "div", "dropout", "exp",
+    "accuracy", "add", "astype", "broadcast_to", "clip", "concat", "cos", "cross_entropy", "div", "dropout", "exp",
     "gelu", "get_item", "leaky_relu", "linear", "log", "log_softmax", "logsumexp", "mask_fill", "matmul",
     "matrix_transpose", "max", "mean", "mean_squared_error", "min", "mul", "neg", "pow", "relu", "reshape",
     "sigmoid", "sigmoid_cross_entropy", "sin", "softmax", "softmax_cross_entropy", "split", "square",

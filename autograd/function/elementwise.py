@@ -1,5 +1,5 @@
-"""Elementwise functions: sin, cos, tanh, exp, log, clip, where, mask_fill."""
-from autograd.backend import device_of
+"""Elementwise functions: sin, cos, tanh, exp, log, astype, clip, where, mask_fill."""
+from autograd.backend import device_of, dtype_in, dtype_name
 from autograd.function.shape import unbroadcast
 from autograd.variable import Function, as_variable
 
@@ -89,10 +89,32 @@ class Clip(Function):
 
 
 def clip(x, x_min, x_max):
-    """x limited to [x_min, x_max] (either may be None); the gradient is 1 strictly inside, 0 elsewhere."""
-    if x_min is not None and x_max is not None and x_min > x_max:
+    """x limited to [x_min, x_max] (numbers, arrays of x's device, or None for no bound); the gradient is 1
+    strictly inside the bounds, 0 at and outside them."""
+    numbers = (int, float)
+    if isinstance(x_min, numbers) and isinstance(x_max, numbers) and x_min > x_max:
         raise ValueError(f"clip: x_min {x_min} is greater than x_max {x_max}")
     return Clip(x_min, x_max)(x)
+
+
+class AsType(Function):
+    def __init__(self, dtype):
+        self.dtype = dtype
+
+    def forward(self, x):
+        xp = device_of(x).xp
+        return xp.astype(x, dtype_in(xp, self.dtype))
+
+    def backward(self, gy):
+        return astype(gy, self.inputs[0].dtype)
+
+
+def astype(x, dtype):
+    """x converted to ``dtype`` (a dtype of any library, or its name); the gradient is converted back."""
+    x = as_variable(x)
+    if dtype_name(x.dtype) == dtype_name(dtype):
+        return x
+    return AsType(dtype)(x)
 
 
 class Where(Function):

@@ -38,14 +38,14 @@ def _check_labels(x, t, op):
                          f"{(x.shape[0],) + tuple(x.shape[2:]) if x.ndim >= 2 else '(N,)'}, got {tuple(t.shape)}")
 
 
-def _one_hot_and_mask(t, n_classes, dtype):
-    """One-hot rows for labels t (class axis 1) and the mask of labels that are not IGNORE_INDEX."""
+def _one_hot_and_mask(t, n_classes):
+    """Boolean one-hot rows for labels t (class axis 1) and the mask of labels that are not IGNORE_INDEX."""
     device = device_of(t)
     xp = device.xp
     classes = xp.reshape(xp.arange(n_classes, device=device.where), (1, n_classes) + (1,) * (t.ndim - 1))
-    one_hot = xp.astype(xp.expand_dims(t, axis=1) == classes, dtype)
-    valid = xp.astype(t != IGNORE_INDEX, dtype)
-    return one_hot, xp.expand_dims(valid, axis=1)
+    one_hot = xp.expand_dims(t, axis=1) == classes
+    valid = xp.expand_dims(t != IGNORE_INDEX, axis=1)
+    return one_hot, valid
 
 
 class CrossEntropy(Function):
@@ -53,17 +53,20 @@ class CrossEntropy(Function):
 
     def forward(self, x, t):
         xp = device_of(x).xp
-        one_hot, valid = _one_hot_and_mask(t, x.shape[1], x.dtype)
+        one_hot, valid = _one_hot_and_mask(t, x.shape[1])
         m = xp.max(x, axis=1, keepdims=True)
         log_p = x - m - xp.log(xp.sum(xp.exp(x - m), axis=1, keepdims=True))
-        self.count = xp.sum(valid)
-        return -xp.sum(log_p * one_hot * valid) / self.count
+        self.count = xp.sum(xp.astype(valid, x.dtype))
+        # where, not a product with the one-hot: a masked class (-inf logit) must not give -inf * 0 = nan
+        picked = xp.where(one_hot & valid, log_p, xp.zeros_like(log_p))
+        return -xp.sum(picked) / self.count
 
     def backward(self, gy):
         x, t = self.inputs
-        one_hot, valid = _one_hot_and_mask(t.data, x.shape[1], x.dtype)
-        scale = valid / self.count
-        return (softmax(x, axis=1) - one_hot) * (gy * scale), None
+        one_hot, valid = _one_hot_and_mask(t.data, x.shape[1])
+        xp = device_of(t.data).xp
+        scale = xp.astype(valid, x.dtype) / self.count
+        return (softmax(x, axis=1) - xp.astype(one_hot, x.dtype)) * (gy * scale), None
 
 
 def cross_entropy(x, t):

@@ -4,6 +4,7 @@ import pytest
 
 import autograd.function as F
 from autograd import Variable, to_host
+from autograd.backend import dtype_name
 from autograd.numerical import gradcheck
 
 RNG = np.random.default_rng(11)
@@ -153,3 +154,34 @@ def test_mask_fill_with_comparison_mask(device):
     np.testing.assert_array_equal(to_host(y), [[0.5, 0.0], [2.0, 0.0]])
     y.backward()
     np.testing.assert_array_equal(to_host(x.grad), [[1.0, 0.0], [1.0, 0.0]])
+
+
+def test_astype_converts_and_sends_the_gradient_back_in_the_input_dtype(device):
+    a = RNG.normal(size=(2, 3)).astype(np.float32)
+    x = Variable(a, device=device)
+    y = F.astype(x, "float64")
+    assert dtype_name(y.dtype) == "float64"
+    np.testing.assert_array_equal(to_host(y), a.astype(np.float64))
+    (y * y).sum().backward()
+    assert dtype_name(x.grad.dtype) == "float32"
+    np.testing.assert_allclose(to_host(x.grad), 2 * a, rtol=1e-6)
+    assert F.astype(x, "float32") is x
+    # second order through the cast: d/dx sum(x³) = 3x², d²/dx² = 6x
+    x = Variable(a, device=device)
+    y = F.astype(x, "float64")
+    (y * y * y).sum().backward(create_graph=True)
+    g = x.grad
+    x.cleargrad()
+    g.sum().backward()
+    assert dtype_name(x.grad.dtype) == "float32"
+    np.testing.assert_allclose(to_host(x.grad), 6 * a, rtol=1e-5)
+
+
+def test_clip_accepts_array_bounds(device):
+    a = np.array([-2.0, 0.5, 3.0])
+    low, high = np.array([-1.0, 0.0, 0.0]), np.array([1.0, 1.0, 2.0])
+    x = Variable(a, device=device)
+    y = F.clip(x, device.put(low), device.put(high))
+    np.testing.assert_array_equal(to_host(y), [-1.0, 0.5, 2.0])
+    y.sum().backward()
+    np.testing.assert_array_equal(to_host(x.grad), [0.0, 1.0, 0.0])

@@ -213,3 +213,18 @@ def test_accuracy_values(device):
 def test_accuracy_wrong_label_shape_raises(device):
     with pytest.raises(ValueError, match="accuracy"):
         F.accuracy(Variable(np.zeros((3, 2)), device=device), device.put(np.array([0, 1])))
+
+
+def test_cross_entropy_is_finite_with_masked_classes(device):
+    # A class masked with -inf (and an ignored row full of -inf) must not turn the loss into nan.
+    a = np.array([[0.0, -np.inf, 1.0], [2.0, 0.0, -np.inf], [-np.inf, 0.0, 0.0]])
+    t = np.array([0, 1, -100])
+    x = Variable(a, device=device)
+    loss = F.cross_entropy(x, device.put(t))
+    log_p0 = 0.0 - np.log(1 + np.e)
+    log_p1 = 0.0 - np.log(np.exp(2.0) + 1)
+    np.testing.assert_allclose(to_host(loss), -(log_p0 + log_p1) / 2)
+    loss.backward()
+    g = to_host(x.grad)
+    assert np.isfinite(g).all()
+    np.testing.assert_array_equal(g[2], 0.0)

@@ -54,6 +54,7 @@ CASES = {
     "tanh": case(F.tanh, (2, 3)),
     "exp": case(F.exp, (2, 3)),
     "log": case(F.log, (2, 3)),
+    "astype": case(lambda x: F.astype(F.astype(x, "float64") * 2.0, "float32"), (2, 3)),
     "clip": case(lambda x: F.clip(x, 0.8, 1.6), (2, 3)),
     "clip None": case(lambda x: F.clip(x, None, 1.2), (2, 3)),
     "where": lambda d: (lambda x0, x1: ((lambda: F.where(x0 > 1.0, x0, x1)), [x0, x1]))(f32(d, (2, 3)), f32(d, (3,))),

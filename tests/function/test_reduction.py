@@ -162,3 +162,9 @@ def test_logsumexp_gradient_is_softmax(device):
 def test_bad_axis_raises(device, op, axis):
     with pytest.raises(ValueError):
         op(Variable(np.zeros(SHAPE), device=device), axis=axis)
+
+
+@pytest.mark.parametrize("op", [F.sum, F.mean, F.max, F.min])
+def test_reducing_a_0d_variable_over_axis_0_raises(op):
+    with pytest.raises(ValueError, match="out of range"):
+        op(Variable(2.0), axis=0)
