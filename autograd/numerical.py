@@ -31,7 +31,7 @@ def _weights(y):
 
 
 def _weighted_sum(outputs):
-    """sum_k sum(y_k * w_k): one scalar that depends on every element of every output."""
+    """sum_k sum(y_k * w_k): one scalar that depends on every element of every output (None for none)."""
     if isinstance(outputs, Variable):
         outputs = [outputs]
     total = None
@@ -112,20 +112,13 @@ def gradcheck(f, *inputs, h=1e-6, atol=1e-5, rtol=1e-4, second_order=True):
     _, grads = first_grads(arrays, create_graph=False)
     for i, g in zip(checked, grads):
         numeric = _numeric_grad(loss, arrays, i, h)
-        analytic = g.data if g is not None else device_of(arrays[i]).xp.zeros_like(arrays[i])
-        _compare(analytic, numeric, "the first-order gradient", _describe(i, arrays[i]), atol, rtol)
+        _compare(_grad_or_zeros(g, arrays[i]), numeric, "the first-order gradient", _describe(i, arrays[i]), atol, rtol)
     if not second_order:
         return True
 
     def grad_dot(arrays, create_graph=False):
         xs, grads = first_grads(arrays, create_graph=create_graph)
-        total = None
-        for g in grads:
-            if g is None:
-                continue
-            term = (g * _weights(g.data)).sum()
-            total = term if total is None else total + term
-        return xs, total
+        return xs, _weighted_sum([g for g in grads if g is not None])
 
     xs, total = grad_dot(arrays, create_graph=True)
     if total is None:
@@ -135,10 +128,13 @@ def gradcheck(f, *inputs, h=1e-6, atol=1e-5, rtol=1e-4, second_order=True):
     total.backward()
     for i in checked:
         numeric = _numeric_grad(lambda a: grad_dot(a)[1], arrays, i, h)
-        g = xs[i].grad
-        analytic = g.data if g is not None else device_of(arrays[i]).xp.zeros_like(arrays[i])
-        _compare(analytic, numeric, "the second-order gradient", _describe(i, arrays[i]), atol, rtol)
+        _compare(_grad_or_zeros(xs[i].grad, arrays[i]), numeric, "the second-order gradient", _describe(i, arrays[i]), atol, rtol)
     return True
+
+
+def _grad_or_zeros(grad, like):
+    """The gradient's array, or zeros where backprop gave none (the input did not reach the output)."""
+    return grad.data if grad is not None else device_of(like).xp.zeros_like(like)
 
 
 def _describe(i, array):
