@@ -165,6 +165,7 @@ def _index_on_device(index, device):
 
 
 def _is_array(i):
+    """True for an index part that is an array (not None, Ellipsis, an int or a slice)."""
     return not (i is None or i is Ellipsis or isinstance(i, (int, slice)))
 
 
@@ -227,7 +228,7 @@ def _gather(x, index):
 
 
 def _is_basic(index):
-    return all(i is None or i is Ellipsis or isinstance(i, (int, slice)) for i in index)
+    return not any(_is_array(i) for i in index)
 
 
 class GetItem(Function):
