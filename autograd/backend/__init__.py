@@ -28,6 +28,7 @@ from autograd.backend._device import (
     seed,
     to_host,
 )
+from autograd.backend._io import load_npz, save_npz
 
 __all__ = [
     "CPU",
@@ -43,6 +44,8 @@ __all__ = [
     "host_str",
     "is_array",
     "is_host_scalar",
+    "load_npz",
+    "save_npz",
     "seed",
     "to_host",
 ]
