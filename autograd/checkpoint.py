@@ -23,7 +23,8 @@ def save(path, model, optimizer=None, **extra):
 
 def load(path, model, optimizer=None):
     """Restore ``model`` (on its current device) and ``optimizer`` from ``path``; return the extras as
-    ``{name: value}``, 0-d arrays as Python numbers. Raises ValueError naming any entry that does not fit."""
+    ``{name: value}``, 0-d arrays as Python numbers. Everything is checked before anything changes: an entry
+    that does not fit raises ValueError naming it. With ``optimizer=None`` the optimizer entries are ignored."""
     arrays = load_npz(path)
     sections = {section: {} for section in _SECTIONS}
     for key, array in arrays.items():
@@ -31,8 +32,12 @@ def load(path, model, optimizer=None):
         if section is None:
             raise ValueError(f"checkpoint.load: entry {key!r} of {path} is not a checkpoint entry")
         sections[section][key[len(section):]] = array
-    if optimizer is not None and not sections["optimizer/"]:
-        raise ValueError(f"checkpoint.load: {path} holds no optimizer state")
+    model.check_state_dict(sections["model/"])  # check everything before anything changes
+    if optimizer is not None:
+        if not sections["optimizer/"]:
+            raise ValueError(f"checkpoint.load: {path} holds no optimizer state")
+        shapes = {name: array.shape for name, array in sections["model/"].items()}
+        optimizer.check_state_dict(sections["optimizer/"], shapes)
     model.load_state_dict(sections["model/"])
     if optimizer is not None:
         optimizer.load_state_dict(sections["optimizer/"], model)

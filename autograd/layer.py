@@ -5,6 +5,7 @@ depth first, so the order and the names of ``named_params()`` are stable: attrib
 such as ``l0.W`` or ``lstm.x2f.b``. The same names key ``state_dict()`` and the files of ``save_weights``.
 """
 import math
+import operator
 
 import autograd.function as F
 from autograd.backend import CPU, dtype_name, get_device, load_npz, save_npz, to_host
@@ -14,18 +15,20 @@ from autograd.variable import Parameter, Variable
 class Layer:
     """Base class: assign Parameters and Layers as attributes; define ``forward``; call the layer.
 
-    A recurrent layer names its state attributes in ``_state``: ``reset_state()`` clears them and
-    ``to(device)`` moves them along with the parameters.
+    A parameter created at the first call (Linear's W and b) is named in ``_lazy`` and set to None until
+    then; it keeps its place in the definition order, and :meth:`load_state_dict` can create it.
+    A recurrent layer names its state attributes in ``_state``: ``reset_state()`` clears them.
     """
 
+    _lazy = ()
     _state = ()
+    _device = None  # where to() last moved the layer: lazy parameters are created there
 
     def __init__(self):
         object.__setattr__(self, "_children", {})
 
     def __setattr__(self, name, value):
-        # None reserves a place, so a parameter created lazily (Linear's W) keeps its definition order.
-        if name not in self._state and (value is None or isinstance(value, (Parameter, Layer))):
+        if isinstance(value, (Parameter, Layer)) or (value is None and name in self._lazy):
             self.__dict__.setdefault("_children", {})[name] = None
         super().__setattr__(name, value)
 
@@ -35,32 +38,40 @@ class Layer:
     def forward(self, *inputs):
         raise NotImplementedError
 
-    def _places(self, prefix=""):
+    def _places(self, prefix="", seen=None):
         """(name, owner, attribute, value) for every parameter place, depth first; value is None while a
-        lazily created parameter does not exist yet."""
+        lazy parameter does not exist yet. A layer or parameter reached twice (shared) is listed once,
+        under its first name, so an optimizer updates it once."""
+        seen = set() if seen is None else seen
         for attr in self.__dict__.get("_children", {}):
             value = getattr(self, attr, None)
+            if value is not None and id(value) in seen:
+                continue
+            if value is not None:
+                seen.add(id(value))
             if isinstance(value, Layer):
-                yield from value._places(f"{prefix}{attr}.")
+                yield from value._places(f"{prefix}{attr}.", seen)
             elif value is None or isinstance(value, Parameter):
                 yield f"{prefix}{attr}", self, attr, value
 
     def named_params(self):
         """(name, Parameter) pairs, depth first in definition order; names join attributes with dots."""
-        return [(name, value) for name, _, _, value in self._places() if value is not None]
+        return [(name, p) for name, _, _, p in self._places() if p is not None]
 
     def params(self):
-        """Every Parameter of this layer and its sublayers, in a stable order."""
+        """Every Parameter of this layer and its sublayers, each once, in a stable order."""
         return [p for _, _, _, p in self._places() if p is not None]
 
     def layers(self):
-        """This layer and every sublayer, depth first."""
-        found = [self]
-        for attr in self.__dict__.get("_children", {}):
-            value = getattr(self, attr, None)
-            if isinstance(value, Layer):
-                found += value.layers()
-        return found
+        """This layer and every sublayer, each once, depth first."""
+        found, stack = {}, [self]
+        while stack:
+            layer = stack.pop()
+            if id(layer) not in found:
+                found[id(layer)] = layer
+                children = [getattr(layer, a, None) for a in layer.__dict__.get("_children", {})]
+                stack += reversed([c for c in children if isinstance(c, Layer)])
+        return list(found.values())
 
     def cleargrads(self):
         for p in self.params():
@@ -76,8 +87,12 @@ class Layer:
         """Move every parameter (with its gradient) and recurrent state to ``device`` in place; returns self.
 
         Parameters keep their identity, so an optimizer's state for them follows on its next update.
+        Recurrent state moves detached: backprop through time stops at the move, since the steps before it
+        were recorded with the parameters' old arrays.
         """
         device = get_device(device)
+        for layer in self.layers():
+            layer._device = device
         for p in self.params():
             p.data = device.put(p.data)
             if p.grad is not None:
@@ -86,7 +101,7 @@ class Layer:
             for name in layer._state:
                 value = getattr(layer, name)
                 if value is not None:
-                    setattr(layer, name, value.to(device))  # differentiable: the graph reaches back
+                    setattr(layer, name, Variable(device.put(value.data)))
         return self
 
     # ---- saving and loading ----------------------------------------------------------------------
@@ -94,20 +109,20 @@ class Layer:
         """``{name: NumPy array}`` of every parameter, copied to the host."""
         return {name: to_host(p.data).copy() for name, p in self.named_params()}
 
-    def load_state_dict(self, arrays):
-        """Set every parameter from ``{name: array}`` (any device), keeping each parameter's dtype and device.
+    def _lazy_shape(self, attr):
+        """The shape a lazy parameter ``attr`` will have, None for a dimension known only at the first call."""
+        raise NotImplementedError
 
-        A parameter not created yet (a lazy Linear's W) is created from the array, on the device of the
-        layer's other parameters. Every name and shape is checked before anything changes: a missing,
-        unexpected or wrongly shaped entry raises ValueError naming it.
-        """
+    def check_state_dict(self, arrays):
+        """The planned updates ``[(owner, attribute, parameter or None, host array)]`` for ``arrays``, every
+        entry checked and converted: a missing, unexpected, wrongly shaped or unconvertible entry raises
+        ValueError naming it. Nothing changes."""
         places = list(self._places())
-        unexpected = sorted(set(arrays) - {name for name, _, _, _ in places})
+        names = [name for name, _, _, _ in places]
+        unexpected = sorted(set(arrays) - set(names))
         if unexpected:
             raise ValueError(f"load_state_dict: unexpected entries {unexpected}; "
-                             f"this {type(self).__name__} has {[name for name, _, _, _ in places]}")
-        existing = [p for _, _, _, p in places if p is not None]
-        home = existing[0].device if existing else CPU
+                             f"this {type(self).__name__} has {names}")
         updates = []
         for name, owner, attr, p in places:
             if name not in arrays:
@@ -115,15 +130,35 @@ class Layer:
                     continue  # lazy on both sides: still to be created by the first call
                 raise ValueError(f"load_state_dict: no entry for parameter {name!r} (shape {p.shape})")
             array = to_host(arrays[name])
-            if p is not None and tuple(array.shape) != p.shape:
-                raise ValueError(f"load_state_dict: parameter {name!r} has shape {p.shape}, "
+            expected = p.shape if p is not None else owner._lazy_shape(attr)
+            if len(array.shape) != len(expected) or any(e not in (None, a) for e, a in zip(expected, array.shape)):
+                shown = tuple("any" if e is None else e for e in expected)
+                raise ValueError(f"load_state_dict: parameter {name!r} has shape {shown}, "
                                  f"the entry has shape {tuple(array.shape)}")
+            dtype = dtype_name(p.dtype) if p is not None else owner.dtype
+            try:
+                array = array.astype(dtype)
+            except (TypeError, ValueError) as e:
+                raise ValueError(f"load_state_dict: entry {name!r} ({array.dtype}) does not convert to "
+                                 f"{dtype}: {e}") from None
             updates.append((owner, attr, p, array))
+        return updates
+
+    def load_state_dict(self, arrays):
+        """Set every parameter from ``{name: array}`` (any device), keeping each parameter's dtype and device;
+        everything is checked first (:meth:`check_state_dict`), so a refused entry changes nothing.
+
+        A lazy parameter not created yet is created from its entry, in the layer's dtype, on the device the
+        layer was moved to (else that of its other parameters, else cpu).
+        """
+        updates = self.check_state_dict(arrays)
+        existing = self.params()
+        home = self._device or (existing[0].device if existing else CPU)
         for owner, attr, p, array in updates:
             if p is None:
                 setattr(owner, attr, Parameter(array, name=attr, device=home))
             else:
-                p.data = p.device.put(array.astype(dtype_name(p.dtype)))
+                p.data = p.device.put(array)
 
     def save_weights(self, path):
         """Write the parameters to ``path`` as a NumPy ``.npz`` of host arrays, atomically: a crash
@@ -137,38 +172,55 @@ class Layer:
 
 
 def _check_size(layer, name, value, optional=False):
+    """``value`` as a positive int (NumPy integers welcome); None when optional."""
     if optional and value is None:
-        return
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        return None
+    try:
+        if isinstance(value, bool):
+            raise TypeError
+        size = operator.index(value)
+    except TypeError:
+        raise ValueError(f"{layer}: {name} must be a positive int, got {value!r}") from None
+    if size < 1:
         raise ValueError(f"{layer}: {name} must be a positive int, got {value!r}")
+    return size
 
 
 class Linear(Layer):
     """y = x W + b with W of shape (in_size, out_size), drawn from N(0, 1/in_size), and b zeros.
-    With ``in_size=None`` W is created at the first call, from the input's last dimension, on its device."""
+
+    With ``in_size=None`` W and b are created at the first call, W from the input's last dimension, on the
+    device the layer was moved to with ``to`` (else on the input's); otherwise at once, on the cpu.
+    """
+
+    _lazy = ("W", "b")
 
     def __init__(self, out_size, in_size=None, nobias=False, dtype="float32"):
         super().__init__()
-        _check_size("Linear", "out_size", out_size)
-        _check_size("Linear", "in_size", in_size, optional=True)
-        self.out_size, self.dtype = out_size, dtype
-        self.W = None if in_size is None else self._new_W(in_size, CPU)
-        self.b = None if nobias else Parameter([0.0] * out_size, name="b", dtype=dtype)
+        self.out_size = _check_size("Linear", "out_size", out_size)
+        in_size = _check_size("Linear", "in_size", in_size, optional=True)
+        self.nobias, self.dtype = nobias, dtype
+        self.W = self.b = None
+        if in_size is not None:
+            self._create(in_size, CPU)
 
     @property
     def in_size(self):
         return None if self.W is None else self.W.shape[0]
 
-    def _new_W(self, in_size, device):
+    def _lazy_shape(self, attr):
+        return (None, self.out_size) if attr == "W" else (self.out_size,)
+
+    def _create(self, in_size, device):
         scale = 1.0 / math.sqrt(in_size)
-        return Parameter(device.randn((in_size, self.out_size), self.dtype) * scale, name="W")
+        self.W = Parameter(device.randn((in_size, self.out_size), self.dtype) * scale, name="W")
+        if not self.nobias:
+            self.b = Parameter(device.xp.zeros(self.out_size, dtype=self.W.dtype, device=device.where), name="b")
 
     def forward(self, x):
         x = x if isinstance(x, Variable) else Variable(x, requires_grad=False)
         if self.W is None:
-            self.W = self._new_W(x.shape[-1], x.device)
-            if self.b is not None:
-                self.b.data = x.device.put(self.b.data)
+            self._create(x.shape[-1], self._device or x.device)
         return F.linear(x, self.W, self.b)
 
 
@@ -184,7 +236,7 @@ class RNN(Layer):
     def __init__(self, hidden_size, in_size=None, dtype="float32"):
         super().__init__()
         self.x2h = Linear(hidden_size, in_size, dtype=dtype)
-        self.h2h = Linear(hidden_size, hidden_size, nobias=True, dtype=dtype)
+        self.h2h = Linear(hidden_size, nobias=True, dtype=dtype)
         self.h = None
 
     def forward(self, x):
@@ -212,10 +264,10 @@ class LSTM(Layer):
         self.x2i = Linear(hidden_size, in_size, dtype=dtype)
         self.x2o = Linear(hidden_size, in_size, dtype=dtype)
         self.x2u = Linear(hidden_size, in_size, dtype=dtype)
-        self.h2f = Linear(hidden_size, hidden_size, nobias=True, dtype=dtype)
-        self.h2i = Linear(hidden_size, hidden_size, nobias=True, dtype=dtype)
-        self.h2o = Linear(hidden_size, hidden_size, nobias=True, dtype=dtype)
-        self.h2u = Linear(hidden_size, hidden_size, nobias=True, dtype=dtype)
+        self.h2f = Linear(hidden_size, nobias=True, dtype=dtype)
+        self.h2i = Linear(hidden_size, nobias=True, dtype=dtype)
+        self.h2o = Linear(hidden_size, nobias=True, dtype=dtype)
+        self.h2u = Linear(hidden_size, nobias=True, dtype=dtype)
         self.h = self.c = None
 
     def _gate(self, x2, h2, x):

@@ -97,35 +97,46 @@ class Optimizer:
         """Restore what :meth:`state_dict` gave, each array onto its parameter's current device.
 
         Parameters are found by name in ``model`` (default: the model last updated; on a fresh optimizer
-        the state waits for the first :meth:`update`). Every entry is checked before anything changes:
-        an unknown parameter or slot, a wrong shape or a missing "iteration" raises ValueError naming it.
+        the state waits for the first :meth:`update`). Every entry is checked before anything changes
+        (see :meth:`check_state_dict`).
         """
-        if "iteration" not in state:
-            raise ValueError("load_state_dict: no entry 'iteration'; expected what state_dict() returns")
         named = self._named_params(model)
         if named is None:
+            self.check_state_dict(state)
             self._pending = dict(state)
             return
         params = dict(named)
-        loaded = []
+        entries = self.check_state_dict(state, {name: p.shape for name, p in params.items()})
+        self.state = weakref.WeakKeyDictionary()
+        for name, slot, array in entries:
+            p = params[name]
+            self.state.setdefault(p, {})[slot] = p.device.put(array.astype(dtype_name(p.dtype)))
+        self.iteration = int(to_host(state["iteration"]))
+        if hasattr(model, "named_params"):
+            self._model = weakref.ref(model)
+
+    def check_state_dict(self, state, shapes=None):
+        """The entries of a state_dict as (parameter name, slot, host array), checked against this optimizer
+        and, when given, the parameter shapes ``{name: shape}``. Raises ValueError naming the entry for a
+        missing "iteration", an unknown parameter or slot, or a wrong shape."""
+        if "iteration" not in state:
+            raise ValueError("load_state_dict: no entry 'iteration'; expected what state_dict() returns")
+        entries = []
         for key, array in state.items():
             if key == "iteration":
                 continue
             name, _, slot = key.rpartition("/")
-            p = params.get(name)
-            if p is None:
-                raise ValueError(f"load_state_dict: entry {key!r} names no parameter of the model")
             if slot not in self.slots:
                 raise ValueError(f"load_state_dict: entry {key!r}: {type(self).__name__} keeps {list(self.slots)}")
             array = to_host(array)
-            if tuple(array.shape) != p.shape:
-                raise ValueError(f"load_state_dict: entry {key!r} has shape {tuple(array.shape)}, "
-                                 f"the parameter has shape {p.shape}")
-            loaded.append((p, slot, array))
-        self.state = weakref.WeakKeyDictionary()
-        for p, slot, array in loaded:
-            self.state.setdefault(p, {})[slot] = p.device.put(array.astype(dtype_name(p.dtype)))
-        self.iteration = int(to_host(state["iteration"]))
+            if shapes is not None:
+                if name not in shapes:
+                    raise ValueError(f"load_state_dict: entry {key!r} names no parameter of the model")
+                if tuple(array.shape) != tuple(shapes[name]):
+                    raise ValueError(f"load_state_dict: entry {key!r} has shape {tuple(array.shape)}, "
+                                     f"the parameter has shape {tuple(shapes[name])}")
+            entries.append((name, slot, array))
+        return entries
 
 
 def _check_rate(name, value):

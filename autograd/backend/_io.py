@@ -2,33 +2,67 @@
 from __future__ import annotations
 
 import os
+import tempfile
+import zipfile
 
 import numpy as np
 
 from autograd.backend._device import to_host
 
 
-def save_npz(path, arrays) -> None:
-    """Write ``{name: array}`` (any device) to ``path`` as an uncompressed ``.npz`` of host arrays.
+def _umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
-    The file is written beside ``path`` under a temporary name and renamed over it only when complete, so a
-    crash mid-save leaves the previous file intact (``os.replace`` is atomic on POSIX and Windows).
+
+_FILE_MODE = 0o666 & ~_umask()  # what open() would give a new file
+
+
+def save_npz(path, arrays) -> None:
+    """Write ``{name: array}`` (any device) to ``path`` as an uncompressed ``.npz`` of host arrays, exactly
+    at ``path`` (no suffix added). Object arrays are refused (they would need pickle).
+
+    The file is written beside ``path`` under a fresh temporary name and renamed over it only when complete,
+    so a crash mid-save leaves the previous file intact (``os.replace`` is atomic on POSIX and Windows).
     """
     path = os.fspath(path)
-    tmp = f"{path}.{os.getpid()}.tmp"
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=os.path.basename(path) + ".", suffix=".tmp")
     try:
-        with open(tmp, "xb") as f:
-            np.savez(f, **{name: to_host(array) for name, array in arrays.items()})
+        with os.fdopen(fd, "wb") as f:
+            with zipfile.ZipFile(f, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+                for name, array in arrays.items():
+                    with archive.open(f"{name}.npy", "w", force_zip64=True) as member:
+                        np.lib.format.write_array(member, np.asarray(to_host(array)), allow_pickle=False)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, _FILE_MODE)
         os.replace(tmp, path)
     except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+        os.remove(tmp)
         raise
+    _sync_directory(directory)
+
+
+def _sync_directory(directory):
+    """Make the rename itself durable, where the system allows opening a directory (POSIX)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def load_npz(path) -> dict:
     """``{name: NumPy array}`` from a ``.npz`` file (pickled objects are refused)."""
-    with np.load(os.fspath(path), allow_pickle=False) as f:
+    loaded = np.load(os.fspath(path), allow_pickle=False)
+    if not isinstance(loaded, np.lib.npyio.NpzFile):
+        raise ValueError(f"load_npz: {os.fspath(path)} is a single .npy array, not an .npz archive of named arrays")
+    with loaded as f:
         return {name: f[name] for name in f.files}
