@@ -8,6 +8,7 @@ import weakref
 
 from autograd.backend import device_of, dtype_name, to_host
 from autograd.config import no_grad
+from autograd.variable import Variable
 
 
 class Optimizer:
@@ -33,6 +34,8 @@ class Optimizer:
         if hasattr(model, "named_params"):
             self._model = weakref.ref(model)
             params = model.params()
+        elif isinstance(model, Variable):
+            raise TypeError("update: expected a Layer or a list of Parameters, got one Variable; pass [param]")
         else:
             params = list(model)
         if self._pending is not None:
@@ -43,6 +46,11 @@ class Optimizer:
             for hook in self.hooks:
                 hook(params)
                 params = [p for p in params if p.grad is not None]
+            for p in params:
+                if p.grad.dtype != p.dtype:
+                    raise TypeError(f"update: a {dtype_name(p.grad.dtype)} gradient for a {dtype_name(p.dtype)} "
+                                    f"parameter {p.name or ''} of shape {p.shape}; gradients keep their "
+                                    "parameter's dtype")
             self.iteration += 1
             self.begin_step()
             for p in params:
@@ -82,8 +90,10 @@ class Optimizer:
         """The optimizer's state as ``{"iteration": n, "<param name>/<slot>": host array}``, parameters
         named as in ``model.named_params()`` (default: the model last passed to :meth:`update`).
         Hyperparameters are not included: they are the constructor's arguments."""
-        state = {"iteration": to_host(self.iteration)}
         named = self._named_params(model)
+        if named is None and self._pending is not None:
+            return dict(self._pending)  # loaded, still waiting for the first update
+        state = {"iteration": to_host(self.iteration)}
         if named is None:
             if len(self.state):
                 raise ValueError("state_dict: pass the model (or parameter list) this optimizer updates")
@@ -103,7 +113,8 @@ class Optimizer:
         named = self._named_params(model)
         if named is None:
             self.check_state_dict(state)
-            self._pending = dict(state)
+            self._pending = {key: to_host(array).copy() for key, array in state.items()}
+            self.iteration = int(self._pending["iteration"])
             return
         params = dict(named)
         entries = self.check_state_dict(state, {name: p.shape for name, p in params.items()})
@@ -112,6 +123,7 @@ class Optimizer:
             p = params[name]
             self.state.setdefault(p, {})[slot] = p.device.put(array.astype(dtype_name(p.dtype)))
         self.iteration = int(to_host(state["iteration"]))
+        self._pending = None
         if hasattr(model, "named_params"):
             self._model = weakref.ref(model)
 
@@ -136,6 +148,11 @@ class Optimizer:
                     raise ValueError(f"load_state_dict: entry {key!r} has shape {tuple(array.shape)}, "
                                      f"the parameter has shape {tuple(shapes[name])}")
             entries.append((name, slot, array))
+        for name in {name for name, _, _ in entries}:
+            missing = [slot for slot in self.slots if f"{name}/{slot}" not in state]
+            if missing:
+                raise ValueError(f"load_state_dict: no entry {name + '/' + missing[0]!r}: {type(self).__name__} "
+                                 f"keeps {list(self.slots)} for every parameter it has state for")
         return entries
 
 
@@ -237,10 +254,11 @@ class Adam(Optimizer):
 
     def __init__(self, alpha=0.001, beta1=0.9, beta2=0.999, eps=1e-8, hooks=None):
         super().__init__(hooks)
-        _check_rate("Adam: alpha", alpha)
-        _check_beta("Adam: beta1", beta1)
-        _check_beta("Adam: beta2", beta2)
-        _check_eps("Adam: eps", eps)
+        name = type(self).__name__
+        _check_rate(f"{name}: alpha", alpha)
+        _check_beta(f"{name}: beta1", beta1)
+        _check_beta(f"{name}: beta2", beta2)
+        _check_eps(f"{name}: eps", eps)
         self.alpha, self.beta1, self.beta2, self.eps = alpha, beta1, beta2, eps
 
     def begin_step(self):
@@ -262,8 +280,11 @@ class Adam(Optimizer):
 
 
 class AdamW(Adam):
-    """Adam with decoupled weight decay, as the seed: param <- param - (adam step + lr_t wd param), the decay
-    using the same bias-corrected step size lr_t (PyTorch decays by alpha * wd instead)."""
+    """Adam with decoupled weight decay, as the seed: the Adam step, then a decay by the same bias-corrected
+    step size, param <- (param - adam step) * (1 - lr_t * weight_decay).
+
+    PyTorch decays first, by the undecorated step size: param <- param * (1 - alpha * weight_decay), then
+    the Adam step."""
 
     def __init__(self, alpha=0.001, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01, hooks=None):
         super().__init__(alpha, beta1, beta2, eps, hooks)
@@ -272,5 +293,4 @@ class AdamW(Adam):
         self.weight_decay = weight_decay
 
     def update_one(self, param):
-        decay = self.lr * self.weight_decay * param.data
-        param.data = param.data - (self.adam_step(param) + decay)
+        param.data = (param.data - self.adam_step(param)) * (1.0 - self.lr * self.weight_decay)

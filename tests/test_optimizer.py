@@ -1,0 +1,755 @@
+"""Optimizers: exact update values against NumPy references written from the docstring formulas, hooks,
+skipped parameters, hyperparameter checks, per-parameter state (device, weak keys) and state_dict."""
+import gc
+import math
+import weakref
+
+import numpy as np
+import pytest
+
+import autograd
+import autograd.function as F
+from autograd import hook, layer, model, optimizer, to_host
+from autograd.backend import CPU, device_of
+
+
+def param(values, device, dtype="float64"):
+    return autograd.Parameter(values, dtype=dtype, device=device)
+
+
+def set_grad(p, values, device, dtype="float64"):
+    p.grad = autograd.Variable(values, dtype=dtype, device=device)
+
+
+def close(actual, expected, rtol=1e-12, atol=1e-15):
+    np.testing.assert_allclose(to_host(actual), np.asarray(expected, dtype=np.float64), rtol=rtol, atol=atol)
+
+
+# ---- NumPy references, written from the docstring formulas -------------------------------------------
+
+P0 = [1.0, -2.0, 0.5]
+G1 = [0.5, 1.0, -2.0]
+G2 = [-1.5, 0.25, 3.0]
+
+
+def ref_weight_decay(lam):
+    return lambda g, p: g + lam * p
+
+
+def ref_clip(max_norm):
+    def clip(g, p):
+        n = math.sqrt(float(np.sum(g * g)))
+        rate = max_norm / (n + 1e-6)
+        return g * rate if rate < 1.0 else g
+    return clip
+
+
+def reference(kind, hp, hooks=(), p0=P0, grads=(G1, G2)):
+    """The parameter after each step, in float64 on the host."""
+    p = np.array(p0, dtype=np.float64)
+    s1 = np.zeros_like(p)  # v (Momentum, RMSprop), h (AdaGrad), m (Adam)
+    s2 = np.zeros_like(p)  # v (Adam)
+    out = []
+    for t, g in enumerate(grads, start=1):
+        g = np.array(g, dtype=np.float64)
+        for h in hooks:
+            g = h(g, p)
+        if kind == "sgd":
+            p = p - hp["learning_rate"] * g
+        elif kind == "momentum":
+            s1 = hp["momentum"] * s1 - hp["learning_rate"] * g
+            p = p + s1
+        elif kind == "adagrad":
+            s1 = s1 + g * g
+            p = p - hp["learning_rate"] * g / (np.sqrt(s1) + hp["eps"])
+        elif kind == "rmsprop":
+            s1 = hp["rho"] * s1 + (1.0 - hp["rho"]) * (g * g)
+            p = p - hp["learning_rate"] * g / (np.sqrt(s1) + hp["eps"])
+        elif kind in ("adam", "adamw"):
+            b1, b2 = hp["beta1"], hp["beta2"]
+            s1 = s1 + (1.0 - b1) * (g - s1)
+            s2 = s2 + (1.0 - b2) * (g * g - s2)
+            lr_t = hp["alpha"] * math.sqrt(1.0 - b2 ** t) / (1.0 - b1 ** t)
+            p = p - lr_t * s1 / (np.sqrt(s2) + hp["eps"])
+            if kind == "adamw":
+                p = p * (1.0 - lr_t * hp["weight_decay"])  # the decay follows the Adam step
+        else:
+            raise AssertionError(kind)
+        out.append(p.copy())
+    return out
+
+
+SGD_HP = dict(learning_rate=0.1)
+MOMENTUM_HP = dict(learning_rate=0.1, momentum=0.8)
+ADAGRAD_HP = dict(learning_rate=0.2, eps=1e-3)
+RMSPROP_HP = dict(learning_rate=0.05, rho=0.7, eps=1e-3)
+ADAM_HP = dict(alpha=0.1, beta1=0.8, beta2=0.9, eps=1e-3)
+ADAMW_HP = dict(ADAM_HP, weight_decay=0.2)
+
+# (id, factory of the optimizer, kind, hyperparameters, reference hooks)
+TWO_STEP_CASES = [
+    ("sgd", lambda: optimizer.SGD(**SGD_HP), "sgd", SGD_HP, ()),
+    ("momentum", lambda: optimizer.Momentum(**MOMENTUM_HP), "momentum", MOMENTUM_HP, ()),
+    ("adagrad", lambda: optimizer.AdaGrad(**ADAGRAD_HP), "adagrad", ADAGRAD_HP, ()),
+    ("rmsprop", lambda: optimizer.RMSprop(**RMSPROP_HP), "rmsprop", RMSPROP_HP, ()),
+    ("adam", lambda: optimizer.Adam(**ADAM_HP), "adam", ADAM_HP, ()),
+    ("adamw", lambda: optimizer.AdamW(**ADAMW_HP), "adamw", ADAMW_HP, ()),
+    ("adam+weightdecay", lambda: optimizer.Adam(**ADAM_HP, hooks=[hook.WeightDecay(0.05)]),
+     "adam", ADAM_HP, (ref_weight_decay(0.05),)),
+    ("adamw+weightdecay", lambda: optimizer.AdamW(**ADAMW_HP, hooks=[hook.WeightDecay(0.05)]),
+     "adamw", ADAMW_HP, (ref_weight_decay(0.05),)),
+    ("sgd+weightdecay+clip", lambda: optimizer.SGD(**SGD_HP, hooks=[hook.WeightDecay(0.5), hook.ClipGrad(1.0)]),
+     "sgd", SGD_HP, (ref_weight_decay(0.5), ref_clip(1.0))),
+    ("sgd+clip+weightdecay", lambda: optimizer.SGD(**SGD_HP, hooks=[hook.ClipGrad(1.0), hook.WeightDecay(0.5)]),
+     "sgd", SGD_HP, (ref_clip(1.0), ref_weight_decay(0.5))),
+    ("momentum+clip", lambda: optimizer.Momentum(**MOMENTUM_HP, hooks=[hook.ClipGrad(2.0)]),
+     "momentum", MOMENTUM_HP, (ref_clip(2.0),)),
+]
+
+
+@pytest.mark.parametrize("factory, kind, hp, hooks", [c[1:] for c in TWO_STEP_CASES],
+                         ids=[c[0] for c in TWO_STEP_CASES])
+def test_two_steps_match_the_formulas(device, factory, kind, hp, hooks):
+    expected = reference(kind, hp, hooks)
+    p = param(P0, device)
+    opt = factory()
+    for g, want in zip((G1, G2), expected):
+        set_grad(p, g, device)
+        opt.update([p])
+        assert p.device == device
+        assert p.dtype == p.xp.float64
+        close(p, want)
+    assert opt.iteration == 2
+
+
+def test_references_differ_between_cases():
+    """The references above are not all the same numbers (so every case checks something of its own)."""
+    finals = {c[0]: reference(c[2], c[3], c[4])[-1] for c in TWO_STEP_CASES}
+    values = list(finals.values())
+    for i in range(len(values)):
+        for j in range(i + 1, len(values)):
+            assert not np.allclose(values[i], values[j], rtol=1e-9, atol=0)
+    # eps placement matters at these settings: eps added to sqrt(v_hat) (PyTorch) would differ
+    b1, b2, alpha, eps = ADAM_HP["beta1"], ADAM_HP["beta2"], ADAM_HP["alpha"], ADAM_HP["eps"]
+    g = np.array(G1)
+    m, v = (1 - b1) * g, (1 - b2) * g * g
+    torch_style = np.array(P0) - alpha * (m / (1 - b1)) / (np.sqrt(v / (1 - b2)) + eps)
+    assert not np.allclose(torch_style, reference("adam", ADAM_HP)[0], rtol=1e-6, atol=0)
+
+
+# ---- the seed's published examples (p = 1, grad = 1 every step) ----------------------------------------
+
+SEED_CASES = [
+    ("sgd", lambda: optimizer.SGD(learning_rate=0.1), [0.9], 1e-15),
+    ("momentum", lambda: optimizer.Momentum(learning_rate=0.001, momentum=0.9), [0.999, 0.9971], 1e-13),
+    # the seed's float32 Adam prints 0.999 and 0.998 (its float32 rounding, hence rtol 1e-6)
+    ("adam", lambda: optimizer.Adam(alpha=0.001, beta1=0.9, beta2=0.999), [0.999, 0.998], 1e-6),
+    # itsubaki/autograd optimizer/adamw_test.go (float64; decay from the parameter before the step)
+    ("adamw", lambda: optimizer.AdamW(alpha=0.001, beta1=0.9, beta2=0.999, weight_decay=0.1),
+     [0.9989684091623926, 0.9979449255202475], 1e-14),
+]
+
+
+@pytest.mark.parametrize("factory, expected, rtol", [c[1:] for c in SEED_CASES], ids=[c[0] for c in SEED_CASES])
+def test_seed_examples(device, factory, expected, rtol):
+    p = param(1.0, device)
+    opt = factory()
+    for want in expected:
+        set_grad(p, 1.0, device)
+        opt.update([p])
+        assert p.shape == ()
+        close(p, want, rtol=rtol)
+
+
+def test_seed_adam_and_adamw_exact_first_step(device):
+    """p = 1, g = 1: m = 0.1, v = 0.001, lr_t = 0.001 sqrt(0.001) / 0.1."""
+    lr_t = 0.001 * math.sqrt(1 - 0.999) / (1 - 0.9)
+    step = lr_t * 0.1 / (math.sqrt(0.001) + 1e-8)
+    for opt, want in [(optimizer.Adam(), 1.0 - step), (optimizer.AdamW(weight_decay=0.1), (1.0 - step) * (1.0 - lr_t * 0.1))]:
+        p = param(1.0, device)
+        set_grad(p, 1.0, device)
+        opt.update([p])
+        close(p, want, rtol=1e-14)
+
+
+def test_default_hyperparameters():
+    sgd = optimizer.SGD()
+    assert sgd.learning_rate == 0.01
+    mom = optimizer.Momentum()
+    assert (mom.learning_rate, mom.momentum) == (0.01, 0.9)
+    ada = optimizer.AdaGrad()
+    assert (ada.learning_rate, ada.eps) == (0.01, 1e-10)
+    rms = optimizer.RMSprop()
+    assert (rms.learning_rate, rms.rho, rms.eps) == (0.01, 0.99, 1e-8)
+    adam = optimizer.Adam()
+    assert (adam.alpha, adam.beta1, adam.beta2, adam.eps) == (0.001, 0.9, 0.999, 1e-8)
+    adamw = optimizer.AdamW()
+    assert (adamw.alpha, adamw.beta1, adamw.beta2, adamw.eps, adamw.weight_decay) == (0.001, 0.9, 0.999, 1e-8, 0.01)
+    for opt in (sgd, mom, ada, rms, adam, adamw):
+        assert opt.hooks == [] and opt.iteration == 0 and len(opt.state) == 0
+
+
+# ---- what update() accepts and skips -------------------------------------------------------------------
+
+ALL_OPTIMIZERS = [
+    ("sgd", lambda **kw: optimizer.SGD(learning_rate=0.1, **kw)),
+    ("momentum", lambda **kw: optimizer.Momentum(learning_rate=0.1, momentum=0.8, **kw)),
+    ("adagrad", lambda **kw: optimizer.AdaGrad(learning_rate=0.1, **kw)),
+    ("rmsprop", lambda **kw: optimizer.RMSprop(learning_rate=0.1, **kw)),
+    ("adam", lambda **kw: optimizer.Adam(alpha=0.1, **kw)),
+    ("adamw", lambda **kw: optimizer.AdamW(alpha=0.1, weight_decay=0.1, **kw)),
+]
+OPT_IDS = [name for name, _ in ALL_OPTIMIZERS]
+OPT_FACTORIES = [f for _, f in ALL_OPTIMIZERS]
+
+
+def make_linear(device, W=((1.0, -1.0), (0.5, 2.0), (-0.25, 0.0)), b=(0.1, -0.2)):
+    lin = layer.Linear(2, in_size=3, dtype="float64")
+    lin.load_state_dict({"W": np.array(W), "b": np.array(b)})
+    return lin.to(device)
+
+
+GW = [[0.5, -1.0], [2.0, 0.25], [-0.75, 1.5]]
+GB = [0.3, -0.6]
+
+
+def test_update_accepts_a_layer(device):
+    lin = make_linear(device)
+    W0, b0 = to_host(lin.W).copy(), to_host(lin.b).copy()
+    set_grad(lin.W, GW, device)
+    set_grad(lin.b, GB, device)
+    opt = optimizer.SGD(learning_rate=0.5)
+    opt.update(lin)
+    close(lin.W, W0 - 0.5 * np.array(GW))
+    close(lin.b, b0 - 0.5 * np.array(GB))
+    assert lin.W.device == device and lin.b.device == device
+    assert opt.iteration == 1
+
+
+def test_update_accepts_a_list_and_a_tuple_of_parameters(device):
+    p0, p1 = param([1.0, 2.0], device), param([[3.0]], device)
+    set_grad(p0, [1.0, -1.0], device)
+    set_grad(p1, [[2.0]], device)
+    opt = optimizer.Momentum(learning_rate=0.1, momentum=0.5)
+    opt.update([p0, p1])
+    close(p0, [0.9, 2.1])
+    close(p1, [[2.8]])
+    opt.update((p0, p1))  # v = 0.5 v - 0.1 g
+    close(p0, [0.9 - 0.05 - 0.1, 2.1 + 0.05 + 0.1])
+    close(p1, [[2.8 - 0.1 - 0.2]])
+
+
+@pytest.mark.parametrize("factory", OPT_FACTORIES, ids=OPT_IDS)
+def test_parameters_without_grad_are_skipped(device, factory):
+    trained, idle = param([1.0, -2.0], device), param([5.0, 6.0], device)
+    set_grad(trained, [0.5, 0.5], device)
+    opt = factory()
+    opt.update([trained, idle])
+    opt.update([trained, idle])
+    np.testing.assert_array_equal(to_host(idle), [5.0, 6.0])
+    assert idle.grad is None
+    assert idle not in opt.state
+    assert not np.allclose(to_host(trained), [1.0, -2.0])
+    if opt.slots:
+        assert set(opt.state[trained]) == set(opt.slots)
+    else:
+        assert len(opt.state) == 0
+    assert opt.iteration == 2
+
+
+@pytest.mark.parametrize("factory", OPT_FACTORIES, ids=OPT_IDS)
+def test_layers_with_nothing_to_update(device, factory):
+    opt = factory()
+    lazy = layer.Linear(2, dtype="float64")  # W not created before the first call
+    opt.update(lazy)
+    assert lazy.W is None
+    lin = make_linear(device)
+    before = [to_host(p).copy() for p in lin.params()]
+    opt.update(lin)  # no parameter has a gradient: no change, no state, no crash
+    for p, b in zip(lin.params(), before):
+        np.testing.assert_array_equal(to_host(p), b)
+    assert len(opt.state) == 0
+    assert opt.iteration == 2
+
+
+class Recorder:
+    """A hook that records what it saw; optionally doubles the gradients or drops one of them."""
+
+    def __init__(self, name, log, scale=None, drop=None):
+        self.name, self.log, self.scale, self.drop = name, log, scale, drop
+
+    def __call__(self, params):
+        self.log.append((self.name, list(params), [to_host(p.data).copy() for p in params],
+                         [to_host(p.grad.data).copy() for p in params], autograd.config.backprop_enabled()))
+        for p in params:
+            if p is self.drop:
+                p.grad = None
+            elif self.scale is not None:
+                p.grad = autograd.Variable(p.grad.data * self.scale)
+
+
+def test_hooks_run_in_order_before_the_update(device):
+    p0, p1, idle = param([1.0, 2.0], device), param([-1.0], device), param([9.0], device)
+    set_grad(p0, [1.0, 1.0], device)
+    set_grad(p1, [0.5], device)
+    log = []
+    opt = optimizer.SGD(learning_rate=0.1, hooks=[Recorder("first", log, scale=2.0), Recorder("second", log)])
+    opt.update([p0, idle, p1])
+    assert [entry[0] for entry in log] == ["first", "second"]
+    for name, params, data, grads, backprop in log:
+        assert params[0] is p0 and params[1] is p1 and len(params) == 2  # only the parameters with a gradient
+        np.testing.assert_array_equal(data[0], [1.0, 2.0])  # not updated yet
+        np.testing.assert_array_equal(data[1], [-1.0])
+        assert backprop is False  # hooks run under no_grad
+    np.testing.assert_array_equal(log[0][3][0], [1.0, 1.0])
+    np.testing.assert_array_equal(log[1][3][0], [2.0, 2.0])  # the second hook sees the first one's work
+    close(p0, [1.0 - 0.2, 2.0 - 0.2])  # the update uses the doubled gradient
+    close(p1, [-1.0 - 0.1])
+    np.testing.assert_array_equal(to_host(idle), [9.0])
+
+
+def test_a_hook_that_drops_a_grad_takes_the_parameter_out_of_the_step(device):
+    p0, p1 = param([1.0, 2.0], device), param([3.0], device)
+    set_grad(p0, [1.0, 1.0], device)
+    set_grad(p1, [1.0], device)
+    log = []
+    opt = optimizer.Momentum(learning_rate=0.1, hooks=[Recorder("drop", log, drop=p0), Recorder("after", log)])
+    opt.update([p0, p1])
+    assert log[0][1] == [p0, p1]
+    assert len(log[1][1]) == 1 and log[1][1][0] is p1  # the later hook no longer sees p0
+    np.testing.assert_array_equal(to_host(p0), [1.0, 2.0])
+    assert p0.grad is None and p0 not in opt.state
+    close(p1, [2.9])
+    assert p1 in opt.state
+
+
+class Tied(layer.Layer):
+    """One Linear reachable under two attribute names (weight tying)."""
+
+    def __init__(self, lin):
+        super().__init__()
+        self.enc = lin
+        self.dec = lin
+
+
+def test_a_shared_parameter_is_updated_once_per_step(device):
+    lin = make_linear(device)
+    tied = Tied(lin)
+    W0 = to_host(lin.W).copy()
+    set_grad(lin.W, GW, device)
+    set_grad(lin.b, GB, device)
+    optimizer.SGD(learning_rate=0.1).update(tied)
+    close(lin.W, W0 - 0.1 * np.array(GW))
+    mom = optimizer.Momentum(learning_rate=0.1, momentum=0.5)
+    mom.update(tied)
+    close(lin.W, W0 - 0.2 * np.array(GW))
+    assert set(mom.state_dict()) == {"iteration", "enc.W/v", "enc.b/v"}  # named once, by its first name
+
+
+# ---- hyperparameter checks ------------------------------------------------------------------------------
+
+NAN = float("nan")
+BAD_HYPERPARAMETERS = [
+    (optimizer.SGD, dict(learning_rate=0.0), "learning_rate"),
+    (optimizer.SGD, dict(learning_rate=-0.1), "learning_rate"),
+    (optimizer.SGD, dict(learning_rate=NAN), "learning_rate"),
+    (optimizer.Momentum, dict(learning_rate=0.0), "learning_rate"),
+    (optimizer.Momentum, dict(learning_rate=NAN), "learning_rate"),
+    (optimizer.Momentum, dict(momentum=1.0), "momentum"),
+    (optimizer.Momentum, dict(momentum=-0.1), "momentum"),
+    (optimizer.Momentum, dict(momentum=NAN), "momentum"),
+    (optimizer.AdaGrad, dict(learning_rate=-1.0), "learning_rate"),
+    (optimizer.AdaGrad, dict(eps=-1e-10), "eps"),
+    (optimizer.AdaGrad, dict(eps=NAN), "eps"),
+    (optimizer.RMSprop, dict(learning_rate=0.0), "learning_rate"),
+    (optimizer.RMSprop, dict(rho=1.0), "rho"),
+    (optimizer.RMSprop, dict(rho=-0.5), "rho"),
+    (optimizer.RMSprop, dict(eps=-1e-8), "eps"),
+    (optimizer.RMSprop, dict(eps=NAN), "eps"),
+    (optimizer.Adam, dict(alpha=0.0), "alpha"),
+    (optimizer.Adam, dict(alpha=-0.001), "alpha"),
+    (optimizer.Adam, dict(alpha=NAN), "alpha"),
+    (optimizer.Adam, dict(beta1=1.0), "beta1"),
+    (optimizer.Adam, dict(beta1=-0.1), "beta1"),
+    (optimizer.Adam, dict(beta1=NAN), "beta1"),
+    (optimizer.Adam, dict(beta2=1.0), "beta2"),
+    (optimizer.Adam, dict(beta2=1.5), "beta2"),
+    (optimizer.Adam, dict(beta2=NAN), "beta2"),
+    (optimizer.Adam, dict(eps=-1e-8), "eps"),
+    (optimizer.Adam, dict(eps=NAN), "eps"),
+    (optimizer.AdamW, dict(alpha=0.0), "alpha"),
+    (optimizer.AdamW, dict(beta1=1.0), "beta1"),
+    (optimizer.AdamW, dict(beta2=-0.1), "beta2"),
+    (optimizer.AdamW, dict(eps=-1.0), "eps"),
+    (optimizer.AdamW, dict(weight_decay=-0.01), "weight_decay"),
+    (optimizer.AdamW, dict(weight_decay=NAN), "weight_decay"),
+]
+
+
+@pytest.mark.parametrize("cls, kwargs, name", BAD_HYPERPARAMETERS,
+                         ids=[f"{c.__name__}-{n}={k[n]}" for c, k, n in BAD_HYPERPARAMETERS])
+def test_invalid_hyperparameters_raise(cls, kwargs, name):
+    with pytest.raises(ValueError, match=f"{name} must be"):
+        cls(**kwargs)
+
+
+def test_adamw_errors_name_adamw():
+    with pytest.raises(ValueError, match="AdamW: alpha"):
+        optimizer.AdamW(alpha=0.0)
+
+
+def test_boundary_hyperparameters_are_accepted():
+    optimizer.Momentum(momentum=0.0)
+    optimizer.AdaGrad(eps=0.0)
+    optimizer.RMSprop(rho=0.0, eps=0.0)
+    optimizer.Adam(beta1=0.0, beta2=0.0, eps=0.0)
+    optimizer.AdamW(weight_decay=0.0)
+
+
+def test_adamw_with_zero_weight_decay_is_adam(device):
+    a, b = param(P0, device), param(P0, device)
+    adam, adamw = optimizer.Adam(**ADAM_HP), optimizer.AdamW(**ADAM_HP, weight_decay=0.0)
+    for g in (G1, G2):
+        set_grad(a, g, device)
+        set_grad(b, g, device)
+        adam.update([a])
+        adamw.update([b])
+    np.testing.assert_array_equal(to_host(a), to_host(b))
+
+
+# ---- per-parameter state ----------------------------------------------------------------------------------
+
+STATEFUL = [(name, f) for name, f in ALL_OPTIMIZERS if name != "sgd"]
+
+
+@pytest.mark.parametrize("factory", [f for _, f in STATEFUL], ids=[n for n, _ in STATEFUL])
+def test_state_is_created_on_the_parameter_device(device, factory):
+    p = param(P0, device)
+    set_grad(p, G1, device)
+    opt = factory()
+    opt.update([p])
+    assert set(opt.state[p]) == set(opt.slots)
+    for value in opt.state[p].values():
+        assert device_of(value) == device
+        assert tuple(value.shape) == (3,)
+        assert value.dtype == p.dtype
+
+
+@pytest.mark.parametrize("factory", [f for _, f in STATEFUL], ids=[n for n, _ in STATEFUL])
+def test_state_follows_the_parameters_to_another_device(device, factory):
+    moved = make_linear("cpu")
+    opt = factory()
+    set_grad(moved.W, GW, "cpu")
+    set_grad(moved.b, GB, "cpu")
+    opt.update(moved)
+    for p in moved.params():
+        assert all(device_of(v) == CPU for v in opt.state[p].values())
+    moved.to(device)
+    set_grad(moved.W, np.array(GW) * -0.5, device)
+    set_grad(moved.b, np.array(GB) * 2.0, device)
+    opt.update(moved)
+    for p in moved.params():
+        assert p.device == device
+        assert set(opt.state[p]) == set(opt.slots)
+        for value in opt.state[p].values():
+            assert device_of(value) == device
+
+    same = make_linear(device)  # both steps on one device
+    ref = factory()
+    for scale_W, scale_b in ((1.0, 1.0), (-0.5, 2.0)):
+        set_grad(same.W, np.array(GW) * scale_W, device)
+        set_grad(same.b, np.array(GB) * scale_b, device)
+        ref.update(same)
+    close(moved.W, to_host(same.W), rtol=1e-13)
+    close(moved.b, to_host(same.b), rtol=1e-13)
+    for p, q in zip(moved.params(), same.params()):
+        for slot in opt.slots:
+            close(opt.state[p][slot], to_host(ref.state[q][slot]), rtol=1e-13)
+
+
+def test_state_is_weakly_keyed(device):
+    assert isinstance(optimizer.Adam().state, weakref.WeakKeyDictionary)
+    keep, gone = param([1.0, 2.0], device), param([3.0], device)
+    set_grad(keep, [1.0, 1.0], device)
+    set_grad(gone, [1.0], device)
+    opt = optimizer.Adam()
+    opt.update([keep, gone])
+    assert len(opt.state) == 2
+    ref = weakref.ref(gone)
+    del gone
+    gc.collect()
+    assert ref() is None
+    assert len(opt.state) == 1
+    assert keep in opt.state
+
+
+def test_iteration_counts_update_calls(device):
+    p = param([1.0], device)
+    opt = optimizer.SGD(learning_rate=0.5)
+    assert opt.iteration == 0
+    opt.update([p])  # no gradient: still a call
+    assert opt.iteration == 1
+    set_grad(p, [1.0], device)
+    opt.update([p])
+    opt.update([p])
+    assert opt.iteration == 3
+    close(p, [0.0])
+
+
+# ---- state_dict / load_state_dict ---------------------------------------------------------------------------
+
+
+def train_steps(opt, lin, device, scales):
+    for s in scales:
+        set_grad(lin.W, np.array(GW) * s, device)
+        set_grad(lin.b, np.array(GB) * (1.0 - s), device)
+        opt.update(lin)
+
+
+def test_state_dict_keys_and_host_arrays(device):
+    lin = make_linear(device)
+    opt = optimizer.Adam(alpha=0.1)
+    train_steps(opt, lin, device, [1.0])
+    state = opt.state_dict()
+    assert set(state) == {"iteration", "W/m", "W/v", "b/m", "b/v"}
+    for key, value in state.items():
+        assert isinstance(value, np.ndarray), key
+    assert int(state["iteration"]) == 1
+    assert state["W/m"].shape == (3, 2) and state["b/v"].shape == (2,)
+    np.testing.assert_allclose(state["W/m"], 0.1 * np.array(GW), rtol=1e-13)  # m = (1 - beta1) g
+    np.testing.assert_allclose(state["W/v"], 0.001 * np.array(GW) ** 2, rtol=1e-13)  # v = (1 - beta2) g^2
+    np.testing.assert_array_equal(state["b/m"], np.zeros(2))  # b had a zero gradient
+    # a copy: changing it changes nothing in the optimizer
+    state["W/m"][...] = 123.0
+    assert not np.any(to_host(opt.state[lin.W]["m"]) == 123.0)
+
+
+def test_state_dict_of_a_parameter_list_is_named_by_position(device):
+    p0, p1 = param([1.0, 2.0], device), param([3.0], device)
+    set_grad(p0, [1.0, 1.0], device)
+    set_grad(p1, [2.0], device)
+    opt = optimizer.Momentum(learning_rate=0.1, momentum=0.5)
+    opt.update([p0, p1])
+    with pytest.raises(ValueError, match="state_dict"):
+        opt.state_dict()  # no model known, state not empty
+    state = opt.state_dict([p0, p1])
+    assert set(state) == {"iteration", "0/v", "1/v"}
+    np.testing.assert_allclose(state["0/v"], [-0.1, -0.1], rtol=1e-15)
+    np.testing.assert_allclose(state["1/v"], [-0.2], rtol=1e-15)
+
+
+def test_state_dict_of_a_fresh_optimizer():
+    state = optimizer.Adam().state_dict()
+    assert set(state) == {"iteration"} and int(state["iteration"]) == 0
+
+
+def test_state_dict_names_nested_parameters(device):
+    seq = model.Sequential(layer.Linear(2, in_size=3, dtype="float64"), F.relu,
+                           layer.Linear(1, in_size=2, dtype="float64")).to(device)
+    for p in seq.params():
+        set_grad(p, np.ones(p.shape), device)
+    opt = optimizer.RMSprop()
+    opt.update(seq)
+    assert set(opt.state_dict()) == {"iteration", "l0.W/v", "l0.b/v", "l2.W/v", "l2.b/v"}
+
+
+@pytest.mark.parametrize("factory", OPT_FACTORIES, ids=OPT_IDS)
+def test_loaded_optimizer_continues_exactly(device, factory):
+    original_model, original = make_linear(device), factory()
+    train_steps(original, original_model, device, [1.0, -2.0])
+    state = original.state_dict()
+    copy_model = make_linear(device)
+    copy_model.load_state_dict(original_model.state_dict())
+    resumed = factory()
+    resumed.load_state_dict(state, copy_model)
+    assert resumed.iteration == 2
+    train_steps(original, original_model, device, [0.5, 3.0])
+    train_steps(resumed, copy_model, device, [0.5, 3.0])
+    np.testing.assert_array_equal(to_host(copy_model.W), to_host(original_model.W))
+    np.testing.assert_array_equal(to_host(copy_model.b), to_host(original_model.b))
+    assert resumed.iteration == original.iteration == 4
+
+
+@pytest.mark.parametrize("factory", [f for _, f in STATEFUL], ids=[n for n, _ in STATEFUL])
+def test_loaded_state_matters(device, factory):
+    """Resuming without the state ends elsewhere: the state really carries information."""
+    a, opt_a = make_linear(device), factory()
+    train_steps(opt_a, a, device, [1.0, -2.0])
+    b = make_linear(device)
+    b.load_state_dict(a.state_dict())
+    train_steps(opt_a, a, device, [0.5])
+    train_steps(factory(), b, device, [0.5])
+    assert not np.allclose(to_host(a.W), to_host(b.W), rtol=1e-9, atol=0)
+
+
+def test_load_state_dict_before_the_first_update_waits_for_the_model(device):
+    original_model, original = make_linear(device), optimizer.Adam(alpha=0.1)
+    train_steps(original, original_model, device, [1.0, -2.0])
+    state = original.state_dict()
+    copy_model = make_linear(device)
+    copy_model.load_state_dict(original_model.state_dict())
+    resumed = optimizer.Adam(alpha=0.1)
+    resumed.load_state_dict(state)  # no model known yet: pending
+    assert len(resumed.state) == 0
+    train_steps(original, original_model, device, [0.5, 3.0])
+    train_steps(resumed, copy_model, device, [0.5, 3.0])
+    np.testing.assert_array_equal(to_host(copy_model.W), to_host(original_model.W))
+    np.testing.assert_array_equal(to_host(copy_model.b), to_host(original_model.b))
+    assert resumed.iteration == 4
+    for p in copy_model.params():
+        assert all(device_of(v) == device for v in resumed.state[p].values())
+
+
+def test_pending_state_for_a_parameter_list(device):
+    p0, p1 = param([1.0, 2.0], device), param([3.0], device)
+    opt = optimizer.Momentum(learning_rate=0.1, momentum=0.5)
+    opt.load_state_dict({"iteration": np.asarray(7), "0/v": np.array([1.0, -1.0]), "1/v": np.array([2.0])})
+    set_grad(p0, [1.0, 1.0], device)
+    set_grad(p1, [0.0], device)
+    opt.update([p0, p1])  # v = 0.5 v - 0.1 g
+    close(p0, [1.0 + 0.4, 2.0 - 0.6])
+    close(p1, [4.0])
+    assert opt.iteration == 8
+
+
+def test_pending_state_with_a_bad_entry_raises_at_the_first_update(device):
+    lin = make_linear(device)
+    W0 = to_host(lin.W).copy()
+    opt = optimizer.Momentum()
+    opt.load_state_dict({"iteration": 1, "X/v": np.zeros((3, 2))})
+    set_grad(lin.W, GW, device)
+    with pytest.raises(ValueError, match="X/v"):
+        opt.update(lin)
+    np.testing.assert_array_equal(to_host(lin.W), W0)
+
+
+def test_pending_state_with_an_unknown_slot_raises_at_once(device):
+    opt = optimizer.SGD(learning_rate=0.5)
+    with pytest.raises(ValueError, match="W/h"):
+        opt.load_state_dict({"iteration": 9, "W/h": np.zeros((3, 2))})
+    lin = make_linear(device)
+    W0 = to_host(lin.W).copy()
+    set_grad(lin.W, GW, device)
+    opt.update(lin)  # nothing was kept from the failed load
+    assert opt.iteration == 1
+    close(lin.W, W0 - 0.5 * np.array(GW))
+
+
+def test_load_state_dict_with_a_layer_remembers_it_for_state_dict(device):
+    state = adam_state(device)
+    lin = make_linear(device)
+    opt = optimizer.Adam()
+    opt.load_state_dict(state, lin)
+    again = opt.state_dict()  # no model passed: the one just loaded into
+    assert set(again) == set(state)
+    for key in state:
+        np.testing.assert_array_equal(again[key], state[key])
+
+
+def test_load_state_dict_casts_to_the_parameter_dtype_and_device(device):
+    p = param([1.0, 2.0], device, dtype="float32")
+    opt = optimizer.Momentum(learning_rate=0.1, momentum=0.5)
+    opt.load_state_dict({"iteration": 3, "0/v": np.array([1.0, 2.0], dtype=np.float64)}, [p])
+    value = opt.state[p]["v"]
+    assert device_of(value) == device
+    assert value.dtype == p.dtype
+    assert opt.iteration == 3
+
+
+def adam_state(device):
+    lin = make_linear(device)
+    opt = optimizer.Adam()
+    train_steps(opt, lin, device, [1.0])
+    return opt.state_dict()
+
+
+@pytest.mark.parametrize("change, match", [
+    (lambda s: s.update({"X/m": np.zeros((3, 2))}), "X/m"),
+    (lambda s: s.update({"W/h": np.zeros((3, 2))}), "W/h"),
+    (lambda s: s.update({"W/v": np.zeros((2, 3))}), "W/v"),
+    (lambda s: s.update({"b/m": np.zeros((2, 1))}), "b/m"),
+    (lambda s: s.pop("iteration"), "iteration"),
+], ids=["unknown-parameter", "unknown-slot", "wrong-shape", "wrong-shape-same-size", "no-iteration"])
+def test_load_state_dict_errors_name_the_entry_and_change_nothing(device, change, match):
+    state = adam_state(device)
+    change(state)
+    lin = make_linear(device)
+    opt = optimizer.Adam()
+    train_steps(opt, lin, device, [0.25, 0.5])
+    before = {k: v.copy() for k, v in opt.state_dict().items()}
+    with pytest.raises(ValueError, match=match):
+        opt.load_state_dict(state, lin)
+    after = opt.state_dict()
+    assert set(after) == set(before) and opt.iteration == 2
+    for key in before:
+        np.testing.assert_array_equal(after[key], before[key])
+
+
+def test_load_state_dict_of_another_optimizer_kind_raises(device):
+    lin = make_linear(device)
+    with pytest.raises(ValueError, match="W/m"):  # Adam's state into Momentum
+        optimizer.Momentum().load_state_dict(adam_state(device), lin)
+    ada = optimizer.AdaGrad()
+    train_steps(ada, lin, device, [1.0])
+    with pytest.raises(ValueError, match="/h"):  # AdaGrad's state into Adam
+        optimizer.Adam().load_state_dict(ada.state_dict(), lin)
+    with pytest.raises(ValueError, match="SGD"):  # SGD keeps nothing
+        optimizer.SGD().load_state_dict(ada.state_dict(), lin)
+
+
+def test_load_state_dict_without_iteration_raises_even_when_pending():
+    with pytest.raises(ValueError, match="iteration"):
+        optimizer.Adam().load_state_dict({"W/m": np.zeros((3, 2))})
+
+
+# ---- loading order, mismatched optimizers, misuse -----------------------------------------------------------
+
+
+def test_explicit_load_replaces_an_earlier_pending_state(device):
+    lin = make_linear(device)
+    old = {"iteration": 1, "W/v": np.full((3, 2), 100.0), "b/v": np.full(2, 100.0)}
+    new = {"iteration": 5, "W/v": np.zeros((3, 2)), "b/v": np.zeros(2)}
+    opt = optimizer.Momentum(learning_rate=0.1, momentum=0.5)
+    opt.load_state_dict(old)  # pending
+    opt.load_state_dict(new, lin)  # explicit, more recent
+    W0 = to_host(lin.W).copy()
+    train_steps(opt, lin, device, [1.0])
+    assert opt.iteration == 6
+    close(lin.W, W0 - 0.1 * np.array(GW))
+
+
+def test_state_dict_while_pending_gives_back_the_loaded_state(device):
+    state = adam_state(device)
+    opt = optimizer.Adam()
+    opt.load_state_dict(state)
+    again = opt.state_dict()
+    assert set(again) == set(state)
+    for key in state:
+        np.testing.assert_array_equal(np.asarray(again[key]), state[key])
+
+
+def test_loading_momentum_state_into_adam_raises(device):
+    lin = make_linear(device)
+    mom = optimizer.Momentum()
+    train_steps(mom, lin, device, [1.0])
+    with pytest.raises(ValueError, match="W/m|W/v"):
+        optimizer.Adam().load_state_dict(mom.state_dict(), lin)
+
+
+def test_update_with_a_single_parameter_is_refused(device):
+    p = param([1.0, 2.0], device)
+    set_grad(p, [1.0, 1.0], device)
+    opt = optimizer.SGD(learning_rate=0.5)
+    with pytest.raises(TypeError, match=r"\[param\]"):
+        opt.update(p)
+    close(p, [1.0, 2.0])
+    assert opt.iteration == 0
+
+
+def test_a_gradient_of_another_dtype_is_refused(device):
+    p = param([1.0, 2.0], device, dtype="float32")
+    set_grad(p, [1.0, 1.0], device, dtype="float64")
+    with pytest.raises(TypeError, match="float64 gradient for a float32 parameter"):
+        optimizer.SGD(learning_rate=0.5).update([p])
+    assert p.dtype == p.xp.float32
+    close(p, [1.0, 2.0])
