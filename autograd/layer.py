@@ -148,15 +148,15 @@ class Layer:
         """Set every parameter from ``{name: array}`` (any device), keeping each parameter's dtype and device;
         everything is checked first (:meth:`check_state_dict`), so a refused entry changes nothing.
 
-        A lazy parameter not created yet is created from its entry, in the layer's dtype, on the device the
-        layer was moved to (else that of its other parameters, else cpu).
+        A lazy parameter not created yet is created from its entry, in its layer's dtype, on the device its
+        layer (or this one) was moved to, else that of the other parameters, else the cpu.
         """
         updates = self.check_state_dict(arrays)
         existing = self.params()
         home = self._device or (existing[0].device if existing else CPU)
         for owner, attr, p, array in updates:
             if p is None:
-                setattr(owner, attr, Parameter(array, name=attr, device=home))
+                setattr(owner, attr, Parameter(array, name=attr, device=owner._device or home))
             else:
                 p.data = p.device.put(array)
 
@@ -200,6 +200,7 @@ class Linear(Layer):
         self.out_size = _check_size("Linear", "out_size", out_size)
         in_size = _check_size("Linear", "in_size", in_size, optional=True)
         self.nobias, self.dtype = nobias, dtype
+        self._lazy = ("W",) if nobias else ("W", "b")  # no place for a bias that never comes
         self.W = self.b = None
         if in_size is not None:
             self._create(in_size, CPU)

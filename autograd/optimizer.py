@@ -148,7 +148,7 @@ class Optimizer:
                     raise ValueError(f"load_state_dict: entry {key!r} has shape {tuple(array.shape)}, "
                                      f"the parameter has shape {tuple(shapes[name])}")
             entries.append((name, slot, array))
-        for name in {name for name, _, _ in entries}:
+        for name in dict.fromkeys(name for name, _, _ in entries):
             missing = [slot for slot in self.slots if f"{name}/{slot}" not in state]
             if missing:
                 raise ValueError(f"load_state_dict: no entry {name + '/' + missing[0]!r}: {type(self).__name__} "

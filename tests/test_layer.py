@@ -1,0 +1,1017 @@
+"""Layers: parameter discovery and names, Linear, RNN, LSTM (against NumPy and gradcheck), moving between
+devices, and saving / loading weights."""
+import numpy as np
+import pytest
+
+import autograd
+from autograd import DeviceError, Parameter, Variable, to_host
+from autograd.backend import CPU
+from autograd.layer import LSTM, RNN, Layer, Linear
+from autograd.numerical import gradcheck
+
+RNG = np.random.default_rng(7)
+
+LSTM_SUBLAYERS = ["x2f", "x2i", "x2o", "x2u", "h2f", "h2i", "h2o", "h2u"]
+
+
+def normal(*shape):
+    return RNG.normal(size=shape)
+
+
+def var(array, device, dtype=None):
+    return Variable(np.asarray(array), dtype=dtype, device=device)
+
+
+def host(v):
+    return np.asarray(to_host(v))
+
+
+def np_sigmoid(a):
+    return 1.0 / (1.0 + np.exp(-a))
+
+
+def np_linear(x, lin):
+    """x @ W + b with the layer's own weights, on the host."""
+    y = x @ host(lin.W)
+    return y if lin.b is None else y + host(lin.b)
+
+
+def np_rnn_step(rnn, x, h_prev):
+    a = np_linear(x, rnn.x2h)
+    if h_prev is not None:
+        a = a + np_linear(h_prev, rnn.h2h)
+    return np.tanh(a)
+
+
+def np_lstm_step(lstm, x, h_prev, c_prev):
+    def gate(x2, h2):
+        a = np_linear(x, x2)
+        return a if h_prev is None else a + np_linear(h_prev, h2)
+
+    f = np_sigmoid(gate(lstm.x2f, lstm.h2f))
+    i = np_sigmoid(gate(lstm.x2i, lstm.h2i))
+    o = np_sigmoid(gate(lstm.x2o, lstm.h2o))
+    u = np.tanh(gate(lstm.x2u, lstm.h2u))
+    c = i * u if c_prev is None else f * c_prev + i * u
+    return o * np.tanh(c), c
+
+
+def steps(layer, device, n=2, in_size=3, batch=2):
+    """Run ``n`` steps of a recurrent layer on fresh inputs in the layer's dtype (creating the lazy h2*
+    weights at step 2) and reset its state; returns the inputs, as host arrays."""
+    dtype = next(sub.dtype for sub in layer.layers() if isinstance(sub, Linear))
+    xs = [normal(batch, in_size) for _ in range(n)]
+    for x in xs:
+        layer(var(x, device, dtype=dtype))
+    layer.reset_state()
+    return xs
+
+
+def all_params_host(layer):
+    return {name: host(p).copy() for name, p in layer.named_params()}
+
+
+def assert_params_equal(layer, expected):
+    got = all_params_host(layer)
+    assert list(got) == list(expected)
+    for name in expected:
+        np.testing.assert_array_equal(got[name], expected[name], err_msg=name)
+
+
+# ---- parameter discovery ------------------------------------------------------------------------------------
+
+
+class Net(Layer):
+    """Parameters and sublayers mixed with plain attributes, in a non-alphabetical order."""
+
+    def __init__(self):
+        super().__init__()
+        self.zeta = Parameter(np.zeros(2))
+        self.inner = Linear(2, in_size=3)
+        self.scale = 2.0  # not a parameter
+        self.alpha = Parameter(np.ones(3))
+        self.lazy = Linear(4)
+        self.constant = Variable(np.ones(2))  # a plain Variable is not a parameter
+
+    def forward(self, x):
+        return self.lazy(self.inner(x * self.alpha) * self.zeta) + self.scale
+
+
+def test_layer_finds_parameters_and_sublayers_in_definition_order():
+    net = Net()
+    # the lazy Linear has neither W nor b before its first call
+    assert [name for name, _ in net.named_params()] == ["zeta", "inner.W", "inner.b", "alpha"]
+    assert [id(p) for p in net.params()] == [id(p) for _, p in net.named_params()]
+    assert net.params()[0] is net.zeta and net.params()[1] is net.inner.W and net.params()[3] is net.alpha
+    assert all(isinstance(p, Parameter) for p in net.params())
+    layers = net.layers()
+    assert len(layers) == 3 and layers[0] is net and layers[1] is net.inner and layers[2] is net.lazy
+
+
+def test_reassigning_a_parameter_keeps_its_place():
+    net = Net()
+    new = Parameter(np.full(2, 5.0))
+    net.zeta = new
+    assert net.named_params()[0] == ("zeta", new)
+    assert [name for name, _ in net.named_params()] == ["zeta", "inner.W", "inner.b", "alpha"]
+
+
+def test_lazy_parameter_keeps_its_definition_place(device):
+    net = Net().to(device)
+    net(var(normal(2, 3), device))
+    assert [name for name, _ in net.named_params()] == ["zeta", "inner.W", "inner.b", "alpha", "lazy.W", "lazy.b"]
+    assert net.lazy.W.shape == (2, 4)
+    lin = Linear(3)
+    assert lin.W is None and lin.b is None and lin.named_params() == [] and lin.params() == []
+    lin(var(normal(2, 5), device))
+    assert [name for name, _ in lin.named_params()] == ["W", "b"]
+    assert lin.params()[0] is lin.W and lin.params()[1] is lin.b
+
+
+def test_nested_names():
+    # the recurrent h2* weights are lazy: they exist once a step has used the state (step 2)
+    rnn = RNN(4, in_size=3)
+    assert [name for name, _ in rnn.named_params()] == ["x2h.W", "x2h.b"]
+    steps(rnn, CPU, n=2)
+    assert [name for name, _ in rnn.named_params()] == ["x2h.W", "x2h.b", "h2h.W"]
+    lstm = LSTM(2, in_size=3)
+    x2 = ["x2f.W", "x2f.b", "x2i.W", "x2i.b", "x2o.W", "x2o.b", "x2u.W", "x2u.b"]
+    assert [name for name, _ in lstm.named_params()] == x2
+    steps(lstm, CPU, n=2)
+    assert [name for name, _ in lstm.named_params()] == x2 + ["h2f.W", "h2i.W", "h2o.W", "h2u.W"]
+
+    class Outer(Layer):
+        def __init__(self):
+            super().__init__()
+            self.lstm = LSTM(2, in_size=3)
+            self.l0 = Linear(1, in_size=2)
+
+    outer = Outer()
+    names = [name for name, _ in outer.named_params()]
+    assert names == ["lstm." + n for n in x2] + ["l0.W", "l0.b"]
+    steps(outer.lstm, CPU, n=2)
+    names = [name for name, _ in outer.named_params()]
+    # the h2* weights take the places reserved at construction, before l0
+    assert names == ["lstm." + n for n in x2] + [f"lstm.h2{g}.W" for g in "fiou"] + ["l0.W", "l0.b"]
+    assert outer.layers()[:2] == [outer, outer.lstm] and outer.layers()[-1] is outer.l0
+    assert len(outer.layers()) == 1 + 1 + 8 + 1
+
+
+def test_cleargrads(device):
+    net = Net().to(device)
+    net(var(normal(2, 3), device)).sum().backward()
+    assert all(p.grad is not None for p in net.params())
+    net.cleargrads()
+    assert all(p.grad is None for p in net.params())
+
+
+def test_base_layer_forward_is_abstract():
+    with pytest.raises(NotImplementedError):
+        Layer()(Variable(np.ones(2)))
+
+
+# ---- Linear -----------------------------------------------------------------------------------------------
+
+
+def test_linear_eager_output(device):
+    lin = Linear(4, in_size=3).to(device)
+    assert lin.in_size == 3 and lin.W.shape == (3, 4) and lin.b.shape == (4,)
+    assert lin.W.dtype == lin.b.dtype and autograd.backend.dtype_name(lin.W.dtype) == "float32"
+    x = normal(5, 3).astype(np.float32)
+    y = lin(var(x, device))
+    assert y.shape == (5, 4) and y.device == device
+    np.testing.assert_allclose(host(y), x @ host(lin.W) + host(lin.b), rtol=1e-5, atol=1e-6)
+
+
+def test_linear_lazy_in_size_from_the_input(device):
+    lin = Linear(2)
+    assert Linear._lazy == ("W", "b")
+    assert lin.W is None and lin.b is None and lin.in_size is None
+    x = normal(3, 5).astype(np.float32)
+    y = lin(var(x, device))
+    assert lin.in_size == 5
+    assert lin.W.shape == (5, 2) and isinstance(lin.W, Parameter)
+    assert lin.W.device == device and lin.b.device == device and y.device == device
+    np.testing.assert_allclose(host(y), x @ host(lin.W) + host(lin.b), rtol=1e-5, atol=1e-6)
+    assert not np.all(host(lin.W) == 0)
+    # the second call reuses W
+    W = lin.W
+    lin(var(x, device))
+    assert lin.W is W
+
+
+def test_linear_lazy_after_to_is_created_on_that_device(device):
+    # to() on a layer that has no parameters yet still decides where W and b will be created
+    lin = Linear(2).to(device)
+    assert lin.W is None and lin.b is None and lin._device == device
+    x = normal(3, 4).astype(np.float32)
+    y = lin(var(x, device))
+    assert lin.W.device == device and lin.b.device == device and y.device == device
+    assert lin.W.shape == (4, 2) and lin.b.shape == (2,)
+    np.testing.assert_allclose(host(y), x @ host(lin.W) + host(lin.b), rtol=1e-5, atol=1e-6)
+    np.testing.assert_array_equal(host(lin.b), np.zeros(2))
+
+
+def test_linear_moved_before_its_first_call_refuses_a_cpu_input(device):
+    if device == CPU:
+        pytest.skip("a cpu input is the right device for a layer moved to cpu")
+    lin = Linear(2).to(device)
+    with pytest.raises(DeviceError):
+        lin(Variable(normal(3, 4).astype(np.float32)))
+    assert lin.W is None or lin.W.device == device  # never created on the input's device
+    assert lin.b is None or lin.b.device == device
+
+
+def test_linear_moved_to_cpu_creates_on_cpu_whatever_the_input(device):
+    if device == CPU:
+        pytest.skip("needs an input on another device")
+    lin = Linear(2).to("cpu")
+    with pytest.raises(DeviceError):
+        lin(var(normal(3, 4), device, dtype="float32"))
+    assert lin.W.device == CPU and lin.b.device == CPU
+
+
+def test_linear_eager_is_on_cpu_and_not_moved_implicitly(device):
+    lin = Linear(2, in_size=3)
+    assert lin.W.device == CPU and lin.b.device == CPU and lin._device is None
+    np.testing.assert_array_equal(host(lin.b), np.zeros(2))
+    if device != CPU:
+        with pytest.raises(DeviceError):
+            lin(var(normal(4, 3), device, dtype="float32"))
+        assert lin.W.device == CPU and lin.b.device == CPU  # neither W nor b moved behind the user's back
+
+
+def test_linear_nobias_lazy(device):
+    lin = Linear(3, nobias=True)
+    assert lin.W is None and lin.b is None and lin.named_params() == []
+    x = normal(4, 2)
+    y = lin(var(x, device, dtype="float32"))
+    assert lin.b is None and [name for name, _ in lin.named_params()] == ["W"]
+    assert lin.W.device == device
+    np.testing.assert_allclose(host(y), x @ host(lin.W), rtol=1e-5, atol=1e-6)
+
+
+def test_linear_lazy_on_batched_input(device):
+    lin = Linear(2)
+    x = normal(2, 3, 4)
+    y = lin(var(x, device, dtype="float32"))
+    assert lin.W.shape == (4, 2) and y.shape == (2, 3, 2)
+    np.testing.assert_allclose(host(y), x @ host(lin.W) + host(lin.b), rtol=1e-5, atol=1e-5)
+
+
+def test_linear_nobias(device):
+    lin = Linear(3, in_size=2, nobias=True).to(device)
+    assert lin.b is None
+    assert [name for name, _ in lin.named_params()] == ["W"]
+    x = normal(4, 2)
+    y = lin(var(x, device, dtype="float32"))
+    np.testing.assert_allclose(host(y), x @ host(lin.W), rtol=1e-5, atol=1e-6)
+
+
+def test_linear_float64(device):
+    lin = Linear(3, in_size=2, dtype="float64").to(device)
+    assert lin.W.dtype == lin.W.xp.float64 and lin.b.dtype == lin.b.xp.float64
+    lazy = Linear(3, dtype="float64")
+    x = normal(4, 2)
+    y = lazy(var(x, device))
+    assert lazy.W.dtype == lazy.W.xp.float64
+    assert y.dtype == y.xp.float64
+    np.testing.assert_allclose(host(y), x @ host(lazy.W) + host(lazy.b), rtol=1e-12, atol=1e-12)
+
+
+def test_linear_weight_scale(device):
+    lin = Linear(100)
+    lin(var(np.zeros((1, 400)), device, dtype="float32"))
+    W = host(lin.W)
+    assert W.shape == (400, 100)
+    assert W.std() == pytest.approx(1 / np.sqrt(400), rel=0.05)
+    assert abs(W.mean()) < 0.005
+    np.testing.assert_array_equal(host(lin.b), np.zeros(100))
+
+
+def test_linear_gradient_values(device):
+    lin = Linear(2, in_size=3, dtype="float64").to(device)
+    x = var(normal(4, 3), device)
+    w = normal(4, 2)
+    (lin(x) * var(w, device)).sum().backward()
+    np.testing.assert_allclose(host(lin.W.grad), host(x).T @ w, rtol=1e-12)
+    np.testing.assert_allclose(host(lin.b.grad), w.sum(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(host(x.grad), w @ host(lin.W).T, rtol=1e-12)
+
+
+@pytest.mark.parametrize("bad", [0, -1, 2.5, True, None, "3", np.float64(3.0), np.bool_(True), np.int64(0)])
+def test_linear_rejects_bad_out_size(bad):
+    with pytest.raises(ValueError, match="out_size"):
+        Linear(bad)
+
+
+@pytest.mark.parametrize("bad", [0, -1, 2.5, True, "3", np.float32(2.0), np.bool_(True), np.int32(-2)])
+def test_linear_rejects_bad_in_size(bad):
+    with pytest.raises(ValueError, match="in_size"):
+        Linear(3, in_size=bad)
+
+
+def test_recurrent_layers_reject_bad_hidden_size():
+    for cls in (RNN, LSTM):
+        with pytest.raises(ValueError):
+            cls(0)
+        with pytest.raises(ValueError):
+            cls(2.5)
+
+
+def test_linear_accepts_numpy_integer_sizes():
+    lin = Linear(np.int64(3), in_size=np.int32(2))
+    assert lin.W.shape == (2, 3) and lin.b.shape == (3,)
+    assert type(lin.out_size) is int and lin.out_size == 3 and lin.in_size == 2
+    y = lin(Variable(np.ones((1, 2), np.float32)))
+    np.testing.assert_allclose(host(y), np.ones((1, 2)) @ host(lin.W), rtol=1e-6)
+    sizes = np.array([4, 5])  # sizes read from an array are NumPy integers
+    rnn = RNN(sizes[0], in_size=sizes[1])
+    assert rnn(Variable(np.ones((1, 5), np.float32))).shape == (1, 4)
+    assert LSTM(np.uint8(2))(Variable(np.ones((1, 3), np.float32))).shape == (1, 2)
+
+
+# ---- RNN --------------------------------------------------------------------------------------------------
+
+
+def test_rnn_two_steps_against_numpy(device):
+    rnn = RNN(4, in_size=3, dtype="float64").to(device)
+    x1, x2 = normal(2, 3), normal(2, 3)
+    h1 = rnn(var(x1, device))
+    expected1 = np.tanh(x1 @ host(rnn.x2h.W) + host(rnn.x2h.b))
+    np.testing.assert_allclose(host(h1), expected1, rtol=1e-12, atol=1e-12)
+    assert rnn.h is h1
+    h2 = rnn(var(x2, device))
+    expected2 = np.tanh(x2 @ host(rnn.x2h.W) + host(rnn.x2h.b) + expected1 @ host(rnn.h2h.W))
+    np.testing.assert_allclose(host(h2), expected2, rtol=1e-12, atol=1e-12)
+    assert not np.allclose(expected2, np.tanh(x2 @ host(rnn.x2h.W) + host(rnn.x2h.b)))  # h2h mattered
+
+
+def test_rnn_lazy_shapes(device):
+    rnn = RNN(5).to(device)
+    assert rnn.x2h.W is None and rnn.h2h.W is None and rnn.params() == []
+    h = rnn(var(normal(4, 3), device, dtype="float32"))
+    assert h.shape == (4, 5) and h.device == device
+    assert rnn.x2h.W.shape == (3, 5) and rnn.x2h.b.shape == (5,)
+    assert rnn.h2h.W is None and rnn.h2h.b is None  # the first step does not use the state
+    assert [name for name, _ in rnn.named_params()] == ["x2h.W", "x2h.b"]
+    h = rnn(var(normal(4, 3), device, dtype="float32"))
+    assert h.shape == (4, 5)
+    assert rnn.h2h.W.shape == (5, 5) and rnn.h2h.b is None and rnn.h2h.W.device == device
+    assert [name for name, _ in rnn.named_params()] == ["x2h.W", "x2h.b", "h2h.W"]
+
+
+def test_rnn_on_a_device_without_to(device):
+    # every weight is created on the input's device, the recurrent one too (at step 2)
+    rnn = RNN(3, dtype="float64")
+    x1, x2 = normal(2, 4), normal(2, 4)
+    h1 = rnn(var(x1, device))
+    h2 = rnn(var(x2, device))
+    assert h1.device == device and h2.device == device
+    assert [name for name, _ in rnn.named_params()] == ["x2h.W", "x2h.b", "h2h.W"]
+    assert all(p.device == device for p in rnn.params())
+    e1 = np_rnn_step(rnn, x1, None)
+    np.testing.assert_allclose(host(h1), e1, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(host(h2), np_rnn_step(rnn, x2, e1), rtol=1e-12, atol=1e-12)
+    h2.sum().backward()
+    for name, p in rnn.named_params():
+        assert p.grad is not None and p.grad.device == device and np.any(host(p.grad) != 0), name
+
+
+def test_rnn_reset_state(device):
+    rnn = RNN(3, in_size=2, dtype="float64").to(device)
+    x1, x2 = normal(2, 2), normal(2, 2)
+    first = host(rnn(var(x1, device))).copy()
+    second = host(rnn(var(x2, device))).copy()
+    rnn.reset_state()
+    assert rnn.h is None
+    again = host(rnn(var(x2, device)))
+    np.testing.assert_allclose(again, np.tanh(x2 @ host(rnn.x2h.W) + host(rnn.x2h.b)), rtol=1e-12)
+    assert not np.allclose(again, second)
+    rnn.reset_state()
+    np.testing.assert_array_equal(host(rnn(var(x1, device))), first)
+
+
+def test_rnn_truncated_backprop(device):
+    rnn = RNN(2, in_size=3, dtype="float64").to(device)
+    xs = [normal(2, 3) for _ in range(5)]
+    # first segment: steps 0..2
+    loss = None
+    for x in xs[:3]:
+        y = rnn(var(x, device))
+        loss = y.sum() if loss is None else loss + y.sum()
+    loss.backward()
+    loss.unchain_backward()
+    assert rnn.h.creator is None
+    h_cut = host(rnn.h).copy()
+    rnn.cleargrads()
+    # second segment: steps 3..4 from the detached state
+    loss = None
+    for x in xs[3:]:
+        y = rnn(var(x, device))
+        loss = y.sum() if loss is None else loss + y.sum()
+    loss.backward()
+    truncated = {name: host(p.grad).copy() for name, p in rnn.named_params()}
+
+    # reference: a fresh RNN with the same weights, starting from the cut state as a leaf
+    fresh = RNN(2, in_size=3, dtype="float64").to(device)
+    fresh.load_state_dict(rnn.state_dict())
+    fresh.h = var(h_cut, device)
+    loss = fresh(var(xs[3], device)).sum() + fresh(var(xs[4], device)).sum()
+    loss.backward()
+    for name, p in fresh.named_params():
+        np.testing.assert_allclose(truncated[name], host(p.grad), rtol=1e-12, atol=1e-14, err_msg=name)
+
+    # and without the cut, the gradient would have been different (the test can tell)
+    full = RNN(2, in_size=3, dtype="float64").to(device)
+    full.load_state_dict(rnn.state_dict())
+    outs = [full(var(x, device)) for x in xs]
+    (outs[3].sum() + outs[4].sum()).backward()
+    assert not np.allclose(host(full.x2h.W.grad), truncated["x2h.W"])
+
+
+def test_rnn_unchain_backward_on_the_state(device):
+    rnn = RNN(2, in_size=3, dtype="float64").to(device)
+    x0 = var(normal(1, 3), device)
+    rnn(x0)
+    rnn.h.unchain_backward()
+    x1 = var(normal(1, 3), device)
+    rnn(x1).sum().backward()
+    assert x0.grad is None  # nothing flows back past the cut
+    assert x1.grad is not None
+
+
+# ---- LSTM -------------------------------------------------------------------------------------------------
+
+
+def test_lstm_two_steps_against_numpy(device):
+    lstm = LSTM(3, in_size=2, dtype="float64").to(device)
+    x1, x2 = normal(4, 2), normal(4, 2)
+    h1 = lstm(var(x1, device))
+    e_h1, e_c1 = np_lstm_step(lstm, x1, None, None)
+    np.testing.assert_allclose(host(h1), e_h1, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(host(lstm.c), e_c1, rtol=1e-12, atol=1e-12)
+    assert lstm.h is h1
+    h2 = lstm(var(x2, device))
+    e_h2, e_c2 = np_lstm_step(lstm, x2, e_h1, e_c1)
+    np.testing.assert_allclose(host(h2), e_h2, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(host(lstm.c), e_c2, rtol=1e-12, atol=1e-12)
+    # the second step is not a first step: the state mattered
+    assert not np.allclose(e_h2, np_lstm_step(lstm, x2, None, None)[0])
+
+
+def test_lstm_gate_equations_written_out(device):
+    # the docstring's equations, spelled out once by hand for a single sample
+    lstm = LSTM(2, in_size=1, dtype="float64").to(device)
+    x1, x2 = np.array([[0.5]]), np.array([[-1.5]])
+    lstm(var(x1, device))
+    h2 = lstm(var(x2, device))
+    Wx = {k: host(getattr(lstm, "x2" + k).W) for k in "fiou"}
+    b = {k: host(getattr(lstm, "x2" + k).b) for k in "fiou"}
+    Wh = {k: host(getattr(lstm, "h2" + k).W) for k in "fiou"}
+    i1 = np_sigmoid(x1 @ Wx["i"] + b["i"])
+    o1 = np_sigmoid(x1 @ Wx["o"] + b["o"])
+    u1 = np.tanh(x1 @ Wx["u"] + b["u"])
+    c1 = i1 * u1
+    h1 = o1 * np.tanh(c1)
+    f2 = np_sigmoid(x2 @ Wx["f"] + b["f"] + h1 @ Wh["f"])
+    i2 = np_sigmoid(x2 @ Wx["i"] + b["i"] + h1 @ Wh["i"])
+    o2 = np_sigmoid(x2 @ Wx["o"] + b["o"] + h1 @ Wh["o"])
+    u2 = np.tanh(x2 @ Wx["u"] + b["u"] + h1 @ Wh["u"])
+    c2 = f2 * c1 + i2 * u2
+    np.testing.assert_allclose(host(h2), o2 * np.tanh(c2), rtol=1e-12)
+
+
+def test_lstm_shapes(device):
+    lstm = LSTM(5).to(device)
+    assert lstm.params() == []
+    h = lstm(var(normal(3, 4), device, dtype="float32"))
+    assert h.shape == (3, 5) and lstm.c.shape == (3, 5) and h.device == device
+    for name in ("x2f", "x2i", "x2o", "x2u"):
+        assert getattr(lstm, name).W.shape == (4, 5) and getattr(lstm, name).b.shape == (5,)
+    for name in ("h2f", "h2i", "h2o", "h2u"):
+        assert getattr(lstm, name).W is None and getattr(lstm, name).b is None
+    assert len(lstm.params()) == 8
+    h = lstm(var(normal(3, 4), device, dtype="float32"))
+    assert h.shape == (3, 5) and lstm.c.shape == (3, 5)
+    for name in ("h2f", "h2i", "h2o", "h2u"):
+        sub = getattr(lstm, name)
+        assert sub.W.shape == (5, 5) and sub.W.device == device and sub.b is None
+    assert len(lstm.params()) == 12
+
+
+def test_lstm_on_a_device_without_to(device):
+    lstm = LSTM(3, dtype="float64")
+    x1, x2 = normal(2, 4), normal(2, 4)
+    h1 = lstm(var(x1, device))
+    e_h1, e_c1 = np_lstm_step(lstm, x1, None, None)
+    h2 = lstm(var(x2, device))
+    assert h1.device == device and h2.device == device and lstm.c.device == device
+    assert len(lstm.params()) == 12 and all(p.device == device for p in lstm.params())
+    np.testing.assert_allclose(host(h1), e_h1, rtol=1e-12, atol=1e-12)
+    e_h2, e_c2 = np_lstm_step(lstm, x2, e_h1, e_c1)
+    np.testing.assert_allclose(host(h2), e_h2, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(host(lstm.c), e_c2, rtol=1e-12, atol=1e-12)
+    h2.sum().backward()
+    for name, p in lstm.named_params():
+        assert p.grad is not None and p.grad.device == device, name
+
+
+def test_lstm_reset_state_resets_h_and_c(device):
+    lstm = LSTM(3, in_size=2, dtype="float64").to(device)
+    x1, x2 = normal(2, 2), normal(2, 2)
+    first = host(lstm(var(x1, device))).copy()
+    first_c = host(lstm.c).copy()
+    lstm(var(x2, device))
+    lstm.reset_state()
+    assert lstm.h is None and lstm.c is None
+    np.testing.assert_array_equal(host(lstm(var(x1, device))), first)
+    np.testing.assert_array_equal(host(lstm.c), first_c)
+
+
+def test_lstm_recurrent_weights_get_gradients_from_the_second_step(device):
+    lstm = LSTM(2, in_size=3).to(device)
+    lstm(var(normal(2, 3), device, dtype="float32")).sum().backward()
+    for name in ("h2f", "h2i", "h2o", "h2u"):
+        assert getattr(lstm, name).W is None, name  # not even created: the first step has no state
+    for name in ("x2i", "x2o", "x2u"):
+        assert getattr(lstm, name).W.grad is not None, name
+    lstm.cleargrads()
+    lstm(var(normal(2, 3), device, dtype="float32")).sum().backward()
+    for name in ("h2f", "h2i", "h2o", "h2u", "x2f"):
+        grad = getattr(lstm, name).W.grad
+        assert grad is not None, name
+        assert grad.device == device and grad.shape == getattr(lstm, name).W.shape
+        assert np.any(host(grad) != 0), name
+
+
+# ---- gradcheck: inputs and weights ------------------------------------------------------------------------
+
+
+def test_gradcheck_linear(device):
+    lin = Linear(2, in_size=3, dtype="float64").to(device)
+    x = var(normal(2, 3), device)
+
+    def f(x, W, b):
+        lin.W, lin.b = W, b
+        return lin(x)
+
+    assert gradcheck(f, x, lin.W, lin.b)
+
+
+def test_gradcheck_linear_nobias_batched(device):
+    lin = Linear(2, in_size=3, nobias=True, dtype="float64").to(device)
+
+    def f(x, W):
+        lin.W = W
+        return lin(x)
+
+    assert gradcheck(f, var(normal(2, 2, 3), device), lin.W)
+
+
+def test_gradcheck_rnn_two_steps(device):
+    rnn = RNN(2, in_size=3, dtype="float64").to(device)
+    steps(rnn, device)  # creates h2h.W
+    x1, x2 = var(normal(2, 3), device), var(normal(2, 3), device)
+
+    def f(x1, x2, Wx, b, Wh):
+        rnn.reset_state()
+        rnn.x2h.W, rnn.x2h.b, rnn.h2h.W = Wx, b, Wh
+        rnn(x1)
+        return rnn(x2)
+
+    assert gradcheck(f, x1, x2, rnn.x2h.W, rnn.x2h.b, rnn.h2h.W)
+
+
+def test_gradcheck_lstm_two_steps(device):
+    lstm = LSTM(2, in_size=3, dtype="float64").to(device)
+    steps(lstm, device)  # creates the h2* weights
+    x1, x2 = var(normal(2, 3), device), var(normal(2, 3), device)
+    places = [(getattr(lstm, name), attr) for name in LSTM_SUBLAYERS for attr in ("W", "b")
+              if getattr(getattr(lstm, name), attr) is not None]
+    assert len(places) == 12
+
+    def f(x1, x2, *weights):
+        lstm.reset_state()
+        for (owner, attr), w in zip(places, weights):
+            setattr(owner, attr, w)
+        lstm(x1)
+        return lstm(x2)
+
+    assert gradcheck(f, x1, x2, *[getattr(owner, attr) for owner, attr in places])
+
+
+def test_gradcheck_lstm_state_outputs(device):
+    # both outputs of a step (h and the cell c) differentiate right with respect to the input
+    lstm = LSTM(2, in_size=2, dtype="float64").to(device)
+
+    def f(x1, x2):
+        lstm.reset_state()
+        lstm(x1)
+        h = lstm(x2)
+        return [h, lstm.c]
+
+    assert gradcheck(f, var(normal(2, 2), device), var(normal(2, 2), device))
+
+
+# ---- moving between devices -------------------------------------------------------------------------------
+
+
+def test_linear_to_device_and_back(device):
+    lin = Linear(3, in_size=2)
+    W, b = lin.W, lin.b
+    x = normal(4, 2).astype(np.float32)
+    lin(Variable(x)).sum().backward()
+    values = {name: host(p).copy() for name, p in lin.named_params()}
+    grads = {name: host(p.grad).copy() for name, p in lin.named_params()}
+    assert lin.to(device) is lin
+    assert lin.W is W and lin.b is b
+    for name, p in lin.named_params():
+        assert p.device == device and p.grad.device == device
+        np.testing.assert_array_equal(host(p), values[name])
+        np.testing.assert_array_equal(host(p.grad), grads[name])
+        assert p.dtype == p.xp.float32
+    y = lin(var(x, device))
+    assert y.device == device
+    np.testing.assert_allclose(host(y), x @ values["W"] + values["b"], rtol=1e-5, atol=1e-6)
+    lin.to("cpu")
+    assert lin.W is W and lin.W.device == CPU and lin.b.device == CPU and lin.W.grad.device == CPU
+    np.testing.assert_array_equal(host(lin.W), values["W"])
+
+
+def test_to_without_gradients_leaves_them_none(device):
+    lin = Linear(3, in_size=2).to(device)
+    assert lin.W.grad is None and lin.b.grad is None
+    assert lin.W.device == device
+
+
+def test_rnn_state_moves_with_the_layer(device):
+    rnn = RNN(3, in_size=2, dtype="float64")
+    x1, x2 = normal(2, 2), normal(2, 2)
+    h1 = host(rnn(Variable(x1, requires_grad=False))).copy()
+    rnn.to(device)
+    assert rnn.h.device == device
+    np.testing.assert_array_equal(host(rnn.h), h1)
+    assert rnn.h2h.W is None  # not used by the first step; created at the next, on the device moved to
+    h2 = rnn(var(x2, device))
+    assert h2.device == device and rnn.h2h.W.device == device
+    np.testing.assert_allclose(host(h2), np_rnn_step(rnn, x2, h1), rtol=1e-12)
+    rnn.to("cpu")
+    assert rnn.h.device == CPU
+    h3 = rnn(Variable(x1))
+    np.testing.assert_allclose(host(h3), np_rnn_step(rnn, x1, host(h2)), rtol=1e-12)
+
+
+def test_lstm_state_moves_with_the_layer(device):
+    lstm = LSTM(3, in_size=2, dtype="float64")
+    x1, x2 = normal(2, 2), normal(2, 2)
+    lstm(Variable(x1, requires_grad=False))
+    h1, c1 = host(lstm.h).copy(), host(lstm.c).copy()
+    lstm.to(device)
+    assert lstm.h.device == device and lstm.c.device == device
+    assert lstm.h.creator is None and lstm.c.creator is None  # moved detached
+    assert all(p.device == device for p in lstm.params())
+    h2 = lstm(var(x2, device))
+    assert all(p.device == device for p in lstm.params()) and len(lstm.params()) == 12
+    e_h2, e_c2 = np_lstm_step(lstm, x2, h1, c1)
+    np.testing.assert_allclose(host(h2), e_h2, rtol=1e-12)
+    np.testing.assert_allclose(host(lstm.c), e_c2, rtol=1e-12)
+
+
+def test_backprop_stops_at_a_state_move(device):
+    """to() moves the recurrent state detached: backward after the move raises nothing, the steps before the
+    move get no gradient, and the gradients are those of a run that starts from the moved state as a
+    constant."""
+    rnn = RNN(2, in_size=3, dtype="float64")
+    xs = [normal(1, 3) for _ in range(3)]
+    x0, x1 = Variable(xs[0]), Variable(xs[1])
+    rnn(x0)
+    h_before = rnn(x1)  # two steps on the cpu: h2h exists and the state's graph reaches both steps
+    rnn.to(device)
+    moved = rnn.h
+    assert moved is not h_before and moved.creator is None and moved.device == device
+    np.testing.assert_array_equal(host(moved), host(h_before))
+    rnn(var(xs[2], device)).sum().backward()
+    assert x0.grad is None and x1.grad is None  # nothing flowed back past the move
+    grads = {}
+    for name, p in rnn.named_params():
+        assert p.device == device and p.grad is not None and p.grad.device == device, name
+        grads[name] = host(p.grad).copy()
+
+    # reference: the same weights, one step from the moved state given as a constant
+    ref = RNN(2, in_size=3, dtype="float64").to(device)
+    ref.load_state_dict(rnn.state_dict())
+    ref.h = Variable(host(h_before), device=device, requires_grad=False)
+    ref(var(xs[2], device)).sum().backward()
+    assert [name for name, _ in ref.named_params()] == list(grads)
+    for name, p in ref.named_params():
+        np.testing.assert_allclose(grads[name], host(p.grad), rtol=1e-12, atol=1e-14, err_msg=name)
+
+    # and backprop through all three steps would have given other gradients (the test can tell)
+    full = RNN(2, in_size=3, dtype="float64")
+    full.load_state_dict(rnn.state_dict())
+    for x in xs[:2]:
+        full(Variable(x))
+    full(Variable(xs[2])).sum().backward()
+    assert not np.allclose(host(full.x2h.W.grad), grads["x2h.W"])
+
+
+# ---- saving and loading -----------------------------------------------------------------------------------
+
+
+def test_state_dict_is_host_copies(device):
+    lin = Linear(3, in_size=2).to(device)
+    sd = lin.state_dict()
+    assert list(sd) == ["W", "b"]
+    assert all(type(a) is np.ndarray for a in sd.values())
+    np.testing.assert_array_equal(sd["W"], host(lin.W))
+    sd["W"][...] = 99.0  # a copy: the parameter is untouched
+    assert not np.any(host(lin.W) == 99.0)
+
+
+def test_state_dict_round_trip(device):
+    src = LSTM(3, in_size=2).to(device)
+    xs = [normal(2, 2).astype(np.float32) for _ in range(2)]
+    expected = [host(src(var(x, device))).copy() for x in xs]
+    assert len(src.state_dict()) == 12
+    autograd.seed(1)
+    dst = LSTM(3, in_size=2).to(device)
+    assert not np.array_equal(host(dst.x2f.W), host(src.x2f.W))
+    dst.load_state_dict(src.state_dict())  # creates the h2* weights, on the device dst was moved to
+    assert all(getattr(dst, f"h2{g}").W.device == device for g in "fiou")
+    for x, e in zip(xs, expected):
+        np.testing.assert_array_equal(host(dst(var(x, device))), e)
+
+
+def test_save_and_load_weights(device, tmp_path):
+    src = RNN(3, in_size=2).to(device)
+    xs = [normal(2, 2).astype(np.float32) for _ in range(2)]
+    expected = [host(src(var(x, device))).copy() for x in xs]
+    path = tmp_path / "rnn.npz"
+    src.save_weights(path)
+    with np.load(path) as f:
+        assert sorted(f.files) == ["h2h.W", "x2h.W", "x2h.b"]
+    autograd.seed(1)
+    dst = RNN(3, in_size=2).to(device)
+    dst.load_weights(path)
+    assert [name for name, _ in dst.named_params()] == ["x2h.W", "x2h.b", "h2h.W"]
+    assert all(p.device == device for p in dst.params())
+    for x, e in zip(xs, expected):
+        np.testing.assert_array_equal(host(dst(var(x, device))), e)
+
+
+def test_load_a_one_step_state_leaves_the_recurrent_weight_lazy(device):
+    src = RNN(3, in_size=2)
+    src(Variable(normal(2, 2).astype(np.float32)))
+    sd = src.state_dict()
+    assert sorted(sd) == ["x2h.W", "x2h.b"]
+    dst = RNN(3).to(device)
+    dst.load_state_dict(sd)
+    assert dst.h2h.W is None and dst.x2h.W.device == device
+    np.testing.assert_array_equal(host(dst.x2h.W), sd["x2h.W"])
+    dst(var(normal(2, 2), device, dtype="float32"))
+    dst(var(normal(2, 2), device, dtype="float32"))
+    assert dst.h2h.W.shape == (3, 3) and dst.h2h.W.device == device
+
+
+def test_save_weights_to_a_path_without_npz(tmp_path, device):
+    lin = Linear(2, in_size=3).to(device)
+    path = tmp_path / "weights.bin"
+    lin.save_weights(str(path))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["weights.bin"]
+    other = Linear(2, in_size=3).to(device)
+    other.load_weights(path)
+    np.testing.assert_array_equal(host(other.W), host(lin.W))
+    np.testing.assert_array_equal(host(other.b), host(lin.b))
+
+
+def test_save_weights_overwrites(tmp_path):
+    path = tmp_path / "w.npz"
+    a, b = Linear(2, in_size=3), Linear(2, in_size=3)
+    a.save_weights(path)
+    b.save_weights(path)
+    c = Linear(2, in_size=3)
+    c.load_weights(path)
+    np.testing.assert_array_equal(host(c.W), host(b.W))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.npz"]
+
+
+def test_load_keeps_dtype_device_and_identity(device):
+    lin = Linear(3, in_size=2, dtype="float64").to(device)
+    W, b = lin.W, lin.b
+    sd = {"W": normal(2, 3).astype(np.float32), "b": np.arange(3, dtype=np.float32)}
+    lin.load_state_dict(sd)
+    assert lin.W is W and lin.b is b
+    for name, p in lin.named_params():
+        assert p.device == device
+        assert p.dtype == p.xp.float64
+        np.testing.assert_array_equal(host(p), sd[name].astype(np.float64))
+    # entries may be arrays of any device, or Variables
+    lin.load_state_dict({"W": var(np.ones((2, 3)), device), "b": var(np.zeros(3), device).data})
+    assert lin.W is W and lin.W.device == device
+    np.testing.assert_array_equal(host(lin.W), np.ones((2, 3)))
+
+
+def test_load_into_a_lazy_layer_creates_the_parameter(device, tmp_path):
+    src = Linear(3)
+    x = normal(4, 5).astype(np.float32)
+    expected = host(src(Variable(x))).copy()
+    src.save_weights(tmp_path / "w.npz")
+
+    dst = Linear(3).to(device)
+    assert dst.W is None
+    dst.load_weights(tmp_path / "w.npz")
+    assert isinstance(dst.W, Parameter) and dst.W.shape == (5, 3) and dst.in_size == 5
+    assert isinstance(dst.b, Parameter) and dst.b.shape == (3,)
+    assert dst.W.device == device and dst.W.dtype == dst.W.xp.float32
+    assert dst.b.device == device and dst.b.dtype == dst.b.xp.float32
+    assert [name for name, _ in dst.named_params()] == ["W", "b"]
+    W, b = dst.W, dst.b
+    np.testing.assert_array_equal(host(dst(var(x, device))), expected)
+    assert dst.W is W and dst.b is b  # the first call did not draw new ones
+
+
+def test_load_lazy_state_into_a_lazy_layer(device):
+    # a state saved before the first call has no W; the W of the target stays to be created
+    src = Linear(3)
+    dst = Linear(3).to(device)
+    assert src.state_dict() == {}
+    dst.load_state_dict(src.state_dict())
+    assert dst.W is None and dst.b is None
+    y = dst(var(normal(2, 4), device, dtype="float32"))
+    assert y.shape == (2, 3) and dst.W.shape == (4, 3)
+
+
+def test_load_missing_key_raises_and_changes_nothing(device):
+    rnn = RNN(2, in_size=3).to(device)
+    steps(rnn, device)  # creates h2h.W
+    before = all_params_host(rnn)
+    sd = {name: a + 1 for name, a in rnn.state_dict().items()}
+    del sd["h2h.W"]
+    with pytest.raises(ValueError, match=r"h2h\.W"):
+        rnn.load_state_dict(sd)
+    assert_params_equal(rnn, before)
+
+
+def test_load_unexpected_key_raises_and_changes_nothing(device):
+    rnn = RNN(2, in_size=3).to(device)
+    steps(rnn, device)  # creates h2h.W
+    before = all_params_host(rnn)
+    sd = {name: a + 1 for name, a in rnn.state_dict().items()}
+    sd["h2h.extra"] = np.zeros(2, np.float32)
+    with pytest.raises(ValueError, match=r"h2h\.extra"):
+        rnn.load_state_dict(sd)
+    assert_params_equal(rnn, before)
+
+
+def test_load_wrong_shape_raises_and_changes_nothing(device):
+    rnn = RNN(2, in_size=3).to(device)
+    steps(rnn, device)  # creates h2h.W
+    before = all_params_host(rnn)
+    sd = {name: a + 1 for name, a in rnn.state_dict().items()}
+    sd["h2h.W"] = np.zeros((3, 2), np.float32)  # the last entry: the others were checked and would pass
+    with pytest.raises(ValueError, match=r"h2h\.W"):
+        rnn.load_state_dict(sd)
+    assert_params_equal(rnn, before)
+
+
+def test_load_weights_failure_changes_nothing(device, tmp_path):
+    lin = Linear(2, in_size=3).to(device)
+    before = all_params_host(lin)
+    Linear(2, in_size=4).save_weights(tmp_path / "other.npz")
+    with pytest.raises(ValueError, match="'W'"):
+        lin.load_weights(tmp_path / "other.npz")
+    assert_params_equal(lin, before)
+
+
+def test_load_bias_into_a_nobias_linear_is_unexpected(device):
+    lin = Linear(3, in_size=2, nobias=True).to(device)
+    with pytest.raises(ValueError, match="'b'"):
+        lin.load_state_dict({"W": np.zeros((2, 3), np.float32), "b": np.ones(3, np.float32)})
+    assert lin.b is None
+
+
+def test_load_bias_into_a_recurrent_weight_is_unexpected(device):
+    rnn = RNN(2, in_size=3).to(device)
+    steps(rnn, device)
+    sd = rnn.state_dict()
+    sd["h2h.b"] = np.ones(2, np.float32)
+    with pytest.raises(ValueError, match=r"h2h\.b"):
+        rnn.load_state_dict(sd)
+    assert rnn.h2h.b is None
+
+
+def test_nobias_linear_loads_its_own_state(device):
+    src = Linear(3, nobias=True)
+    src(Variable(normal(2, 4).astype(np.float32)))
+    assert list(src.state_dict()) == ["W"]
+    dst = Linear(3, nobias=True).to(device)
+    dst.load_state_dict(src.state_dict())
+    assert dst.b is None and [name for name, _ in dst.named_params()] == ["W"]
+    assert dst.W.device == device
+    np.testing.assert_array_equal(host(dst.W), host(src.W))
+
+
+@pytest.mark.parametrize("entries, bad", [
+    ({"W": np.zeros((4, 5), np.float32), "b": np.zeros(3, np.float32)}, "W"),   # W's shape[1] != out_size
+    ({"W": np.zeros((4, 3, 1), np.float32), "b": np.zeros(3, np.float32)}, "W"),  # W not 2-D
+    ({"W": np.zeros(3, np.float32), "b": np.zeros(3, np.float32)}, "W"),         # W not 2-D
+    ({"W": np.zeros((4, 3), np.float32), "b": np.zeros(4, np.float32)}, "b"),    # b not (out_size,)
+    ({"W": np.zeros((4, 3), np.float32), "b": np.zeros((1, 3), np.float32)}, "b"),
+])
+def test_load_lazy_weight_of_the_wrong_shape_raises(device, entries, bad):
+    lin = Linear(3).to(device)
+    with pytest.raises(ValueError, match=f"'{bad}'"):
+        lin.load_state_dict(entries)
+    assert lin.W is None and lin.b is None  # nothing was created
+
+
+def test_load_lazy_weight_of_any_in_size(device):
+    lin = Linear(3).to(device)
+    W = normal(7, 3)
+    lin.load_state_dict({"W": W, "b": np.arange(3.0)})
+    assert lin.in_size == 7
+    np.testing.assert_array_equal(host(lin.W), W.astype(np.float32))
+    np.testing.assert_array_equal(host(lin.b), np.arange(3, dtype=np.float32))
+
+
+def test_load_lazy_weight_takes_the_layer_dtype(device):
+    lin = Linear(3).to(device)
+    W = normal(2, 3)
+    lin.load_state_dict({"W": W, "b": np.zeros(3)})
+    assert lin.b.dtype == lin.b.xp.float32
+    assert lin.W.dtype == lin.W.xp.float32
+    np.testing.assert_array_equal(host(lin.W), W.astype(np.float32))
+    wide = Linear(3, dtype="float64").to(device)
+    wide.load_state_dict({"W": W.astype(np.float32), "b": np.ones(3, np.int64)})
+    assert wide.W.dtype == wide.W.xp.float64 and wide.b.dtype == wide.b.xp.float64
+    np.testing.assert_array_equal(host(wide.W), W.astype(np.float32).astype(np.float64))
+    np.testing.assert_array_equal(host(wide.b), np.ones(3))
+
+
+def test_load_uncastable_entry_changes_nothing(device):
+    lin = Linear(3, in_size=2).to(device)
+    before = all_params_host(lin)
+    with pytest.raises(ValueError, match="'b'"):
+        lin.load_state_dict({"W": np.ones((2, 3), np.float32), "b": np.array(["a", "b", "c"])})
+    assert_params_equal(lin, before)
+
+
+def test_load_uncastable_entry_into_a_lazy_layer_creates_nothing(device):
+    lin = Linear(3).to(device)
+    with pytest.raises(ValueError, match="'b'"):
+        lin.load_state_dict({"W": np.ones((2, 3), np.float32), "b": np.array(["a", "b", "c"])})
+    assert lin.W is None and lin.b is None
+
+
+def test_load_lazy_parameter_without_to_goes_where_the_other_parameters_are(device):
+    # no to(): the first Linear lives on the input's device, the second was never called
+    first, second = Linear(4), Linear(2)
+    net = model_of(first, second)
+    first(var(normal(3, 5), device, dtype="float32"))
+    assert first.W.device == device and second.W is None
+    sd = {"l0.W": normal(5, 4), "l0.b": np.zeros(4), "l1.W": normal(4, 2), "l1.b": np.ones(2)}
+    net.load_state_dict(sd)
+    assert second.W.device == device and second.b.device == device
+    for name, p in net.named_params():
+        assert p.dtype == p.xp.float32
+        np.testing.assert_array_equal(host(p), sd[name].astype(np.float32), err_msg=name)
+    y = net(var(normal(3, 5), device, dtype="float32"))
+    assert y.shape == (3, 2) and y.device == device
+
+
+def test_load_lazy_parameter_of_a_layer_never_moved_goes_to_the_cpu():
+    lin = Linear(3)
+    lin.load_state_dict({"W": normal(2, 3), "b": np.zeros(3)})
+    assert lin.W.device == CPU and lin.b.device == CPU
+    rnn = RNN(2)
+    src = RNN(2, in_size=3)
+    steps(src, CPU)
+    rnn.load_state_dict(src.state_dict())
+    assert len(rnn.params()) == 3 and all(p.device == CPU for p in rnn.params())
+
+
+def test_load_lazy_parameter_of_a_moved_sublayer_goes_where_it_was_moved(device):
+    if device == CPU:
+        pytest.skip("needs a device other than the cpu default")
+    lin = Linear(3)
+    net = model_of(lin)
+    lin.to(device)
+    net.load_state_dict({"l0.W": normal(2, 3), "l0.b": np.zeros(3)})
+    assert lin.W.device == device and lin.b.device == device
+
+
+def model_of(*layers):
+    """A container of the given layers, named l0, l1, ... (the way model.Sequential names them)."""
+    class Container(Layer):
+        def __init__(self):
+            super().__init__()
+            for i, sub in enumerate(layers):
+                setattr(self, f"l{i}", sub)
+
+        def forward(self, x):
+            for sub in layers:
+                x = sub(x)
+            return x
+
+    return Container()
