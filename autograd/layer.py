@@ -13,7 +13,7 @@ from autograd.variable import Parameter, Variable
 
 
 class Layer:
-    """Base class: assign Parameters and Layers as attributes; define ``forward``; call the layer.
+    """Base class: assign Parameters and Layers (or lists of them) as attributes; define ``forward``; call it.
 
     A parameter created at the first call (Linear's W and b) is named in ``_lazy`` and set to None until
     then; it keeps its place in the definition order, and :meth:`load_state_dict` can create it.
@@ -28,9 +28,17 @@ class Layer:
         object.__setattr__(self, "_children", {})
 
     def __setattr__(self, name, value):
-        if isinstance(value, (Parameter, Layer)) or (value is None and name in self._lazy):
-            self.__dict__.setdefault("_children", {})[name] = None
+        children = self.__dict__.setdefault("_children", {})
+        if _is_member(value) or (value is None and name in self._lazy) or (
+                isinstance(value, (list, tuple)) and any(_is_member(item) for item in value)):
+            children[name] = None
+        else:
+            children.pop(name, None)
         super().__setattr__(name, value)
+
+    def __delattr__(self, name):
+        self.__dict__.get("_children", {}).pop(name, None)
+        super().__delattr__(name)
 
     def __call__(self, *inputs):
         return self.forward(*inputs)
@@ -38,39 +46,49 @@ class Layer:
     def forward(self, *inputs):
         raise NotImplementedError
 
+    def _members(self):
+        """(name, attribute, value) of every registered attribute, list items as ``name[i]`` (attribute None)."""
+        for attr in self.__dict__.get("_children", {}):
+            value = getattr(self, attr)
+            if isinstance(value, (list, tuple)):
+                for i, item in enumerate(value):
+                    if _is_member(item):
+                        yield f"{attr}[{i}]", None, item
+            else:
+                yield attr, attr, value
+
     def _places(self, prefix="", seen=None):
         """(name, owner, attribute, value) for every parameter place, depth first; value is None while a
         lazy parameter does not exist yet. A layer or parameter reached twice (shared) is listed once,
         under its first name, so an optimizer updates it once."""
         seen = set() if seen is None else seen
-        for attr in self.__dict__.get("_children", {}):
-            value = getattr(self, attr, None)
-            if value is not None and id(value) in seen:
-                continue
+        for name, attr, value in self._members():
             if value is not None:
+                if id(value) in seen:
+                    continue
                 seen.add(id(value))
             if isinstance(value, Layer):
-                yield from value._places(f"{prefix}{attr}.", seen)
-            elif value is None or isinstance(value, Parameter):
-                yield f"{prefix}{attr}", self, attr, value
+                yield from value._places(f"{prefix}{name}.", seen)
+            else:
+                yield f"{prefix}{name}", self, attr, value
 
     def named_params(self):
-        """(name, Parameter) pairs, depth first in definition order; names join attributes with dots."""
+        """(name, Parameter) pairs, depth first in definition order; names join attributes with dots and
+        number list items: ``l0.W``, ``blocks[1].b``."""
         return [(name, p) for name, _, _, p in self._places() if p is not None]
 
     def params(self):
         """Every Parameter of this layer and its sublayers, each once, in a stable order."""
         return [p for _, _, _, p in self._places() if p is not None]
 
-    def layers(self):
-        """This layer and every sublayer, each once, depth first."""
+    def sublayers(self):
+        """This layer and every layer inside it, each once, depth first."""
         found, stack = {}, [self]
         while stack:
             layer = stack.pop()
             if id(layer) not in found:
                 found[id(layer)] = layer
-                children = [getattr(layer, a, None) for a in layer.__dict__.get("_children", {})]
-                stack += reversed([c for c in children if isinstance(c, Layer)])
+                stack += reversed([v for _, _, v in layer._members() if isinstance(v, Layer)])
         return list(found.values())
 
     def cleargrads(self):
@@ -79,7 +97,7 @@ class Layer:
 
     def reset_state(self):
         """Forget the recurrent state of this layer and its sublayers (start a new sequence)."""
-        for layer in self.layers():
+        for layer in self.sublayers():
             for name in layer._state:
                 setattr(layer, name, None)
 
@@ -91,13 +109,13 @@ class Layer:
         were recorded with the parameters' old arrays.
         """
         device = get_device(device)
-        for layer in self.layers():
+        for layer in self.sublayers():
             layer._device = device
         for p in self.params():
             p.data = device.put(p.data)
             if p.grad is not None:
                 p.grad = Variable(device.put(p.grad.data))
-        for layer in self.layers():
+        for layer in self.sublayers():
             for name in layer._state:
                 value = getattr(layer, name)
                 if value is not None:
@@ -169,6 +187,10 @@ class Layer:
         """Read parameters written by :meth:`save_weights` onto the layer's current device (see
         :meth:`load_state_dict` for the checks)."""
         self.load_state_dict(load_npz(path))
+
+
+def _is_member(value):
+    return isinstance(value, (Parameter, Layer))
 
 
 def _check_size(layer, name, value, optional=False):

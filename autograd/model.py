@@ -9,28 +9,26 @@ class Model(Layer):
 
 
 class Sequential(Model):
-    """Layers (or plain functions such as ``F.relu``) applied in order; sublayers are named l0, l1, ...
-    by their position."""
+    """Layers (or plain functions such as ``F.relu``) applied in order. Item i is the attribute ``l{i}``
+    (so the names of ``Sequential(Linear(8), F.relu, Linear(1))`` are l0.W, l0.b, l2.W, l2.b)."""
 
     def __init__(self, *layers):
         super().__init__()
         for i, item in enumerate(layers):
             if not callable(item):
                 raise TypeError(f"Sequential: item {i} is a {type(item).__name__}, not a layer or function")
-        self.steps = list(layers)
-        for i, item in enumerate(layers):
-            if isinstance(item, Layer):
-                setattr(self, f"l{i}", item)
+            setattr(self, f"l{i}", item)
+        self.size = len(layers)
 
     def forward(self, x):
-        for step in self.steps:
-            x = step(x)
+        for i in range(self.size):
+            x = getattr(self, f"l{i}")(x)
         return x
 
 
 class MLP(Model):
-    """Linear layers of the given output sizes (input sizes inferred at the first call), named l0, l1, ...,
-    with ``activation`` after every layer but the last."""
+    """Linear layers l0, l1, ... of the given output sizes (input sizes inferred at the first call), with
+    ``activation`` after every layer but the last."""
 
     def __init__(self, out_sizes, activation=F.sigmoid):
         super().__init__()
@@ -38,14 +36,14 @@ class MLP(Model):
         if not out_sizes:
             raise ValueError("MLP: out_sizes must name at least one layer size")
         self.activation = activation
-        self.linears = [layer.Linear(size) for size in out_sizes]
-        for i, linear in enumerate(self.linears):
-            setattr(self, f"l{i}", linear)
+        for i, size in enumerate(out_sizes):
+            setattr(self, f"l{i}", layer.Linear(size))
+        self.size = len(out_sizes)
 
     def forward(self, x):
-        for linear in self.linears[:-1]:
-            x = self.activation(linear(x))
-        return self.linears[-1](x)
+        for i in range(self.size - 1):
+            x = self.activation(getattr(self, f"l{i}")(x))
+        return getattr(self, f"l{self.size - 1}")(x)
 
 
 class LSTM(Model):

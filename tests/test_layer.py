@@ -59,7 +59,7 @@ def np_lstm_step(lstm, x, h_prev, c_prev):
 def steps(layer, device, n=2, in_size=3, batch=2):
     """Run ``n`` steps of a recurrent layer on fresh inputs in the layer's dtype (creating the lazy h2*
     weights at step 2) and reset its state; returns the inputs, as host arrays."""
-    dtype = next(sub.dtype for sub in layer.layers() if isinstance(sub, Linear))
+    dtype = next(sub.dtype for sub in layer.sublayers() if isinstance(sub, Linear))
     xs = [normal(batch, in_size) for _ in range(n)]
     for x in xs:
         layer(var(x, device, dtype=dtype))
@@ -104,7 +104,7 @@ def test_layer_finds_parameters_and_sublayers_in_definition_order():
     assert [id(p) for p in net.params()] == [id(p) for _, p in net.named_params()]
     assert net.params()[0] is net.zeta and net.params()[1] is net.inner.W and net.params()[3] is net.alpha
     assert all(isinstance(p, Parameter) for p in net.params())
-    layers = net.layers()
+    layers = net.sublayers()
     assert len(layers) == 3 and layers[0] is net and layers[1] is net.inner and layers[2] is net.lazy
 
 
@@ -153,8 +153,8 @@ def test_nested_names():
     names = [name for name, _ in outer.named_params()]
     # the h2* weights take the places reserved at construction, before l0
     assert names == ["lstm." + n for n in x2] + [f"lstm.h2{g}.W" for g in "fiou"] + ["l0.W", "l0.b"]
-    assert outer.layers()[:2] == [outer, outer.lstm] and outer.layers()[-1] is outer.l0
-    assert len(outer.layers()) == 1 + 1 + 8 + 1
+    assert outer.sublayers()[:2] == [outer, outer.lstm] and outer.sublayers()[-1] is outer.l0
+    assert len(outer.sublayers()) == 1 + 1 + 8 + 1
 
 
 def test_cleargrads(device):

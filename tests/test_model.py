@@ -63,11 +63,10 @@ def test_sequential_applies_steps_in_order(device):
 def test_sequential_names_layers_by_position():
     first, last = layer.Linear(4, in_size=3), layer.Linear(2, in_size=4)
     seq = model.Sequential(first, F.relu, last)
-    assert seq.l0 is first and seq.l2 is last
-    assert not hasattr(seq, "l1")
+    assert seq.l0 is first and seq.l1 is F.relu and seq.l2 is last
     assert names(seq) == ["l0.W", "l0.b", "l2.W", "l2.b"]
     assert seq.params() == [first.W, first.b, last.W, last.b]
-    assert seq.layers() == [seq, first, last]
+    assert seq.sublayers() == [seq, first, last]
     assert isinstance(seq, model.Model) and isinstance(seq, Layer)
 
 
@@ -97,7 +96,7 @@ def test_shared_layer_is_listed_once_under_its_first_name():
     assert seq.l0 is lin and seq.l2 is lin
     assert names(seq) == ["l0.W", "l0.b"]
     assert seq.params() == [lin.W, lin.b]
-    assert seq.layers() == [seq, lin]
+    assert seq.sublayers() == [seq, lin]
     assert list(seq.state_dict()) == ["l0.W", "l0.b"]
 
 
@@ -159,10 +158,14 @@ def test_shared_parameter_is_listed_once(device):
 # ---- MLP --------------------------------------------------------------------------------------------------
 
 
+def linears(m):
+    return [getattr(m, f"l{i}") for i in range(m.size)]
+
+
 def np_mlp(m, x, activation):
-    for lin in m.linears[:-1]:
+    for lin in linears(m)[:-1]:
         x = activation(np_linear(x, lin))
-    return np_linear(x, m.linears[-1])
+    return np_linear(x, linears(m)[-1])
 
 
 def test_mlp_default_sigmoid(device):
@@ -170,7 +173,7 @@ def test_mlp_default_sigmoid(device):
     x = RNG.normal(size=(6, 5)).astype(np.float32)
     y = m(var(x, device))
     assert y.shape == (6, 1) and y.device == device
-    assert [lin.W.shape for lin in m.linears] == [(5, 4), (4, 3), (3, 1)]
+    assert [lin.W.shape for lin in linears(m)] == [(5, 4), (4, 3), (3, 1)]
     np.testing.assert_allclose(host(y), np_mlp(m, x, np_sigmoid), rtol=1e-5, atol=1e-6)
 
 
@@ -210,7 +213,6 @@ def test_mlp_param_names():
     assert names(m) == [] and m.params() == []  # W and b are created at the first call
     m(Variable(np.ones((2, 5), np.float32)))
     assert names(m) == ["l0.W", "l0.b", "l1.W", "l1.b", "l2.W", "l2.b"]
-    assert m.l0 is m.linears[0] and m.l2 is m.linears[2]
     assert all(isinstance(p, Parameter) for p in m.params())
 
 
@@ -288,7 +290,7 @@ def test_lstm_model_names():
     m(Variable(np.ones((1, 2), np.float32)))
     # in definition order: the h2* weights take the places reserved for them, before the read-out
     assert names(m) == x2 + [f"lstm.h2{g[-1]}.W" for g in gates] + ["linear.W", "linear.b"]
-    assert m.layers()[:2] == [m, m.lstm] and m.layers()[-1] is m.linear
+    assert m.sublayers()[:2] == [m, m.lstm] and m.sublayers()[-1] is m.linear
 
 
 # ---- training ---------------------------------------------------------------------------------------------
@@ -342,3 +344,38 @@ def test_lstm_on_a_sine_with_truncated_bptt_and_adam(device):
     assert all(np.isfinite(epoch_losses))
     assert epoch_losses[-1] < 0.7 * epoch_losses[0], epoch_losses
     assert all(p.device == device for p in m.params())
+
+
+def test_a_replaced_layer_is_the_one_used_and_trained(device):
+    m = model.MLP([3, 1])
+    m.l1 = layer.Linear(1, in_size=3).to(device)
+    x = var(RNG.normal(size=(2, 4)), device, dtype="float32")
+    y = m(x)
+    np.testing.assert_allclose(host(y), np_mlp(m, host(x), np_sigmoid), rtol=1e-5, atol=1e-6)
+    assert m.params()[-2] is m.l1.W
+
+
+def test_layers_in_a_list_are_found_and_named_by_index(device):
+    class Stack(model.Model):
+        def __init__(self):
+            super().__init__()
+            self.blocks = [layer.Linear(3, in_size=2), layer.Linear(1, in_size=3)]
+
+        def forward(self, x):
+            for block in self.blocks:
+                x = block(x)
+            return x
+
+    m = Stack().to(device)
+    assert names(m) == ["blocks[0].W", "blocks[0].b", "blocks[1].W", "blocks[1].b"]
+    assert all(p.device == device for p in m.params())
+    assert m.sublayers() == [m, m.blocks[0], m.blocks[1]]
+
+
+def test_an_attribute_no_longer_holding_a_layer_is_forgotten():
+    m = model.MLP([3, 1])
+    m(Variable(np.ones((2, 4), np.float32)))
+    m.l1 = None
+    assert names(m) == ["l0.W", "l0.b"]
+    del m.l0
+    assert names(m) == []
