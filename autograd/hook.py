@@ -2,7 +2,8 @@
 parameters that have a gradient. They replace ``p.grad`` (never write into it: a gradient Variable may be
 shared), skip parameters whose ``grad`` is None, and stay on the parameters' device. A hook that sets
 ``p.grad = None`` takes ``p`` out of this step: later hooks and the update skip it."""
-from autograd.backend import to_host
+from autograd.backend import dtype_name, to_host
+from autograd.optimizer import _number
 from autograd.variable import Parameter, Variable
 
 
@@ -15,9 +16,7 @@ class WeightDecay:
     the gradient of lambda_/2 * sum(param²) added to the loss."""
 
     def __init__(self, lambda_):
-        if not lambda_ >= 0:
-            raise ValueError(f"WeightDecay: lambda_ must be >= 0, got {lambda_}")
-        self.lambda_ = lambda_
+        self.lambda_ = _number("WeightDecay: lambda_", lambda_, 0.0, high_open=True)
 
     def __call__(self, params):
         for p in _with_grad(params):
@@ -34,20 +33,21 @@ class ClipGrad:
     """
 
     def __init__(self, max_norm, error_if_nonfinite=False):
-        if not max_norm > 0:
-            raise ValueError(f"ClipGrad: max_norm must be > 0, got {max_norm}")
-        self.max_norm = max_norm
+        self.max_norm = _number("ClipGrad: max_norm", max_norm, 0.0, low_open=True, high_open=True)
         self.error_if_nonfinite = error_if_nonfinite
         self.last_norm = None
 
     def __call__(self, params):
         params = _with_grad(params)
         if not params:
+            self.last_norm = None
             return
         xp = params[0].xp
         total = None
         for p in params:
             g = p.grad.data
+            if dtype_name(g.dtype) == "float16":
+                g = xp.astype(g, xp.float32)  # float16 squares overflow from |g| = 256
             square_sum = xp.sum(g * g)
             total = square_sum if total is None else total + square_sum
         norm = xp.sqrt(total)
@@ -57,8 +57,12 @@ class ClipGrad:
                              f"{to_host(norm).item()}; gradients left unclipped")
         rate = self.max_norm / (norm + 1e-6)
         scale = xp.where(rate < 1.0, rate, xp.ones_like(rate))
+        scales = {}  # one cast per gradient dtype
         for p in params:
-            p.grad = Variable(p.grad.data * xp.astype(scale, p.grad.dtype))
+            dtype = p.grad.dtype
+            if dtype not in scales:
+                scales[dtype] = xp.astype(scale, dtype)
+            p.grad = Variable(p.grad.data * scales[dtype])
 
 
 class FreezeParam:

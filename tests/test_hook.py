@@ -401,3 +401,47 @@ def test_freeze_param_rejects_a_plain_variable_and_a_list_of_parameters():
         hook.FreezeParam([autograd.Parameter([1.0])])
     with pytest.raises(TypeError):
         hook.FreezeParam(layer.Linear(2), 3)
+
+
+# ---- hyperparameters, float16, an empty step ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("make", [lambda v: hook.WeightDecay(v), lambda v: hook.ClipGrad(v)],
+                         ids=["WeightDecay", "ClipGrad"])
+def test_hook_hyperparameters_are_real_numbers(make):
+    for bad in ("0.1", None, True):
+        with pytest.raises(TypeError, match="real number"):
+            make(bad)
+    with pytest.raises(ValueError):
+        make(math.inf)
+
+
+def test_numpy_scalar_hyperparameters_keep_float32_gradients(device):
+    p = param([3.0, 4.0], device, dtype="float32")
+    set_grad(p, [3.0, 4.0], device, dtype="float32")
+    hook.WeightDecay(np.float64(0.5))([p])
+    hook.ClipGrad(np.float64(1.0))([p])
+    assert p.grad.dtype == p.xp.float32
+    close(p.grad, np.array([4.5, 6.0]) / (7.5 + 1e-6), rtol=1e-6)
+
+
+def test_clip_grad_float16_norm_does_not_overflow():
+    """300² overflows float16 (max 65504): the squares are summed in float32."""
+    p = param([0.0, 0.0], "cpu", dtype="float16")
+    set_grad(p, [300.0, 400.0], "cpu", dtype="float16")
+    clip = hook.ClipGrad(1.0)
+    clip([p])
+    close(clip.last_norm, 500.0)
+    assert p.grad.dtype == np.float16
+    close(p.grad, [0.6, 0.8], rtol=1e-3)
+
+
+def test_clip_grad_forgets_the_last_norm_when_no_parameter_has_a_gradient(device):
+    p = param([3.0, 4.0], device)
+    set_grad(p, [3.0, 4.0], device)
+    clip = hook.ClipGrad(1.0)
+    clip([p])
+    close(clip.last_norm, 5.0)
+    p.grad = None
+    clip([p])
+    assert clip.last_norm is None

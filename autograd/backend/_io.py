@@ -2,21 +2,13 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
+import stat
 import zipfile
 
 import numpy as np
 
 from autograd.backend._device import to_host
-
-
-def _umask():
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-_FILE_MODE = 0o666 & ~_umask()  # what open() would give a new file
 
 
 def save_npz(path, arrays) -> None:
@@ -28,16 +20,18 @@ def save_npz(path, arrays) -> None:
     """
     path = os.fspath(path)
     directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=os.path.basename(path) + ".", suffix=".tmp")
+    tmp = f"{path}.{secrets.token_hex(8)}.tmp"  # a fresh name: never another writer's file
+    f = open(tmp, "xb")  # mode from the umask, like any new file
     try:
-        with os.fdopen(fd, "wb") as f:
+        with f:
             with zipfile.ZipFile(f, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
                 for name, array in arrays.items():
                     with archive.open(f"{name}.npy", "w", force_zip64=True) as member:
                         np.lib.format.write_array(member, np.asarray(to_host(array)), allow_pickle=False)
             f.flush()
             os.fsync(f.fileno())
-        os.chmod(tmp, _FILE_MODE)
+        if os.path.exists(path):
+            os.chmod(tmp, stat.S_IMODE(os.stat(path).st_mode))  # a private file stays private
         os.replace(tmp, path)
     except BaseException:
         os.remove(tmp)

@@ -188,3 +188,13 @@ def test_save_refuses_what_load_would_refuse(tmp_path):
     with pytest.raises(ValueError):
         save_npz(path, {"obj": np.array([None, 1], dtype=object)})
     assert not path.exists()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_overwriting_keeps_the_file_mode(tmp_path):
+    path = tmp_path / "private.npz"
+    save_npz(path, OLD)
+    os.chmod(path, 0o600)
+    save_npz(path, {"w": np.zeros(2)})
+    assert (os.stat(path).st_mode & 0o777) == 0o600
+    np.testing.assert_array_equal(load_npz(path)["w"], np.zeros(2))
