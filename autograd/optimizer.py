@@ -4,6 +4,7 @@ Per-parameter state (velocities, moments) is created on the parameter's device a
 model moves. Parameters without a gradient are skipped.
 """
 import math
+import numbers
 import weakref
 
 from autograd.backend import device_of, dtype_name, to_host
@@ -12,14 +13,15 @@ from autograd.variable import Variable
 
 
 class Optimizer:
-    """Base class. Subclasses define ``update_one(param)`` and list the per-parameter arrays they keep in
-    ``slots``; ``begin_step()`` does the per-step work shared by every parameter.
+    """Base class. Subclasses define ``update_one(param)`` and name their per-parameter state: ``slots``,
+    arrays shaped like the parameter (zeros at first), and ``counters``, Python ints (0 at first).
 
     ``iteration`` counts the calls to :meth:`update`. ``state`` maps each Parameter (weakly: a parameter
-    that is gone takes its state with it) to ``{slot: array}``.
+    that is gone takes its state with it) to ``{name: array or int}``.
     """
 
     slots = ()
+    counters = ()
 
     def __init__(self, hooks=None):
         self.hooks = list(hooks or [])
@@ -37,42 +39,35 @@ class Optimizer:
         elif isinstance(model, Variable):
             raise TypeError("update: expected a Layer or a list of Parameters, got one Variable; pass [param]")
         else:
-            params = list(model)
+            params = list({id(p): p for p in model}.values())  # a parameter listed twice is updated once
         if self._pending is not None:
-            pending, self._pending = self._pending, None
-            self.load_state_dict(pending, model)
+            self.load_state_dict(self._pending, model)
         params = [p for p in params if p.grad is not None]
+        _check_grad_dtypes(params, "update")
         with no_grad():
             for hook in self.hooks:
                 hook(params)
                 params = [p for p in params if p.grad is not None]
-            for p in params:
-                if p.grad.dtype != p.dtype:
-                    raise TypeError(f"update: a {dtype_name(p.grad.dtype)} gradient for a {dtype_name(p.dtype)} "
-                                    f"parameter {p.name or ''} of shape {p.shape}; gradients keep their "
-                                    "parameter's dtype")
+            if self.hooks:
+                _check_grad_dtypes(params, "update, after the hooks")
             self.iteration += 1
-            self.begin_step()
             for p in params:
                 self.update_one(p)
-
-    def begin_step(self):
-        """Per-step work shared by every parameter (Adam's bias correction)."""
 
     def update_one(self, param):
         raise NotImplementedError
 
-    def _slot(self, param, name):
-        """The state array ``name`` of ``param``: zeros at first, and always on the parameter's device."""
-        slots = self.state.get(param)
-        if slots is None:
-            slots = self.state[param] = {}
-        value = slots.get(name)
-        if value is None:
-            value = slots[name] = param.xp.zeros_like(param.data)
-        elif device_of(value) != param.device:
-            value = slots[name] = param.device.put(value)
-        return value
+    def _state_of(self, param):
+        """The state of ``param``: created at first use, and its arrays always on the parameter's device."""
+        state = self.state.get(param)
+        if state is None:
+            zeros = param.xp.zeros_like(param.data)  # shared: state arrays are replaced, never written into
+            state = self.state[param] = dict.fromkeys(self.slots, zeros)
+            state.update(dict.fromkeys(self.counters, 0))
+        elif self.slots and device_of(state[self.slots[0]]) != param.device:
+            for name in self.slots:
+                state[name] = param.device.put(state[name])
+        return state
 
     # ---- saving and loading ----------------------------------------------------------------------
     def _named_params(self, model):
@@ -87,20 +82,22 @@ class Optimizer:
         return [(str(i), p) for i, p in enumerate(model)]
 
     def state_dict(self, model=None):
-        """The optimizer's state as ``{"iteration": n, "<param name>/<slot>": host array}``, parameters
-        named as in ``model.named_params()`` (default: the model last passed to :meth:`update`).
+        """The optimizer's state as ``{"iteration": n, "<param name>/<slot or counter>": host array}``,
+        parameters named as in ``model.named_params()`` (default: the model last passed to :meth:`update`).
         Hyperparameters are not included: they are the constructor's arguments."""
         named = self._named_params(model)
-        if named is None and self._pending is not None:
-            return dict(self._pending)  # loaded, still waiting for the first update
+        if self._pending is not None:
+            if named is None:
+                return dict(self._pending)  # loaded, still waiting for the model
+            self.load_state_dict(self._pending, model)
         state = {"iteration": to_host(self.iteration)}
         if named is None:
             if len(self.state):
                 raise ValueError("state_dict: pass the model (or parameter list) this optimizer updates")
             return state
         for name, p in named:
-            for slot, value in self.state.get(p, {}).items():
-                state[f"{name}/{slot}"] = to_host(value).copy()
+            for key, value in self.state.get(p, {}).items():
+                state[f"{name}/{key}"] = to_host(value).copy()
         return state
 
     def load_state_dict(self, state, model=None):
@@ -114,61 +111,93 @@ class Optimizer:
         if named is None:
             self.check_state_dict(state)
             self._pending = {key: to_host(array).copy() for key, array in state.items()}
-            self.iteration = int(self._pending["iteration"])
+            self.iteration = int(self._pending["iteration"].item())
             return
         params = dict(named)
         entries = self.check_state_dict(state, {name: p.shape for name, p in params.items()})
         self.state = weakref.WeakKeyDictionary()
-        for name, slot, array in entries:
+        for name, key, array in entries:
             p = params[name]
-            self.state.setdefault(p, {})[slot] = p.device.put(array.astype(dtype_name(p.dtype)))
-        self.iteration = int(to_host(state["iteration"]))
+            value = int(array.item()) if key in self.counters else p.device.put(array.astype(dtype_name(p.dtype)))
+            self.state.setdefault(p, {})[key] = value
+        self.iteration = int(to_host(state["iteration"]).item())
         self._pending = None
         if hasattr(model, "named_params"):
             self._model = weakref.ref(model)
 
     def check_state_dict(self, state, shapes=None):
-        """The entries of a state_dict as (parameter name, slot, host array), checked against this optimizer
-        and, when given, the parameter shapes ``{name: shape}``. Raises ValueError naming the entry for a
-        missing "iteration", an unknown parameter or slot, or a wrong shape."""
+        """The entries of a state_dict as (parameter name, slot or counter, host array), checked against
+        this optimizer and, when given, the parameter shapes ``{name: shape}``. Raises ValueError naming the
+        entry for a missing or malformed "iteration", an unknown parameter or slot, a missing slot of a
+        parameter that has state, or a wrong shape."""
+        kind = type(self).__name__
         if "iteration" not in state:
             raise ValueError("load_state_dict: no entry 'iteration'; expected what state_dict() returns")
+        _check_count("iteration", state["iteration"])
         entries = []
         for key, array in state.items():
             if key == "iteration":
                 continue
             name, _, slot = key.rpartition("/")
-            if slot not in self.slots:
-                raise ValueError(f"load_state_dict: entry {key!r}: {type(self).__name__} keeps {list(self.slots)}")
+            if slot not in self.slots + self.counters:
+                raise ValueError(f"load_state_dict: entry {key!r}: {kind} keeps {list(self.slots + self.counters)}")
             array = to_host(array)
-            if shapes is not None:
-                if name not in shapes:
-                    raise ValueError(f"load_state_dict: entry {key!r} names no parameter of the model")
-                if tuple(array.shape) != tuple(shapes[name]):
-                    raise ValueError(f"load_state_dict: entry {key!r} has shape {tuple(array.shape)}, "
-                                     f"the parameter has shape {tuple(shapes[name])}")
+            if slot in self.counters:
+                _check_count(key, array)
+            expected = () if slot in self.counters else shapes.get(name) if shapes is not None else None
+            if shapes is not None and name not in shapes:
+                raise ValueError(f"load_state_dict: entry {key!r} names no parameter of the model")
+            if expected is not None and tuple(array.shape) != tuple(expected):
+                raise ValueError(f"load_state_dict: entry {key!r} has shape {tuple(array.shape)}, "
+                                 f"expected {tuple(expected)}")
             entries.append((name, slot, array))
         for name in dict.fromkeys(name for name, _, _ in entries):
-            missing = [slot for slot in self.slots if f"{name}/{slot}" not in state]
+            missing = [slot for slot in self.slots + self.counters if f"{name}/{slot}" not in state]
             if missing:
-                raise ValueError(f"load_state_dict: no entry {name + '/' + missing[0]!r}: {type(self).__name__} "
-                                 f"keeps {list(self.slots)} for every parameter it has state for")
+                raise ValueError(f"load_state_dict: no entry {name + '/' + missing[0]!r}: {kind} keeps "
+                                 f"{list(self.slots + self.counters)} for every parameter it has state for")
         return entries
 
 
-def _check_rate(name, value):
-    if not value > 0:
-        raise ValueError(f"{name} must be > 0, got {value}")
+def _check_grad_dtypes(params, where):
+    for p in params:
+        if p.grad.dtype != p.dtype:
+            raise TypeError(f"{where}: a {dtype_name(p.grad.dtype)} gradient for a {dtype_name(p.dtype)} "
+                            f"parameter {p.name or ''} of shape {p.shape}; gradients keep their parameter's dtype")
 
 
-def _check_beta(name, value):
-    if not 0.0 <= value < 1.0:
-        raise ValueError(f"{name} must be in [0, 1), got {value}")
+def _check_count(key, array):
+    """A saved count (``iteration``, Adam's ``step``) must be one whole number >= 0."""
+    array = to_host(array)
+    value = array.item() if array.shape == () else None
+    if (isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value)
+            or value < 0 or value != int(value)):
+        raise ValueError(f"load_state_dict: entry {key!r} must be one whole number >= 0, got {array!r}")
 
 
-def _check_eps(name, value):
-    if not value >= 0:
-        raise ValueError(f"{name} must be >= 0, got {value}")
+def _number(name, value, low, high=math.inf, low_open=False, high_open=False):
+    """``value`` as a Python float in the given range, or a ValueError (TypeError) naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
+    value = float(value)
+    too_low = value <= low if low_open else value < low
+    too_high = value >= high if high_open else value > high
+    if math.isnan(value) or too_low or too_high:
+        span = f"{'(' if low_open else '['}{low}, {high}{')' if high_open else ']'}"
+        raise ValueError(f"{name} must be in {span}, got {value}")
+    return value
+
+
+def _rate(name, value):
+    return _number(name, value, 0.0, low_open=True, high_open=True)
+
+
+def _beta(name, value):
+    return _number(name, value, 0.0, 1.0, high_open=True)
+
+
+def _eps(name, value):
+    return _number(name, value, 0.0, high_open=True)
 
 
 class SGD(Optimizer):
@@ -176,8 +205,7 @@ class SGD(Optimizer):
 
     def __init__(self, learning_rate=0.01, hooks=None):
         super().__init__(hooks)
-        _check_rate("SGD: learning_rate", learning_rate)
-        self.learning_rate = learning_rate
+        self.learning_rate = _rate("SGD: learning_rate", learning_rate)
 
     def update_one(self, param):
         param.data = param.data - self.learning_rate * param.grad.data
@@ -190,13 +218,12 @@ class Momentum(Optimizer):
 
     def __init__(self, learning_rate=0.01, momentum=0.9, hooks=None):
         super().__init__(hooks)
-        _check_rate("Momentum: learning_rate", learning_rate)
-        _check_beta("Momentum: momentum", momentum)
-        self.learning_rate, self.momentum = learning_rate, momentum
+        self.learning_rate = _rate("Momentum: learning_rate", learning_rate)
+        self.momentum = _beta("Momentum: momentum", momentum)
 
     def update_one(self, param):
-        v = self.momentum * self._slot(param, "v") - self.learning_rate * param.grad.data
-        self.state[param]["v"] = v
+        state = self._state_of(param)
+        state["v"] = v = self.momentum * state["v"] - self.learning_rate * param.grad.data
         param.data = param.data + v
 
 
@@ -209,14 +236,12 @@ class AdaGrad(Optimizer):
 
     def __init__(self, learning_rate=0.01, eps=1e-10, hooks=None):
         super().__init__(hooks)
-        _check_rate("AdaGrad: learning_rate", learning_rate)
-        _check_eps("AdaGrad: eps", eps)
-        self.learning_rate, self.eps = learning_rate, eps
+        self.learning_rate = _rate("AdaGrad: learning_rate", learning_rate)
+        self.eps = _eps("AdaGrad: eps", eps)
 
     def update_one(self, param):
-        g = param.grad.data
-        h = self._slot(param, "h") + g * g
-        self.state[param]["h"] = h
+        state, g = self._state_of(param), param.grad.data
+        state["h"] = h = state["h"] + g * g
         param.data = param.data - self.learning_rate * g / (param.xp.sqrt(h) + self.eps)
 
 
@@ -230,15 +255,13 @@ class RMSprop(Optimizer):
 
     def __init__(self, learning_rate=0.01, rho=0.99, eps=1e-8, hooks=None):
         super().__init__(hooks)
-        _check_rate("RMSprop: learning_rate", learning_rate)
-        _check_beta("RMSprop: rho", rho)
-        _check_eps("RMSprop: eps", eps)
-        self.learning_rate, self.rho, self.eps = learning_rate, rho, eps
+        self.learning_rate = _rate("RMSprop: learning_rate", learning_rate)
+        self.rho = _beta("RMSprop: rho", rho)
+        self.eps = _eps("RMSprop: eps", eps)
 
     def update_one(self, param):
-        g = param.grad.data
-        v = self.rho * self._slot(param, "v") + (1.0 - self.rho) * (g * g)
-        self.state[param]["v"] = v
+        state, g = self._state_of(param), param.grad.data
+        state["v"] = v = self.rho * state["v"] + (1.0 - self.rho) * (g * g)
         param.data = param.data - self.learning_rate * g / (param.xp.sqrt(v) + self.eps)
 
 
@@ -246,51 +269,48 @@ class Adam(Optimizer):
     """Adam as the seed writes it: m <- m + (1 - beta1)(g - m); v <- v + (1 - beta2)(g² - v);
     param <- param - lr_t m / (sqrt(v) + eps), with lr_t = alpha sqrt(1 - beta2^t) / (1 - beta1^t).
 
-    The bias correction is folded into the step size and eps is added to sqrt(v) after that, so eps acts
-    at a scale sqrt(1 - beta2^t) smaller than PyTorch's, which adds eps to sqrt(v / (1 - beta2^t)).
+    t counts the parameter's own updates (``step``), as in PyTorch, so a parameter that starts training
+    late (unfrozen, or created lazily) gets the bias correction of its first step; when every parameter
+    updates every step this is the seed's global count. The bias correction is folded into the step size
+    and eps is added to sqrt(v) after it: this equals PyTorch's Adam with eps / sqrt(1 - beta2^t) in place
+    of eps (about 31 times larger at t = 1 with beta2 = 0.999, the same as t grows).
     """
 
     slots = ("m", "v")
+    counters = ("step",)
 
     def __init__(self, alpha=0.001, beta1=0.9, beta2=0.999, eps=1e-8, hooks=None):
         super().__init__(hooks)
         name = type(self).__name__
-        _check_rate(f"{name}: alpha", alpha)
-        _check_beta(f"{name}: beta1", beta1)
-        _check_beta(f"{name}: beta2", beta2)
-        _check_eps(f"{name}: eps", eps)
-        self.alpha, self.beta1, self.beta2, self.eps = alpha, beta1, beta2, eps
-
-    def begin_step(self):
-        t = self.iteration
-        self.lr = self.alpha * math.sqrt(1.0 - self.beta2 ** t) / (1.0 - self.beta1 ** t)
+        self.alpha = _rate(f"{name}: alpha", alpha)
+        self.beta1 = _beta(f"{name}: beta1", beta1)
+        self.beta2 = _beta(f"{name}: beta2", beta2)
+        self.eps = _eps(f"{name}: eps", eps)
 
     def adam_step(self, param):
-        """lr_t m / (sqrt(v) + eps), after updating the moments m and v."""
-        g = param.grad.data
-        m = self._slot(param, "m")
-        v = self._slot(param, "v")
-        m = m + (1.0 - self.beta1) * (g - m)
-        v = v + (1.0 - self.beta2) * (g * g - v)
-        self.state[param].update(m=m, v=v)
-        return self.lr * m / (param.xp.sqrt(v) + self.eps)
+        """(lr_t, lr_t m / (sqrt(v) + eps)), after updating the moments m and v and the step count t."""
+        state, g = self._state_of(param), param.grad.data
+        state["step"] = t = state["step"] + 1
+        state["m"] = m = state["m"] + (1.0 - self.beta1) * (g - state["m"])
+        state["v"] = v = state["v"] + (1.0 - self.beta2) * (g * g - state["v"])
+        lr = self.alpha * math.sqrt(1.0 - self.beta2 ** t) / (1.0 - self.beta1 ** t)
+        return lr, lr * m / (param.xp.sqrt(v) + self.eps)
 
     def update_one(self, param):
-        param.data = param.data - self.adam_step(param)
+        param.data = param.data - self.adam_step(param)[1]
 
 
 class AdamW(Adam):
     """Adam with decoupled weight decay, as the seed: the Adam step, then a decay by the same bias-corrected
     step size, param <- (param - adam step) * (1 - lr_t * weight_decay).
 
-    PyTorch decays first, by the undecorated step size: param <- param * (1 - alpha * weight_decay), then
-    the Adam step."""
+    PyTorch decays first, by the step size without bias correction: param <- param * (1 - alpha *
+    weight_decay), then the Adam step."""
 
     def __init__(self, alpha=0.001, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01, hooks=None):
         super().__init__(alpha, beta1, beta2, eps, hooks)
-        if not weight_decay >= 0:
-            raise ValueError(f"AdamW: weight_decay must be >= 0, got {weight_decay}")
-        self.weight_decay = weight_decay
+        self.weight_decay = _number("AdamW: weight_decay", weight_decay, 0.0, high_open=True)
 
     def update_one(self, param):
-        param.data = (param.data - self.adam_step(param)) * (1.0 - self.lr * self.weight_decay)
+        lr, step = self.adam_step(param)
+        param.data = (param.data - step) * (1.0 - lr * self.weight_decay)

@@ -86,8 +86,11 @@ def test_the_file_holds_named_sections(tmp_path):
     params = [name for name, _ in mlp.named_params()]
     assert params == ["l0.W", "l0.b", "l1.W", "l1.b"]
     assert names == ({f"model/{n}" for n in params} | {"optimizer/iteration", "extra/epoch"}
-                     | {f"optimizer/{n}/{s}" for n in params for s in ("m", "v")})
+                     | {f"optimizer/{n}/{s}" for n in params for s in ("m", "v", "step")})
     assert load_npz(path)["optimizer/iteration"].item() == 2
+    for n in params:
+        step = load_npz(path)[f"optimizer/{n}/step"]
+        assert step.shape == () and step.dtype.kind in "iu" and step.item() == 2
 
 
 def test_extras_come_back_as_python_numbers_or_host_arrays(device, tmp_path):
@@ -167,6 +170,37 @@ def test_a_momentum_checkpoint_round_trips(device, tmp_path):
     assert any(np.abs(v).max() > 0 for k, v in opt2.state_dict(mlp2).items() if k.endswith("/v"))
 
 
+def _optimizer_entries(path):
+    return {k: v for k, v in load_npz(path).items() if k.startswith("optimizer/")}
+
+
+def test_save_after_loading_into_an_optimizer_that_knew_no_model_writes_the_full_state(device, tmp_path):
+    """optimizer.load_state_dict(state) with no model leaves the state pending; checkpoint.save passes the
+    model to state_dict(model), which applies it: the file gets every m, v and step entry."""
+    mlp, opt = _trained(device)
+    checkpoint.save(tmp_path / "a.npz", mlp, opt)
+    saved = _optimizer_entries(tmp_path / "a.npz")
+    assert {k.rsplit("/", 1)[1] for k in saved if k != "optimizer/iteration"} == {"m", "v", "step"}
+
+    mlp2, opt2 = _fresh(device), _adam()
+    mlp2.load_state_dict(mlp.state_dict())
+    opt2.load_state_dict(opt.state_dict(mlp))  # pending: opt2 knows no model yet
+    checkpoint.save(tmp_path / "b.npz", mlp2, opt2)
+    _assert_state_equal(_optimizer_entries(tmp_path / "b.npz"), saved)
+    for _, p in mlp2.named_params():  # and opt2 now holds it
+        assert opt2.state[p]["step"] == 3
+        assert device_of(opt2.state[p]["m"]) == device
+
+
+def test_save_after_load_into_a_fresh_optimizer_writes_the_same_optimizer_state(device, tmp_path):
+    mlp, opt = _trained(device)
+    checkpoint.save(tmp_path / "a.npz", mlp, opt, epoch=3)
+    mlp2, opt2 = _fresh(device), _adam()
+    checkpoint.load(tmp_path / "a.npz", mlp2, opt2)
+    checkpoint.save(tmp_path / "b.npz", mlp2, opt2, epoch=3)
+    _assert_state_equal(load_npz(tmp_path / "b.npz"), load_npz(tmp_path / "a.npz"))
+
+
 # ---- errors ---------------------------------------------------------------------------------------------
 
 def test_load_with_an_optimizer_but_no_optimizer_state_raises(tmp_path):
@@ -243,6 +277,24 @@ def test_a_wrongly_shaped_optimizer_entry_raises_naming_it(tmp_path):
     _rewrite(path, lambda a: a.update({"optimizer/l1.W/m": np.zeros((2, 2), dtype=np.float32)}))
     with pytest.raises(ValueError, match="l1.W/m"):
         checkpoint.load(path, _fresh(CPU), _adam())
+
+
+@pytest.mark.parametrize("change, match", [
+    (lambda a: a.update({"optimizer/iteration": np.array([3, 3])}), "iteration"),
+    (lambda a: a.pop("optimizer/l0.W/step"), "l0.W/step"),
+    (lambda a: a.update({"optimizer/l1.b/step": np.array([3])}), "l1.b/step"),
+], ids=["iteration-shape-2", "no-step", "step-shape-1"])
+def test_a_malformed_optimizer_counter_raises_and_changes_nothing(tmp_path, change, match):
+    mlp, opt = _trained(CPU)
+    path = tmp_path / "run.npz"
+    checkpoint.save(path, mlp, opt)
+    _rewrite(path, change)
+    mlp2, opt2 = _fresh(CPU), _adam()
+    before = mlp2.state_dict()
+    with pytest.raises(ValueError, match=match):
+        checkpoint.load(path, mlp2, opt2)
+    _assert_state_equal(mlp2.state_dict(), before)
+    assert opt2.iteration == 0 and len(opt2.state) == 0
 
 
 def test_load_without_optimizer_ignores_the_optimizer_entries(tmp_path):

@@ -1,5 +1,6 @@
 """Optimizers: exact update values against NumPy references written from the docstring formulas, hooks,
-skipped parameters, hyperparameter checks, per-parameter state (device, weak keys) and state_dict."""
+skipped parameters, hyperparameter checks, per-parameter state (slots on the device, counters as ints, weak
+keys), Adam's per-parameter step count, and state_dict."""
 import gc
 import math
 import weakref
@@ -172,6 +173,81 @@ def test_seed_adam_and_adamw_exact_first_step(device):
         close(p, want, rtol=1e-14)
 
 
+def adam_t1(hp, g, p0):
+    """A parameter's first Adam(W) step, from the docstring formula with t = 1."""
+    g, p0 = np.asarray(g, dtype=np.float64), np.asarray(p0, dtype=np.float64)
+    b1, b2 = hp["beta1"], hp["beta2"]
+    m, v = (1.0 - b1) * g, (1.0 - b2) * g * g
+    lr_t = hp["alpha"] * math.sqrt(1.0 - b2) / (1.0 - b1)
+    p = p0 - lr_t * m / (np.sqrt(v) + hp["eps"])
+    return p * (1.0 - lr_t * hp.get("weight_decay", 0.0)), lr_t
+
+
+@pytest.mark.parametrize("cls, hp", [
+    (optimizer.Adam, dict(alpha=0.001, beta1=0.9, beta2=0.999, eps=1e-8)),
+    (optimizer.AdamW, dict(alpha=0.001, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.1)),
+    (optimizer.Adam, ADAM_HP),
+], ids=["adam-defaults", "adamw-defaults", "adam-test-hp"])
+def test_a_parameter_that_starts_late_takes_the_first_adam_step(device, cls, hp):
+    """t is the parameter's own update count (PyTorch's rule), not the optimizer's iteration: a parameter
+    whose first gradient comes after 50 updates of another one gets the t = 1 bias correction."""
+    early, late = param(P0, device), param([0.25, -1.0, 2.0], device)
+    opt = cls(**hp)
+    for i in range(50):
+        set_grad(early, np.array(G1) * (1.0 + 0.01 * i), device)
+        opt.update([early, late])  # late has no gradient: skipped, no state
+    assert late not in opt.state and opt.state[early]["step"] == 50
+    g = [0.5, -2.0, 1e-3]
+    set_grad(late, g, device)
+    early.grad = None
+    opt.update([early, late])
+    want, lr_1 = adam_t1(hp, g, [0.25, -1.0, 2.0])
+    close(late, want, rtol=1e-13)
+    assert opt.state[late]["step"] == 1 and opt.state[early]["step"] == 50 and opt.iteration == 51
+    close(opt.state[late]["m"], (1.0 - hp["beta1"]) * np.array(g), rtol=1e-13)
+    if hp["eps"] == 1e-8:  # with a small eps the first step is alpha * sign(g), less a little for tiny |g|
+        np.testing.assert_allclose(np.array([0.25, -1.0, 2.0]) - to_host(late) / (1.0 - lr_1 * hp.get("weight_decay", 0.0)),
+                                   hp["alpha"] * np.sign(g), rtol=1e-3)
+    # the global count would have given another step: the test tells the two rules apart
+    b1, b2 = hp["beta1"], hp["beta2"]
+    lr_51 = hp["alpha"] * math.sqrt(1.0 - b2 ** 51) / (1.0 - b1 ** 51)
+    old = np.array([0.25, -1.0, 2.0]) - lr_51 * (1 - b1) * np.array(g) / (np.sqrt((1 - b2) * np.array(g) ** 2) + hp["eps"])
+    assert not np.allclose(to_host(late), old, rtol=1e-6, atol=0)
+
+
+def test_adam_step_counts_each_parameter_separately(device):
+    """Two parameters updated on different steps each follow the single-parameter reference."""
+    a, b = param(P0, device), param(P0, device)
+    opt = optimizer.Adam(**ADAM_HP)
+    set_grad(a, G1, device)
+    opt.update([a, b])  # b has no gradient yet
+    set_grad(a, G2, device)
+    set_grad(b, G1, device)
+    opt.update([a, b])
+    a.grad = None
+    set_grad(b, G2, device)
+    opt.update([a, b])
+    close(a, reference("adam", ADAM_HP, grads=(G1, G2))[-1])
+    close(b, reference("adam", ADAM_HP, grads=(G1, G2))[-1])
+    assert (opt.state[a]["step"], opt.state[b]["step"], opt.iteration) == (2, 2, 3)
+
+
+def test_adam_step_returns_the_step_size_and_the_step(device):
+    p = param(P0, device)
+    set_grad(p, G1, device)
+    opt = optimizer.Adam(**ADAM_HP)
+    lr_t, step = opt.adam_step(p)
+    want, lr_1 = adam_t1(ADAM_HP, G1, P0)
+    assert type(lr_t) is float and lr_t == pytest.approx(lr_1, rel=1e-15)
+    assert device_of(step) == device
+    close(step, np.array(P0) - want, rtol=1e-13)
+    close(p, P0)  # adam_step leaves the parameter to its caller
+    assert opt.state[p]["step"] == 1 and opt.iteration == 0
+    opt.update([p])
+    assert opt.state[p]["step"] == 2
+    assert not hasattr(opt, "lr") and not hasattr(optimizer.Optimizer, "begin_step")
+
+
 def test_default_hyperparameters():
     sgd = optimizer.SGD()
     assert sgd.learning_rate == 0.01
@@ -251,7 +327,9 @@ def test_parameters_without_grad_are_skipped(device, factory):
     assert idle not in opt.state
     assert not np.allclose(to_host(trained), [1.0, -2.0])
     if opt.slots:
-        assert set(opt.state[trained]) == set(opt.slots)
+        assert set(opt.state[trained]) == set(opt.slots) | set(opt.counters)
+        for name in opt.counters:
+            assert opt.state[trained][name] == 2  # the trained parameter's own updates
     else:
         assert len(opt.state) == 0
     assert opt.iteration == 2
@@ -346,6 +424,29 @@ def test_a_shared_parameter_is_updated_once_per_step(device):
     assert set(mom.state_dict()) == {"iteration", "enc.W/v", "enc.b/v"}  # named once, by its first name
 
 
+def test_a_parameter_listed_twice_is_updated_once(device):
+    p, q = param([1.0, 2.0], device), param([3.0], device)
+    set_grad(p, [1.0, -1.0], device)
+    set_grad(q, [0.5], device)
+    optimizer.SGD(learning_rate=0.1).update([p, p])
+    close(p, [0.9, 2.1])
+    log = []
+    mom = optimizer.Momentum(learning_rate=0.1, momentum=0.5, hooks=[Recorder("seen", log)])
+    mom.update([p, q, p])
+    assert len(log[0][1]) == 2 and log[0][1][0] is p and log[0][1][1] is q  # the hooks see it once too
+    close(p, [0.8, 2.2])
+    close(q, [2.95])
+    assert len(mom.state) == 2
+    adam, single = optimizer.Adam(**ADAM_HP), param(P0, device)
+    twice = param(P0, device)
+    set_grad(single, G1, device)
+    set_grad(twice, G1, device)
+    optimizer.Adam(**ADAM_HP).update([single])
+    adam.update((twice, twice))
+    np.testing.assert_array_equal(to_host(twice), to_host(single))
+    assert adam.state[twice]["step"] == 1
+
+
 # ---- hyperparameter checks ------------------------------------------------------------------------------
 
 NAN = float("nan")
@@ -383,6 +484,18 @@ BAD_HYPERPARAMETERS = [
     (optimizer.AdamW, dict(eps=-1.0), "eps"),
     (optimizer.AdamW, dict(weight_decay=-0.01), "weight_decay"),
     (optimizer.AdamW, dict(weight_decay=NAN), "weight_decay"),
+    # learning rates and alpha in (0, inf); betas in [0, 1); eps and weight_decay in [0, inf)
+    (optimizer.SGD, dict(learning_rate=math.inf), "learning_rate"),
+    (optimizer.Momentum, dict(learning_rate=math.inf), "learning_rate"),
+    (optimizer.AdaGrad, dict(learning_rate=math.inf), "learning_rate"),
+    (optimizer.RMSprop, dict(learning_rate=math.inf), "learning_rate"),
+    (optimizer.Adam, dict(alpha=math.inf), "alpha"),
+    (optimizer.AdamW, dict(alpha=np.float64(np.inf)), "alpha"),
+    (optimizer.Momentum, dict(momentum=math.inf), "momentum"),
+    (optimizer.Adam, dict(beta1=-math.inf), "beta1"),
+    (optimizer.AdaGrad, dict(eps=math.inf), "eps"),
+    (optimizer.Adam, dict(eps=math.inf), "eps"),
+    (optimizer.AdamW, dict(weight_decay=math.inf), "weight_decay"),
 ]
 
 
@@ -391,6 +504,65 @@ BAD_HYPERPARAMETERS = [
 def test_invalid_hyperparameters_raise(cls, kwargs, name):
     with pytest.raises(ValueError, match=f"{name} must be"):
         cls(**kwargs)
+
+
+HYPERPARAMETERS = [
+    (optimizer.SGD, "learning_rate"),
+    (optimizer.Momentum, "learning_rate"), (optimizer.Momentum, "momentum"),
+    (optimizer.AdaGrad, "learning_rate"), (optimizer.AdaGrad, "eps"),
+    (optimizer.RMSprop, "learning_rate"), (optimizer.RMSprop, "rho"), (optimizer.RMSprop, "eps"),
+    (optimizer.Adam, "alpha"), (optimizer.Adam, "beta1"), (optimizer.Adam, "beta2"), (optimizer.Adam, "eps"),
+    (optimizer.AdamW, "alpha"), (optimizer.AdamW, "weight_decay"),
+]
+
+
+@pytest.mark.parametrize("value", ["0.1", None, True, False, 1j, np.array([0.1])],
+                         ids=["str", "None", "True", "False", "complex", "array"])
+@pytest.mark.parametrize("cls, name", HYPERPARAMETERS, ids=[f"{c.__name__}-{n}" for c, n in HYPERPARAMETERS])
+def test_a_hyperparameter_that_is_not_a_real_number_raises_type_error(cls, name, value):
+    with pytest.raises(TypeError, match=f"{cls.__name__}: {name} must be a real number"):
+        cls(**{name: value})
+
+
+NUMPY_HP_CASES = [
+    (optimizer.SGD, dict(learning_rate=0.1)),
+    (optimizer.Momentum, dict(learning_rate=0.1, momentum=0.8)),
+    (optimizer.AdaGrad, dict(learning_rate=0.2, eps=1e-3)),
+    (optimizer.RMSprop, dict(learning_rate=0.05, rho=0.7, eps=1e-3)),
+    (optimizer.Adam, ADAM_HP),
+    (optimizer.AdamW, ADAMW_HP),
+]
+
+
+@pytest.mark.parametrize("scalar", [np.float64, np.float32], ids=["float64", "float32"])
+@pytest.mark.parametrize("cls, hp", NUMPY_HP_CASES, ids=[c.__name__ for c, _ in NUMPY_HP_CASES])
+def test_numpy_scalar_hyperparameters_keep_float32_parameters_float32(device, cls, hp, scalar):
+    """Hyperparameters become Python floats: a NumPy float64 scalar would otherwise promote a float32
+    parameter to float64 (NumPy 2's promotion rules) or be refused by a strict device."""
+    opt = cls(**{k: scalar(v) for k, v in hp.items()})
+    plain = cls(**{k: float(scalar(v)) for k, v in hp.items()})
+    for name, value in hp.items():
+        assert type(getattr(opt, name)) is float and getattr(opt, name) == float(scalar(value))
+    p, q = param(P0, device, dtype="float32"), param(P0, device, dtype="float32")
+    for g in (G1, G2):
+        set_grad(p, g, device, dtype="float32")
+        set_grad(q, g, device, dtype="float32")
+        opt.update([p])
+        plain.update([q])
+        assert p.dtype == p.xp.float32 and p.device == device
+    np.testing.assert_array_equal(to_host(p), to_host(q))
+    for name in opt.slots:
+        assert opt.state[p][name].dtype == p.xp.float32
+    close(p, reference(cls.__name__.lower(), {k: float(scalar(v)) for k, v in hp.items()})[-1],
+          rtol=1e-5, atol=1e-6)
+
+
+def test_integer_and_fraction_hyperparameters_become_floats():
+    from fractions import Fraction
+
+    opt = optimizer.AdamW(alpha=1, beta1=Fraction(1, 2), beta2=np.int64(0), eps=0, weight_decay=np.uint8(2))
+    values = (opt.alpha, opt.beta1, opt.beta2, opt.eps, opt.weight_decay)
+    assert values == (1.0, 0.5, 0.0, 0.0, 2.0) and all(type(v) is float for v in values)
 
 
 def test_adamw_errors_name_adamw():
@@ -428,11 +600,14 @@ def test_state_is_created_on_the_parameter_device(device, factory):
     set_grad(p, G1, device)
     opt = factory()
     opt.update([p])
-    assert set(opt.state[p]) == set(opt.slots)
-    for value in opt.state[p].values():
+    assert set(opt.state[p]) == set(opt.slots) | set(opt.counters)
+    for name in opt.slots:
+        value = opt.state[p][name]
         assert device_of(value) == device
         assert tuple(value.shape) == (3,)
         assert value.dtype == p.dtype
+    for name in opt.counters:  # Python ints, on no device
+        assert type(opt.state[p][name]) is int and opt.state[p][name] == 1
 
 
 @pytest.mark.parametrize("factory", [f for _, f in STATEFUL], ids=[n for n, _ in STATEFUL])
@@ -443,16 +618,18 @@ def test_state_follows_the_parameters_to_another_device(device, factory):
     set_grad(moved.b, GB, "cpu")
     opt.update(moved)
     for p in moved.params():
-        assert all(device_of(v) == CPU for v in opt.state[p].values())
+        assert all(device_of(opt.state[p][name]) == CPU for name in opt.slots)
     moved.to(device)
     set_grad(moved.W, np.array(GW) * -0.5, device)
     set_grad(moved.b, np.array(GB) * 2.0, device)
     opt.update(moved)
     for p in moved.params():
         assert p.device == device
-        assert set(opt.state[p]) == set(opt.slots)
-        for value in opt.state[p].values():
-            assert device_of(value) == device
+        assert set(opt.state[p]) == set(opt.slots) | set(opt.counters)
+        for name in opt.slots:
+            assert device_of(opt.state[p][name]) == device
+        for name in opt.counters:
+            assert opt.state[p][name] == 2
 
     same = make_linear(device)  # both steps on one device
     ref = factory()
@@ -465,6 +642,8 @@ def test_state_follows_the_parameters_to_another_device(device, factory):
     for p, q in zip(moved.params(), same.params()):
         for slot in opt.slots:
             close(opt.state[p][slot], to_host(ref.state[q][slot]), rtol=1e-13)
+        for name in opt.counters:
+            assert opt.state[p][name] == ref.state[q][name]
 
 
 def test_state_is_weakly_keyed(device):
@@ -511,10 +690,13 @@ def test_state_dict_keys_and_host_arrays(device):
     opt = optimizer.Adam(alpha=0.1)
     train_steps(opt, lin, device, [1.0])
     state = opt.state_dict()
-    assert set(state) == {"iteration", "W/m", "W/v", "b/m", "b/v"}
+    assert set(state) == {"iteration", "W/m", "W/v", "W/step", "b/m", "b/v", "b/step"}
     for key, value in state.items():
         assert isinstance(value, np.ndarray), key
     assert int(state["iteration"]) == 1
+    for key in ("W/step", "b/step"):  # the step counters: 0-d host integer arrays
+        assert state[key].shape == () and state[key].dtype.kind in "iu", key
+        assert int(state[key]) == 1
     assert state["W/m"].shape == (3, 2) and state["b/v"].shape == (2,)
     np.testing.assert_allclose(state["W/m"], 0.1 * np.array(GW), rtol=1e-13)  # m = (1 - beta1) g
     np.testing.assert_allclose(state["W/v"], 0.001 * np.array(GW) ** 2, rtol=1e-13)  # v = (1 - beta2) g^2
@@ -522,6 +704,37 @@ def test_state_dict_keys_and_host_arrays(device):
     # a copy: changing it changes nothing in the optimizer
     state["W/m"][...] = 123.0
     assert not np.any(to_host(opt.state[lin.W]["m"]) == 123.0)
+
+
+def test_step_counters_round_trip(device):
+    """Each parameter's step count is saved and restored, and the resumed run continues exactly."""
+    p0, p1 = param(P0, device), param([3.0, -1.0], device)
+    opt = optimizer.AdamW(**ADAMW_HP)
+    for i in range(3):
+        set_grad(p0, np.array(G1) * (i + 1), device)
+        if i == 2:
+            set_grad(p1, [1.0, -0.5], device)
+        opt.update([p0, p1])
+    state = opt.state_dict([p0, p1])
+    assert set(state) == {"iteration", "0/m", "0/v", "0/step", "1/m", "1/v", "1/step"}
+    assert (int(state["iteration"]), int(state["0/step"]), int(state["1/step"])) == (3, 3, 1)
+    q0, q1 = param(to_host(p0), device), param(to_host(p1), device)
+    resumed = optimizer.AdamW(**ADAMW_HP)
+    resumed.load_state_dict(state, [q0, q1])
+    assert resumed.state[q0]["step"] == 3 and type(resumed.state[q0]["step"]) is int
+    assert resumed.state[q1]["step"] == 1 and type(resumed.state[q1]["step"]) is int
+    again = resumed.state_dict([q0, q1])
+    assert set(again) == set(state)
+    for key in state:
+        assert again[key].dtype == state[key].dtype, key
+        np.testing.assert_array_equal(again[key], state[key], err_msg=key)
+    for o, ps in ((opt, (p0, p1)), (resumed, (q0, q1))):
+        for g, p in zip((G2, [0.25, 0.75]), ps):
+            set_grad(p, g, device)
+        o.update(list(ps))
+    np.testing.assert_array_equal(to_host(q0), to_host(p0))
+    np.testing.assert_array_equal(to_host(q1), to_host(p1))
+    assert (resumed.state[q0]["step"], resumed.state[q1]["step"]) == (4, 2)
 
 
 def test_state_dict_of_a_parameter_list_is_named_by_position(device):
@@ -597,7 +810,8 @@ def test_load_state_dict_before_the_first_update_waits_for_the_model(device):
     np.testing.assert_array_equal(to_host(copy_model.b), to_host(original_model.b))
     assert resumed.iteration == 4
     for p in copy_model.params():
-        assert all(device_of(v) == device for v in resumed.state[p].values())
+        assert all(device_of(resumed.state[p][name]) == device for name in resumed.slots)
+        assert resumed.state[p]["step"] == 4
 
 
 def test_pending_state_for_a_parameter_list(device):
@@ -669,7 +883,15 @@ def adam_state(device):
     (lambda s: s.update({"W/v": np.zeros((2, 3))}), "W/v"),
     (lambda s: s.update({"b/m": np.zeros((2, 1))}), "b/m"),
     (lambda s: s.pop("iteration"), "iteration"),
-], ids=["unknown-parameter", "unknown-slot", "wrong-shape", "wrong-shape-same-size", "no-iteration"])
+    (lambda s: s.update(iteration=np.array([1, 2])), "iteration"),
+    (lambda s: s.update(iteration=np.zeros((1, 1), dtype=np.int64)), "iteration"),
+    (lambda s: s.pop("W/step"), "W/step"),
+    (lambda s: s.pop("b/m"), "b/m"),
+    (lambda s: s.update({"W/step": np.array([1])}), "W/step"),
+    (lambda s: s.update({"b/step": np.ones((3, 2), dtype=np.int64)}), "b/step"),
+], ids=["unknown-parameter", "unknown-slot", "wrong-shape", "wrong-shape-same-size", "no-iteration",
+        "iteration-shape-2", "iteration-shape-1x1", "no-step-counter", "no-slot", "step-shape-1",
+        "step-shaped-like-the-parameter"])
 def test_load_state_dict_errors_name_the_entry_and_change_nothing(device, change, match):
     state = adam_state(device)
     change(state)
@@ -702,6 +924,49 @@ def test_load_state_dict_without_iteration_raises_even_when_pending():
         optimizer.Adam().load_state_dict({"W/m": np.zeros((3, 2))})
 
 
+def test_a_malformed_iteration_raises_before_anything_changes_even_when_pending(device):
+    """"iteration" must be a single number: a (2,) array is refused, with or without a model, and neither
+    the iteration nor a pending state nor the per-parameter state changes."""
+    opt = optimizer.Adam()
+    with pytest.raises(ValueError, match="iteration"):
+        opt.load_state_dict({"iteration": np.array([3, 4])})
+    assert opt.iteration == 0 and len(opt.state) == 0
+    assert set(opt.state_dict()) == {"iteration"} and int(opt.state_dict()["iteration"]) == 0  # nothing pending
+
+    state = adam_state(device)
+    opt.load_state_dict(state)  # pending
+    bad = dict(state, iteration=np.array([3, 4]))
+    with pytest.raises(ValueError, match="iteration"):
+        opt.load_state_dict(bad)
+    assert opt.iteration == 1
+    kept = opt.state_dict()  # the earlier pending state, intact
+    assert set(kept) == set(state)
+    lin = make_linear(device)
+    with pytest.raises(ValueError, match="iteration"):
+        opt.load_state_dict(bad, lin)
+    assert opt.iteration == 1 and len(opt.state) == 0
+
+    trained, lin = optimizer.Adam(), make_linear(device)
+    train_steps(trained, lin, device, [1.0, 0.5])
+    before = trained.state_dict()
+    with pytest.raises(ValueError, match="iteration"):
+        trained.load_state_dict(dict(before, iteration=np.array([7, 8])), lin)
+    after = trained.state_dict()
+    assert trained.iteration == 2 and set(after) == set(before)
+    for key in before:
+        np.testing.assert_array_equal(after[key], before[key])
+
+
+@pytest.mark.parametrize("step", [np.asarray(-1), np.asarray(2.5), np.asarray(np.inf), np.asarray(True)],
+                         ids=["negative", "fractional", "inf", "bool"])
+def test_a_malformed_step_counter_is_refused(device, step):
+    p = param(P0, device)
+    opt = optimizer.Adam()
+    state = {"iteration": np.asarray(3), "0/m": np.zeros(3), "0/v": np.zeros(3), "0/step": step}
+    with pytest.raises(ValueError, match="0/step"):
+        opt.load_state_dict(state, [p])
+
+
 # ---- loading order, mismatched optimizers, misuse -----------------------------------------------------------
 
 
@@ -728,6 +993,63 @@ def test_state_dict_while_pending_gives_back_the_loaded_state(device):
         np.testing.assert_array_equal(np.asarray(again[key]), state[key])
 
 
+def test_state_dict_with_a_model_applies_a_pending_state(device):
+    """A state loaded before any model was known is applied by state_dict(model): the full state comes back
+    (m, v and step for every parameter), the optimizer holds it, and training continues exactly."""
+    original_model, original = make_linear(device), optimizer.Adam(alpha=0.1)
+    train_steps(original, original_model, device, [1.0, -2.0])
+    state = original.state_dict()
+    copy_model = make_linear(device)
+    copy_model.load_state_dict(original_model.state_dict())
+    resumed = optimizer.Adam(alpha=0.1)
+    resumed.load_state_dict(state)  # pending
+    assert len(resumed.state) == 0
+    got = resumed.state_dict(copy_model)  # applies it
+    assert set(got) == set(state) == {"iteration", "W/m", "W/v", "W/step", "b/m", "b/v", "b/step"}
+    for key in state:
+        assert got[key].dtype == state[key].dtype, key
+        np.testing.assert_array_equal(got[key], state[key], err_msg=key)
+    assert len(resumed.state) == 2 and resumed.iteration == 2
+    for p in copy_model.params():
+        assert resumed.state[p]["step"] == 2
+        assert all(device_of(resumed.state[p][name]) == device for name in resumed.slots)
+    assert set(resumed.state_dict()) == set(state)  # the model is now known
+    train_steps(original, original_model, device, [0.5])
+    train_steps(resumed, copy_model, device, [0.5])
+    np.testing.assert_array_equal(to_host(copy_model.W), to_host(original_model.W))
+    assert resumed.iteration == 3
+
+
+def test_state_dict_with_a_parameter_list_applies_a_pending_state(device):
+    p0, p1 = param([1.0, 2.0], device), param([3.0], device)
+    opt = optimizer.Momentum(learning_rate=0.1, momentum=0.5)
+    pending = {"iteration": np.asarray(7), "0/v": np.array([1.0, -1.0]), "1/v": np.array([2.0])}
+    opt.load_state_dict(pending)
+    got = opt.state_dict([p0, p1])
+    assert set(got) == set(pending) and int(got["iteration"]) == 7
+    close(opt.state[p0]["v"], [1.0, -1.0])
+    np.testing.assert_array_equal(got["1/v"], [2.0])
+
+
+def test_a_pending_state_that_does_not_fit_stays_pending(device):
+    """state_dict(model) raises naming the entry that does not fit, and keeps the pending state: it is
+    cleared only when applying it succeeds."""
+    lin = make_linear(device)
+    opt = optimizer.Momentum()
+    pending = {"iteration": np.asarray(4), "X/v": np.zeros((3, 2))}
+    opt.load_state_dict(pending)
+    with pytest.raises(ValueError, match="X/v"):
+        opt.state_dict(lin)
+    assert len(opt.state) == 0
+    assert set(opt.state_dict()) == {"iteration", "X/v"}  # still pending
+    set_grad(lin.W, GW, device)
+    with pytest.raises(ValueError, match="X/v"):  # and still refused by update()
+        opt.update(lin)
+    good = {"iteration": np.asarray(4), "W/v": np.ones((3, 2)), "b/v": np.ones(2)}
+    opt.load_state_dict(good, lin)  # an explicit load replaces it
+    assert set(opt.state_dict()) == set(good) and opt.iteration == 4
+
+
 def test_loading_momentum_state_into_adam_raises(device):
     lin = make_linear(device)
     mom = optimizer.Momentum()
@@ -744,6 +1066,40 @@ def test_update_with_a_single_parameter_is_refused(device):
         opt.update(p)
     close(p, [1.0, 2.0])
     assert opt.iteration == 0
+
+
+def test_a_gradient_of_another_dtype_is_refused_before_the_hooks_run(device):
+    """The dtype check comes first: the hooks never run, so every gradient is left as it was."""
+    ok, p32 = param([1.0, 2.0], device), param([3.0, 4.0], device, dtype="float32")
+    set_grad(ok, [1.0, 1.0], device)
+    set_grad(p32, [1.0, 1.0], device, dtype="float64")
+    g_ok, g_bad = ok.grad, p32.grad
+    log = []
+    opt = optimizer.Adam(hooks=[Recorder("scale", log, scale=2.0)])
+    with pytest.raises(TypeError, match="float64 gradient for a float32 parameter"):
+        opt.update([ok, p32])
+    assert log == []
+    assert ok.grad is g_ok and p32.grad is g_bad
+    close(ok.grad, [1.0, 1.0])
+    close(ok, [1.0, 2.0])
+    close(p32, [3.0, 4.0])
+    assert opt.iteration == 0 and len(opt.state) == 0
+
+
+class ToFloat64:
+    """A (faulty) hook that hands back float64 gradients."""
+
+    def __call__(self, params):
+        for p in params:
+            p.grad = autograd.Variable(p.xp.astype(p.grad.data, p.xp.float64))
+
+
+def test_a_hook_that_changes_the_gradient_dtype_is_refused(device):
+    p = param([1.0, 2.0], device, dtype="float32")
+    set_grad(p, [1.0, 1.0], device, dtype="float32")
+    with pytest.raises(TypeError, match="float64 gradient for a float32 parameter"):
+        optimizer.SGD(learning_rate=0.5, hooks=[ToFloat64()]).update([p])
+    assert p.dtype == p.xp.float32
 
 
 def test_a_gradient_of_another_dtype_is_refused(device):
