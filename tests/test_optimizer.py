@@ -795,7 +795,9 @@ def test_loaded_state_matters(device, factory):
     assert not np.allclose(to_host(a.W), to_host(b.W), rtol=1e-9, atol=0)
 
 
-def test_load_state_dict_before_the_first_update_waits_for_the_model(device):
+def trained_and_pending(device):
+    """An Adam trained two steps on a Linear, and a fresh Adam holding its state as pending (no model known
+    yet), beside a copy of the Linear: (original_model, original, copy_model, resumed, state)."""
     original_model, original = make_linear(device), optimizer.Adam(alpha=0.1)
     train_steps(original, original_model, device, [1.0, -2.0])
     state = original.state_dict()
@@ -803,6 +805,11 @@ def test_load_state_dict_before_the_first_update_waits_for_the_model(device):
     copy_model.load_state_dict(original_model.state_dict())
     resumed = optimizer.Adam(alpha=0.1)
     resumed.load_state_dict(state)  # no model known yet: pending
+    return original_model, original, copy_model, resumed, state
+
+
+def test_load_state_dict_before_the_first_update_waits_for_the_model(device):
+    original_model, original, copy_model, resumed, state = trained_and_pending(device)
     assert len(resumed.state) == 0
     train_steps(original, original_model, device, [0.5, 3.0])
     train_steps(resumed, copy_model, device, [0.5, 3.0])
@@ -996,13 +1003,7 @@ def test_state_dict_while_pending_gives_back_the_loaded_state(device):
 def test_state_dict_with_a_model_applies_a_pending_state(device):
     """A state loaded before any model was known is applied by state_dict(model): the full state comes back
     (m, v and step for every parameter), the optimizer holds it, and training continues exactly."""
-    original_model, original = make_linear(device), optimizer.Adam(alpha=0.1)
-    train_steps(original, original_model, device, [1.0, -2.0])
-    state = original.state_dict()
-    copy_model = make_linear(device)
-    copy_model.load_state_dict(original_model.state_dict())
-    resumed = optimizer.Adam(alpha=0.1)
-    resumed.load_state_dict(state)  # pending
+    original_model, original, copy_model, resumed, state = trained_and_pending(device)
     assert len(resumed.state) == 0
     got = resumed.state_dict(copy_model)  # applies it
     assert set(got) == set(state) == {"iteration", "W/m", "W/v", "W/step", "b/m", "b/v", "b/step"}
