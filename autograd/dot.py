@@ -43,3 +43,27 @@ def graph(v, verbose=False) -> str:
                 funcs.append(x.creator)
     body = "\n".join(f"  {line}" for line in lines)
     return f"digraph g {{\n{body}\n}}\n"
+
+
+def source(v, verbose=False):
+    """The graph of ``v`` (or DOT text) as a ``graphviz.Source``: it shows inline in Jupyter, and
+    ``.render(...)`` writes PNG, SVG or PDF. Needs ``pip install graphviz`` and Graphviz's ``dot`` program."""
+    try:
+        import graphviz
+    except ImportError:
+        raise ImportError("dot.source needs the graphviz package: pip install graphviz "
+                          "(and the Graphviz program, e.g. apt install graphviz)") from None
+    return graphviz.Source(v if isinstance(v, str) else graph(v, verbose))
+
+
+def render(v, path, format="png", verbose=False):
+    """Write the graph of ``v`` (or DOT text) to ``path`` + "." + ``format`` with Graphviz's ``dot``;
+    returns the written file's path. Raises RuntimeError naming the missing program when ``dot`` is absent."""
+    src = source(v, verbose)
+    import graphviz  # present: source() checked
+
+    try:
+        return src.render(outfile=f"{path}.{format}", format=format, cleanup=True)
+    except graphviz.ExecutableNotFound:
+        raise RuntimeError("dot.render needs Graphviz's `dot` program on the PATH "
+                           "(apt install graphviz, brew install graphviz, or conda install graphviz)") from None

@@ -28,7 +28,7 @@ from autograd.backend._device import (
     seed,
     to_host,
 )
-from autograd.backend._io import load_npz, save_npz
+from autograd.backend._io import load_npz, read_idx, save_npz
 
 __all__ = [
     "CPU",
@@ -45,6 +45,7 @@ __all__ = [
     "is_array",
     "is_host_scalar",
     "load_npz",
+    "read_idx",
     "save_npz",
     "seed",
     "to_host",

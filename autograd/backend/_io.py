@@ -1,6 +1,8 @@
-"""Reading and writing arrays: NumPy's ``.npz`` of host arrays, written atomically."""
+"""Reading and writing arrays: NumPy's ``.npz`` of host arrays, written atomically, and IDX files (MNIST)."""
 from __future__ import annotations
 
+import gzip
+import math
 import os
 import secrets
 import stat
@@ -60,3 +62,29 @@ def load_npz(path) -> dict:
         raise ValueError(f"load_npz: {os.fspath(path)} is a single .npy array, not an .npz archive of named arrays")
     with loaded as f:
         return {name: f[name] for name in f.files}
+
+
+_IDX_DTYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: np.dtype(">i2"), 0x0C: np.dtype(">i4"),
+               0x0D: np.dtype(">f4"), 0x0E: np.dtype(">f8")}
+
+
+def read_idx(path) -> np.ndarray:
+    """An array from an IDX file (the format of MNIST), gzip-compressed when the name ends in ``.gz``.
+
+    The header is two zero bytes, a type code, the number of dimensions and each dimension as a big-endian
+    uint32; the data follow, big-endian. Raises ValueError for a malformed or truncated file.
+    """
+    opener = gzip.open if os.fspath(path).endswith(".gz") else open
+    with opener(path, "rb") as f:
+        raw = f.read()
+    if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] not in _IDX_DTYPES:
+        raise ValueError(f"read_idx: {os.fspath(path)} is not an IDX file (bad magic number)")
+    dtype, ndim = np.dtype(_IDX_DTYPES[raw[2]]), raw[3]
+    header = 4 + 4 * ndim
+    if len(raw) < header:
+        raise ValueError(f"read_idx: {os.fspath(path)} is truncated in its header")
+    shape = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
+    expected = header + dtype.itemsize * math.prod(shape)
+    if len(raw) != expected:
+        raise ValueError(f"read_idx: {os.fspath(path)} has {len(raw)} bytes, its header {shape} needs {expected}")
+    return np.frombuffer(raw, dtype=dtype, offset=header).reshape(shape).astype(dtype.newbyteorder("="))

@@ -1,0 +1,184 @@
+"""Data: datasets of host arrays and loaders that hand out batches on a device.
+
+A dataset holds host arrays ``x`` and ``t`` (inputs and targets) and indexes like a sequence:
+``dataset[i] -> (x[i], t[i])``. A loader gathers a batch on the host, then puts it on its device once, as
+constant Variables ready for a model.
+
+    train = data.spiral()
+    for x, t in data.DataLoader(train, batch_size=30, device="cuda"):
+        loss = F.cross_entropy(model(x), t)
+
+Shuffling draws from the generator that ``autograd.seed`` reseeds, so runs are reproducible.
+"""
+import math
+import os
+
+from autograd.backend import CPU, get_device, host_rng, read_idx
+from autograd.variable import Variable
+
+xp = CPU.xp  # datasets are host arrays
+
+
+class Dataset:
+    """Inputs ``x`` and targets ``t`` (host arrays of equal length); ``transform`` maps each input batch."""
+
+    def __init__(self, x, t, transform=None):
+        x, t = xp.asarray(x), xp.asarray(t)
+        if x.shape[0] != t.shape[0]:
+            raise ValueError(f"Dataset: {x.shape[0]} inputs but {t.shape[0]} targets")
+        self.x, self.t, self.transform = x, t, transform
+
+    def __len__(self):
+        return self.x.shape[0]
+
+    def __getitem__(self, index):
+        """(x, t) of one index, a slice or an integer array of indices."""
+        x = self.x[index]
+        return (x if self.transform is None else self.transform(x)), self.t[index]
+
+
+def _check_batch_size(batch_size):
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
+
+
+class DataLoader:
+    """Batches of ``batch_size`` (the last one smaller unless ``drop_last``) as constant Variables on
+    ``device``; ``shuffle`` draws a new order every epoch (every ``iter``)."""
+
+    def __init__(self, dataset, batch_size, shuffle=True, device="cpu", drop_last=False):
+        _check_batch_size(batch_size)
+        self.dataset, self.batch_size, self.shuffle, self.drop_last = dataset, batch_size, shuffle, drop_last
+        self.device = get_device(device)
+
+    def __len__(self):
+        n, b = len(self.dataset), self.batch_size
+        return n // b if self.drop_last else math.ceil(n / b)
+
+    def __iter__(self):
+        n = len(self.dataset)
+        order = host_rng().permutation(n) if self.shuffle else xp.arange(n)
+        for i in range(len(self)):
+            x, t = self.dataset[order[i * self.batch_size:(i + 1) * self.batch_size]]
+            yield self._put(x), self._put(t)
+
+    def _put(self, array):
+        return Variable(self.device.put(array), requires_grad=False)
+
+
+class SeqDataLoader(DataLoader):
+    """For truncated backprop through time over one long sequence: the sequence is cut into ``batch_size``
+    streams of equal length, and batch i holds element i of every stream, so consecutive batches are
+    consecutive time steps of each stream. Never shuffled; ``len(dataset) // batch_size`` batches."""
+
+    def __init__(self, dataset, batch_size, device="cpu"):
+        super().__init__(dataset, batch_size, shuffle=False, device=device, drop_last=True)
+        if len(dataset) < batch_size:
+            raise ValueError(f"SeqDataLoader: {len(dataset)} elements cannot make {batch_size} streams")
+
+    def __iter__(self):
+        steps = len(self)
+        for i in range(steps):
+            x, t = self.dataset[xp.arange(self.batch_size) * steps + i]
+            yield self._put(x), self._put(t)
+
+
+# ---- data sets ---------------------------------------------------------------------------------------------
+
+def spiral(num_per_class=100, num_classes=3):
+    """Points on ``num_classes`` interleaved noisy spiral arms in the plane (CS231n's toy problem):
+    x float32 (N, 2), t int64 class labels (N,), N = num_per_class * num_classes."""
+    rng = host_rng()
+    r = xp.linspace(0.0, 1.0, num_per_class)
+    xs, ts = [], []
+    for k in range(num_classes):
+        angle = xp.linspace(4.0 * k, 4.0 * (k + 1), num_per_class) + rng.standard_normal(num_per_class) * 0.2
+        xs.append(xp.stack([r * xp.sin(angle), r * xp.cos(angle)], axis=1))
+        ts.append(xp.full(num_per_class, k, dtype=xp.int64))
+    return Dataset(xp.astype(xp.concat(xs), xp.float32), xp.concat(ts))
+
+
+def sin_curve(num=1000, noise=0.05, train=True):
+    """A noisy sine over one period, for next-value prediction: x[i] = y[i], t[i] = y[i + 1], shapes (N - 1, 1)
+    float32, with y = sin(theta) + uniform(-noise, noise) noise (the test set is the clean cosine)."""
+    theta = xp.linspace(0.0, 2.0 * math.pi, num)
+    y = xp.sin(theta) + host_rng().uniform(-noise, noise, num) if train else xp.cos(theta)
+    y = xp.astype(xp.reshape(y, (-1, 1)), xp.float32)
+    return Dataset(y[:-1], y[1:])
+
+
+def digits(train=True, test_fraction=0.2):
+    """scikit-learn's bundled 8x8 handwritten digits (1797 images; ``pip install scikit-learn``): x float32
+    (N, 64) scaled to [0, 1], t int64 (N,). A fixed shuffle puts ``test_fraction`` of them in the test set."""
+    try:
+        from sklearn.datasets import load_digits
+    except ImportError:
+        raise ImportError("data.digits needs scikit-learn: pip install scikit-learn "
+                          "(or pip install -e '.[examples]')") from None
+    bunch = load_digits()
+    x = xp.astype(xp.asarray(bunch.data), xp.float32) / 16.0
+    t = xp.astype(xp.asarray(bunch.target), xp.int64)
+    order = _fixed_permutation(x.shape[0])
+    cut = int(round(x.shape[0] * (1.0 - test_fraction)))
+    index = order[:cut] if train else order[cut:]
+    return Dataset(x[index], t[index])
+
+
+def _fixed_permutation(n):
+    """The same permutation on every machine and run (independent of autograd.seed): a multiplicative
+    step through 0..n-1 by a number coprime to n."""
+    step = next(k for k in range(int(n * 0.618), n + int(n * 0.618)) if math.gcd(k, n) == 1)
+    return (xp.arange(n) * step) % n
+
+
+# ---- MNIST: download once, verify, cache -----------------------------------------------------------------
+
+MNIST_MIRRORS = ["https://ossci-datasets.s3.amazonaws.com/mnist/",
+                 "https://storage.googleapis.com/cvdf-datasets/mnist/"]
+MNIST_FILES = {  # name: MD5 of the published file
+    "train-images-idx3-ubyte.gz": "f68b3c2dcbeaaa9fbdd348bbdeb94873",
+    "train-labels-idx1-ubyte.gz": "d53e105ee54ea40749a09fcbcd1e9432",
+    "t10k-images-idx3-ubyte.gz": "9fb629c4189551a2d022fa330f9573f3",
+    "t10k-labels-idx1-ubyte.gz": "ec29112dd5afa0611ce80d1b7f02629c",
+}
+
+
+def cache_dir():
+    """Where downloaded data sets are kept: ``$AUTOGRAD_DATA``, else ``~/.cache/autograd``."""
+    return os.environ.get("AUTOGRAD_DATA") or os.path.join(os.path.expanduser("~"), ".cache", "autograd")
+
+
+def fetch(name, md5, mirrors, directory=None):
+    """The path of file ``name`` in the cache, downloaded from the first mirror that answers when it is
+    missing or its MD5 differs (``pip install pooch``). Raises ConnectionError naming the mirrors when
+    none can be reached, and ValueError when a download does not match its checksum."""
+    try:
+        import pooch
+    except ImportError:
+        raise ImportError("downloading data sets needs pooch: pip install pooch "
+                          "(or pip install -e '.[examples]')") from None
+    directory = directory or cache_dir()
+    errors = []
+    for mirror in mirrors:
+        try:
+            return pooch.retrieve(mirror + name, known_hash=f"md5:{md5}", fname=name, path=directory,
+                                  progressbar=False)
+        except ValueError:
+            raise  # the download did not match the checksum: a broken mirror, never used
+        except Exception as e:  # network errors come from requests, urllib or the OS
+            errors.append(f"{mirror}: {type(e).__name__}: {e}")
+    raise ConnectionError(f"could not download {name} into {directory}; tried\n  " + "\n  ".join(errors)
+                          + f"\nIf this machine is offline, copy {name} (MD5 {md5}) into {directory}.")
+
+
+def mnist(train=True, directory=None):
+    """MNIST handwritten digits, downloaded once into ``directory`` (default :func:`cache_dir`) and verified:
+    x float32 (N, 784) scaled to [0, 1], t int64 (N,); 60 000 training or 10 000 test images."""
+    prefix = "train" if train else "t10k"
+    images, labels = (fetch(f"{prefix}-{kind}.gz", MNIST_FILES[f"{prefix}-{kind}.gz"], MNIST_MIRRORS, directory)
+                      for kind in ("images-idx3-ubyte", "labels-idx1-ubyte"))
+    x, t = xp.asarray(read_idx(images)), xp.asarray(read_idx(labels))
+    if x.ndim != 3 or t.ndim != 1 or x.shape[0] != t.shape[0]:
+        raise ValueError(f"mnist: images {tuple(x.shape)} and labels {tuple(t.shape)} do not match")
+    x = xp.astype(xp.reshape(x, (x.shape[0], -1)), xp.float32) / 255.0
+    return Dataset(x, xp.astype(t, xp.int64))
