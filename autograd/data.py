@@ -110,6 +110,8 @@ def sin_curve(num=1000, noise=0.05, train=True):
 def digits(train=True, test_fraction=0.2):
     """scikit-learn's bundled 8x8 handwritten digits (1797 images; ``pip install scikit-learn``): x float32
     (N, 64) scaled to [0, 1], t int64 (N,). A fixed shuffle puts ``test_fraction`` of them in the test set."""
+    if not 0.0 <= test_fraction <= 1.0:
+        raise ValueError(f"digits: test_fraction must be in [0, 1], got {test_fraction!r}")
     try:
         from sklearn.datasets import load_digits
     except ImportError:
@@ -163,7 +165,10 @@ def fetch(name, md5, mirrors, directory=None):
         try:
             return pooch.retrieve(mirror + name, known_hash=f"md5:{md5}", fname=name, path=directory,
                                   progressbar=False)
-        except ValueError:
+        except ValueError as e:
+            if "hash" not in str(e).lower():
+                errors.append(f"{mirror}: {type(e).__name__}: {e}")  # e.g. a malformed URL
+                continue
             raise  # the download did not match the checksum: a broken mirror, never used
         except Exception as e:  # network errors come from requests, urllib or the OS
             errors.append(f"{mirror}: {type(e).__name__}: {e}")

@@ -7,6 +7,7 @@ import os
 import secrets
 import stat
 import zipfile
+import zlib
 
 import numpy as np
 
@@ -75,8 +76,11 @@ def read_idx(path) -> np.ndarray:
     uint32; the data follow, big-endian. Raises ValueError for a malformed or truncated file.
     """
     opener = gzip.open if os.fspath(path).endswith(".gz") else open
-    with opener(path, "rb") as f:
-        raw = f.read()
+    try:
+        with opener(path, "rb") as f:
+            raw = f.read()
+    except (EOFError, gzip.BadGzipFile, zlib.error) as e:  # a partial download, or not gzip at all
+        raise ValueError(f"read_idx: {os.fspath(path)} is not a readable gzip file: {e}") from None
     if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] not in _IDX_DTYPES:
         raise ValueError(f"read_idx: {os.fspath(path)} is not an IDX file (bad magic number)")
     dtype, ndim = np.dtype(_IDX_DTYPES[raw[2]]), raw[3]
