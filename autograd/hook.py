@@ -27,7 +27,8 @@ class ClipGrad:
     """Clip by global norm: with n = sqrt(sum of every grad²), scale every grad by max_norm / (n + 1e-6)
     when that is below 1, so small gradients are left exactly as they are.
 
-    The norm stays on the device (``last_norm``, a 0-d Variable, for logging): no host synchronisation.
+    The norm, measured before clipping, stays on the device (``last_norm``, a 0-d Variable, for logging): no
+    host synchronisation.
     ``error_if_nonfinite=True`` raises ValueError, gradients untouched, when n is nan or inf; that check
     has to read n on the host, one synchronisation per step (PyTorch's ``clip_grad_norm_`` does the same).
     """
