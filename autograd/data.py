@@ -8,22 +8,27 @@ constant Variables ready for a model.
     for x, t in data.DataLoader(train, batch_size=30, device="cuda"):
         loss = F.cross_entropy(model(x), t)
 
-Shuffling draws from the generator that ``autograd.seed`` reseeds, so runs are reproducible.
+Shuffling and generated data draw from their own generator, reseeded by ``autograd.seed``: runs are
+reproducible, and loading or shuffling data never changes a model's initial weights.
 """
 import math
 import os
 
-from autograd.backend import CPU, get_device, host_rng, read_idx
+from autograd.backend import CPU, data_rng, get_device, read_idx
 from autograd.variable import Variable
 
 xp = CPU.xp  # datasets are host arrays
 
 
 class Dataset:
-    """Inputs ``x`` and targets ``t`` (host arrays of equal length); ``transform`` maps each input batch."""
+    """Inputs ``x`` and targets ``t`` (host arrays of equal length); ``transform`` maps each input batch.
 
-    def __init__(self, x, t, transform=None):
-        x, t = xp.asarray(x), xp.asarray(t)
+    Floating-point arrays are stored as ``dtype`` (float32 by default, the parameters' dtype, so a float64
+    source does not silently train in float64); ``dtype=None`` keeps them as given. Labels keep their dtype.
+    """
+
+    def __init__(self, x, t, transform=None, dtype="float32"):
+        x, t = _as_dtype(x, dtype), _as_dtype(t, dtype)
         if x.shape[0] != t.shape[0]:
             raise ValueError(f"Dataset: {x.shape[0]} inputs but {t.shape[0]} targets")
         self.x, self.t, self.transform = x, t, transform
@@ -37,6 +42,13 @@ class Dataset:
         return (x if self.transform is None else self.transform(x)), self.t[index]
 
 
+def _as_dtype(array, dtype):
+    array = xp.asarray(array)
+    if dtype is not None and xp.isdtype(array.dtype, "real floating"):
+        array = xp.astype(array, getattr(xp, dtype))
+    return array
+
+
 def _check_batch_size(batch_size):
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
         raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
@@ -44,7 +56,11 @@ def _check_batch_size(batch_size):
 
 class DataLoader:
     """Batches of ``batch_size`` (the last one smaller unless ``drop_last``) as constant Variables on
-    ``device``; ``shuffle`` draws a new order every epoch (every ``iter``)."""
+    ``device``; ``shuffle`` draws a new order every epoch (every ``iter``).
+
+    ``dataset`` is a :class:`Dataset` (gathered a batch at a time) or any sequence of (x, t) pairs, such as
+    a PyTorch-style dataset (gathered item by item and stacked).
+    """
 
     def __init__(self, dataset, batch_size, shuffle=True, device="cpu", drop_last=False):
         _check_batch_size(batch_size)
@@ -57,10 +73,16 @@ class DataLoader:
 
     def __iter__(self):
         n = len(self.dataset)
-        order = host_rng().permutation(n) if self.shuffle else xp.arange(n)
+        order = data_rng().permutation(n) if self.shuffle else xp.arange(n)
         for i in range(len(self)):
-            x, t = self.dataset[order[i * self.batch_size:(i + 1) * self.batch_size]]
+            x, t = self._gather(order[i * self.batch_size:(i + 1) * self.batch_size])
             yield self._put(x), self._put(t)
+
+    def _gather(self, index):
+        if isinstance(self.dataset, Dataset):
+            return self.dataset[index]
+        items = [self.dataset[int(i)] for i in index]
+        return tuple(xp.stack([xp.asarray(item[k]) for item in items]) for k in (0, 1))
 
     def _put(self, array):
         return Variable(self.device.put(array), requires_grad=False)
@@ -79,7 +101,7 @@ class SeqDataLoader(DataLoader):
     def __iter__(self):
         steps = len(self)
         for i in range(steps):
-            x, t = self.dataset[xp.arange(self.batch_size) * steps + i]
+            x, t = self._gather(xp.arange(self.batch_size) * steps + i)
             yield self._put(x), self._put(t)
 
 
@@ -88,7 +110,7 @@ class SeqDataLoader(DataLoader):
 def spiral(num_per_class=100, num_classes=3):
     """Points on ``num_classes`` interleaved noisy spiral arms in the plane (CS231n's toy problem):
     x float32 (N, 2), t int64 class labels (N,), N = num_per_class * num_classes."""
-    rng = host_rng()
+    rng = data_rng()
     r = xp.linspace(0.0, 1.0, num_per_class)
     xs, ts = [], []
     for k in range(num_classes):
@@ -102,7 +124,7 @@ def sin_curve(num=1000, noise=0.05, train=True):
     """A noisy sine over one period, for next-value prediction: x[i] = y[i], t[i] = y[i + 1], shapes (N - 1, 1)
     float32, with y = sin(theta) + uniform(-noise, noise) noise (the test set is the clean cosine)."""
     theta = xp.linspace(0.0, 2.0 * math.pi, num)
-    y = xp.sin(theta) + host_rng().uniform(-noise, noise, num) if train else xp.cos(theta)
+    y = xp.sin(theta) + data_rng().uniform(-noise, noise, num) if train else xp.cos(theta)
     y = xp.astype(xp.reshape(y, (-1, 1)), xp.float32)
     return Dataset(y[:-1], y[1:])
 
@@ -164,16 +186,35 @@ def fetch(name, md5, mirrors, directory=None):
     for mirror in mirrors:
         try:
             return pooch.retrieve(mirror + name, known_hash=f"md5:{md5}", fname=name, path=directory,
-                                  progressbar=False)
+                                  progressbar=_has_tqdm())
         except ValueError as e:
-            if "hash" not in str(e).lower():
-                errors.append(f"{mirror}: {type(e).__name__}: {e}")  # e.g. a malformed URL
-                continue
-            raise  # the download did not match the checksum: a broken mirror, never used
-        except Exception as e:  # network errors come from requests, urllib or the OS
+            if "hash" in str(e).lower():
+                raise  # the download did not match the checksum: a broken mirror, never used
+            errors.append(f"{mirror}: {type(e).__name__}: {e}")  # e.g. a malformed URL
+        except _network_errors() as e:
             errors.append(f"{mirror}: {type(e).__name__}: {e}")
     raise ConnectionError(f"could not download {name} into {directory}; tried\n  " + "\n  ".join(errors)
                           + f"\nIf this machine is offline, copy {name} (MD5 {md5}) into {directory}.")
+
+
+def _network_errors():
+    """The exceptions that mean a mirror could not be reached (others, like a bad cache path, propagate)."""
+    import urllib.error
+
+    errors = (ConnectionError, TimeoutError, urllib.error.URLError)
+    try:
+        import requests
+    except ImportError:
+        return errors
+    return errors + (requests.RequestException,)
+
+
+def _has_tqdm():
+    try:
+        import tqdm  # noqa: F401  pooch's progress bar
+    except ImportError:
+        return False
+    return True
 
 
 def mnist(train=True, directory=None):

@@ -63,7 +63,11 @@ def render(v, path, format="png", verbose=False):
     import graphviz  # present: source() checked
 
     try:
-        return src.render(outfile=f"{path}.{format}", format=format, cleanup=True)
+        picture = src.pipe(format=format)  # nothing else is written, nothing beside path is touched
     except graphviz.ExecutableNotFound:
         raise RuntimeError("dot.render needs Graphviz's `dot` program on the PATH "
                            "(apt install graphviz, brew install graphviz, or conda install graphviz)") from None
+    out = f"{path}.{format}"
+    with open(out, "wb") as f:
+        f.write(picture)
+    return out

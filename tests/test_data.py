@@ -151,11 +151,42 @@ def test_loader_shuffle_is_reproducible_and_changes_each_epoch():
     assert not np.array_equal(_labels(_epoch(loader)), first)
 
 
-def test_loader_shuffle_follows_the_host_generator():
+def test_loader_shuffle_follows_the_data_generator():
     loader = data.DataLoader(_dataset(10), batch_size=10, shuffle=True)
     autograd.seed(3)
-    expected = np.random.default_rng(3).permutation(10) + 100
+    expected = np.random.default_rng([3, 1]).permutation(10) + 100
     np.testing.assert_array_equal(_labels(_epoch(loader)), expected)
+
+
+def test_shuffling_and_data_sets_leave_the_initial_weights_alone():
+    from autograd import layer
+
+    def first_weights(touch_data):
+        autograd.seed(0)
+        if touch_data:
+            list(data.DataLoader(data.spiral(), batch_size=30, shuffle=True))
+        return to_host(layer.Linear(3, in_size=2).W).copy()
+
+    np.testing.assert_array_equal(first_weights(True), first_weights(False))
+
+
+def test_floating_data_is_stored_as_float32_unless_told_otherwise():
+    x64, y64 = np.ones((4, 2)), np.zeros((4, 1))
+    labels = np.arange(4)
+    ds = data.Dataset(x64, y64)
+    assert ds.x.dtype == np.float32 and ds.t.dtype == np.float32
+    assert data.Dataset(x64, labels).t.dtype == labels.dtype
+    kept = data.Dataset(x64, y64, dtype=None)
+    assert kept.x.dtype == np.float64 and kept.t.dtype == np.float64
+
+
+def test_a_sequence_of_pairs_is_gathered_item_by_item(device):
+    pairs = [(np.full(3, i, np.float32), np.int64(i)) for i in range(7)]
+    batches = list(data.DataLoader(pairs, batch_size=3, shuffle=False, device=device))
+    assert [tuple(x.shape) for x, _ in batches] == [(3, 3), (3, 3), (1, 3)]
+    np.testing.assert_array_equal(to_host(batches[1][0])[:, 0], [3, 4, 5])
+    np.testing.assert_array_equal(to_host(batches[2][1]), [6])
+    assert batches[0][0].device == device
 
 
 def test_loader_batches_are_constants_on_the_device_with_dtypes_kept(device):

@@ -2,12 +2,13 @@
 import re
 import shutil
 import subprocess
+import sys
 
 import numpy as np
 import pytest
 
 import autograd.function as F
-from autograd import Variable
+from autograd import Variable, dot
 from autograd.dot import graph
 
 NODE = re.compile(r'^\s*(\d+) \[label="((?:[^"\\]|\\.)*)"(.*)\]$')
@@ -127,3 +128,40 @@ def test_dot_program_accepts_the_text():
     x = Variable(np.array([1.0, 2.0]), name="x")
     text = graph(F.tanh(x * x).sum(), verbose=True)
     subprocess.run(["dot", "-Tsvg"], input=text.encode(), check=True, capture_output=True, timeout=30)
+
+
+# ---- source and render through the graphviz package ------------------------------------------------------
+
+
+def test_source_wraps_the_dot_text():
+    graphviz = pytest.importorskip("graphviz")
+    y = F.tanh(Variable(1.0, name="x"))
+    src = dot.source(y)
+    assert isinstance(src, graphviz.Source) and src.source == graph(y)
+    assert dot.source("digraph g {}").source.strip() == "digraph g {}"
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot program is not installed")
+def test_render_writes_only_the_picture(tmp_path):
+    pytest.importorskip("graphviz")
+    neighbour = tmp_path / "g.gv"
+    neighbour.write_text("mine")
+    out = dot.render(F.tanh(Variable(1.0)), tmp_path / "g", format="svg")
+    assert out == f"{tmp_path / 'g'}.svg"
+    assert (tmp_path / "g.svg").read_text().lstrip().startswith("<?xml")
+    assert neighbour.read_text() == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.gv", "g.svg"]
+
+
+def test_render_without_the_dot_program_names_it(tmp_path, monkeypatch):
+    pytest.importorskip("graphviz")
+    monkeypatch.setenv("PATH", str(tmp_path))  # nothing to run here
+    with pytest.raises(RuntimeError, match="`dot` program"):
+        dot.render(F.tanh(Variable(1.0)), tmp_path / "g")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_source_without_the_graphviz_package_says_how_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "graphviz", None)
+    with pytest.raises(ImportError, match="pip install graphviz"):
+        dot.source(F.tanh(Variable(1.0)))

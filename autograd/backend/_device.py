@@ -5,6 +5,7 @@ import numpy as np
 
 _seed_value = None
 _host_rng = np.random.default_rng(_seed_value)
+_data_rng = np.random.default_rng(_seed_value)
 
 
 class DeviceError(ValueError):
@@ -331,11 +332,18 @@ def to_host(array) -> np.ndarray:
 
 def seed(value: int) -> None:
     """Seed every random number autograd draws, on every device, for reproducible runs."""
-    global _host_rng, _seed_value
+    global _host_rng, _data_rng, _seed_value
     _seed_value = value
     _host_rng = np.random.default_rng(value)
+    _data_rng = np.random.default_rng([value, 1])  # its own stream: shuffling never shifts the weights
     for device in list(_devices.values()):
         device._reseed(value)
+
+
+def data_rng() -> np.random.Generator:
+    """The host generator for data: shuffling and generated data sets (reseeded by seed, apart from the
+    parameters' stream, so that loading data never changes the initial weights)."""
+    return _data_rng
 
 
 def host_rng() -> np.random.Generator:
