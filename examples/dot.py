@@ -10,10 +10,13 @@ differentiable ops, so each order can be differentiated again.
 """
 import argparse
 import os
+import subprocess
 
 import autograd
 import autograd.function as F
 from autograd import Variable, dot
+
+FORMATS = ["png", "svg", "pdf", "none"]  # what --format accepts; "none" writes only the DOT text
 
 FUNCS = {
     "sin": F.sin,
@@ -55,19 +58,32 @@ def main(device="cpu", func="tanh", order=2, x=1.0, out="graph.dot", format="png
     if format:
         try:
             print(f"wrote {dot.render(text, os.path.splitext(out)[0], format=format)}")
-        except (ImportError, RuntimeError) as e:
-            print(f"rendering skipped: {e}")
+        except (ImportError, RuntimeError, ValueError, subprocess.CalledProcessError) as e:
+            # no graphviz package or no dot program, a format graphviz does not know, or dot failed
+            print(f"rendering skipped: {type(e).__name__}: {e}")
     return value, text
+
+
+def positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--device", default="cpu", help="cpu, sim, cuda or cuda:N")
     parser.add_argument("--func", default="tanh", choices=sorted(FUNCS), help="the function (pow is x**3)")
-    parser.add_argument("--order", type=int, default=2, help="how many times to differentiate (default 2)")
+    parser.add_argument("--order", type=positive_int, default=2, help="how many times to differentiate, at least 1 "
+                                                                       "(default 2)")
     parser.add_argument("--x", type=float, default=1.0, help="where to differentiate (default 1.0)")
     parser.add_argument("--out", default="graph.dot", help="the DOT file to write (default graph.dot)")
-    parser.add_argument("--format", default="png", help="render format beside --out: png, svg, pdf or none")
+    parser.add_argument("--format", default="png", choices=FORMATS,
+                        help="render format beside --out (default png; none writes only the DOT text)")
     parser.add_argument("--verbose", action="store_true", help="label variables with shape, dtype and device")
     args = parser.parse_args()
     main(args.device, args.func, args.order, args.x, args.out,

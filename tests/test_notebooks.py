@@ -1,16 +1,32 @@
 """The example notebooks: each executes top to bottom in a fresh kernel, and the committed files are what
 examples/notebooks/build.py writes (rebuild them with ``python examples/notebooks/build.py``)."""
+import importlib
 import importlib.util
+import json
 import os
 import pathlib
 import shutil
+import sys
 
 import pytest
 
-nbformat = pytest.importorskip("nbformat", reason="the notebook tests need nbformat (pip install -e '.[test]')")
-pytest.importorskip("nbclient", reason="the notebook tests need nbclient (pip install -e '.[test]')")
-pytest.importorskip("ipykernel", reason="the notebook tests need ipykernel for the python3 kernel "
-                                        "(pip install -e '.[test]')")
+
+def _require(module, why):
+    """Import ``module``. Locally a missing one skips these tests; under CI (the CI environment variable
+    set) it fails them, so a broken test install cannot pass by skipping every notebook."""
+    if not os.environ.get("CI"):
+        return pytest.importorskip(module, reason=f"the notebook tests need {why} (pip install -e '.[test]')")
+    try:
+        return importlib.import_module(module)
+    except ImportError as e:
+        error = e
+    pytest.fail(f"CI is set but {module} cannot be imported ({error}): the notebook tests need {why} "
+                "(pip install -e '.[test]')", pytrace=False)
+
+
+nbformat = _require("nbformat", "nbformat")
+_require("nbclient", "nbclient")
+_require("ipykernel", "ipykernel for the python3 kernel")
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 NOTEBOOKS_DIR = ROOT / "examples" / "notebooks"
@@ -64,3 +80,14 @@ def test_graphs_notebook_prints_dot_text_without_the_dot_program():
     assert printed.count("cannot draw: ExecutableNotFound") == 6  # every graph show() was asked to draw
     assert printed.count("digraph g {") == 7  # those six and the DOT text printed on purpose
     assert not any("image/svg+xml" in out.get("data", {}) for out in outputs)
+
+
+def test_the_kernel_is_this_interpreter_whatever_the_python3_kernelspec_names(tmp_path, monkeypatch):
+    spec = tmp_path / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [str(tmp_path / "no-such-python"), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "a python3 kernelspec naming another interpreter", "language": "python"}))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))  # searched first for kernelspecs
+    nb = build.execute(build.make_notebook([("code", "import sys\nprint(sys.executable)")]), timeout=CELL_TIMEOUT)
+    assert nb.cells[0].outputs[0]["text"].strip() == sys.executable
