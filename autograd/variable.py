@@ -7,7 +7,7 @@ import weakref
 
 from autograd import config
 from autograd.backend import (CPU, DeviceError, as_array, device_of, dtype_in, dtype_name, get_device, host_str, is_array,
-                              is_host_scalar, to_host)
+                              is_host_scalar, same_device, to_host)
 
 
 class Variable:
@@ -177,7 +177,12 @@ class Variable:
                     if gx.shape != x.shape:
                         raise RuntimeError(f"{type(f).__name__}.backward gave a gradient of shape {gx.shape} "
                                            f"for an input of shape {x.shape}")
-                    x.grad = gx if x.grad is None else x.grad + gx
+                    if x.grad is None:
+                        x.grad = gx
+                    elif create_graph:
+                        x.grad = x.grad + gx
+                    else:  # a new array, not written in place: the old grad may be shared
+                        x.grad = Variable._wrap(x.grad.data + gx.data)
                     if x.creator is not None:
                         push(x.creator)
                 if not retain_grad:
@@ -336,17 +341,23 @@ class Function:
     outputs = ()
 
     def __call__(self, *inputs):
-        like = next((x.data if isinstance(x, Variable) else x for x in inputs
-                     if isinstance(x, Variable) or (is_array(x) and not is_host_scalar(x))), None)
-        inputs = [as_variable(x, like) for x in inputs]
+        for x in inputs:
+            if not isinstance(x, Variable):
+                inputs = _as_variables(inputs)
+                break
         arrays = [x.data for x in inputs]
-        _check_same_device(self, arrays)
+        if len(arrays) > 1 and not same_device(arrays):
+            _raise_mixed_devices(self, arrays)
         ys = self.forward(*arrays)
         if not isinstance(ys, tuple):
             ys = (ys,)
-        requires_grad = any(x.requires_grad for x in inputs)
+        requires_grad = False
+        for x in inputs:
+            if x.requires_grad:
+                requires_grad = True
+                break
         outputs = [Variable._wrap(y, requires_grad) for y in ys]  # constants in, constants out
-        if config._enable_backprop.get() and requires_grad:
+        if requires_grad and config._enable_backprop.get():
             self.generation = max(x.generation for x in inputs)
             for y in outputs:
                 y.set_creator(self)
@@ -372,12 +383,17 @@ class Function:
         return f"{type(self).__name__}()"
 
 
-def _check_same_device(func, arrays):
-    devices = [device_of(a) for a in arrays]
-    if any(d != devices[0] for d in devices):
-        listed = ", ".join(f"{d} (input {i})" for i, d in enumerate(devices))
-        raise DeviceError(f"{type(func).__name__}: inputs are on different devices: {listed}; "
-                          "move them explicitly with .to(device)")
+def _as_variables(inputs):
+    """Inputs as Variables: numbers and host scalars take the device and dtype of the first array among them."""
+    like = next((x.data if isinstance(x, Variable) else x for x in inputs
+                 if isinstance(x, Variable) or (is_array(x) and not is_host_scalar(x))), None)
+    return [as_variable(x, like) for x in inputs]
+
+
+def _raise_mixed_devices(func, arrays):
+    listed = ", ".join(f"{device_of(a)} (input {i})" for i, a in enumerate(arrays))
+    raise DeviceError(f"{type(func).__name__}: inputs are on different devices: {listed}; "
+                      "move them explicitly with .to(device)")
 
 
 class ToDevice(Function):

@@ -26,6 +26,7 @@ from autograd.backend._device import (
     host_str,
     is_array,
     is_host_scalar,
+    same_device,
     seed,
     to_host,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "is_host_scalar",
     "load_npz",
     "read_idx",
+    "same_device",
     "save_npz",
     "seed",
     "to_host",

@@ -319,6 +319,14 @@ def device_of(array) -> Device:
     raise TypeError(f"expected an array of NumPy, CuPy or array-api-strict, got {type(array).__name__}")
 
 
+def same_device(arrays) -> bool:
+    """True when every array lives on one device (a fast path for NumPy arrays, the common case)."""
+    if all(type(a) is np.ndarray for a in arrays):
+        return True
+    first = device_of(arrays[0])
+    return all(device_of(a) == first for a in arrays[1:])
+
+
 def to_host(array) -> np.ndarray:
     """A NumPy copy (or view) of an array of any device; Variables give their data."""
     if isinstance(array, np.ndarray):
