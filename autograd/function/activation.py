@@ -2,6 +2,7 @@
 import math
 
 from autograd.backend import device_of
+from autograd.config import backprop_enabled
 from autograd.function.elementwise import exp, tanh
 from autograd.function.reduction import sum
 from autograd.variable import Function
@@ -15,6 +16,8 @@ class Sigmoid(Function):
 
     def backward(self, gy):
         y = self.outputs[0]()
+        if not backprop_enabled():  # plain arrays when no graph of the backward pass is wanted
+            return gy.data * y.data * (1.0 - y.data)
         return gy * y * (1.0 - y)
 
 
@@ -30,7 +33,8 @@ class ReLU(Function):
 
     def backward(self, gy):
         x = self.inputs[0].data
-        return gy * device_of(x).xp.astype(x > 0, gy.dtype)
+        mask = device_of(x).xp.astype(x > 0, gy.dtype)
+        return gy.data * mask if not backprop_enabled() else gy * mask
 
 
 def relu(x):

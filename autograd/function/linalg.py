@@ -1,5 +1,6 @@
 """Matrix products: matmul (batched, broadcasting) and linear."""
 from autograd.backend import device_of
+from autograd.config import backprop_enabled
 from autograd.function.shape import matrix_transpose, reshape, sum_to, unbroadcast
 from autograd.variable import Function, as_variable
 
@@ -54,15 +55,31 @@ class Linear(Function):
 
     def backward(self, gy):
         x, W = self.inputs[:2]
+        b = self.inputs[2] if len(self.inputs) == 3 else None
+        if not backprop_enabled() and (b is None or b.ndim == 1):
+            return self._backward_arrays(gy.data, x, W, b)
         gx = matmul(gy, W.T) if x.requires_grad else None
         gW = None
         if W.requires_grad:
             gW = matmul(reshape(x, (-1, x.shape[-1])).T, reshape(gy, (-1, gy.shape[-1])))
         if len(self.inputs) == 2:
             return gx, gW
-        b = self.inputs[2]
         gb = sum_to(gy, b.shape) if b.requires_grad else None
         return gx, gW, gb
+
+    @staticmethod
+    def _backward_arrays(gy, x, W, b):
+        """The same gradients on plain arrays, when no graph of the backward pass is wanted (the common
+        case, ``create_graph=False``): no Functions, no Variables."""
+        xp = device_of(gy).xp
+        gy2 = xp.reshape(gy, (-1, gy.shape[-1]))
+        gx = xp.matmul(gy, xp.matrix_transpose(W.data)) if x.requires_grad else None
+        gW = None
+        if W.requires_grad:
+            gW = xp.matmul(xp.matrix_transpose(xp.reshape(x.data, (-1, x.shape[-1]))), gy2)
+        if b is None:
+            return gx, gW
+        return gx, gW, (xp.sum(gy2, axis=0) if b.requires_grad else None)
 
 
 def linear(x, W, b=None):
