@@ -367,6 +367,13 @@ class Function:
                 self._output_meta = [(y.shape, y.dtype) for y in outputs]
         return outputs if len(outputs) > 1 else outputs[0]
 
+    @staticmethod
+    def _operands(*vs):
+        """``vs`` as they are (Variables) while the backward pass is being recorded (``create_graph``),
+        else their plain arrays: a gradient formula written with operators then runs as plain array
+        arithmetic, with no Function overhead."""
+        return vs if config._enable_backprop.get() else tuple(v.data for v in vs)
+
     def _zeros_for_missing(self, gys):
         """Zeros in place of the gradients of outputs that were freed or not used."""
         device = device_of(self.inputs[0].data)

@@ -2,7 +2,6 @@
 import math
 
 from autograd.backend import device_of
-from autograd.config import backprop_enabled
 from autograd.function.elementwise import exp, tanh
 from autograd.function.reduction import sum
 from autograd.variable import Function
@@ -15,9 +14,7 @@ class Sigmoid(Function):
         return xp.where(x >= 0, 1.0 / (1.0 + z), z / (1.0 + z))
 
     def backward(self, gy):
-        y = self.outputs[0]()
-        if not backprop_enabled():  # plain arrays when no graph of the backward pass is wanted
-            return gy.data * y.data * (1.0 - y.data)
+        y, gy = self._operands(self.outputs[0](), gy)
         return gy * y * (1.0 - y)
 
 
@@ -33,8 +30,8 @@ class ReLU(Function):
 
     def backward(self, gy):
         x = self.inputs[0].data
-        mask = device_of(x).xp.astype(x > 0, gy.dtype)
-        return gy.data * mask if not backprop_enabled() else gy * mask
+        (gy,) = self._operands(gy)
+        return gy * device_of(x).xp.astype(x > 0, gy.dtype)
 
 
 def relu(x):

@@ -14,6 +14,7 @@ class Add(Function):
 
     def backward(self, gy):
         x0, x1 = self.inputs
+        (gy,) = self._operands(gy)
         return (unbroadcast(gy, x0.shape) if x0.requires_grad else None,
                 unbroadcast(gy, x1.shape) if x1.requires_grad else None)
 
@@ -24,6 +25,7 @@ class Sub(Function):
 
     def backward(self, gy):
         x0, x1 = self.inputs
+        (gy,) = self._operands(gy)
         return (unbroadcast(gy, x0.shape) if x0.requires_grad else None,
                 unbroadcast(-gy, x1.shape) if x1.requires_grad else None)
 
@@ -33,9 +35,10 @@ class Mul(Function):
         return x0 * x1
 
     def backward(self, gy):
-        x0, x1 = self.inputs
-        return (unbroadcast(gy * x1, x0.shape) if x0.requires_grad else None,
-                unbroadcast(gy * x0, x1.shape) if x1.requires_grad else None)
+        a, b = self.inputs
+        x0, x1, gy = self._operands(a, b, gy)
+        return (unbroadcast(gy * x1, a.shape) if a.requires_grad else None,
+                unbroadcast(gy * x0, b.shape) if b.requires_grad else None)
 
 
 class Div(Function):
@@ -43,10 +46,11 @@ class Div(Function):
         return x0 / x1
 
     def backward(self, gy):
-        x0, x1 = self.inputs
+        a, b = self.inputs
+        x0, x1, gy = self._operands(a, b, gy)
         gx0 = gy / x1
-        return (unbroadcast(gx0, x0.shape) if x0.requires_grad else None,
-                unbroadcast(-gx0 * x0 / x1, x1.shape) if x1.requires_grad else None)
+        return (unbroadcast(gx0, a.shape) if a.requires_grad else None,
+                unbroadcast(-gx0 * x0 / x1, b.shape) if b.requires_grad else None)
 
 
 class Neg(Function):
@@ -54,6 +58,7 @@ class Neg(Function):
         return -x
 
     def backward(self, gy):
+        (gy,) = self._operands(gy)
         return -gy
 
 
@@ -78,7 +83,7 @@ class Square(Function):
         return x * x
 
     def backward(self, gy):
-        x = self.inputs[0]
+        x, gy = self._operands(self.inputs[0], gy)
         return gy * x * 2.0
 
 

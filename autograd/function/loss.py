@@ -18,14 +18,12 @@ class MeanSquaredError(Function):
         return xp.sum(diff * diff) / math.prod(diff.shape)
 
     def backward(self, gy):
-        x0, x1 = self.inputs
-        if not backprop_enabled() and x0.shape == x1.shape:  # plain arrays: no graph of the backward pass
-            gx = (x0.data - x1.data) * (gy.data * (2.0 / x0.size))
-            return gx if x0.requires_grad else None, -gx if x1.requires_grad else None
+        a, b = self.inputs
+        x0, x1, gy = self._operands(a, b, gy)
         diff = x0 - x1
-        gx = diff * (gy * (2.0 / diff.size))
-        return (unbroadcast(gx, x0.shape) if x0.requires_grad else None,
-                unbroadcast(-gx, x1.shape) if x1.requires_grad else None)
+        gx = diff * (gy * (2.0 / math.prod(diff.shape)))
+        return (unbroadcast(gx, a.shape) if a.requires_grad else None,
+                unbroadcast(-gx, b.shape) if b.requires_grad else None)
 
 
 def mean_squared_error(x0, x1):

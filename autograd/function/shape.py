@@ -122,8 +122,11 @@ def sum_to(x, shape):
 
 
 def unbroadcast(gx, shape):
-    """The gradient of a broadcast input: ``gx`` summed back to ``shape`` (nothing to do when shapes match)."""
-    return gx if gx.shape == shape else SumTo(shape)(gx)
+    """The gradient of a broadcast input: ``gx`` (a Variable, or a plain array in a backward pass that is
+    not recorded) summed back to ``shape`` (nothing to do when shapes match)."""
+    if tuple(gx.shape) == shape:
+        return gx
+    return SumTo(shape)(gx) if isinstance(gx, Variable) else SumTo(shape).forward(gx)
 
 
 def squeeze(x, axis=None):
