@@ -160,9 +160,10 @@ class Variable:
                 f = heapq.heappop(heap)[2]
                 ys = [ref() for ref in f.outputs]  # held until this step ends, for backwards that read them
                 gys = [None if y is None else y.grad for y in ys]
-                if all(g is None for g in gys):
+                missing = gys.count(None)
+                if missing == len(gys):
                     continue
-                if any(g is None for g in gys):
+                if missing:
                     gys = f._zeros_for_missing(gys)
                 gxs = f.backward(*gys)
                 if not isinstance(gxs, tuple):
@@ -172,9 +173,9 @@ class Variable:
                         continue
                     if not isinstance(gx, Variable):
                         gx = Variable._wrap(gx)
-                    if gx.dtype != x.dtype:  # a float32 x met float64 data: its gradient stays float32
+                    if gx.data.dtype != x.data.dtype:  # a float32 x met float64 data: its gradient stays float32
                         gx = _F.astype(gx, x.dtype)
-                    if gx.shape != x.shape:
+                    if tuple(gx.data.shape) != tuple(x.data.shape):
                         raise RuntimeError(f"{type(f).__name__}.backward gave a gradient of shape {gx.shape} "
                                            f"for an input of shape {x.shape}")
                     if x.grad is None:
