@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+_NUMPY_IS_ARRAY_API = tuple(int(p) for p in np.__version__.split(".")[:2]) >= (2, 1)
 _seed_value = None
 _host_rng = np.random.default_rng(_seed_value)
 _data_rng = np.random.default_rng(_seed_value)
@@ -101,6 +102,8 @@ class _NumpyDevice(Device):
         import array_api_compat.numpy
 
         self.xp = array_api_compat.numpy
+        if _NUMPY_IS_ARRAY_API:
+            self.xp = np  # NumPy 2.1+ is an array-API namespace itself, without the compat layer's per-call cost
 
     def asarray(self, data, dtype=None):
         if not isinstance(data, (np.ndarray, np.generic)) and _is_foreign_array(data):
