@@ -109,13 +109,12 @@ class Layer:
         were recorded with the parameters' old arrays.
         """
         device = get_device(device)
-        for layer in self.sublayers():
-            layer._device = device
         for p in self.params():
             p.data = device.put(p.data)
             if p.grad is not None:
                 p.grad = Variable(device.put(p.grad.data))
         for layer in self.sublayers():
+            layer._device = device
             for name in layer._state:
                 value = getattr(layer, name)
                 if value is not None:

@@ -4,7 +4,7 @@ import math
 
 from autograd.backend import device_of
 from autograd.config import backprop_enabled
-from autograd.function.activation import sigmoid, softmax
+from autograd.function.activation import Softmax, sigmoid, softmax
 from autograd.function.shape import unbroadcast
 from autograd.variable import Function, Variable, as_variable
 
@@ -69,8 +69,7 @@ class CrossEntropy(Function):
         xp = device_of(t.data).xp
         scale = xp.astype(valid, x.dtype) / self.count
         if not backprop_enabled():  # plain arrays when no graph of the backward pass is wanted
-            e = xp.exp(x.data - xp.max(x.data, axis=1, keepdims=True))
-            p = e / xp.sum(e, axis=1, keepdims=True)
+            p = Softmax(axis=1).forward(x.data)
             return (p - xp.astype(one_hot, x.dtype)) * (gy.data * scale), None
         return (softmax(x, axis=1) - xp.astype(one_hot, x.dtype)) * (gy * scale), None
 
