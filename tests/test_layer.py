@@ -4,10 +4,11 @@ import numpy as np
 import pytest
 
 import autograd
-from autograd import DeviceError, Parameter, Variable, to_host
+from autograd import DeviceError, Parameter, Variable
 from autograd.backend import CPU
 from autograd.layer import LSTM, RNN, Layer, Linear
 from autograd.numerical import gradcheck
+from numpy_layers import host, np_linear, np_lstm_step, np_rnn_step, np_sigmoid
 
 RNG = np.random.default_rng(7)
 
@@ -20,40 +21,6 @@ def normal(*shape):
 
 def var(array, device, dtype=None):
     return Variable(np.asarray(array), dtype=dtype, device=device)
-
-
-def host(v):
-    return np.asarray(to_host(v))
-
-
-def np_sigmoid(a):
-    return 1.0 / (1.0 + np.exp(-a))
-
-
-def np_linear(x, lin):
-    """x @ W + b with the layer's own weights, on the host."""
-    y = x @ host(lin.W)
-    return y if lin.b is None else y + host(lin.b)
-
-
-def np_rnn_step(rnn, x, h_prev):
-    a = np_linear(x, rnn.x2h)
-    if h_prev is not None:
-        a = a + np_linear(h_prev, rnn.h2h)
-    return np.tanh(a)
-
-
-def np_lstm_step(lstm, x, h_prev, c_prev):
-    def gate(x2, h2):
-        a = np_linear(x, x2)
-        return a if h_prev is None else a + np_linear(h_prev, h2)
-
-    f = np_sigmoid(gate(lstm.x2f, lstm.h2f))
-    i = np_sigmoid(gate(lstm.x2i, lstm.h2i))
-    o = np_sigmoid(gate(lstm.x2o, lstm.h2o))
-    u = np.tanh(gate(lstm.x2u, lstm.h2u))
-    c = i * u if c_prev is None else f * c_prev + i * u
-    return o * np.tanh(c), c
 
 
 def steps(layer, device, n=2, in_size=3, batch=2):

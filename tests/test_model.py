@@ -4,41 +4,16 @@ import numpy as np
 import pytest
 
 import autograd.function as F
-from autograd import Parameter, Variable, to_host
+from autograd import Parameter, Variable
 from autograd import layer, model, optimizer
 from autograd.layer import Layer
+from numpy_layers import host, np_linear, np_lstm_step, np_sigmoid
 
 RNG = np.random.default_rng(11)
 
 
-def host(v):
-    return np.asarray(to_host(v))
-
-
 def var(array, device, dtype="float32"):
     return Variable(np.asarray(array), dtype=dtype, device=device)
-
-
-def np_sigmoid(a):
-    return 1.0 / (1.0 + np.exp(-a))
-
-
-def np_linear(x, lin):
-    y = x @ host(lin.W)
-    return y if lin.b is None else y + host(lin.b)
-
-
-def np_lstm_step(lstm, x, h_prev, c_prev):
-    def gate(x2, h2):
-        a = np_linear(x, x2)
-        return a if h_prev is None else a + np_linear(h_prev, h2)
-
-    f = np_sigmoid(gate(lstm.x2f, lstm.h2f))
-    i = np_sigmoid(gate(lstm.x2i, lstm.h2i))
-    o = np_sigmoid(gate(lstm.x2o, lstm.h2o))
-    u = np.tanh(gate(lstm.x2u, lstm.h2u))
-    c = i * u if c_prev is None else f * c_prev + i * u
-    return o * np.tanh(c), c
 
 
 def names(m):
