@@ -28,16 +28,21 @@ class Layer:
         object.__setattr__(self, "_children", {})
 
     def __setattr__(self, name, value):
+        global _changes
         children = self.__dict__.setdefault("_children", {})
         if _is_member(value) or (value is None and name in self._lazy) or (
                 isinstance(value, (list, tuple)) and any(_is_member(item) for item in value)):
             children[name] = None
-        else:
-            children.pop(name, None)
+            _changes += 1
+        elif name in children:
+            del children[name]
+            _changes += 1
         super().__setattr__(name, value)
 
     def __delattr__(self, name):
-        self.__dict__.get("_children", {}).pop(name, None)
+        global _changes
+        if self.__dict__.get("_children", {}).pop(name, 0) is None:
+            _changes += 1
         super().__delattr__(name)
 
     def __call__(self, *inputs):
@@ -72,14 +77,30 @@ class Layer:
             else:
                 yield f"{prefix}{name}", self, attr, value
 
+    def _walk(self):
+        """``(places, named parameters, parameters)``, cached: a training step asks for them twice. The cache
+        holds while no layer's registered attributes change (``_changes``) and every registered list keeps
+        its items."""
+        cache = self.__dict__.get("_cache")
+        if cache is not None and cache[0] == _changes and all(
+                len(now) == len(items) and all(map(operator.is_, now, items)) for now, items in cache[1]):
+            return cache[2]
+        places = list(self._places())
+        named = [(name, p) for name, _, _, p in places if p is not None]
+        walk = places, named, [p for _, p in named]
+        lists = [(value, list(value)) for layer in self.sublayers() for attr in layer._children
+                 if isinstance(value := getattr(layer, attr), list)]
+        object.__setattr__(self, "_cache", (_changes, lists, walk))
+        return walk
+
     def named_params(self):
         """(name, Parameter) pairs, depth first in definition order; names join attributes with dots and
         number list items: ``l0.W``, ``blocks[1].b``."""
-        return [(name, p) for name, _, _, p in self._places() if p is not None]
+        return list(self._walk()[1])
 
     def params(self):
         """Every Parameter of this layer and its sublayers, each once, in a stable order."""
-        return [p for _, _, _, p in self._places() if p is not None]
+        return list(self._walk()[2])
 
     def sublayers(self):
         """This layer and every layer inside it, each once, depth first."""
@@ -92,8 +113,8 @@ class Layer:
         return list(found.values())
 
     def cleargrads(self):
-        for p in self.params():
-            p.cleargrad()
+        for p in self._walk()[2]:
+            p.grad = None
 
     def reset_state(self):
         """Forget the recurrent state of this layer and its sublayers (start a new sequence)."""
@@ -134,7 +155,7 @@ class Layer:
         """The planned updates ``[(owner, attribute, parameter or None, host array)]`` for ``arrays``, every
         entry checked and converted: a missing, unexpected, wrongly shaped or unconvertible entry raises
         ValueError naming it. Nothing changes."""
-        places = list(self._places())
+        places = self._walk()[0]
         names = [name for name, _, _, _ in places]
         unexpected = sorted(set(arrays) - set(names))
         if unexpected:
@@ -186,6 +207,9 @@ class Layer:
         """Read parameters written by :meth:`save_weights` onto the layer's current device (see
         :meth:`load_state_dict` for the checks)."""
         self.load_state_dict(load_npz(path))
+
+
+_changes = 0  # counts changes to any layer's registered attributes: Layer._walk's cache is valid while it holds
 
 
 def _is_member(value):

@@ -2,12 +2,17 @@
 
 Per-parameter state (velocities, moments) is created on the parameter's device and moved with it if the
 model moves. Parameters without a gradient are skipped.
+
+Updates are written in place into arrays the optimizer made itself: the first update of a parameter (and the
+first after its ``data`` was replaced, by a load or by hand) writes a new array, which later updates then
+overwrite. An array the user handed in is never written into; but ``p.data`` read between steps is the live
+array, which the next update changes (copy it to keep a snapshot, as ``state_dict()`` does).
 """
 import math
 import numbers
 import weakref
 
-from autograd.backend import device_of, dtype_name, to_host
+from autograd.backend import as_array, device_of, dtype_name, to_host
 from autograd.config import no_grad
 from autograd.variable import Variable
 
@@ -29,6 +34,7 @@ class Optimizer:
         self.iteration = 0
         self._model = None  # weak reference to the last model updated: names for state_dict()
         self._pending = None  # a state_dict loaded before the optimizer knew its model
+        self._made = weakref.WeakKeyDictionary()  # parameter -> the data array this optimizer made for it
 
     def update(self, model):
         """Apply the hooks, then one update, to the parameters of ``model`` (a Layer or a list of
@@ -42,28 +48,40 @@ class Optimizer:
             params = list({id(p): p for p in model}.values())  # a parameter listed twice is updated once
         if self._pending is not None:
             self.load_state_dict(self._pending, model)
-        params = [p for p in params if p.grad is not None]
-        _check_grad_dtypes(params, "update")
-        with no_grad():
-            for hook in self.hooks:
-                hook(params)
-                params = [p for p in params if p.grad is not None]
-            if self.hooks:
-                _check_grad_dtypes(params, "update, after the hooks")
-            self.iteration += 1
-            for p in params:
-                self.update_one(p)
+        params = _with_grads(params, "update")
+        if self.hooks:
+            with no_grad():
+                for hook in self.hooks:
+                    hook(params)
+                    params = [p for p in params if p.grad is not None]
+            params = _with_grads(params, "update, after the hooks")
+        self.iteration += 1
+        for p in params:  # on plain arrays: no graph is recorded
+            self.update_one(p)
 
     def update_one(self, param):
         raise NotImplementedError
+
+    def _apply(self, param, step, scale=None):
+        """param <- (param - step) * scale (no scaling when ``scale`` is None), in place when ``param.data`` is
+        an array this optimizer made; otherwise into a new array, which it then owns."""
+        data = param.data
+        if self._made.get(param) is data:
+            data -= step
+            if scale is not None:
+                data *= scale
+        else:
+            data = as_array(data - step)  # NumPy gives a scalar for 0-d arrays
+            if scale is not None:
+                data *= scale
+            param.data = self._made[param] = data
 
     def _state_of(self, param):
         """The state of ``param``: created at first use, and its arrays always on the parameter's device."""
         state = self.state.get(param)
         if state is None:
-            zeros = param.xp.zeros_like(param.data)  # shared: state arrays are replaced, never written into
-            state = self.state[param] = dict.fromkeys(self.slots, zeros)
-            state.update(dict.fromkeys(self.counters, 0))
+            state = self.state[param] = {name: param.xp.zeros_like(param.data) for name in self.slots}
+            state.update(dict.fromkeys(self.counters, 0))  # slot arrays are the optimizer's: updated in place
         elif self.slots and device_of(state[self.slots[0]]) != param.device:
             for name in self.slots:
                 state[name] = param.device.put(state[name])
@@ -159,11 +177,18 @@ class Optimizer:
         return entries
 
 
-def _check_grad_dtypes(params, where):
+def _with_grads(params, where):
+    """The parameters that have a gradient, each checked to have its parameter's dtype."""
+    kept = []
     for p in params:
-        if p.grad.dtype != p.dtype:
-            raise TypeError(f"{where}: a {dtype_name(p.grad.dtype)} gradient for a {dtype_name(p.dtype)} "
-                            f"parameter {p.name or ''} of shape {p.shape}; gradients keep their parameter's dtype")
+        grad = p.grad
+        if grad is not None:
+            if grad.data.dtype != p.data.dtype:
+                raise TypeError(f"{where}: a {dtype_name(grad.dtype)} gradient for a {dtype_name(p.dtype)} "
+                                f"parameter {p.name or ''} of shape {p.shape}; gradients keep their parameter's "
+                                "dtype")
+            kept.append(p)
+    return kept
 
 
 def _check_count(key, array):
@@ -208,7 +233,7 @@ class SGD(Optimizer):
         self.learning_rate = _rate("SGD: learning_rate", learning_rate)
 
     def update_one(self, param):
-        param.data = param.data - self.learning_rate * param.grad.data
+        self._apply(param, self.learning_rate * param.grad.data)
 
 
 class Momentum(Optimizer):
@@ -222,9 +247,10 @@ class Momentum(Optimizer):
         self.momentum = _beta("Momentum: momentum", momentum)
 
     def update_one(self, param):
-        state = self._state_of(param)
-        state["v"] = v = self.momentum * state["v"] - self.learning_rate * param.grad.data
-        param.data = param.data + v
+        v = self._state_of(param)["v"]
+        v *= self.momentum
+        v -= self.learning_rate * param.grad.data
+        self._apply(param, -v)
 
 
 class AdaGrad(Optimizer):
@@ -240,9 +266,9 @@ class AdaGrad(Optimizer):
         self.eps = _eps("AdaGrad: eps", eps)
 
     def update_one(self, param):
-        state, g = self._state_of(param), param.grad.data
-        state["h"] = h = state["h"] + g * g
-        param.data = param.data - self.learning_rate * g / (param.xp.sqrt(h) + self.eps)
+        h, g = self._state_of(param)["h"], param.grad.data
+        h += g * g
+        self._apply(param, self.learning_rate * g / (param.xp.sqrt(h) + self.eps))
 
 
 class RMSprop(Optimizer):
@@ -260,9 +286,10 @@ class RMSprop(Optimizer):
         self.eps = _eps("RMSprop: eps", eps)
 
     def update_one(self, param):
-        state, g = self._state_of(param), param.grad.data
-        state["v"] = v = self.rho * state["v"] + (1.0 - self.rho) * (g * g)
-        param.data = param.data - self.learning_rate * g / (param.xp.sqrt(v) + self.eps)
+        v, g = self._state_of(param)["v"], param.grad.data
+        v *= self.rho
+        v += (1.0 - self.rho) * (g * g)
+        self._apply(param, self.learning_rate * g / (param.xp.sqrt(v) + self.eps))
 
 
 class Adam(Optimizer):
@@ -291,13 +318,14 @@ class Adam(Optimizer):
         """(lr_t, lr_t m / (sqrt(v) + eps)), after updating the moments m and v and the step count t."""
         state, g = self._state_of(param), param.grad.data
         state["step"] = t = state["step"] + 1
-        state["m"] = m = state["m"] + (1.0 - self.beta1) * (g - state["m"])
-        state["v"] = v = state["v"] + (1.0 - self.beta2) * (g * g - state["v"])
+        m, v = state["m"], state["v"]
+        m += (1.0 - self.beta1) * (g - m)
+        v += (1.0 - self.beta2) * (g * g - v)
         lr = self.alpha * math.sqrt(1.0 - self.beta2 ** t) / (1.0 - self.beta1 ** t)
         return lr, lr * m / (param.xp.sqrt(v) + self.eps)
 
     def update_one(self, param):
-        param.data = param.data - self.adam_step(param)[1]
+        self._apply(param, self.adam_step(param)[1])
 
 
 class AdamW(Adam):
@@ -313,4 +341,4 @@ class AdamW(Adam):
 
     def update_one(self, param):
         lr, step = self.adam_step(param)
-        param.data = (param.data - step) * (1.0 - lr * self.weight_decay)
+        self._apply(param, step, 1.0 - lr * self.weight_decay)

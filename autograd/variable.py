@@ -141,55 +141,14 @@ class Variable:
         intermediate Variables; ``create_graph`` records the backward pass itself, for higher derivatives.
         """
         if self.grad is None:
-            xp = self.xp
-            self.grad = Variable._wrap(xp.ones_like(self.data))
+            self.grad = Variable._wrap(self.xp.ones_like(self.data))
         if self.creator is None:
             return
-        heap, seen, counter = [], set(), 0
-
-        def push(f):
-            nonlocal counter
-            if f not in seen:
-                seen.add(f)
-                heapq.heappush(heap, (-f.generation, counter, f))
-                counter += 1
-
-        push(self.creator)
-        with config._setting(config._enable_backprop, create_graph):
-            while heap:
-                f = heapq.heappop(heap)[2]
-                ys = [ref() for ref in f.outputs]  # held until this step ends, for backwards that read them
-                gys = [None if y is None else y.grad for y in ys]
-                missing = gys.count(None)
-                if missing == len(gys):
-                    continue
-                if missing:
-                    gys = f._zeros_for_missing(gys)
-                gxs = f.backward(*gys)
-                if not isinstance(gxs, tuple):
-                    gxs = (gxs,)
-                for x, gx in zip(f.inputs, gxs):
-                    if gx is None or not x.requires_grad:
-                        continue
-                    if not isinstance(gx, Variable):
-                        gx = Variable._wrap(gx)
-                    if gx.data.dtype != x.data.dtype:  # a float32 x met float64 data: its gradient stays float32
-                        gx = _F.astype(gx, x.dtype)
-                    if tuple(gx.data.shape) != tuple(x.data.shape):
-                        raise RuntimeError(f"{type(f).__name__}.backward gave a gradient of shape {gx.shape} "
-                                           f"for an input of shape {x.shape}")
-                    if x.grad is None:
-                        x.grad = gx
-                    elif create_graph:
-                        x.grad = x.grad + gx
-                    else:  # a new array, not written in place: the old grad may be shared
-                        x.grad = Variable._wrap(x.grad.data + gx.data)
-                    if x.creator is not None:
-                        push(x.creator)
-                if not retain_grad:
-                    for y in ys:
-                        if y is not None:
-                            y.grad = None
+        token = config._enable_backprop.set(create_graph)  # not a context manager: this runs every step
+        try:
+            _backprop(self.creator, retain_grad, create_graph)
+        finally:
+            config._enable_backprop.reset(token)
 
     # ---- moving between devices ------------------------------------------------------------------
     def to(self, device):
@@ -286,8 +245,55 @@ def _raw(x):
     return x.data if isinstance(x, Variable) else x
 
 
+def _backprop(creator, retain_grad, create_graph):
+    """The loop of :meth:`Variable.backward`: pop the function of highest generation, run its backward,
+    accumulate the input gradients, and push their creators."""
+    heap, seen, count = [(-creator.generation, 0, creator)], {creator}, 1
+    while heap:
+        f = heapq.heappop(heap)[2]
+        ys = [ref() for ref in f.outputs]  # held until this step ends, for backwards that read them
+        gys = [None if y is None else y.grad for y in ys]
+        missing = gys.count(None)
+        if missing == len(gys):
+            continue
+        if missing:
+            gys = f._zeros_for_missing(gys)
+        gxs = f.backward(*gys)
+        if type(gxs) is not tuple:
+            gxs = (gxs,)
+        for x, gx in zip(f.inputs, gxs):
+            if gx is None or not x.requires_grad:
+                continue
+            if not isinstance(gx, Variable):
+                gx = Variable._wrap(gx)
+            data = x.data
+            if gx.data.dtype != data.dtype:  # a float32 x met float64 data: its gradient stays float32
+                gx = _F.astype(gx, data.dtype)
+            if gx.data.shape != data.shape:
+                raise RuntimeError(f"{type(f).__name__}.backward gave a gradient of shape {gx.shape} "
+                                   f"for an input of shape {x.shape}")
+            if x.grad is None:
+                x.grad = gx
+            elif create_graph:
+                x.grad = x.grad + gx
+            else:  # a new array, not written in place: the old grad may be shared
+                x.grad = Variable._wrap(x.grad.data + gx.data)
+            g = x.creator
+            if g is not None and g not in seen:
+                seen.add(g)
+                heapq.heappush(heap, (-g.generation, count, g))
+                count += 1
+        if not retain_grad:
+            for y in ys:
+                if y is not None:
+                    y.grad = None
+
+
 class Parameter(Variable):
-    """A Variable an optimizer updates. Python numbers and lists default to float32."""
+    """A Variable an optimizer updates. Python numbers and lists default to float32.
+
+    The data is copied, so the parameter owns it: optimizers update it in place, and an array it was made
+    from (another parameter's, say) never changes with it."""
 
     __slots__ = ()
 
@@ -295,6 +301,7 @@ class Parameter(Variable):
         if dtype is None and not is_array(data) and not isinstance(data, Variable):
             dtype = "float32"
         super().__init__(data, name, dtype=dtype, device=device)
+        self.data = device_of(self.data).xp.asarray(self.data, copy=True)
 
 
 def _scalar_array(value, like):
@@ -350,23 +357,35 @@ class Function:
         if len(arrays) > 1 and not same_device(arrays):
             _raise_mixed_devices(self, arrays)
         ys = self.forward(*arrays)
-        if not isinstance(ys, tuple):
-            ys = (ys,)
         requires_grad = False
         for x in inputs:
             if x.requires_grad:
                 requires_grad = True
                 break
-        outputs = [Variable._wrap(y, requires_grad) for y in ys]  # constants in, constants out
-        if requires_grad and config._enable_backprop.get():
-            self.generation = max(x.generation for x in inputs)
-            for y in outputs:
-                y.set_creator(self)
-            self.inputs = inputs
-            self.outputs = [weakref.ref(y) for y in outputs]
-            if len(outputs) > 1:
-                self._output_meta = [(y.shape, y.dtype) for y in outputs]
+        record = requires_grad and config._enable_backprop.get()
+        if type(ys) is not tuple:  # one output: the common case, without the lists
+            y = Variable._wrap(ys, requires_grad)  # constants in, constants out
+            if record:
+                self._record(inputs, (y,))
+            return y
+        outputs = [Variable._wrap(y, requires_grad) for y in ys]
+        if record:
+            self._record(inputs, outputs)
+            self._output_meta = [(y.shape, y.dtype) for y in outputs]
         return outputs if len(outputs) > 1 else outputs[0]
+
+    def _record(self, inputs, outputs):
+        """Link this function into the graph: it remembers its inputs, and weakly its outputs."""
+        generation = 0
+        for x in inputs:
+            if x.generation > generation:
+                generation = x.generation
+        self.generation = generation
+        for y in outputs:
+            y.creator = self
+            y.generation = generation + 1
+        self.inputs = inputs
+        self.outputs = [weakref.ref(y) for y in outputs]
 
     @staticmethod
     def _operands(*vs):

@@ -237,6 +237,13 @@ def as_array(data, dtype=None):
     return np.asarray(data, dtype=dtype)
 
 
+def ignoring_overflow():
+    """Context manager for an op whose overflow to inf is intended (``1 / (1 + exp(-x))`` at x = -100 is
+    1 / inf = 0, the right limit): NumPy, and array-api-strict, which computes with NumPy, would warn; CuPy never
+    does."""
+    return np.errstate(over="ignore")
+
+
 def host_str(array) -> str:
     """The values of an array of any device, formatted as NumPy prints them (copies to the host)."""
     return np.array2string(to_host(array), separator=", ", prefix="Variable(")

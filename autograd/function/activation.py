@@ -1,7 +1,7 @@
 """Activations: sigmoid, relu, leaky_relu, gelu, softmax, log_softmax."""
 import math
 
-from autograd.backend import device_of
+from autograd.backend import device_of, ignoring_overflow
 from autograd.function.elementwise import exp, tanh
 from autograd.function.reduction import sum
 from autograd.variable import Function
@@ -9,13 +9,17 @@ from autograd.variable import Function
 
 class Sigmoid(Function):
     def forward(self, x):
-        xp = device_of(x).xp
-        z = xp.exp(-xp.abs(x))  # in (0, 1]: never overflows, and keeps full precision in both tails
-        return xp.where(x >= 0, 1.0 / (1.0 + z), z / (1.0 + z))
+        with ignoring_overflow():
+            z = device_of(x).xp.exp(-x)  # inf for x below about -88 (float32): y = 1 / inf = 0, the limit
+        z += 1.0
+        return 1.0 / z  # full relative precision in both tails, in four array ops
 
     def backward(self, gy):
         y, gy = self._operands(self.outputs[0](), gy)
-        return gy * y * (1.0 - y)
+        gx = 1.0 - y  # a new array: the in-place products below write only into it (Variables: plain products)
+        gx *= y
+        gx *= gy
+        return gx
 
 
 def sigmoid(x):

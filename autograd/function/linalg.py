@@ -50,8 +50,13 @@ class Linear(Function):
         if x.shape[-1] != W.shape[0]:
             raise ValueError(f"linear: input of shape {tuple(x.shape)} does not match weight of shape "
                              f"{tuple(W.shape)} (expected last dimension {W.shape[0]})")
-        y = device_of(x).xp.matmul(x, W)
-        return y if b is None else y + b
+        y = x @ W
+        if b is None:
+            return y
+        if b.dtype == y.dtype:
+            y += b  # y is new: add in place
+            return y
+        return y + b
 
     def backward(self, gy):
         x, W = self.inputs[:2]
@@ -72,11 +77,12 @@ class Linear(Function):
         """The same gradients on plain arrays, when no graph of the backward pass is wanted (the common
         case, ``create_graph=False``): no Functions, no Variables."""
         xp = device_of(gy).xp
-        gy2 = xp.reshape(gy, (-1, gy.shape[-1]))
-        gx = xp.matmul(gy, xp.matrix_transpose(W.data)) if x.requires_grad else None
+        gy2 = gy if gy.ndim == 2 else xp.reshape(gy, (-1, gy.shape[-1]))
+        gx = gy @ W.data.T if x.requires_grad else None  # operators and .T: cheaper than the namespace's calls
         gW = None
         if W.requires_grad:
-            gW = xp.matmul(xp.matrix_transpose(xp.reshape(x.data, (-1, x.shape[-1]))), gy2)
+            x2 = x.data if x.ndim == 2 else xp.reshape(x.data, (-1, x.shape[-1]))
+            gW = x2.T @ gy2
         if b is None:
             return gx, gW
         return gx, gW, (xp.sum(gy2, axis=0) if b.requires_grad else None)
