@@ -2,6 +2,7 @@
 import math
 
 from autograd.backend import device_of, ignoring_overflow
+from autograd.config import backprop_enabled
 from autograd.function.elementwise import exp, tanh
 from autograd.function.reduction import sum
 from autograd.variable import Function
@@ -29,13 +30,14 @@ def sigmoid(x):
 
 class ReLU(Function):
     def forward(self, x):
-        xp = device_of(x).xp
-        return xp.where(x > 0, x, xp.zeros_like(x))
+        return device_of(x).xp.maximum(x, 0)  # NaN stays NaN
 
     def backward(self, gy):
         x = self.inputs[0].data
-        (gy,) = self._operands(gy)
-        return gy * device_of(x).xp.astype(x > 0, gy.dtype)
+        xp = device_of(x).xp
+        if backprop_enabled():
+            return gy * xp.astype(x > 0, gy.dtype)
+        return xp.where(x > 0, gy.data, 0.0)  # plain arrays when no graph of the backward pass is wanted
 
 
 def relu(x):

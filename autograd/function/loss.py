@@ -4,7 +4,7 @@ import math
 
 from autograd.backend import device_of
 from autograd.config import backprop_enabled
-from autograd.function.activation import Softmax, sigmoid, softmax
+from autograd.function.activation import sigmoid, softmax
 from autograd.function.shape import unbroadcast
 from autograd.variable import Function, Variable, as_variable
 
@@ -55,23 +55,27 @@ class CrossEntropy(Function):
 
     def forward(self, x, t):
         xp = device_of(x).xp
-        one_hot, valid = _one_hot_and_mask(t, x.shape[1])
-        m = xp.max(x, axis=1, keepdims=True)
-        log_p = x - m - xp.log(xp.sum(xp.exp(x - m), axis=1, keepdims=True))
+        self.one_hot, self.valid = one_hot, valid = _one_hot_and_mask(t, x.shape[1])
+        shifted = x - xp.max(x, axis=1, keepdims=True)
+        e = xp.exp(shifted)
+        s = xp.sum(e, axis=1, keepdims=True)
+        self.p = e / s  # softmax, kept for the backward pass
+        log_p = shifted - xp.log(s)
         self.count = xp.sum(xp.astype(valid, x.dtype))
         # where, not a product with the one-hot: a masked class (-inf logit) must not give -inf * 0 = nan
-        picked = xp.where(one_hot & valid, log_p, xp.zeros_like(log_p))
+        picked = xp.where(one_hot & valid, log_p, 0.0)
         return -xp.sum(picked) / self.count
 
     def backward(self, gy):
-        x, t = self.inputs
-        one_hot, valid = _one_hot_and_mask(t.data, x.shape[1])
-        xp = device_of(t.data).xp
-        scale = xp.astype(valid, x.dtype) / self.count
+        x = self.inputs[0]
+        xp = device_of(x.data).xp
+        scale = xp.astype(self.valid, x.dtype) / self.count
+        one_hot = xp.astype(self.one_hot, x.dtype)
         if not backprop_enabled():  # plain arrays when no graph of the backward pass is wanted
-            p = Softmax(axis=1).forward(x.data)
-            return (p - xp.astype(one_hot, x.dtype)) * (gy.data * scale), None
-        return (softmax(x, axis=1) - xp.astype(one_hot, x.dtype)) * (gy * scale), None
+            gx = self.p - one_hot
+            gx *= gy.data * scale
+            return gx, None
+        return (softmax(x, axis=1) - one_hot) * (gy * scale), None
 
 
 def cross_entropy(x, t):
