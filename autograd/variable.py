@@ -251,14 +251,21 @@ def _backprop(creator, retain_grad, create_graph):
     heap, seen, count = [(-creator.generation, 0, creator)], {creator}, 1
     while heap:
         f = heapq.heappop(heap)[2]
-        ys = [ref() for ref in f.outputs]  # held until this step ends, for backwards that read them
-        gys = [None if y is None else y.grad for y in ys]
-        missing = gys.count(None)
-        if missing == len(gys):
-            continue
-        if missing:
-            gys = f._zeros_for_missing(gys)
-        gxs = f.backward(*gys)
+        if len(f.outputs) == 1:  # the common case, without the lists
+            y = f.outputs[0]()
+            if y is None or y.grad is None:
+                continue
+            ys = (y,)  # held until this step ends, for backwards that read it
+            gxs = f.backward(y.grad)
+        else:
+            ys = [ref() for ref in f.outputs]
+            gys = [None if y is None else y.grad for y in ys]
+            missing = gys.count(None)
+            if missing == len(gys):
+                continue
+            if missing:
+                gys = f._zeros_for_missing(gys)
+            gxs = f.backward(*gys)
         if type(gxs) is not tuple:
             gxs = (gxs,)
         for x, gx in zip(f.inputs, gxs):

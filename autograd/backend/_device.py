@@ -331,7 +331,10 @@ def device_of(array) -> Device:
 
 def same_device(arrays) -> bool:
     """True when every array lives on one device (a fast path for NumPy arrays, the common case)."""
-    if all(type(a) is np.ndarray for a in arrays):
+    for a in arrays:
+        if type(a) is not np.ndarray:
+            break
+    else:
         return True
     first = device_of(arrays[0])
     return all(device_of(a) == first for a in arrays[1:])

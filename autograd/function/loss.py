@@ -41,13 +41,16 @@ def _check_labels(x, t, op):
 
 
 def _one_hot_and_mask(t, n_classes):
-    """Boolean one-hot rows for labels t (class axis 1) and the mask of labels that are not IGNORE_INDEX."""
+    """Boolean one-hot rows for labels t (class axis 1) and the mask of labels that are not IGNORE_INDEX.
+    The one-hot row of an ignored label is arbitrary: callers mask it with ``valid``."""
     device = device_of(t)
     xp = device.xp
+    valid = t != IGNORE_INDEX
+    if t.ndim == 1:  # rows of an identity matrix: cheaper than comparing every label with every class
+        eye = xp.eye(n_classes, dtype=xp.bool, device=device.where)
+        return xp.take(eye, xp.where(valid, t, 0), axis=0), xp.expand_dims(valid, axis=1)
     classes = xp.reshape(xp.arange(n_classes, device=device.where), (1, n_classes) + (1,) * (t.ndim - 1))
-    one_hot = xp.expand_dims(t, axis=1) == classes
-    valid = xp.expand_dims(t != IGNORE_INDEX, axis=1)
-    return one_hot, valid
+    return xp.expand_dims(t, axis=1) == classes, xp.expand_dims(valid, axis=1)
 
 
 class CrossEntropy(Function):
