@@ -45,6 +45,11 @@ class Layer:
             _changes += 1
         super().__delattr__(name)
 
+    def __getstate__(self):  # pickling: the walk cache belongs to this process's change counter
+        state = self.__dict__.copy()
+        state.pop("_cache", None)
+        return state
+
     def __call__(self, *inputs):
         return self.forward(*inputs)
 

@@ -975,3 +975,241 @@ def model_of(*layers):
             return x
 
     return Container()
+
+
+# ---- the walkers see every change after a first walk (Layer._walk's cache) ---------------------------------
+
+
+class Block(Layer):
+    def __init__(self, value=1.0):
+        super().__init__()
+        self.w = Parameter(np.full(2, value))
+
+
+class Holder(Layer):
+    """A parameter, a sublayer, a list of layers and a list of parameters."""
+
+    def __init__(self):
+        super().__init__()
+        self.a = Parameter(np.zeros(1))
+        self.inner = Block(2.0)
+        self.blocks = [Block(3.0), Block(4.0)]
+        self.ws = [Parameter(np.full(3, 5.0))]
+
+
+def holder_places(h):
+    return [("a", h.a), ("inner.w", h.inner.w), ("blocks[0].w", h.blocks[0].w), ("blocks[1].w", h.blocks[1].w),
+            ("ws[0]", h.ws[0])]
+
+
+def change_add_param(h, walk):
+    z = Parameter(np.full(3, 6.0))
+    h.z = z
+    return holder_places(h) + [("z", z)]
+
+
+def change_add_param_to_sublayer(h, walk):
+    before, u = holder_places(h), Parameter(np.full(1, 7.0))
+    h.inner.u = u
+    return before[:2] + [("inner.u", u)] + before[2:]
+
+
+def change_add_param_to_list_item(h, walk):
+    before, u = holder_places(h), Parameter(np.full(1, 7.0))
+    h.blocks[0].u = u
+    return before[:3] + [("blocks[0].u", u)] + before[3:]
+
+
+def change_add_sublayer(h, walk):
+    extra = Block(8.0)
+    h.extra = extra
+    return holder_places(h) + [("extra.w", extra.w)]
+
+
+def change_add_sublayer_to_sublayer(h, walk):
+    before, deep = holder_places(h), Block(8.0)
+    h.inner.deep = deep
+    return before[:2] + [("inner.deep.w", deep.w)] + before[2:]
+
+
+def change_del_param(h, walk):
+    before = holder_places(h)
+    del h.a
+    return before[1:]
+
+
+def change_del_sublayer(h, walk):
+    before = holder_places(h)
+    del h.inner
+    return before[:1] + before[2:]
+
+
+def change_del_param_of_sublayer(h, walk):
+    before = holder_places(h)
+    del h.inner.w
+    return before[:1] + before[2:]
+
+
+def change_param_to_number(h, walk):
+    before = holder_places(h)
+    h.a = 3.0
+    return before[1:]
+
+
+def change_sublayer_to_none(h, walk):
+    before = holder_places(h)
+    h.inner = None
+    return before[:1] + before[2:]
+
+
+def change_list_to_numbers(h, walk):
+    before = holder_places(h)
+    h.blocks = [1, 2]
+    return before[:2] + before[4:]
+
+
+def change_append(h, walk):
+    new = Block(9.0)
+    h.blocks.append(new)
+    before = holder_places(h)
+    return before[:4] + [("blocks[2].w", new.w)] + before[4:]
+
+
+def change_replace_item(h, walk):
+    new = Block(9.0)
+    h.blocks[0] = new
+    return holder_places(h)
+
+
+def change_replace_item_by_number(h, walk):
+    before = holder_places(h)
+    h.blocks[0] = 7
+    return before[:2] + [("blocks[1].w", before[3][1])] + before[4:]
+
+
+def change_pop(h, walk):
+    before = holder_places(h)
+    h.blocks.pop()
+    return before[:3] + before[4:]
+
+
+def change_pop_front(h, walk):
+    before = holder_places(h)
+    h.blocks.pop(0)
+    return before[:2] + [("blocks[0].w", before[3][1])] + before[4:]
+
+
+def change_clear_then_append(h, walk):
+    before, new = holder_places(h), Block(9.0)
+    h.blocks.clear()
+    h.blocks.append(new)
+    return before[:2] + [("blocks[0].w", new.w)] + before[4:]
+
+
+def change_append_param(h, walk):
+    new = Parameter(np.full(1, 9.0))
+    h.ws.append(new)
+    return holder_places(h) + [("ws[1]", new)]
+
+
+def change_replace_param_in_list(h, walk):
+    h.ws[0] = Parameter(np.full(3, 9.0))
+    return holder_places(h)
+
+
+def change_list_of_a_list_item(h, walk):
+    """A registered list inside a layer that sits in a registered list, appended to after a walk."""
+    before, sub, extra = holder_places(h), Block(0.5), Block(0.25)
+    h.blocks[1].more = [sub]
+    walk()
+    h.blocks[1].more.append(extra)
+    return before[:4] + [("blocks[1].more[0].w", sub.w), ("blocks[1].more[1].w", extra.w)] + before[4:]
+
+
+CHANGES = [change_add_param, change_add_param_to_sublayer, change_add_param_to_list_item, change_add_sublayer,
+           change_add_sublayer_to_sublayer, change_del_param, change_del_sublayer, change_del_param_of_sublayer,
+           change_param_to_number, change_sublayer_to_none, change_list_to_numbers, change_append,
+           change_replace_item, change_replace_item_by_number, change_pop, change_pop_front,
+           change_clear_then_append, change_append_param, change_replace_param_in_list, change_list_of_a_list_item]
+
+
+def assert_walkers_see(layer, expected):
+    """params(), named_params(), state_dict() and cleargrads() all agree with ``expected`` (name, parameter)."""
+    assert [(name, id(p)) for name, p in layer.named_params()] == [(name, id(p)) for name, p in expected]
+    assert [id(p) for p in layer.params()] == [id(p) for _, p in expected]
+    state = layer.state_dict()
+    assert list(state) == [name for name, _ in expected]
+    for name, p in expected:
+        np.testing.assert_array_equal(state[name], host(p), err_msg=name)
+
+
+@pytest.mark.parametrize("nested", [False, True], ids=["top", "nested"])
+@pytest.mark.parametrize("change", CHANGES, ids=[c.__name__[len("change_"):] for c in CHANGES])
+def test_walkers_see_a_change_made_after_a_first_walk(change, nested):
+    h = Holder()
+    top = model_of(h) if nested else h
+    prefix = "l0." if nested else ""
+    before = holder_places(h)
+    assert_walkers_see(top, [(prefix + name, p) for name, p in before])
+    h.params()  # both caches warm
+    expected = change(h, lambda: (top.params(), h.params()))
+    assert_walkers_see(top, [(prefix + name, p) for name, p in expected])
+    assert_walkers_see(h, expected)
+    gone = [p for _, p in before if all(p is not q for _, q in expected)]
+    for p in [p for _, p in expected] + gone:
+        p.grad = Variable(np.ones(p.shape))
+    top.cleargrads()
+    assert all(p.grad is None for _, p in expected)
+    assert all(p.grad is not None for p in gone)  # a parameter no longer in the layer is left alone
+
+
+def test_walkers_see_lazy_weights_created_by_the_first_forward(device):
+    first, second = Linear(3), Linear(2)
+    net = model_of(first, second)
+    net.blocks = [Linear(2, in_size=2)]
+    assert [name for name, _ in net.named_params()] == ["blocks[0].W", "blocks[0].b"]
+    assert net.state_dict().keys() == {"blocks[0].W", "blocks[0].b"} and len(net.params()) == 2
+    net.to(device)
+    y = net(var(normal(4, 5), device))
+    assert [name for name, _ in net.named_params()] == ["l0.W", "l0.b", "l1.W", "l1.b", "blocks[0].W", "blocks[0].b"]
+    assert [id(p) for p in net.params()] == [id(p) for p in (first.W, first.b, second.W, second.b)
+                                              + (net.blocks[0].W, net.blocks[0].b)]
+    assert first.W.shape == (5, 3) and second.W.shape == (3, 2)
+    assert list(net.state_dict()) == [name for name, _ in net.named_params()]
+    np.testing.assert_array_equal(net.state_dict()["l1.W"], host(second.W))
+    y.sum().backward()
+    assert first.W.grad is not None and second.b.grad is not None
+    net.cleargrads()
+    assert all(p.grad is None for p in (first.W, first.b, second.W, second.b))
+
+
+def test_walks_without_a_change_are_equal_and_fresh_lists():
+    h = Holder()
+    top = model_of(h)
+    params, named = top.params(), top.named_params()
+    h.scale = 2.0  # a plain attribute: not a change of the places
+    again, named_again = top.params(), top.named_params()
+    assert again is not params and named_again is not named
+    assert [id(p) for p in again] == [id(p) for p in params] and len(params) == 5
+    assert named_again == named
+    again.clear()
+    named_again.append(("x", Parameter(np.ones(1))))
+    assert [id(p) for p in top.params()] == [id(p) for p in params]
+    assert top.named_params() == named
+    assert list(top.state_dict()) == ["l0.a", "l0.inner.w", "l0.blocks[0].w", "l0.blocks[1].w", "l0.ws[0]"]
+
+
+def test_a_pickled_layer_walks_afresh():
+    """The walk cache is not pickled: an unpickled layer sees attributes added after the load, whatever the
+    change counter of the process it lands in."""
+    import pickle
+
+    import autograd.layer as L
+    c = Layer()
+    c.w = Parameter(np.ones(2, np.float32))
+    c.params()
+    blob = pickle.dumps(c)
+    L._changes -= 1  # as if another process had counted one change fewer
+    d = pickle.loads(blob)
+    d.z = Parameter(np.ones(1, np.float32))
+    assert [name for name, _ in d.named_params()] == ["w", "z"]

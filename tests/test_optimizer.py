@@ -1110,3 +1110,245 @@ def test_a_gradient_of_another_dtype_is_refused(device):
         optimizer.SGD(learning_rate=0.5).update([p])
     assert p.dtype == p.xp.float32
     close(p, [1.0, 2.0])
+
+
+# ---- in-place updates: only into arrays the optimizer made ---------------------------------------------------
+
+G3 = [0.75, -0.5, 1.25]
+G4 = [2.0, -1.0, -0.25]
+FOUR_GRADS = (G1, G2, G3, G4)
+FORMULA_CASES = TWO_STEP_CASES[:6]  # every optimizer class, no hooks
+FORMULA_IDS = [c[0] for c in FORMULA_CASES]
+FORMULA_PARAMS = [c[1:4] for c in FORMULA_CASES]
+
+
+def fresh_copy(array, device):
+    """A new array with the values of ``array``, on ``device``, that nothing else holds."""
+    return device.put(to_host(array).copy())
+
+
+@pytest.mark.parametrize("factory, kind, hp", FORMULA_PARAMS, ids=FORMULA_IDS)
+def test_an_array_the_user_assigned_is_never_written_into(device, factory, kind, hp):
+    """p.data = arr (at the start and again midway): arr keeps its values, and every step equals both the
+    formula and, exactly, a run whose parameter gets a fresh array before every step (no in-place path)."""
+    expected = reference(kind, hp, grads=FOUR_GRADS)
+    p, q = param([9.0, 9.0, 9.0], device), param(P0, device)
+    first = device.put(np.array(P0))
+    p.data = first
+    opt_p, opt_q = factory(), factory()
+    second = None
+    for i, (g, want) in enumerate(zip(FOUR_GRADS, expected)):
+        set_grad(p, g, device)
+        set_grad(q, g, device)
+        q.data = fresh_copy(q.data, device)
+        opt_p.update([p])
+        opt_q.update([q])
+        close(p, want)
+        np.testing.assert_array_equal(to_host(p), to_host(q))
+        if i == 1:
+            second = p.data = fresh_copy(p.data, device)  # handed in midway, with the current values
+            assert p.data is not first
+    np.testing.assert_array_equal(to_host(first), P0)
+    np.testing.assert_array_equal(to_host(second), expected[1])
+    assert p.data is not second and p.data is not first
+
+
+@pytest.mark.parametrize("factory, kind, hp", FORMULA_PARAMS, ids=FORMULA_IDS)
+def test_updates_after_the_first_write_in_place(device, factory, kind, hp):
+    expected = reference(kind, hp, grads=FOUR_GRADS)
+    p = param(P0, device)
+    made_by_parameter = p.data
+    opt = factory()
+    set_grad(p, G1, device)
+    opt.update([p])
+    owned = p.data
+    assert owned is not made_by_parameter  # the first update writes a new array...
+    np.testing.assert_array_equal(to_host(made_by_parameter), P0)
+    slots = {name: opt.state[p][name] for name in opt.slots}
+    for g, want in zip(FOUR_GRADS[1:], expected[1:]):
+        set_grad(p, g, device)
+        opt.update([p])
+        assert p.data is owned  # ...which later updates overwrite
+        close(p, want)
+        assert all(opt.state[p][name] is slots[name] for name in opt.slots)  # slots too
+
+
+@pytest.mark.parametrize("factory, kind, hp", FORMULA_PARAMS, ids=FORMULA_IDS)
+def test_the_first_update_after_a_load_writes_a_new_array(device, factory, kind, hp):
+    """Layer.load_state_dict replaces p.data: the loaded array, and the caller's dict, keep their values."""
+    expected = reference(kind, hp, grads=FOUR_GRADS)
+    lin = layer.Layer()
+    lin.p = param([9.0, 9.0, 9.0], device)
+    opt = factory()
+    initial = np.array(P0)
+    state = {"p": initial}
+    lin.load_state_dict(state)
+    for i, (g, want) in enumerate(zip(FOUR_GRADS, expected)):
+        loaded = lin.p.data
+        set_grad(lin.p, g, device)
+        opt.update(lin)
+        close(lin.p, want)
+        if i in (0, 2):
+            assert lin.p.data is not loaded
+            np.testing.assert_array_equal(to_host(loaded), P0 if i == 0 else expected[1])
+        if i == 1:  # reload the current values from a host snapshot
+            state = lin.state_dict()
+            lin.load_state_dict(state)
+            state["p"][...] = -7.0  # the caller's dict is not the parameter's array
+    np.testing.assert_array_equal(initial, P0)
+    np.testing.assert_array_equal(state["p"], [-7.0, -7.0, -7.0])
+
+
+@pytest.mark.parametrize("factory, kind, hp", FORMULA_PARAMS, ids=FORMULA_IDS)
+def test_the_first_update_after_a_move_writes_a_new_array(device, factory, kind, hp):
+    """Layer.to another device replaces p.data: the moved array keeps its values; the steps follow the formula."""
+    other = autograd.get_device("sim") if device == CPU else CPU
+    expected = reference(kind, hp, grads=FOUR_GRADS)
+    lin = layer.Layer()
+    lin.p = param(P0, device)
+    opt = factory()
+    for i, (g, want) in enumerate(zip(FOUR_GRADS, expected)):
+        if i == 2:
+            lin.to(other)
+            moved = lin.p.data
+            assert device_of(moved) == other
+        set_grad(lin.p, g, lin.p.device)
+        opt.update(lin)
+        close(lin.p, want, rtol=1e-13)
+        if i == 2:
+            assert lin.p.data is not moved
+            close(moved, expected[1], rtol=1e-13)
+
+
+@pytest.mark.parametrize("factory", OPT_FACTORIES, ids=OPT_IDS)
+def test_state_dict_snapshots_do_not_change_when_training_goes_on(device, factory):
+    lin, opt = make_linear(device), factory()
+    train_steps(opt, lin, device, [1.0, -2.0])  # the in-place path is taken from now on
+    model_state, opt_state = lin.state_dict(), opt.state_dict()
+    kept = {**{k: v.copy() for k, v in model_state.items()}, **{"opt/" + k: v.copy() for k, v in opt_state.items()}}
+    train_steps(opt, lin, device, [0.5, 3.0])
+    for name, value in model_state.items():
+        np.testing.assert_array_equal(value, kept[name], err_msg=name)
+        assert not np.array_equal(value, to_host(getattr(lin, name)))  # training did change the parameter
+    for key, value in opt_state.items():
+        np.testing.assert_array_equal(value, kept["opt/" + key], err_msg=key)
+    for key, value in opt.state_dict().items():
+        if key.endswith(("/m", "/v", "/h")):
+            assert not np.array_equal(value, opt_state[key]), key
+
+
+@pytest.mark.parametrize("make", [lambda d: autograd.Parameter(np.float32(2.0), device=d),
+                                  lambda d: autograd.Parameter(2.0, device=d)], ids=["numpy-scalar", "float"])
+@pytest.mark.parametrize("factory, kind, hp", FORMULA_PARAMS, ids=FORMULA_IDS)
+def test_a_0d_parameter_stays_a_0d_array(device, factory, kind, hp, make):
+    grads = (0.5, -1.5, 0.25, 2.0)
+    expected = reference(kind, hp, p0=2.0, grads=grads)
+    p = make(device)
+    opt = factory()
+    owned = None
+    for g, want in zip(grads, expected):
+        set_grad(p, g, device, dtype="float32")
+        opt.update([p])
+        assert not isinstance(p.data, np.generic) and tuple(p.data.shape) == () and p.dtype == p.xp.float32
+        assert device_of(p.data) == device
+        for name in opt.slots:
+            value = opt.state[p][name]
+            assert not isinstance(value, np.generic) and tuple(value.shape) == ()
+        close(p, want, rtol=1e-6)
+        assert owned is None or p.data is owned
+        owned = p.data
+
+
+@pytest.mark.parametrize("cls, hp", [(optimizer.Adam, ADAM_HP), (optimizer.AdamW, ADAMW_HP)], ids=["adam", "adamw"])
+def test_adam_moments_are_separate_arrays_even_when_loaded_from_one(device, cls, hp):
+    p = param(P0, device)
+    opt = cls(**hp)
+    set_grad(p, G1, device)
+    opt.update([p])
+    m, v = opt.state[p]["m"], opt.state[p]["v"]
+    assert m is not v
+    close(m, (1 - hp["beta1"]) * np.array(G1))
+    close(v, (1 - hp["beta2"]) * np.array(G1) ** 2)
+    # one array for both moments in the loaded dict: each slot gets its own copy
+    shared = np.array([0.5, 0.25, 2.0])
+    opt = cls(**hp)
+    opt.load_state_dict({"iteration": 3, "0/m": shared, "0/v": shared, "0/step": np.asarray(3)}, [p])
+    p0 = to_host(p).copy()
+    set_grad(p, G2, device)
+    opt.update([p])
+    assert opt.state[p]["m"] is not opt.state[p]["v"]
+    b1, b2, g = hp["beta1"], hp["beta2"], np.array(G2)
+    m = shared + (1 - b1) * (g - shared)
+    v = shared + (1 - b2) * (g * g - shared)
+    close(opt.state[p]["m"], m)
+    close(opt.state[p]["v"], v)
+    lr_t = hp["alpha"] * math.sqrt(1 - b2 ** 4) / (1 - b1 ** 4)
+    close(p, (p0 - lr_t * m / (np.sqrt(v) + hp["eps"])) * (1 - lr_t * hp.get("weight_decay", 0.0)))
+    np.testing.assert_array_equal(shared, [0.5, 0.25, 2.0])
+
+
+@pytest.mark.parametrize("pending", [False, True], ids=["with-model", "pending"])
+@pytest.mark.parametrize("factory", [f for _, f in STATEFUL], ids=[n for n, _ in STATEFUL])
+def test_loaded_optimizer_state_is_not_the_callers_arrays(device, factory, pending):
+    original_model, original = make_linear(device), factory()
+    train_steps(original, original_model, device, [1.0, -2.0])
+    state = original.state_dict()
+    kept = {k: v.copy() for k, v in state.items()}
+    copy_model = make_linear(device)
+    copy_model.load_state_dict(original_model.state_dict())
+    resumed = factory()
+    resumed.load_state_dict(state, None if pending else copy_model)
+    for key, value in state.items():  # the caller reuses its dict's arrays
+        if key != "iteration" and not key.endswith("/step"):
+            value[...] = 1e3
+    train_steps(original, original_model, device, [0.5, 3.0])
+    train_steps(resumed, copy_model, device, [0.5, 3.0])
+    np.testing.assert_array_equal(to_host(copy_model.W), to_host(original_model.W))
+    np.testing.assert_array_equal(to_host(copy_model.b), to_host(original_model.b))
+    for key, value in state.items():  # and training does not write into them
+        expected = kept[key] if key == "iteration" or key.endswith("/step") else np.full_like(value, 1e3)
+        np.testing.assert_array_equal(value, expected, err_msg=key)
+
+
+# ---- Parameter copies its data -------------------------------------------------------------------------------
+
+def test_a_parameter_copies_the_array_it_is_made_from(device):
+    a = np.ones(3, np.float32)
+    p = autograd.Parameter(a)
+    p.data[0] = 5.0
+    np.testing.assert_array_equal(a, [1.0, 1.0, 1.0])
+    np.testing.assert_array_equal(to_host(p), [5.0, 1.0, 1.0])
+    on_device = device.put(np.array([1.0, 2.0]))
+    q = autograd.Parameter(on_device, device=device)
+    r = autograd.Parameter(on_device)
+    assert q.data is not on_device and r.data is not on_device
+    q.data[1] = -3.0
+    r.data[0] = 7.0
+    np.testing.assert_array_equal(to_host(on_device), [1.0, 2.0])
+    np.testing.assert_array_equal(to_host(q), [1.0, -3.0])
+    np.testing.assert_array_equal(to_host(r), [7.0, 2.0])
+
+
+@pytest.mark.parametrize("source", ["data", "variable"])
+@pytest.mark.parametrize("factory, kind, hp", FORMULA_PARAMS, ids=FORMULA_IDS)
+def test_a_parameter_made_from_another_is_independent_of_its_updates(device, factory, kind, hp, source):
+    expected = reference(kind, hp, grads=FOUR_GRADS)
+    other = param(P0, device)
+    opt = factory()
+    for g in FOUR_GRADS[:2]:  # the in-place path is taken from the second update on
+        set_grad(other, g, device)
+        opt.update([other])
+    copy = autograd.Parameter(other.data if source == "data" else other)
+    assert copy.data is not other.data and copy.device == device
+    for g in FOUR_GRADS[2:]:
+        set_grad(other, g, device)
+        opt.update([other])
+    close(other, expected[3])
+    close(copy, expected[1])
+    # and the other way round: training the copy leaves the original alone
+    opt2 = factory()
+    set_grad(copy, G1, device)
+    opt2.update([copy])
+    set_grad(copy, G2, device)
+    opt2.update([copy])
+    close(other, expected[3])

@@ -41,14 +41,15 @@ def _check_labels(x, t, op):
 
 
 def _one_hot_and_mask(t, n_classes):
-    """Boolean one-hot rows for labels t (class axis 1) and the mask of labels that are not IGNORE_INDEX.
-    The one-hot row of an ignored label is arbitrary: callers mask it with ``valid``."""
+    """Boolean one-hot rows for labels t (class axis 1), all False for an ignored label (IGNORE_INDEX), and the
+    mask of the labels that are not ignored, with the class axis kept (size 1)."""
     device = device_of(t)
     xp = device.xp
     valid = t != IGNORE_INDEX
-    if t.ndim == 1:  # rows of an identity matrix: cheaper than comparing every label with every class
-        eye = xp.eye(n_classes, dtype=xp.bool, device=device.where)
-        return xp.take(eye, xp.where(valid, t, 0), axis=0), xp.expand_dims(valid, axis=1)
+    if t.ndim == 1:  # rows of an identity matrix (an ignored label takes the extra zero row): cheaper than
+        # comparing every label with every class
+        eye = xp.eye(n_classes + 1, n_classes, dtype=xp.bool, device=device.where)
+        return xp.take(eye, xp.where(valid, t, n_classes), axis=0), valid[:, None]
     classes = xp.reshape(xp.arange(n_classes, device=device.where), (1, n_classes) + (1,) * (t.ndim - 1))
     return xp.expand_dims(t, axis=1) == classes, xp.expand_dims(valid, axis=1)
 
@@ -66,7 +67,7 @@ class CrossEntropy(Function):
         log_p = shifted - xp.log(s)
         self.count = xp.sum(xp.astype(valid, x.dtype))
         # where, not a product with the one-hot: a masked class (-inf logit) must not give -inf * 0 = nan
-        picked = xp.where(one_hot & valid, log_p, 0.0)
+        picked = xp.where(one_hot, log_p, 0.0)
         return -xp.sum(picked) / self.count
 
     def backward(self, gy):

@@ -1,5 +1,6 @@
 """sigmoid, relu, leaky_relu, gelu, softmax, log_softmax."""
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -54,6 +55,39 @@ def test_sigmoid_is_stable_for_large_inputs(device, dtype):
     g = to_host(x.grad)
     assert np.all(np.isfinite(g))
     np.testing.assert_allclose(g[[0, 2, 4]], [0.0, 0.25, 0.0], atol=1e-30)
+
+
+SIGMOID_POINTS = [-80.0, -30.0, -10.0, 0.0, 10.0, 30.0, 80.0, 1000.0, -1000.0]
+
+
+def exact_sigmoid(x):
+    """1 / (1 + e^-x) in float64, written so that neither tail overflows."""
+    return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
+
+
+@pytest.mark.parametrize("dtype, rtol", [(np.float32, 1e-6), (np.float64, 1e-13)], ids=["float32", "float64"])
+def test_sigmoid_across_the_range_without_warnings(device, dtype, rtol):
+    a = np.array(SIGMOID_POINTS, dtype=dtype)
+    x = Variable(a, device=device)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y = F.sigmoid(x)
+        y.backward()
+    got = to_host(y)
+    assert got.dtype == dtype
+    want = np.array([exact_sigmoid(v) for v in SIGMOID_POINTS])
+    normal = want >= np.finfo(dtype).tiny  # where the true value is a normal number of the dtype
+    assert normal.sum() == 8
+    np.testing.assert_allclose(got[normal], want[normal], rtol=rtol, atol=0)
+    assert got[SIGMOID_POINTS.index(-1000.0)] == 0.0 and got[SIGMOID_POINTS.index(1000.0)] == 1.0
+    assert got[SIGMOID_POINTS.index(0.0)] == 0.5
+    assert 0.0 < got[0] < 1e-34  # e^-80, not flushed to zero
+    g = to_host(x.grad)
+    assert g.dtype == dtype
+    np.testing.assert_allclose(g, got * (1 - got), rtol=rtol, atol=0)
+    assert g[SIGMOID_POINTS.index(-1000.0)] == 0.0 and g[SIGMOID_POINTS.index(1000.0)] == 0.0
+    np.testing.assert_allclose(g[:4], [exact_sigmoid(v) * exact_sigmoid(-v) for v in SIGMOID_POINTS[:4]],
+                               rtol=rtol * 4, atol=0)  # the left tail: y (1 - y) is the true derivative
 
 
 # ---- relu / leaky_relu ------------------------------------------------------------------------------
