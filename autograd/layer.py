@@ -87,8 +87,8 @@ class Layer:
         holds while no layer's registered attributes change (``_changes``) and every registered list keeps
         its items."""
         cache = self.__dict__.get("_cache")
-        if cache is not None and cache[0] == _changes and all(
-                len(now) == len(items) and all(map(operator.is_, now, items)) for now, items in cache[1]):
+        if cache is not None and cache[0] == _changes and (not cache[1] or all(
+                len(now) == len(items) and all(map(operator.is_, now, items)) for now, items in cache[1])):
             return cache[2]
         places = list(self._places())
         named = [(name, p) for name, _, _, p in places if p is not None]

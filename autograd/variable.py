@@ -43,18 +43,10 @@ class Variable:
         self.generation = 0
         self.requires_grad = requires_grad
 
-    @classmethod
-    def _wrap(cls, data, requires_grad=True):
+    @staticmethod
+    def _wrap(data, requires_grad=True):
         """A Variable around an array an op produced, without the checks of ``__init__``."""
-        data = as_array(data)  # NumPy reductions give scalars; keep arrays everywhere
-        v = object.__new__(cls)
-        v.data = data
-        v.name = None
-        v.grad = None
-        v.creator = None
-        v.generation = 0
-        v.requires_grad = requires_grad
-        return v
+        return _wrap(data, requires_grad)
 
     # ---- array-like properties -------------------------------------------------------------------
     @property
@@ -141,7 +133,7 @@ class Variable:
         intermediate Variables; ``create_graph`` records the backward pass itself, for higher derivatives.
         """
         if self.grad is None:
-            self.grad = Variable._wrap(self.xp.ones_like(self.data))
+            self.grad = _wrap(self.xp.ones_like(self.data))
         if self.creator is None:
             return
         token = config._enable_backprop.set(create_graph)  # not a context manager: this runs every step
@@ -241,6 +233,18 @@ class Variable:
         return _F.mean(self, axis=axis, keepdims=keepdims)
 
 
+def _wrap(data, requires_grad=True):
+    v = _new(Variable)
+    v.data = as_array(data)  # NumPy reductions give scalars; keep arrays everywhere
+    v.name = v.grad = v.creator = None
+    v.generation = 0
+    v.requires_grad = requires_grad
+    return v
+
+
+_new = object.__new__
+
+
 def _raw(x):
     return x.data if isinstance(x, Variable) else x
 
@@ -272,7 +276,7 @@ def _backprop(creator, retain_grad, create_graph):
             if gx is None or not x.requires_grad:
                 continue
             if not isinstance(gx, Variable):
-                gx = Variable._wrap(gx)
+                gx = _wrap(gx)
             data = x.data
             if gx.data.dtype != data.dtype:  # a float32 x met float64 data: its gradient stays float32
                 gx = _F.astype(gx, data.dtype)
@@ -284,7 +288,7 @@ def _backprop(creator, retain_grad, create_graph):
             elif create_graph:
                 x.grad = x.grad + gx
             else:  # a new array, not written in place: the old grad may be shared
-                x.grad = Variable._wrap(x.grad.data + gx.data)
+                x.grad = _wrap(x.grad.data + gx.data)
             g = x.creator
             if g is not None and g not in seen:
                 seen.add(g)
@@ -334,7 +338,7 @@ def as_variable(x, like=None):
     if like is not None and is_host_scalar(x):
         x = x.item()  # a host number, as CuPy and array-api-strict treat NumPy scalars
     if isinstance(x, (int, float, bool)) and like is not None:
-        return Variable._wrap(_scalar_array(x, like), requires_grad=False)
+        return _wrap(_scalar_array(x, like), requires_grad=False)
     return Variable(x, requires_grad=False)
 
 
@@ -356,43 +360,33 @@ class Function:
     outputs = ()
 
     def __call__(self, *inputs):
+        requires_grad, generation, arrays = False, 0, []
         for x in inputs:
             if not isinstance(x, Variable):
-                inputs = _as_variables(inputs)
-                break
-        arrays = [x.data for x in inputs]
+                return self(*_as_variables(inputs))
+            arrays.append(x.data)
+            if x.requires_grad:
+                requires_grad = True
+                if x.generation > generation:
+                    generation = x.generation
         if len(arrays) > 1 and not same_device(arrays):
             _raise_mixed_devices(self, arrays)
         ys = self.forward(*arrays)
-        requires_grad = False
-        for x in inputs:
-            if x.requires_grad:
-                requires_grad = True
-                break
         record = requires_grad and config._enable_backprop.get()
         if type(ys) is not tuple:  # one output: the common case, without the lists
-            y = Variable._wrap(ys, requires_grad)  # constants in, constants out
+            y = _wrap(ys, requires_grad)  # constants in, constants out
             if record:
-                self._record(inputs, (y,))
+                self.generation, self.inputs, self.outputs = generation, inputs, (weakref.ref(y),)
+                y.creator, y.generation = self, generation + 1
             return y
-        outputs = [Variable._wrap(y, requires_grad) for y in ys]
+        outputs = [_wrap(y, requires_grad) for y in ys]
         if record:
-            self._record(inputs, outputs)
+            self.generation, self.inputs = generation, inputs
+            self.outputs = tuple(weakref.ref(y) for y in outputs)
+            for y in outputs:
+                y.creator, y.generation = self, generation + 1
             self._output_meta = [(y.shape, y.dtype) for y in outputs]
         return outputs if len(outputs) > 1 else outputs[0]
-
-    def _record(self, inputs, outputs):
-        """Link this function into the graph: it remembers its inputs, and weakly its outputs."""
-        generation = 0
-        for x in inputs:
-            if x.generation > generation:
-                generation = x.generation
-        self.generation = generation
-        for y in outputs:
-            y.creator = self
-            y.generation = generation + 1
-        self.inputs = inputs
-        self.outputs = [weakref.ref(y) for y in outputs]
 
     @staticmethod
     def _operands(*vs):
@@ -404,7 +398,7 @@ class Function:
     def _zeros_for_missing(self, gys):
         """Zeros in place of the gradients of outputs that were freed or not used."""
         device = device_of(self.inputs[0].data)
-        return [g if g is not None else Variable._wrap(device.xp.zeros(shape, dtype=dtype, device=device.where))
+        return [g if g is not None else _wrap(device.xp.zeros(shape, dtype=dtype, device=device.where))
                 for g, (shape, dtype) in zip(gys, self._output_meta)]
 
     def forward(self, *xs):
