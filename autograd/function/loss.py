@@ -64,11 +64,10 @@ class CrossEntropy(Function):
         e = xp.exp(shifted)
         s = xp.sum(e, axis=1, keepdims=True)
         self.p = e / s  # softmax, kept for the backward pass
-        log_p = shifted - xp.log(s)
         self.count = xp.sum(xp.astype(valid, x.dtype))
-        # where, not a product with the one-hot: a masked class (-inf logit) must not give -inf * 0 = nan
-        picked = xp.where(one_hot, log_p, 0.0)
-        return -xp.sum(picked) / self.count
+        # -log p, picked with where, not a product with the one-hot: a masked class (-inf logit) must not
+        # give inf * 0 = nan
+        return xp.sum(xp.where(one_hot, xp.log(s) - shifted, 0.0)) / self.count
 
     def backward(self, gy):
         x = self.inputs[0]
