@@ -8,7 +8,7 @@ import math
 import operator
 
 import autograd.function as F
-from autograd.backend import CPU, dtype_name, get_device, load_npz, save_npz, to_host
+from autograd.backend import CPU, device_of, dtype_name, get_device, load_npz, save_npz, to_host
 from autograd.variable import Parameter, Variable
 
 
@@ -18,10 +18,13 @@ class Layer:
     A parameter created at the first call (Linear's W and b) is named in ``_lazy`` and set to None until
     then; it keeps its place in the definition order, and :meth:`load_state_dict` can create it.
     A recurrent layer names its state attributes in ``_state``: ``reset_state()`` clears them.
+    A layer names its buffers in ``_buffers``: arrays that are not trained but saved with the weights and moved
+    with the layer (BatchNorm's running statistics).
     """
 
     _lazy = ()
     _state = ()
+    _buffers = ()
     _device = None  # where to() last moved the layer: lazy parameters are created there
 
     def __init__(self):
@@ -81,6 +84,8 @@ class Layer:
                 yield from value._places(f"{prefix}{name}.", seen)
             else:
                 yield f"{prefix}{name}", self, attr, value
+        for attr in self._buffers:
+            yield f"{prefix}{attr}", self, attr, BUFFER
 
     def _walk(self):
         """``(places, named parameters, parameters)``, cached: a training step asks for them twice. The cache
@@ -91,7 +96,7 @@ class Layer:
                 len(now) == len(items) and all(map(operator.is_, now, items)) for now, items in cache[1])):
             return cache[2]
         places = list(self._places())
-        named = [(name, p) for name, _, _, p in places if p is not None]
+        named = [(name, p) for name, _, _, p in places if isinstance(p, Parameter)]
         walk = places, named, [p for _, p in named]
         lists = [(value, list(value)) for layer in self.sublayers() for attr in layer._children
                  if isinstance(value := getattr(layer, attr), list)]
@@ -141,6 +146,8 @@ class Layer:
                 p.grad = Variable(device.put(p.grad.data))
         for layer in self.sublayers():
             layer._device = device
+            for name in layer._buffers:
+                setattr(layer, name, device.put(getattr(layer, name)))
             for name in layer._state:
                 value = getattr(layer, name)
                 if value is not None:
@@ -149,8 +156,14 @@ class Layer:
 
     # ---- saving and loading ----------------------------------------------------------------------
     def state_dict(self):
-        """``{name: NumPy array}`` of every parameter, copied to the host."""
-        return {name: to_host(p.data).copy() for name, p in self.named_params()}
+        """``{name: NumPy array}`` of every parameter and buffer, copied to the host."""
+        arrays = {}
+        for name, owner, attr, p in self._walk()[0]:
+            if p is BUFFER:
+                arrays[name] = to_host(getattr(owner, attr)).copy()
+            elif p is not None:
+                arrays[name] = to_host(p.data).copy()
+        return arrays
 
     def _lazy_shape(self, attr):
         """The shape a lazy parameter ``attr`` will have, None for a dimension known only at the first call."""
@@ -168,17 +181,18 @@ class Layer:
                              f"this {type(self).__name__} has {names}")
         updates = []
         for name, owner, attr, p in places:
+            kind, current = ("buffer", getattr(owner, attr)) if p is BUFFER else ("parameter", p)
             if name not in arrays:
                 if p is None:
                     continue  # lazy on both sides: still to be created by the first call
-                raise ValueError(f"load_state_dict: no entry for parameter {name!r} (shape {p.shape})")
+                raise ValueError(f"load_state_dict: no entry for {kind} {name!r} (shape {tuple(current.shape)})")
             array = to_host(arrays[name])
-            expected = p.shape if p is not None else owner._lazy_shape(attr)
+            expected = tuple(current.shape) if current is not None else owner._lazy_shape(attr)
             if len(array.shape) != len(expected) or any(e not in (None, a) for e, a in zip(expected, array.shape)):
                 shown = tuple("any" if e is None else e for e in expected)
-                raise ValueError(f"load_state_dict: parameter {name!r} has shape {shown}, "
+                raise ValueError(f"load_state_dict: {kind} {name!r} has shape {shown}, "
                                  f"the entry has shape {tuple(array.shape)}")
-            dtype = dtype_name(p.dtype) if p is not None else owner.dtype
+            dtype = dtype_name(current.dtype) if current is not None else owner.dtype
             try:
                 array = array.astype(dtype)
             except (TypeError, ValueError) as e:
@@ -198,7 +212,9 @@ class Layer:
         existing = self.params()
         home = self._device or (existing[0].device if existing else CPU)
         for owner, attr, p, array in updates:
-            if p is None:
+            if p is BUFFER:  # array is a fresh host copy: the layer may update it in place
+                setattr(owner, attr, device_of(getattr(owner, attr)).put(array))
+            elif p is None:
                 setattr(owner, attr, Parameter(array, name=attr, device=owner._device or home))
             else:
                 p.data = p.device.put(array)
@@ -214,6 +230,7 @@ class Layer:
         self.load_state_dict(load_npz(path))
 
 
+BUFFER = "buffer"  # the value of a buffer's place in Layer._places: read the array from its owner when needed
 _changes = 0  # counts changes to any layer's registered attributes: Layer._walk's cache is valid while it holds
 
 
@@ -333,3 +350,165 @@ class LSTM(Layer):
         c = i * u if self.c is None else f * self.c + i * u
         self.h, self.c = o * F.tanh(c), c
         return self.h
+
+
+def _pair(layer, name, value):
+    """An int or a pair of ints as a pair of positive ints."""
+    pair = tuple(value) if isinstance(value, (tuple, list)) else (value, value)
+    if len(pair) != 2:
+        raise ValueError(f"{layer}: {name} must be an int or a pair of ints, got {value!r}")
+    return tuple(_check_size(layer, name, v) for v in pair)
+
+
+class _Conv(Layer):
+    """What Conv2d and ConvTranspose2d share: a kernel W created at once or at the first call (from the
+    input's channel axis), a bias b of the output channels, and the stride and padding of the op."""
+
+    _lazy = ("W", "b")
+
+    def __init__(self, out_channels, kernel_size, stride, pad, nobias, in_channels, dtype):
+        super().__init__()
+        kind = type(self).__name__
+        self.out_channels = _check_size(kind, "out_channels", out_channels)
+        self.kernel_size = _pair(kind, "kernel_size", kernel_size)
+        self.stride = _pair(kind, "stride", stride)
+        pads = tuple(pad) if isinstance(pad, (tuple, list)) else (pad, pad)
+        if len(pads) != 2 or any(isinstance(p, bool) or operator.index(p) < 0 for p in pads):
+            raise ValueError(f"{kind}: pad must be an int >= 0 or a pair of them, got {pad!r}")
+        self.pad = tuple(operator.index(p) for p in pads)
+        in_channels = _check_size(kind, "in_channels", in_channels, optional=True)
+        self.nobias, self.dtype = nobias, dtype
+        self._lazy = ("W",) if nobias else ("W", "b")
+        self.W = self.b = None
+        if in_channels is not None:
+            self._create(in_channels, CPU)
+
+    @property
+    def in_channels(self):
+        return None if self.W is None else self.W.shape[self._in_axis]
+
+    def _kernel_shape(self, in_channels):
+        raise NotImplementedError
+
+    def _lazy_shape(self, attr):
+        return self._kernel_shape(None) if attr == "W" else (self.out_channels,)
+
+    def _create(self, in_channels, device):
+        kh, kw = self.kernel_size
+        scale = 1.0 / math.sqrt(in_channels * kh * kw)
+        self.W = Parameter(device.randn(self._kernel_shape(in_channels), self.dtype) * scale, name="W")
+        if not self.nobias:
+            self.b = Parameter(device.xp.zeros(self.out_channels, dtype=self.W.dtype, device=device.where), name="b")
+
+    def _input(self, x):
+        x = x if isinstance(x, Variable) else Variable(x, requires_grad=False)
+        if x.ndim != 4:
+            raise ValueError(f"{type(self).__name__}: expected input of shape (N, C, H, W), got {x.shape}")
+        if self.W is None:
+            self._create(x.shape[1], self._device or x.device)
+        return x
+
+
+class Conv2d(_Conv):
+    """y = conv2d(x, W, b, stride, pad) on NCHW input, W of shape (out_channels, in_channels, kh, kw) drawn
+    from N(0, 1/(in_channels kh kw)), b zeros. With ``in_channels=None`` W and b are created at the first call
+    (as Linear's)."""
+
+    _in_axis = 1
+
+    def __init__(self, out_channels, kernel_size, stride=1, pad=0, nobias=False, in_channels=None,
+                 dtype="float32"):
+        super().__init__(out_channels, kernel_size, stride, pad, nobias, in_channels, dtype)
+
+    def _kernel_shape(self, in_channels):
+        return (self.out_channels, in_channels) + self.kernel_size
+
+    def forward(self, x):
+        return F.conv2d(self._input(x), self.W, self.b, stride=self.stride, pad=self.pad)
+
+
+class ConvTranspose2d(_Conv):
+    """y = conv_transpose2d(x, W, b, stride, pad, outsize): the gradient of a convolution as a layer
+    (upsampling). W has shape (in_channels, out_channels, kh, kw), drawn from N(0, 1/(in_channels kh kw))."""
+
+    _in_axis = 0
+
+    def __init__(self, out_channels, kernel_size, stride=1, pad=0, nobias=False, in_channels=None,
+                 outsize=None, dtype="float32"):
+        super().__init__(out_channels, kernel_size, stride, pad, nobias, in_channels, dtype)
+        self.outsize = outsize
+
+    def _kernel_shape(self, in_channels):
+        return (in_channels, self.out_channels) + self.kernel_size
+
+    def forward(self, x):
+        return F.conv_transpose2d(self._input(x), self.W, self.b, stride=self.stride, pad=self.pad,
+                                  outsize=self.outsize)
+
+
+class BatchNorm(Layer):
+    """Batch normalisation over the channel axis 1 of (N, C) or (N, C, H, W) input: gamma (ones) and beta
+    (zeros) are trained; the buffers ``running_mean`` (zeros) and ``running_var`` (ones) follow the batches in
+    training and normalise in ``test_mode()``. They are saved with the weights and move with ``to``."""
+
+    _buffers = ("running_mean", "running_var")
+
+    def __init__(self, num_features, momentum=0.1, eps=1e-5, dtype="float32"):
+        super().__init__()
+        size = _check_size("BatchNorm", "num_features", num_features)
+        if not 0.0 <= momentum <= 1.0:
+            raise ValueError(f"BatchNorm: momentum must be in [0, 1], got {momentum!r}")
+        if not eps > 0:
+            raise ValueError(f"BatchNorm: eps must be > 0, got {eps!r}")
+        self.momentum, self.eps = float(momentum), float(eps)
+        self.gamma = Parameter(CPU.xp.ones(size, dtype=dtype), name="gamma")
+        self.beta = Parameter(CPU.xp.zeros(size, dtype=dtype), name="beta")
+        self.running_mean = CPU.xp.zeros(size, dtype=dtype)
+        self.running_var = CPU.xp.ones(size, dtype=dtype)
+
+    def forward(self, x):
+        return F.batch_norm(x, self.gamma, self.beta, self.running_mean, self.running_var,
+                            momentum=self.momentum, eps=self.eps)
+
+
+class LayerNorm(Layer):
+    """Layer normalisation over the trailing axes ``normalized_shape`` (an int or a tuple), with gamma (ones)
+    and beta (zeros) of that shape."""
+
+    def __init__(self, normalized_shape, eps=1e-5, dtype="float32"):
+        super().__init__()
+        shape = tuple(normalized_shape) if isinstance(normalized_shape, (tuple, list)) else (normalized_shape,)
+        shape = tuple(_check_size("LayerNorm", "normalized_shape", n) for n in shape)
+        if not eps > 0:
+            raise ValueError(f"LayerNorm: eps must be > 0, got {eps!r}")
+        self.eps = float(eps)
+        self.gamma = Parameter(CPU.xp.ones(shape, dtype=dtype), name="gamma")
+        self.beta = Parameter(CPU.xp.zeros(shape, dtype=dtype), name="beta")
+
+    def forward(self, x):
+        return F.layer_norm(x, self.gamma, self.beta, eps=self.eps)
+
+
+class Embedding(Layer):
+    """Rows of W (vocab_size, dim), drawn from N(0, 1), looked up by integer ids: y = W[ids]."""
+
+    def __init__(self, vocab_size, dim, dtype="float32"):
+        super().__init__()
+        shape = (_check_size("Embedding", "vocab_size", vocab_size), _check_size("Embedding", "dim", dim))
+        self.W = Parameter(CPU.randn(shape, dtype), name="W")
+
+    def forward(self, ids):
+        return F.embed_id(ids, self.W)
+
+
+class Dropout(Layer):
+    """Inverted dropout with probability ``ratio`` in training; the identity in ``test_mode()``."""
+
+    def __init__(self, ratio=0.5):
+        super().__init__()
+        if isinstance(ratio, bool) or not isinstance(ratio, (int, float)) or not 0.0 <= ratio < 1.0:
+            raise ValueError(f"Dropout: ratio must be a number in [0, 1), got {ratio!r}")
+        self.ratio = float(ratio)
+
+    def forward(self, x):
+        return F.dropout(x, self.ratio)

@@ -1213,3 +1213,94 @@ def test_a_pickled_layer_walks_afresh():
     d = pickle.loads(blob)
     d.z = Parameter(np.ones(1, np.float32))
     assert [name for name, _ in d.named_params()] == ["w", "z"]
+
+
+# ---- BatchNorm, LayerNorm, Embedding, Dropout ------------------------------------------------------------
+
+def test_batch_norm_layer_tracks_and_uses_running_statistics(device):
+    from autograd.layer import BatchNorm
+    bn = BatchNorm(3, momentum=0.5).to(device)
+    x = RNG_BN.normal(size=(6, 3, 2, 2)).astype(np.float32)
+    y = bn(Variable(x, device=device))
+    mean, var = x.mean(axis=(0, 2, 3)), x.var(axis=(0, 2, 3))
+    np.testing.assert_allclose(host(y), (x - mean[None, :, None, None]) / np.sqrt(var[None, :, None, None] + 1e-5),
+                               rtol=1e-4, atol=1e-5)
+    unbiased = x.var(axis=(0, 2, 3), ddof=1)
+    np.testing.assert_allclose(host(bn.running_mean), 0.5 * mean, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(host(bn.running_var), 0.5 + 0.5 * unbiased, rtol=1e-5)
+    with autograd.test_mode():
+        z = bn(Variable(x, device=device))
+    expected = (x - 0.5 * mean[None, :, None, None]) / np.sqrt(0.5 + 0.5 * unbiased[None, :, None, None] + 1e-5)
+    np.testing.assert_allclose(host(z), expected, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(host(bn.running_mean), 0.5 * mean, rtol=1e-5, atol=1e-7)  # unchanged in test mode
+    assert [name for name, _ in bn.named_params()] == ["gamma", "beta"]
+
+
+def test_batch_norm_statistics_survive_save_load_and_device_moves(device, tmp_path):
+    from autograd.layer import BatchNorm
+    bn = BatchNorm(2)
+    bn(Variable(RNG_BN.normal(size=(5, 2)).astype(np.float32)))
+    saved = {k: v.copy() for k, v in bn.state_dict().items()}
+    assert set(saved) == {"gamma", "beta", "running_mean", "running_var"}
+    assert not np.allclose(saved["running_var"], 1.0)
+    bn.save_weights(tmp_path / "bn.npz")
+    fresh = BatchNorm(2).to(device)
+    fresh.load_weights(tmp_path / "bn.npz")
+    assert fresh.running_mean.__class__ is fresh.gamma.data.__class__  # on the layer's device
+    for name in saved:
+        np.testing.assert_array_equal(fresh.state_dict()[name], saved[name])
+    back = fresh.to("cpu")
+    np.testing.assert_array_equal(back.running_var, saved["running_var"])
+    with pytest.raises(ValueError, match="buffer 'running_mean' has shape"):
+        BatchNorm(3).load_state_dict(saved | {"gamma": np.ones(3, np.float32), "beta": np.zeros(3, np.float32),
+                                              "running_var": np.ones(3, np.float32)})
+
+
+def test_a_loaded_buffer_is_not_the_callers_array():
+    from autograd.layer import BatchNorm
+    bn = BatchNorm(2)
+    state = bn.state_dict()
+    bn.load_state_dict(state)
+    bn(Variable(RNG_BN.normal(size=(4, 2)).astype(np.float32)))
+    np.testing.assert_array_equal(state["running_mean"], np.zeros(2, np.float32))
+
+
+def test_layer_norm_embedding_and_dropout_layers(device):
+    from autograd.layer import Dropout, Embedding, LayerNorm
+    x = RNG_BN.normal(size=(3, 4, 5)).astype(np.float32)
+    ln = LayerNorm((4, 5)).to(device)
+    y = host(ln(Variable(x, device=device)))
+    flat = x.reshape(3, -1)
+    expected = ((flat - flat.mean(1, keepdims=True)) / np.sqrt(flat.var(1, keepdims=True) + 1e-5)).reshape(x.shape)
+    np.testing.assert_allclose(y, expected, rtol=1e-4, atol=1e-5)
+    emb = Embedding(7, 3).to(device)
+    ids = np.array([[0, 6], [6, 2]])
+    out = emb(Variable(ids, device=device, requires_grad=False))
+    np.testing.assert_array_equal(host(out), host(emb.W)[ids])
+    out.backward()
+    grad = np.zeros((7, 3), np.float32)
+    grad[[0, 2]] = 1.0
+    grad[6] = 2.0  # id 6 appears twice: its gradient accumulates
+    np.testing.assert_array_equal(host(emb.W.grad), grad)
+    drop = Dropout(0.5)
+    ones = Variable(np.ones((200, 50), np.float32), device=device)
+    kept = host(drop(ones))
+    assert set(np.unique(kept)) <= {0.0, 2.0} and 0.4 < (kept == 0).mean() < 0.6
+    with autograd.test_mode():
+        np.testing.assert_array_equal(host(drop(ones)), np.ones((200, 50), np.float32))
+
+
+@pytest.mark.parametrize("make, match", [
+    (lambda L: L.BatchNorm(0), "num_features"),
+    (lambda L: L.BatchNorm(3, momentum=1.5), "momentum"),
+    (lambda L: L.LayerNorm((3, 0)), "normalized_shape"),
+    (lambda L: L.Embedding(5, 0), "dim"),
+    (lambda L: L.Dropout(1.0), "ratio"),
+])
+def test_new_layers_refuse_bad_arguments(make, match):
+    import autograd.layer as L
+    with pytest.raises(ValueError, match=match):
+        make(L)
+
+
+RNG_BN = np.random.default_rng(5)

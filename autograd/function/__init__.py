@@ -7,6 +7,8 @@ from autograd.function.activation import gelu, leaky_relu, log_softmax, relu, si
 from autograd.function.arithmetic import add, div, mul, neg, pow, square, sub
 from autograd.function.dropout import dropout
 from autograd.function.elementwise import astype, clip, cos, exp, log, mask_fill, sin, tanh, where
+from autograd.function.embedding import embed_id
+from autograd.function.flatten import flatten
 from autograd.function.linalg import linear, matmul
 from autograd.function.loss import (
     accuracy,
@@ -15,6 +17,7 @@ from autograd.function.loss import (
     sigmoid_cross_entropy,
     softmax_cross_entropy,
 )
+from autograd.function.normalization import batch_norm, layer_norm
 from autograd.function.reduction import logsumexp, max, mean, min, sum, variance
 from autograd.function.shape import (
     broadcast_to,
@@ -30,8 +33,8 @@ from autograd.function.shape import (
 )
 
 __all__ = [
-    "accuracy", "add", "astype", "broadcast_to", "clip", "concat", "cos", "cross_entropy", "div", "dropout", "exp",
-    "gelu", "get_item", "leaky_relu", "linear", "log", "log_softmax", "logsumexp", "mask_fill", "matmul",
+    "accuracy", "add", "astype", "batch_norm", "broadcast_to", "clip", "concat", "cos", "cross_entropy", "div",
+    "dropout", "embed_id", "exp", "flatten", "gelu", "get_item", "layer_norm", "leaky_relu", "linear", "log", "log_softmax", "logsumexp", "mask_fill", "matmul",
     "matrix_transpose", "max", "mean", "mean_squared_error", "min", "mul", "neg", "pow", "relu", "reshape",
     "sigmoid", "sigmoid_cross_entropy", "sin", "softmax", "softmax_cross_entropy", "split", "square",
     "squeeze", "sub", "sum", "sum_to", "tanh", "transpose", "unsqueeze", "variance", "where",

@@ -1,0 +1,72 @@
+"""embed_id: row lookup with a scatter-add gradient."""
+import numpy as np
+import pytest
+
+import autograd
+from autograd import Variable, to_host
+from autograd.function.embedding import embed_id
+from autograd.numerical import gradcheck
+
+RNG = np.random.default_rng(31)
+
+
+@pytest.mark.parametrize("ids", [[1, 0, 3], [[2, 2], [0, 3]], 2, [[[1], [1]]]], ids=str)
+def test_embed_id_forward_and_gradient(device, ids):
+    w = RNG.normal(size=(4, 3))
+    ids_np = np.asarray(ids)
+    W = Variable(w, device=device)
+    y = embed_id(device.put(ids_np), W)
+    assert y.shape == ids_np.shape + (3,)
+    np.testing.assert_array_equal(to_host(y), w[ids_np])
+    g = RNG.normal(size=y.shape)
+    (y * device.put(g)).sum().backward()
+    expected = np.zeros_like(w)
+    np.add.at(expected, ids_np.reshape(-1), g.reshape(-1, 3))  # repeated ids accumulate
+    np.testing.assert_allclose(to_host(W.grad), expected, rtol=1e-12)
+
+
+def test_embed_id_accepts_variable_and_list_ids(device):
+    w = RNG.normal(size=(5, 2))
+    W = Variable(w, device=device)
+    ids = Variable(np.array([4, 4, 0]), device=device)
+    y = embed_id(ids, W)
+    np.testing.assert_array_equal(to_host(y), w[[4, 4, 0]])
+    y.sum().backward()
+    np.testing.assert_array_equal(to_host(W.grad), [[1, 1], [0, 0], [0, 0], [0, 0], [2, 2]])
+    assert ids.grad is None
+    np.testing.assert_array_equal(to_host(embed_id([3, 1], W)), w[[3, 1]])
+
+
+@pytest.mark.parametrize("ids", [[0, 2, 2], [[1, 1], [2, 0]]], ids=str)
+def test_embed_id_gradcheck(device, ids):
+    ids_arr = device.put(np.asarray(ids))
+    W = Variable(RNG.normal(size=(3, 2)), device=device)
+    assert gradcheck(lambda w: embed_id(ids_arr, w), W)
+
+
+def test_embed_id_float32_stays_float32(device):
+    W = Variable(RNG.normal(size=(4, 3)), device=device, dtype="float32")
+    y = embed_id(device.put(np.array([[0, 3], [3, 3]], dtype=np.int32)), W)
+    assert y.dtype == W.dtype
+    y.sum().backward()
+    assert W.grad.dtype == W.dtype
+
+
+def test_embed_id_errors(device):
+    W = Variable(np.ones((4, 3)), device=device)
+    with pytest.raises(TypeError, match="embed_id.*integer"):
+        embed_id(device.put(np.array([0.0, 1.0])), W)
+    with pytest.raises(TypeError, match="embed_id.*integer"):
+        embed_id(device.put(np.array([True, False])), W)
+    with pytest.raises(IndexError, match=r"embed_id.*4.*\[0, 4\)"):
+        embed_id(device.put(np.array([0, 4])), W)
+    with pytest.raises(IndexError, match=r"embed_id.*-1"):
+        embed_id(device.put(np.array([[0], [-1]])), W)
+    with pytest.raises(ValueError, match="embed_id.*vocab"):
+        embed_id(device.put(np.array([0])), Variable(np.ones(4), device=device))
+
+
+def test_embed_id_ids_on_another_device(device):
+    other = autograd.get_device("sim" if device.name == "cpu" else "cpu")
+    with pytest.raises(ValueError, match="embed_id"):
+        embed_id(other.put(np.array([0, 1])), Variable(np.ones((4, 3)), device=device))
