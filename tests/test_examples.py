@@ -122,6 +122,25 @@ def test_digits_example_passes_95_percent_test_accuracy_at_its_defaults():
     assert accuracy >= 0.95  # 0.964 with autograd.seed(0), as the README says ("over 95 %")
 
 
+def test_cnn_example_passes_90_percent_in_2_epochs_on_every_device(device):
+    losses, accuracy, per_epoch = _load("cnn").main(device=device.name, epochs=2)
+    assert len(losses) == 2 and losses[-1] < 0.5 * losses[0] and per_epoch > 0
+    assert accuracy > 0.9  # 0.925 after 2 epochs on the cpu; chance is 1/10
+
+
+def test_cnn_example_passes_97_percent_test_accuracy_at_its_defaults():
+    losses, accuracy, _ = _load("cnn").main(device="cpu")
+    assert len(losses) == 15 and losses[-1] < 0.05 * losses[0]
+    assert accuracy >= 0.97  # 0.992 with autograd.seed(0)
+
+
+def test_cnn_example_plots_its_filters(tmp_path):
+    pytest.importorskip("matplotlib", reason="--plot needs matplotlib (pip install -e '.[examples]')")
+    stdout = _run(tmp_path, "cnn", ["--epochs", "1", "--plot", "filters.png"])
+    assert "test accuracy" in stdout and "filters saved to filters.png" in stdout
+    assert (tmp_path / "filters.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
 def _run(tmp_path, name, args):
     done = subprocess.run([sys.executable, str(ROOT / "examples" / f"{name}.py"), "--device", "cpu", *args],
                           cwd=tmp_path, capture_output=True, text=True, timeout=120)

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import autograd
+import autograd.function as F
 from autograd import DeviceError, Parameter, Variable
 from autograd.backend import CPU
 from autograd.layer import LSTM, RNN, Layer, Linear
@@ -1304,3 +1305,52 @@ def test_new_layers_refuse_bad_arguments(make, match):
 
 
 RNG_BN = np.random.default_rng(5)
+
+
+# ---- Conv2d and ConvTranspose2d ----------------------------------------------------------------------
+
+def test_conv_layers_create_their_kernel_at_the_first_call_on_the_input_device(device):
+    from autograd.layer import Conv2d, ConvTranspose2d
+    x = Variable(RNG_BN.normal(size=(2, 3, 5, 4)).astype(np.float32), device=device)
+    conv = Conv2d(4, (3, 2), stride=(2, 1), pad=1)
+    assert conv.in_channels is None and [n for n, _ in conv.named_params()] == []
+    y = conv(x)
+    assert conv.W.shape == (4, 3, 3, 2) and conv.b.shape == (4,) and conv.W.device == device
+    assert y.shape == (2, 4, 3, 5) and conv.in_channels == 3
+    np.testing.assert_allclose(host(y), host(F.conv2d(x, conv.W, conv.b, stride=(2, 1), pad=1)), rtol=1e-6)
+    assert abs(host(conv.W).std() - 1 / np.sqrt(3 * 3 * 2)) < 0.15
+    up = ConvTranspose2d(2, 3, stride=2, nobias=True)
+    z = up(y)
+    assert up.W.shape == (4, 2, 3, 3) and up.b is None and up.in_channels == 4
+    assert z.shape == (2, 2, 7, 11)
+    np.testing.assert_allclose(host(z), host(F.conv_transpose2d(y, up.W, None, stride=2)), rtol=1e-6)
+    z.backward()
+    assert conv.W.grad.shape == conv.W.shape and up.W.grad.shape == up.W.shape
+
+
+def test_a_lazy_conv_loads_its_kernel_from_a_state_dict():
+    from autograd.layer import Conv2d
+    source = Conv2d(2, 3, in_channels=1)
+    target = Conv2d(2, 3)
+    target.load_state_dict(source.state_dict())
+    np.testing.assert_array_equal(host(target.W), host(source.W))
+    with pytest.raises(ValueError, match=r"parameter 'W' has shape \(2, 'any', 3, 3\)"):
+        Conv2d(2, 3).load_state_dict({"W": np.zeros((2, 1, 2, 2), np.float32), "b": np.zeros(2, np.float32)})
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(out_channels=0, kernel_size=3), "out_channels"),
+    (dict(out_channels=2, kernel_size=(3, 3, 3)), "kernel_size"),
+    (dict(out_channels=2, kernel_size=3, stride=0), "stride"),
+    (dict(out_channels=2, kernel_size=3, pad=-1), "pad"),
+])
+def test_conv_layer_refuses_bad_arguments(kwargs, match):
+    from autograd.layer import Conv2d
+    with pytest.raises(ValueError, match=match):
+        Conv2d(**kwargs)
+
+
+def test_conv_layer_wants_nchw_input():
+    from autograd.layer import Conv2d
+    with pytest.raises(ValueError, match=r"\(N, C, H, W\)"):
+        Conv2d(2, 3)(np.zeros((3, 8, 8), np.float32))

@@ -5,6 +5,7 @@ function. Arguments may be Variables, arrays of any device (constants: they get 
 """
 from autograd.function.activation import gelu, leaky_relu, log_softmax, relu, sigmoid, softmax
 from autograd.function.arithmetic import add, div, mul, neg, pow, square, sub
+from autograd.function.conv import avg_pool2d, col2im, conv2d, conv_transpose2d, im2col, max_pool2d
 from autograd.function.dropout import dropout
 from autograd.function.elementwise import astype, clip, cos, exp, log, mask_fill, sin, tanh, where
 from autograd.function.embedding import embed_id
@@ -33,9 +34,10 @@ from autograd.function.shape import (
 )
 
 __all__ = [
-    "accuracy", "add", "astype", "batch_norm", "broadcast_to", "clip", "concat", "cos", "cross_entropy", "div",
-    "dropout", "embed_id", "exp", "flatten", "gelu", "get_item", "layer_norm", "leaky_relu", "linear", "log", "log_softmax", "logsumexp", "mask_fill", "matmul",
-    "matrix_transpose", "max", "mean", "mean_squared_error", "min", "mul", "neg", "pow", "relu", "reshape",
-    "sigmoid", "sigmoid_cross_entropy", "sin", "softmax", "softmax_cross_entropy", "split", "square",
-    "squeeze", "sub", "sum", "sum_to", "tanh", "transpose", "unsqueeze", "variance", "where",
+    "accuracy", "add", "astype", "avg_pool2d", "batch_norm", "broadcast_to", "clip", "col2im", "concat",
+    "conv2d", "conv_transpose2d", "cos", "cross_entropy", "div", "dropout", "embed_id", "exp", "flatten", "gelu",
+    "get_item", "im2col", "layer_norm", "leaky_relu", "linear", "log", "log_softmax", "logsumexp", "mask_fill",
+    "matmul", "matrix_transpose", "max", "max_pool2d", "mean", "mean_squared_error", "min", "mul", "neg", "pow",
+    "relu", "reshape", "sigmoid", "sigmoid_cross_entropy", "sin", "softmax", "softmax_cross_entropy", "split",
+    "square", "squeeze", "sub", "sum", "sum_to", "tanh", "transpose", "unsqueeze", "variance", "where",
 ]

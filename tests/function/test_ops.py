@@ -99,6 +99,17 @@ CASES = {
     "get_item mask": case(lambda x: F.get_item(x, x > 1.0), (2, 3)),
     "concat": case(lambda a, b: F.concat([a, b], axis=1), (2, 1), (2, 2)),
     "split": case(lambda x: F.split(x, [1], axis=1), (2, 3)),
+    "flatten": case(F.flatten, (2, 3, 2)),
+    "im2col": case(lambda x: F.im2col(x, 2, stride=1, pad=1), (1, 2, 3, 3)),
+    "col2im": case(lambda c: F.col2im(c, (1, 2, 3, 3), 2, stride=1, pad=1), (1, 8, 16)),
+    "conv2d": case(lambda x, W, b: F.conv2d(x, W, b, stride=2, pad=1), (1, 2, 4, 4), (3, 2, 3, 3), (3,)),
+    "conv_transpose2d": case(lambda x, W, b: F.conv_transpose2d(x, W, b, stride=2, pad=1), (1, 2, 3, 3),
+                             (2, 3, 3, 3), (3,)),
+    "max_pool2d": case(lambda x: F.max_pool2d(x, 2), (1, 2, 4, 4)),
+    "avg_pool2d": case(lambda x: F.avg_pool2d(x, 2, stride=1, pad=1), (1, 2, 3, 3)),
+    "batch_norm": case(F.batch_norm, (4, 3), (3,), (3,)),
+    "layer_norm": case(F.layer_norm, (2, 3), (3,), (3,)),
+    "embed_id": lambda d: (lambda W: ((lambda: F.embed_id(labels(d, [[0, 2], [2, 1]]), W)), [W]))(f32(d, (3, 2))),
 }
 
 

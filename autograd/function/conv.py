@@ -1,0 +1,267 @@
+"""Convolution and pooling in NCHW layout, built on im2col / col2im.
+
+Shapes: an image batch is x (N, C, H, W). A kernel of size (kh, kw) slid with stride (sh, sw) over x padded by
+(ph, pw) on each side visits OH * OW places,
+
+    OH = (H + 2*ph - kh) // sh + 1,    OW = (W + 2*pw - kw) // sw + 1.
+
+``im2col`` gathers every patch into a column: col[n, c*kh*kw + i*kw + j, oh*OW + ow] =
+x_pad[n, c, oh*sh + i, ow*sw + j]. ``col2im`` is its adjoint (overlapping patches are summed). Each is the
+other's gradient, as Functions, so derivatives of every order work. conv2d, conv_transpose2d and the pooling
+ops are compositions of these with matmul, reshape, max and mean, and get their gradients from them.
+"""
+from autograd.backend import device_of
+from autograd.function.linalg import matmul
+from autograd.function.reduction import max as _max
+from autograd.function.reduction import mean as _mean
+from autograd.function.shape import reshape, transpose
+from autograd.variable import Function, as_variable
+
+
+# ---- argument checks ------------------------------------------------------------------------------------------
+def _pair(value, name, op, minimum):
+    """An int or a pair of ints as a tuple (a, b), each at least ``minimum``."""
+    if isinstance(value, bool):
+        raise TypeError(f"{op}: {name} must be an int or a pair of ints, got {value!r}")
+    if isinstance(value, int):
+        pair = (value, value)
+    elif isinstance(value, (tuple, list)) and len(value) == 2 and all(
+            isinstance(v, int) and not isinstance(v, bool) for v in value):
+        pair = (value[0], value[1])
+    else:
+        raise TypeError(f"{op}: {name} must be an int or a pair of ints, got {value!r}")
+    if min(pair) < minimum:
+        what = "positive" if minimum == 1 else "non-negative"
+        raise ValueError(f"{op}: {name} must be {what}, got {value!r}")
+    return pair
+
+
+def _geometry(kernel_size, stride, pad, op):
+    """(kh, kw), (sh, sw), (ph, pw) from ints or pairs, checked."""
+    return (_pair(kernel_size, "kernel_size", op, 1), _pair(stride, "stride", op, 1), _pair(pad, "pad", op, 0))
+
+
+def _out_size(size, k, s, p, op, axis):
+    """The number of kernel positions along one axis: (size + 2p - k) // s + 1; the kernel must fit."""
+    if size + 2 * p < k:
+        raise ValueError(f"{op}: kernel size {k} is larger than the padded input along {axis} "
+                         f"({size} + 2*{p} = {size + 2 * p})")
+    return (size + 2 * p - k) // s + 1
+
+
+def _check_4d(shape, op, what="x"):
+    if len(shape) != 4:
+        raise ValueError(f"{op}: {what} must have 4 dimensions (N, C, H, W), got shape {tuple(shape)}")
+
+
+def _out_hw(x_shape, kernel, stride, pad, op):
+    return (_out_size(x_shape[2], kernel[0], stride[0], pad[0], op, "height"),
+            _out_size(x_shape[3], kernel[1], stride[1], pad[1], op, "width"))
+
+
+# ---- im2col / col2im on arrays ---------------------------------------------------------------------------------
+def _im2col_array(x, kernel, stride, pad, fill=0):
+    """im2col of a raw array; padded cells hold ``fill`` (0, or -inf for max pooling)."""
+    device = device_of(x)
+    xp = device.xp
+    n, c, h, w = x.shape
+    (kh, kw), (sh, sw), (ph, pw) = kernel, stride, pad
+    oh, ow = _out_hw(x.shape, kernel, stride, pad, "im2col")
+    if ph or pw:
+        padded = xp.full((n, c, h + 2 * ph, w + 2 * pw), fill, dtype=x.dtype, device=device.where)
+        padded[:, :, ph:ph + h, pw:pw + w] = x
+        x = padded
+    patches = [x[:, :, i:i + sh * (oh - 1) + 1:sh, j:j + sw * (ow - 1) + 1:sw]
+               for i in range(kh) for j in range(kw)]  # each (N, C, OH, OW), in order i*kw + j
+    col = xp.stack(patches, axis=2)  # (N, C, kh*kw, OH, OW)
+    return xp.reshape(col, (n, c * kh * kw, oh * ow))
+
+
+def _col2im_array(col, x_shape, kernel, stride, pad):
+    """col2im of a raw array: every column entry added back to the pixel it came from; padding dropped."""
+    device = device_of(col)
+    xp = device.xp
+    n, c, h, w = x_shape
+    (kh, kw), (sh, sw), (ph, pw) = kernel, stride, pad
+    oh, ow = _out_hw(x_shape, kernel, stride, pad, "col2im")
+    expected = (n, c * kh * kw, oh * ow)
+    if tuple(col.shape) != expected:
+        raise ValueError(f"col2im: col of shape {tuple(col.shape)} does not match an image of shape {tuple(x_shape)} "
+                         f"with kernel {kernel}, stride {stride}, pad {pad} (expected {expected})")
+    col = xp.reshape(col, (n, c, kh, kw, oh, ow))
+    out = xp.zeros((n, c, h + 2 * ph, w + 2 * pw), dtype=col.dtype, device=device.where)
+    for i in range(kh):
+        for j in range(kw):
+            index = (slice(None), slice(None), slice(i, i + sh * (oh - 1) + 1, sh), slice(j, j + sw * (ow - 1) + 1, sw))
+            out[index] = out[index] + col[:, :, i, j, :, :]
+    if ph or pw:
+        out = out[:, :, ph:ph + h, pw:pw + w]
+    return out
+
+
+class Im2col(Function):
+    """x (N, C, H, W) -> col (N, C*kh*kw, OH*OW); padded cells hold ``fill``. Gradient: col2im."""
+
+    def __init__(self, kernel, stride, pad, fill=0):
+        self.kernel, self.stride, self.pad, self.fill = kernel, stride, pad, fill
+
+    def forward(self, x):
+        return _im2col_array(x, self.kernel, self.stride, self.pad, self.fill)
+
+    def backward(self, gy):
+        # im2col is linear in x (the fill is a constant), so its gradient is col2im, whatever the fill
+        return Col2im(self.inputs[0].shape, self.kernel, self.stride, self.pad)(gy)
+
+
+class Col2im(Function):
+    """col (N, C*kh*kw, OH*OW) -> image of ``x_shape``, overlapping patches summed. Gradient: im2col."""
+
+    def __init__(self, x_shape, kernel, stride, pad):
+        self.x_shape, self.kernel, self.stride, self.pad = tuple(x_shape), kernel, stride, pad
+
+    def forward(self, col):
+        return _col2im_array(col, self.x_shape, self.kernel, self.stride, self.pad)
+
+    def backward(self, gy):
+        return Im2col(self.kernel, self.stride, self.pad)(gy)
+
+
+def im2col(x, kernel_size, stride=1, pad=0):
+    """Patches of x (N, C, H, W) as columns: (N, C*kh*kw, OH*OW), zero padded.
+
+    ``col[n, c*kh*kw + i*kw + j, oh*OW + ow] = x_pad[n, c, oh*sh + i, ow*sw + j]``. ``kernel_size``, ``stride``
+    and ``pad`` are each an int or a pair (height, width). The gradient is :func:`col2im`.
+    """
+    x = as_variable(x)
+    _check_4d(x.shape, "im2col")
+    kernel, stride, pad = _geometry(kernel_size, stride, pad, "im2col")
+    _out_hw(x.shape, kernel, stride, pad, "im2col")
+    return Im2col(kernel, stride, pad)(x)
+
+
+def col2im(col, x_shape, kernel_size, stride=1, pad=0):
+    """The adjoint of :func:`im2col`: col (N, C*kh*kw, OH*OW) -> image of ``x_shape`` (N, C, H, W), each column
+    entry added to the pixel it was gathered from (overlaps summed, padding dropped).
+    ``<im2col(x), col> == <x, col2im(col)>``. The gradient is :func:`im2col`."""
+    col = as_variable(col)
+    x_shape = tuple(x_shape)
+    _check_4d(x_shape, "col2im", "x_shape")
+    kernel, stride, pad = _geometry(kernel_size, stride, pad, "col2im")
+    oh, ow = _out_hw(x_shape, kernel, stride, pad, "col2im")
+    expected = (x_shape[0], x_shape[1] * kernel[0] * kernel[1], oh * ow)
+    if col.shape != expected:
+        raise ValueError(f"col2im: col of shape {col.shape} does not match an image of shape {x_shape} with "
+                         f"kernel {kernel}, stride {stride}, pad {pad} (expected {expected})")
+    return Col2im(x_shape, kernel, stride, pad)(col)
+
+
+# ---- convolution -----------------------------------------------------------------------------------------------
+def _add_channel_bias(y, b, channels, op):
+    """y (N, OC, OH, OW) + b (OC,) broadcast over batch and space."""
+    b = as_variable(b, y.data)
+    if b.shape != (channels,):
+        raise ValueError(f"{op}: bias must have shape ({channels},), got {b.shape}")
+    return y + reshape(b, (1, channels, 1, 1))
+
+
+def conv2d(x, W, b=None, stride=1, pad=0):
+    """2-D convolution (cross-correlation, as in every deep learning library):
+
+        y[n, o, p, q] = sum_{c,i,j} W[o, c, i, j] * x_pad[n, c, p*sh + i, q*sw + j]  (+ b[o])
+
+    x (N, C, H, W), W (OC, C, kh, kw), b (OC,) or None -> y (N, OC, OH, OW). ``stride`` and ``pad`` are an
+    int or a pair; padding is with zeros. Computed as W reshaped to (OC, C*kh*kw) @ im2col(x).
+    """
+    x = as_variable(x)
+    W = as_variable(W)
+    _check_4d(x.shape, "conv2d")
+    _check_4d(W.shape, "conv2d", "W")
+    oc, c, kh, kw = W.shape
+    if x.shape[1] != c:
+        raise ValueError(f"conv2d: x has {x.shape[1]} channels (shape {x.shape}) but W expects {c} "
+                         f"(shape {W.shape}, laid out (OC, C, kh, kw))")
+    kernel, stride, pad = _geometry((kh, kw), stride, pad, "conv2d")
+    oh, ow = _out_hw(x.shape, kernel, stride, pad, "conv2d")
+    col = Im2col(kernel, stride, pad)(x)  # (N, C*kh*kw, OH*OW)
+    y = matmul(reshape(W, (oc, c * kh * kw)), col)  # (N, OC, OH*OW)
+    y = reshape(y, (x.shape[0], oc, oh, ow))
+    return y if b is None else _add_channel_bias(y, b, oc, "conv2d")
+
+
+def conv_transpose2d(x, W, b=None, stride=1, pad=0, outsize=None):
+    """Transposed convolution: the gradient of :func:`conv2d` with respect to its input, as a layer.
+
+        y = col2im(W reshaped to (C_in, C_out*kh*kw)ᵀ @ x reshaped to (N, C_in, H*W))  (+ b[o])
+
+    x (N, C_in, H, W), W (C_in, C_out, kh, kw) (PyTorch's layout), b (C_out,) or None -> y (N, C_out, OH, OW)
+    with OH = (H - 1)*sh - 2*ph + kh (likewise OW), unless ``outsize`` = (OH, OW) is given; it must be one of
+    the sizes a conv2d with this kernel, stride and pad maps back to (H, W), else ValueError.
+    """
+    x = as_variable(x)
+    W = as_variable(W)
+    _check_4d(x.shape, "conv_transpose2d")
+    _check_4d(W.shape, "conv_transpose2d", "W")
+    c_in, c_out, kh, kw = W.shape
+    n, c, h, w = x.shape
+    if c != c_in:
+        raise ValueError(f"conv_transpose2d: x has {c} channels (shape {x.shape}) but W expects {c_in} "
+                         f"(shape {W.shape}, laid out (C_in, C_out, kh, kw))")
+    kernel, stride, pad = _geometry((kh, kw), stride, pad, "conv_transpose2d")
+    if outsize is None:
+        out_hw = tuple((s - 1) * st - 2 * p + k for s, st, p, k in zip((h, w), stride, pad, kernel))
+        if min(out_hw) <= 0:
+            raise ValueError(f"conv_transpose2d: the output size {out_hw} is not positive for input {x.shape}, "
+                             f"kernel {kernel}, stride {stride}, pad {pad}")
+    else:
+        out_hw = _pair(outsize, "outsize", "conv_transpose2d", 1)
+        back = tuple((s + 2 * p - k) // st + 1 if s + 2 * p >= k else None
+                     for s, p, k, st in zip(out_hw, pad, kernel, stride))
+        if back != (h, w):
+            raise ValueError(f"conv_transpose2d: outsize {out_hw} is inconsistent with input size {(h, w)}: a "
+                             f"conv2d with kernel {kernel}, stride {stride}, pad {pad} maps it to {back}")
+    col = matmul(transpose(reshape(W, (c_in, c_out * kh * kw))), reshape(x, (n, c_in, h * w)))
+    y = Col2im((n, c_out) + out_hw, kernel, stride, pad)(col)
+    return y if b is None else _add_channel_bias(y, b, c_out, "conv_transpose2d")
+
+
+# ---- pooling ---------------------------------------------------------------------------------------------------
+def _pool_patches(x, kernel_size, stride, pad, op, fill):
+    """x's patches as (N, C, kh*kw, OH*OW), with the output spatial size."""
+    x = as_variable(x)
+    _check_4d(x.shape, op)
+    kernel = _pair(kernel_size, "kernel_size", op, 1)
+    stride = kernel if stride is None else stride
+    kernel, stride, pad = _geometry(kernel, stride, pad, op)
+    oh, ow = _out_hw(x.shape, kernel, stride, pad, op)
+    n, c = x.shape[:2]
+    col = Im2col(kernel, stride, pad, fill)(x)
+    return reshape(col, (n, c, kernel[0] * kernel[1], oh * ow)), (n, c, oh, ow)
+
+
+def max_pool2d(x, kernel_size, stride=None, pad=0):
+    """Largest value of each kh×kw window: x (N, C, H, W) -> (N, C, OH, OW). ``stride`` defaults to the kernel
+    size. Padding is with -inf, so padded cells never win; ``pad`` may be at most half the kernel size (so every
+    window holds a real pixel). The gradient goes to the maximum; where a window has ties it goes to every
+    tied element, as :func:`autograd.function.max` does. x must be floating point.
+    """
+    x = as_variable(x)
+    if not x.xp.isdtype(x.dtype, "real floating"):
+        raise TypeError(f"max_pool2d: x must be floating point, got {x.dtype}")
+    kernel = _pair(kernel_size, "kernel_size", "max_pool2d", 1)
+    p = _pair(pad, "pad", "max_pool2d", 0)
+    if p[0] > kernel[0] // 2 or p[1] > kernel[1] // 2:
+        raise ValueError(f"max_pool2d: pad {p} must be at most half the kernel size {kernel}")
+    patches, shape = _pool_patches(x, kernel, stride, p, "max_pool2d", -float("inf"))
+    return reshape(_max(patches, axis=2), shape)
+
+
+def avg_pool2d(x, kernel_size, stride=None, pad=0):
+    """Mean of each kh×kw window: x (N, C, H, W) -> (N, C, OH, OW). ``stride`` defaults to the kernel size.
+    Padding is with zeros, and padded cells count in the denominator (always kh*kw): Chainer's behaviour and
+    PyTorch's default ``count_include_pad=True``.
+    """
+    patches, shape = _pool_patches(x, kernel_size, stride, pad, "avg_pool2d", 0)
+    return reshape(_mean(patches, axis=2), shape)
+
+
+__all__ = ["avg_pool2d", "col2im", "conv2d", "conv_transpose2d", "im2col", "max_pool2d"]
