@@ -9,6 +9,7 @@ import operator
 
 import autograd.function as F
 from autograd.backend import CPU, device_of, dtype_name, get_device, load_npz, save_npz, to_host
+from autograd.function.conv import _geometry as _conv_geometry  # the ops' own checks of kernel, stride, pad
 from autograd.variable import Parameter, Variable
 
 
@@ -352,14 +353,6 @@ class LSTM(Layer):
         return self.h
 
 
-def _pair(layer, name, value):
-    """An int or a pair of ints as a pair of positive ints."""
-    pair = tuple(value) if isinstance(value, (tuple, list)) else (value, value)
-    if len(pair) != 2:
-        raise ValueError(f"{layer}: {name} must be an int or a pair of ints, got {value!r}")
-    return tuple(_check_size(layer, name, v) for v in pair)
-
-
 class _Conv(Layer):
     """What Conv2d and ConvTranspose2d share: a kernel W created at once or at the first call (from the
     input's channel axis), a bias b of the output channels, and the stride and padding of the op."""
@@ -370,12 +363,7 @@ class _Conv(Layer):
         super().__init__()
         kind = type(self).__name__
         self.out_channels = _check_size(kind, "out_channels", out_channels)
-        self.kernel_size = _pair(kind, "kernel_size", kernel_size)
-        self.stride = _pair(kind, "stride", stride)
-        pads = tuple(pad) if isinstance(pad, (tuple, list)) else (pad, pad)
-        if len(pads) != 2 or any(isinstance(p, bool) or operator.index(p) < 0 for p in pads):
-            raise ValueError(f"{kind}: pad must be an int >= 0 or a pair of them, got {pad!r}")
-        self.pad = tuple(operator.index(p) for p in pads)
+        self.kernel_size, self.stride, self.pad = _conv_geometry(kernel_size, stride, pad, kind)  # pairs
         in_channels = _check_size(kind, "in_channels", in_channels, optional=True)
         self.nobias, self.dtype = nobias, dtype
         self._lazy = ("W",) if nobias else ("W", "b")
