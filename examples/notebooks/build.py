@@ -856,6 +856,221 @@ GPU = [
     """),
 ]
 
+# ---- 08 ----------------------------------------------------------------------------------------------------
+
+CNN = [
+    md("""
+    # A convolutional network on handwritten digits
+
+    An MLP sees an image as 64 unrelated numbers. A convolution slides one small kernel over the whole image,
+    so the same few weights look for the same local pattern (an edge, a corner) everywhere. This notebook
+    shows what `F.conv2d` computes on a tiny image with a hand-made edge kernel, how `F.im2col` turns it into
+    one matrix product, then trains a small CNN on the 8×8 digits of notebook 04 and looks at its loss, its
+    test accuracy, the 3×3 filters it learned and its predictions.
+    """),
+    code("""
+    %matplotlib inline
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    import autograd
+    import autograd.function as F
+    from autograd import Variable, data, layer, model, optimizer
+
+    autograd.seed(0)  # every random draw (initial weights, shuffling, dropout) is reproducible
+    """),
+    md("""
+    ## What a convolution computes
+
+    Images are laid out (N, C, H, W): a batch of N images of C channels. A kernel W (OC, C, kh, kw) gives OC
+    output channels; each output pixel is the sum of a kh×kw patch of the input times the kernel:
+
+    y[n, o, p, q] = Σ<sub>c, i, j</sub> W[o, c, i, j] · x[n, c, p + i, q + j]  (+ b[o])
+
+    Here is a 6×6 image, dark on the left and bright on the right, and a 3×3 kernel that subtracts the left
+    column from the right one: it answers where brightness rises from left to right, a vertical edge.
+    """),
+    code("""
+    image = np.zeros((1, 1, 6, 6), dtype=np.float32)  # N=1 image, C=1 channel, 6x6
+    image[..., 3:] = 1.0                               # the right half is bright
+    kernel = np.array([[-1, 0, 1],
+                       [-1, 0, 1],
+                       [-1, 0, 1]], dtype=np.float32).reshape(1, 1, 3, 3)  # OC=1, C=1, 3x3
+
+    y = F.conv2d(image, kernel)  # no padding: a 3x3 kernel fits in 4x4 places
+    print("image:\\n", image[0, 0])
+    print("conv2d:", y.shape, "\\n", autograd.to_host(y)[0, 0])
+    print("y[0, 0, 0, 1] by hand:", np.sum(image[0, 0, 0:3, 1:4] * kernel[0, 0]))
+    """),
+    md("""
+    The response is 3 where the patch straddles the edge and 0 on flat regions. With `pad=1` the image is
+    bordered with zeros first, so the output keeps the input's 6×6 size (the border of zeros makes an edge
+    of its own on the right); `stride=2` visits every other place.
+    """),
+    code("""
+    print("pad=1:   ", F.conv2d(image, kernel, pad=1).shape)
+    print(autograd.to_host(F.conv2d(image, kernel, pad=1))[0, 0])
+    print("stride=2:", F.conv2d(image, kernel, stride=2).shape)
+    """),
+    md("""
+    ## im2col: a convolution as one matrix product
+
+    `F.im2col(x, kernel_size)` copies every patch of x into a column: (N, C·kh·kw, OH·OW). Here 16 patches of
+    9 pixels. The convolution is then the kernel, flattened to (OC, C·kh·kw), times that matrix, which is how
+    `F.conv2d` computes it (and why its gradient comes for free from matmul's and im2col's).
+    """),
+    code("""
+    col = F.im2col(image, 3)
+    print("im2col:", col.shape, " (N, C*kh*kw, OH*OW)")
+    print("column 1, the patch at (0, 1), as a 3x3:\\n", autograd.to_host(col)[0, :, 1].reshape(3, 3))
+
+    product = F.matmul(kernel.reshape(1, 9), col).reshape(1, 1, 4, 4)
+    print("kernel @ im2col equals conv2d:", np.allclose(autograd.to_host(product), autograd.to_host(y)))
+
+    batch = np.zeros((32, 16, 8, 8), dtype=np.float32)  # 32 images of 16 channels, like the CNN's second layer
+    print("a batch of 32 8x8 images with 16 channels, 3x3 patches, pad=1:", F.im2col(batch, 3, pad=1).shape)
+    """),
+    md("""
+    ## Edges in a digit
+
+    `data.digits()` gives the 8×8 digits as rows of 64 pixels in [0, 1]; reshaped to (N, 1, 8, 8) they are
+    images. The same edge kernel, and its transpose for horizontal edges, applied to a training digit:
+    """),
+    code("""
+    train_set, test_set = data.digits(train=True), data.digits(train=False)
+    print("train:", train_set.x.shape, " test:", test_set.x.shape)
+
+    digit = train_set.x[:1].reshape(1, 1, 8, 8)
+    vertical = F.conv2d(digit, kernel, pad=1)
+    horizontal = F.conv2d(digit, kernel.transpose(0, 1, 3, 2), pad=1)
+
+    fig, axes = plt.subplots(1, 3, figsize=(7.5, 2.6))
+    panels = [(digit, f"digit ({train_set.t[0]})", "gray_r"), (vertical, "vertical edges", "RdBu_r"),
+              (horizontal, "horizontal edges", "RdBu_r")]
+    for ax, (img, title, cmap) in zip(axes, panels):
+        values = autograd.to_host(img)[0, 0]
+        limit = np.abs(values).max()
+        ax.imshow(values, cmap=cmap, vmin=0 if cmap == "gray_r" else -limit, vmax=limit)
+        ax.set_title(title)
+        ax.axis("off")
+    plt.show()
+    """),
+    md("""
+    ## The network
+
+    Two convolutions of 3×3 kernels with `pad=1` (the size stays 8×8, then 4×4), each followed by ReLU and a
+    2×2 max pool that halves the size; batch normalisation after the first. Flattened, the 32×2×2 features go
+    through a hidden layer of 64 units with dropout to the 10 class scores. Instead of hand-made kernels, the
+    16 kernels of `conv1` and the 32×16 of `conv2` are learned. (`examples/cnn.py` defines the same model.)
+    """),
+    code("""
+    class CNN(model.Model):
+        def __init__(self):
+            super().__init__()
+            self.conv1 = layer.Conv2d(16, 3, pad=1)  # in_channels is taken from the first input
+            self.bn1 = layer.BatchNorm(16)
+            self.conv2 = layer.Conv2d(32, 3, pad=1)
+            self.fc1 = layer.Linear(64)
+            self.drop = layer.Dropout(0.25)
+            self.fc2 = layer.Linear(10)
+
+        def forward(self, x):
+            x = F.reshape(x, (-1, 1, 8, 8))                        # 64 pixels -> 1 x 8 x 8
+            x = F.max_pool2d(F.relu(self.bn1(self.conv1(x))), 2)  # 16 x 4 x 4
+            x = F.max_pool2d(F.relu(self.conv2(x)), 2)            # 32 x 2 x 2
+            return self.fc2(self.drop(F.relu(self.fc1(F.flatten(x)))))
+
+
+    net = CNN()
+    with autograd.no_grad():
+        print("scores:", net(train_set.x[:2]).shape)  # the first call creates the weights
+    for name, p in net.named_params():
+        print(f"{name:10s} {p.shape}")
+    print("parameters:", sum(p.size for p in net.params()))
+    """),
+    md("""
+    ## Training
+
+    Adam, batches of 32, 5 epochs. Each step's loss is kept as its raw array and read once at the end; after
+    every epoch the test accuracy is measured on all 359 test images at once, under `test_mode()` (dropout
+    off, batch norm uses its running statistics) and `no_grad()`.
+    """),
+    code("""
+    opt = optimizer.Adam(alpha=0.003)
+    loader = data.DataLoader(train_set, batch_size=32, shuffle=True)
+    x_test, t_test = Variable(test_set.x), Variable(test_set.t)
+
+    losses, test_acc = [], []
+    for epoch in range(5):
+        for x, t in loader:
+            loss = F.cross_entropy(net(x), t)
+            net.cleargrads()
+            loss.backward()
+            opt.update(net)
+            losses.append(loss.data)
+        with autograd.no_grad(), autograd.test_mode():
+            test_acc.append(float(F.accuracy(net(x_test), t_test)))
+        epoch_loss = float(sum(losses[-len(loader):])) / len(loader)  # this epoch's mean batch loss
+        print(f"epoch {epoch + 1}  loss {epoch_loss:.4f}  test accuracy {test_acc[-1]:.3f}")
+    losses = autograd.to_host(x.xp.stack(losses))
+    """),
+    code("""
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.5))
+    steps_per_epoch = len(loader)
+    left.plot(np.arange(1, len(losses) + 1) / steps_per_epoch, losses, linewidth=1)
+    left.set_yscale("log")
+    left.set_xlabel("epoch")
+    left.set_title("cross entropy of each batch")
+    epochs = np.arange(1, len(test_acc) + 1)
+    right.plot(epochs, test_acc, "o-")
+    right.set_xticks(epochs)
+    right.set_xlabel("epoch")
+    right.set_title("test accuracy")
+    plt.show()
+    """),
+    md("""
+    ## The learned filters
+
+    The 16 kernels of the first layer, `net.conv1.W` of shape (16, 1, 3, 3), each drawn with its own
+    colour scale (red positive, blue negative). Several put a positive side next to a negative one:
+    edge detectors, like the hand-made kernel, that the network found on its own.
+    """),
+    code("""
+    W = autograd.to_host(net.conv1.W)
+    print("conv1.W:", W.shape)
+    fig, axes = plt.subplots(2, 8, figsize=(9, 2.6))
+    for k, ax in enumerate(axes.ravel()):
+        limit = np.abs(W[k, 0]).max()
+        ax.imshow(W[k, 0], cmap="RdBu_r", vmin=-limit, vmax=limit)
+        ax.set_title(str(k), fontsize=9)
+        ax.axis("off")
+    plt.show()
+    """),
+    md("""
+    ## Predictions
+
+    The first ten test images with the predicted digit above each, then the misclassified ones (in red,
+    with the true label).
+    """),
+    code("""
+    with autograd.no_grad(), autograd.test_mode():
+        predicted = autograd.to_host(net(x_test)).argmax(axis=1)
+    wrong = np.flatnonzero(predicted != test_set.t)
+    print(f"test accuracy {np.mean(predicted == test_set.t):.1%}: {len(wrong)} of {len(test_set)} misclassified")
+
+    fig, axes = plt.subplots(2, 10, figsize=(10, 2.8))
+    for ax in axes.ravel():
+        ax.axis("off")
+    for ax, i in zip(axes.ravel(), list(range(10)) + list(wrong[:10])):
+        ax.imshow(test_set.x[i].reshape(8, 8), cmap="gray_r")
+        if predicted[i] == test_set.t[i]:
+            ax.set_title(f"{predicted[i]}", fontsize=9)
+        else:
+            ax.set_title(f"{predicted[i]} (is {test_set.t[i]})", color="red", fontsize=9)
+    plt.show()
+    """),
+]
+
 NOTEBOOKS = {
     "01_quickstart": QUICKSTART,
     "02_optimizers_and_hooks": OPTIMIZERS,
@@ -864,6 +1079,7 @@ NOTEBOOKS = {
     "05_lstm": LSTM,
     "06_graphs": GRAPHS,
     "07_gpu": GPU,
+    "08_cnn": CNN,
 }
 
 
