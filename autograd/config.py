@@ -1,4 +1,5 @@
-"""Context-local switches: whether operations record a graph, and whether layers run in training mode.
+"""Context-local switches: whether operations record a graph, whether layers run in training mode, and whether
+ops check their results for NaN and Inf (anomaly detection).
 
 Both live in :mod:`contextvars`, so each thread (and each asyncio task) has its own value, and every context
 manager restores the value it found, even when the block raises.
@@ -8,6 +9,7 @@ import contextvars
 
 _enable_backprop = contextvars.ContextVar("enable_backprop", default=True)
 _train = contextvars.ContextVar("train", default=True)
+_detect_anomaly = contextvars.ContextVar("detect_anomaly", default=False)
 
 
 def backprop_enabled() -> bool:
@@ -37,6 +39,14 @@ def no_grad():
 def enable_grad():
     """Context manager: record the graph again inside a ``no_grad()`` block."""
     return _setting(_enable_backprop, True)
+
+
+def detect_anomaly(enabled=True):
+    """Context manager for debugging: every op checks its forward outputs, and the backward pass every gradient
+    it computes, and the first NaN or Inf raises FloatingPointError naming the op and the line of user code
+    that created it. Each check reads the values (a host synchronisation on a GPU); off by default, when it
+    costs one context-variable read per op."""
+    return _setting(_detect_anomaly, bool(enabled))
 
 
 def test_mode():

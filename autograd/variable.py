@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import heapq
 import math
+import os
+import sys
 import weakref
 
 from autograd import config
@@ -245,6 +247,34 @@ def _wrap(data, requires_grad=True):
 _new = object.__new__
 
 
+def _user_line():
+    """"file:line in function" of the innermost caller outside the autograd package (where an op was made)."""
+    frame = sys._getframe(2)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame = frame.f_back
+    if frame is None:
+        return "an unknown place"
+    return f"{frame.f_code.co_filename}:{frame.f_lineno} in {frame.f_code.co_name}"
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def _check_finite(func, stage, arrays, what):
+    """Raise FloatingPointError if a floating array among ``arrays`` holds NaN or Inf (anomaly detection)."""
+    for i, a in enumerate(arrays):
+        if a is None or not is_array(a):
+            continue
+        a = as_array(a)
+        xp = device_of(a).xp
+        if not xp.isdtype(a.dtype, ("real floating", "complex floating")) or bool(xp.all(xp.isfinite(a))):
+            continue
+        kind = "NaN" if bool(xp.any(xp.isnan(a))) else "Inf"
+        where = getattr(func, "created_at", "an unknown place (made outside detect_anomaly)")
+        raise FloatingPointError(f"detect_anomaly: {type(func).__name__}.{stage} gave {kind} in its {what} {i} "
+                                 f"(shape {tuple(a.shape)}); the op was made at {where}")
+
+
 def _raw(x):
     return x.data if isinstance(x, Variable) else x
 
@@ -253,6 +283,7 @@ def _backprop(creator, retain_grad, create_graph):
     """The loop of :meth:`Variable.backward`: pop the function of highest generation, run its backward,
     accumulate the input gradients, and push their creators."""
     heap, seen, count = [(-creator.generation, 0, creator)], {creator}, 1
+    anomaly = config._detect_anomaly.get()
     while heap:
         f = heapq.heappop(heap)[2]
         if len(f.outputs) == 1:  # the common case, without the lists
@@ -260,7 +291,7 @@ def _backprop(creator, retain_grad, create_graph):
             if y is None or y.grad is None:
                 continue
             ys = (y,)  # held until this step ends, for backwards that read it
-            gxs = f.backward(y.grad)
+            gys = (y.grad,)
         else:
             ys = [ref() for ref in f.outputs]
             gys = [None if y is None else y.grad for y in ys]
@@ -269,9 +300,17 @@ def _backprop(creator, retain_grad, create_graph):
                 continue
             if missing:
                 gys = f._zeros_for_missing(gys)
+        try:
             gxs = f.backward(*gys)
+        except FloatingPointError as e:
+            if not anomaly:
+                raise
+            raise FloatingPointError(f"{e}, in the backward pass of {type(f).__name__} made at "
+                                     f"{getattr(f, 'created_at', 'an unknown place')}") from None
         if type(gxs) is not tuple:
             gxs = (gxs,)
+        if anomaly:
+            _check_finite(f, "backward", [g.data if isinstance(g, Variable) else g for g in gxs], "gradient")
         for x, gx in zip(f.inputs, gxs):
             if gx is None or not x.requires_grad:
                 continue
@@ -372,6 +411,9 @@ class Function:
         if len(arrays) > 1 and not same_device(arrays):
             _raise_mixed_devices(self, arrays)
         ys = self.forward(*arrays)
+        if config._detect_anomaly.get():
+            self.created_at = _user_line()
+            _check_finite(self, "forward", ys if type(ys) is tuple else (ys,), "output")
         record = requires_grad and config._enable_backprop.get()
         if type(ys) is not tuple:  # one output: the common case, without the lists
             y = _wrap(ys, requires_grad)  # constants in, constants out
