@@ -2,7 +2,7 @@
 accuracy."""
 import math
 
-from autograd.backend import device_of
+from autograd.backend import CPU, device_of
 from autograd.config import backprop_enabled
 from autograd.function.activation import sigmoid, softmax
 from autograd.function.shape import unbroadcast
@@ -67,7 +67,10 @@ class CrossEntropy(Function):
         self.count = xp.sum(xp.astype(valid, x.dtype))
         # -log p, picked with where, not a product with the one-hot: a masked class (-inf logit) must not
         # give inf * 0 = nan
-        return xp.sum(xp.where(one_hot, xp.log(s) - shifted, 0.0)) / self.count
+        loss = xp.sum(xp.where(one_hot, xp.log(s) - shifted, 0.0)) / self.count
+        if device_of(t) != CPU:  # the cpu checked the labels on the host already
+            loss = loss + _label_range_poison(t, x.shape[1], loss.dtype)
+        return loss
 
     def backward(self, gy):
         x = self.inputs[0]
@@ -83,12 +86,36 @@ class CrossEntropy(Function):
 
 def cross_entropy(x, t):
     """Mean over samples of -log softmax(x)[t]: logits x of shape (N, C, ...), integer labels t of shape
-    (N, ...). Labels equal to -100 are ignored (left out of the sum and of the count)."""
+    (N, ...). Labels equal to -100 are ignored (left out of the sum and of the count).
+
+    A label outside [0, C) (other than -100) raises ValueError on the cpu. On other devices, where reading the
+    labels would wait for the device, it makes the loss NaN instead (``detect_anomaly()`` then names the op)."""
     x = as_variable(x)
     t = t.data if isinstance(t, Variable) else t
     t = as_variable(t)
     _check_labels(x.data, t.data, "cross_entropy")
+    if t.device == CPU:
+        _check_label_range(t.data, x.shape[1], "cross_entropy")
     return CrossEntropy()(x, t)
+
+
+def _check_label_range(t, n_classes, op):
+    """Host labels must be class indices in [0, n_classes) or IGNORE_INDEX."""
+    if t.size == 0 or (t.min() >= 0 and t.max() < n_classes):  # the usual case, in two reductions
+        return
+    bad = ((t < 0) & (t != IGNORE_INDEX)) | (t >= n_classes)
+    if bad.any():
+        first = t[bad].flat[0]
+        raise ValueError(f"{op}: labels must be in [0, {n_classes}) for {n_classes} classes, or {IGNORE_INDEX} "
+                         f"(ignored); got {first} ({int(bad.sum())} bad label(s))")
+
+
+def _label_range_poison(t, n_classes, dtype):
+    """0, or NaN when a label is out of range: the device-side stand-in for _check_label_range (no wait)."""
+    xp = device_of(t).xp
+    bad = xp.any(((t < 0) & (t != IGNORE_INDEX)) | (t >= n_classes))
+    return xp.where(bad, xp.asarray(float("nan"), dtype=dtype, device=device_of(t).where),
+                    xp.asarray(0.0, dtype=dtype, device=device_of(t).where))
 
 
 softmax_cross_entropy = cross_entropy

@@ -228,3 +228,25 @@ def test_cross_entropy_is_finite_with_masked_classes(device):
     g = to_host(x.grad)
     assert np.isfinite(g).all()
     np.testing.assert_array_equal(g[2], 0.0)
+
+
+@pytest.mark.parametrize("labels", [[0, 3, 1], [0, -1, 2], [5, 0, 0], [-101, 0, 0]])
+def test_cross_entropy_refuses_labels_out_of_range(device, labels):
+    """A label outside [0, C) other than -100 raises on the cpu; elsewhere (no host read) the loss is NaN."""
+    x = Variable(np.zeros((3, 3), np.float32), device=device)
+    t = device.put(np.array(labels))
+    if device.name == "cpu":
+        with pytest.raises(ValueError, match=r"cross_entropy: labels must be in \[0, 3\) for 3 classes, or -100"):
+            F.cross_entropy(x, t)
+    else:
+        try:
+            loss = F.cross_entropy(x, t)
+        except IndexError:
+            return  # the device's own indexing refused it: also an error, not a silent number
+        assert np.isnan(float(loss))
+
+
+def test_cross_entropy_accepts_every_valid_label_and_the_ignore_index(device):
+    x = Variable(np.zeros((4, 3), np.float32), device=device)
+    loss = F.cross_entropy(x, device.put(np.array([0, 2, -100, 1])))
+    np.testing.assert_allclose(float(loss), np.log(3.0), rtol=1e-6)
