@@ -6,6 +6,7 @@ import math
 import os
 import secrets
 import stat
+import struct
 import zipfile
 import zlib
 
@@ -57,12 +58,55 @@ def _sync_directory(directory):
 
 
 def load_npz(path) -> dict:
-    """``{name: NumPy array}`` from a ``.npz`` file (pickled objects are refused)."""
-    loaded = np.load(os.fspath(path), allow_pickle=False)
-    if not isinstance(loaded, np.lib.npyio.NpzFile):
-        raise ValueError(f"load_npz: {os.fspath(path)} is a single .npy array, not an .npz archive of named arrays")
-    with loaded as f:
-        return {name: f[name] for name in f.files}
+    """``{name: NumPy array}`` from a ``.npz`` file (pickled objects are refused).
+
+    A file that is empty, truncated, corrupted, not a zip archive or holding anything but ``.npy`` arrays
+    raises ValueError naming the file and the problem; a missing or unreadable file raises OSError.
+    """
+    path = os.fspath(path)
+    with open(path, "rb") as f:  # OSError (FileNotFoundError, PermissionError) as it is
+        head = f.read(6)
+        if not head:
+            raise ValueError(f"load_npz: {path} is empty")
+        if head == b"\x93NUMPY":
+            raise ValueError(f"load_npz: {path} is a single .npy array, not an .npz archive of named arrays")
+        if not head.startswith(b"PK"):
+            raise ValueError(f"load_npz: {path} is not an .npz archive (not a zip file)")
+        f.seek(0)
+        entry = None
+        try:
+            arrays = {}
+            with zipfile.ZipFile(f) as archive:
+                declared = _declared_entries(f)
+                if declared is not None and declared != len(archive.infolist()):
+                    raise ValueError(f"its directory lists {len(archive.infolist())} entries, its end record "
+                                     f"{declared}")
+                for info in archive.infolist():
+                    entry = info.filename
+                    if not entry.endswith(".npy"):
+                        raise ValueError("it is not a .npy array")
+                    with archive.open(info) as member:
+                        arrays[entry[:-len(".npy")]] = np.lib.format.read_array(member, allow_pickle=False)
+            return arrays
+        except (ValueError, EOFError, OSError, RuntimeError, NotImplementedError, zipfile.BadZipFile,
+                zipfile.LargeZipFile, zlib.error, struct.error) as e:  # RuntimeError: an "encrypted" entry;
+            # OSError: a seek to a corrupted offset (the file itself was opened and read above)
+            where = f"{path}, entry {entry!r}" if entry is not None else path
+            raise ValueError(f"load_npz: cannot read {where} (truncated, corrupted or not written by "
+                             f"save_npz): {type(e).__name__}: {e}") from e
+
+
+def _declared_entries(f):
+    """The number of entries the zip's end-of-central-directory record declares (None where it defers to a
+    zip64 record): a damaged directory can otherwise hide entries from zipfile, silently."""
+    f.seek(0, os.SEEK_END)
+    f.seek(max(0, f.tell() - (22 + 0xFFFF)))  # the record (22 bytes) and at most a 64 KiB comment
+    tail = f.read()
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < 22:
+        return None
+    count = int.from_bytes(tail[at + 10:at + 12], "little")
+    return None if count == 0xFFFF else count
 
 
 _IDX_DTYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: np.dtype(">i2"), 0x0C: np.dtype(">i4"),
