@@ -4,6 +4,7 @@ from __future__ import annotations
 import heapq
 import math
 import os
+import re
 import sys
 import weakref
 
@@ -134,6 +135,9 @@ class Variable:
         generation, iteratively, so graphs of any depth work. ``retain_grad`` keeps the gradients of
         intermediate Variables; ``create_graph`` records the backward pass itself, for higher derivatives.
         """
+        if not self.xp.isdtype(self.dtype, ("real floating", "complex floating")):
+            raise TypeError(f"backward: this Variable holds {dtype_name(self.dtype)} data; gradients need "
+                            "floating-point data (cast it with F.astype first)")
         if self.grad is None:
             self.grad = _wrap(self.xp.ones_like(self.data))
         if self.creator is None:
@@ -275,6 +279,15 @@ def _check_finite(func, stage, arrays, what):
                                  f"(shape {tuple(a.shape)}); the op was made at {where}")
 
 
+def _naming_the_op(func, error, arrays):
+    """``error`` with the op's name and its input shapes, unless its message already starts with a name."""
+    message = str(error)
+    if re.match(r"[A-Za-z_]\w*: ", message):
+        return error
+    shapes = ", ".join(str(tuple(a.shape)) for a in arrays)
+    return ValueError(f"{type(func).__name__}: {message.strip()} (inputs of shapes {shapes})")
+
+
 def _raw(x):
     return x.data if isinstance(x, Variable) else x
 
@@ -318,6 +331,10 @@ def _backprop(creator, retain_grad, create_graph):
                 gx = _wrap(gx)
             data = x.data
             if gx.data.dtype != data.dtype:  # a float32 x met float64 data: its gradient stays float32
+                if not device_of(data).xp.isdtype(data.dtype, ("real floating", "complex floating")):
+                    raise TypeError(f"backward: {type(f).__name__} has an input of {dtype_name(data.dtype)} data "
+                                    f"(shape {x.shape}) that needs a gradient; only floating-point data can have "
+                                    "one: make it a constant (requires_grad=False) or cast it with F.astype")
                 gx = _F.astype(gx, data.dtype)
             if gx.data.shape != data.shape:
                 raise RuntimeError(f"{type(f).__name__}.backward gave a gradient of shape {gx.shape} "
@@ -410,7 +427,10 @@ class Function:
                     generation = x.generation
         if len(arrays) > 1 and not same_device(arrays):
             _raise_mixed_devices(self, arrays)
-        ys = self.forward(*arrays)
+        try:
+            ys = self.forward(*arrays)
+        except ValueError as e:  # the array library's own message, such as a failed broadcast: name the op
+            raise _naming_the_op(self, e, arrays) from None
         if config._detect_anomaly.get():
             self.created_at = _user_line()
             _check_finite(self, "forward", ys if type(ys) is tuple else (ys,), "output")
