@@ -135,7 +135,7 @@ class Variable:
         generation, iteratively, so graphs of any depth work. ``retain_grad`` keeps the gradients of
         intermediate Variables; ``create_graph`` records the backward pass itself, for higher derivatives.
         """
-        if not self.xp.isdtype(self.dtype, ("real floating", "complex floating")):
+        if not _is_floating(self.data):
             raise TypeError(f"backward: this Variable holds {dtype_name(self.dtype)} data; gradients need "
                             "floating-point data (cast it with F.astype first)")
         if self.grad is None:
@@ -279,6 +279,19 @@ def _check_finite(func, stage, arrays, what):
                                  f"(shape {tuple(a.shape)}); the op was made at {where}")
 
 
+def _is_floating(array):
+    """True for real or complex floating-point data (cached per dtype: backward asks every time)."""
+    dtype = array.dtype
+    known = _FLOATING.get(id(dtype))  # by identity: NumPy's and array-api-strict's dtypes must not be compared
+    if known is None or known[0] is not dtype:
+        known = _FLOATING[id(dtype)] = (dtype, bool(device_of(array).xp.isdtype(dtype, ("real floating",
+                                                                                        "complex floating"))))
+    return known[1]
+
+
+_FLOATING = {}  # id(dtype) -> (dtype, floating?); holding the dtype keeps its id from being reused
+
+
 def _naming_the_op(func, error, arrays):
     """``error`` with the op's name and its input shapes, unless its message already starts with a name."""
     message = str(error)
@@ -331,7 +344,7 @@ def _backprop(creator, retain_grad, create_graph):
                 gx = _wrap(gx)
             data = x.data
             if gx.data.dtype != data.dtype:  # a float32 x met float64 data: its gradient stays float32
-                if not device_of(data).xp.isdtype(data.dtype, ("real floating", "complex floating")):
+                if not _is_floating(data):
                     raise TypeError(f"backward: {type(f).__name__} has an input of {dtype_name(data.dtype)} data "
                                     f"(shape {x.shape}) that needs a gradient; only floating-point data can have "
                                     "one: make it a constant (requires_grad=False) or cast it with F.astype")
