@@ -23,9 +23,9 @@ the same cases)
   * on "cpu": 80 drawn cases for each of the 6 binary ops, each of the 6 reductions and each of the 4 index kinds
     (16 properties, 1280 cases, each checked forward against NumPy and by gradcheck to second order);
   * on "sim" (array-api-strict, about 5x slower per gradcheck) and any other device: 20 for each (320 cases).
-Two library bugs the properties found are kept out of the drawn cases and pinned as explicit strict xfails:
-out-of-bounds slice bounds on "sim" (test_get_item_out_of_bounds_slice) and broadcasting integer index arrays
-followed by more axes (test_get_item_broadcast_int_arrays_before_trailing_axes).
+The properties found two library bugs. Out-of-bounds slice bounds on "sim" are kept out of the drawn cases and
+pinned as a strict xfail (test_get_item_out_of_bounds_slice); integer index arrays that broadcast before more
+axes were fixed, and test_get_item_broadcast_int_arrays_before_trailing_axes keeps them fixed.
 The whole file runs in about 40 s on a 2-core machine (cpu about 22 s, sim about 13 s, plus start-up).
 """
 import numpy as np
@@ -233,12 +233,10 @@ def one_int_array_index(draw, shape):
 
 @st.composite
 def leading_int_arrays_index(draw, shape):
-    """Integer arrays with repeats on the leading 1..ndim axes. When they index every axis they may broadcast
-    together (shapes (k,) and (1,)); when axes remain after them they share one shape, since broadcasting them
-    there is a known failure (test_get_item_broadcast_int_arrays_before_trailing_axes below)."""
+    """Integer arrays with repeats on the leading 1..ndim axes. They may broadcast together (shapes (k,) and (1,))."""
     lead = draw(st.integers(1, len(shape)))
     size = draw(st.integers(1, 4))
-    sizes = [1, size] if lead == len(shape) else [size]
+    sizes = [1, size]
     parts = []
     for n in shape[:lead]:
         parts.append(draw(int_array(n, draw(st.sampled_from(sizes)))))
@@ -332,21 +330,16 @@ def test_get_item_out_of_bounds_slice(device, name, request):
     assert gradcheck(lambda v: F.get_item(v, index), var(device, a), second_order=True)
 
 
-# Integer index arrays of different (broadcastable) shapes on the leading axes, with axes left after them: _gather
-# reshapes each original array to the broadcast batch shape instead of broadcasting it first, on every device.
-# Found by test_get_item_property[cpu-int arrays] (falsifying example: x of shape (1, 1, 1), index ([0], [0, 0])).
+# Integer index arrays of different (broadcastable) shapes on the leading axes, with axes left after them. Found by
+# test_get_item_property[cpu-int arrays] (falsifying example: x of shape (1, 1, 1), index ([0], [0, 0])): _gather
+# reshaped each array to the broadcast shape without broadcasting it first; fixed, these cases keep it fixed.
 BROADCAST_INT_ARRAYS = {
     "(1,) with (2,)": ((2, 2, 2), ([0], [0, 1])),
     "(1,) with (3,)": ((2, 3, 2), ([1], [2, 0, 2])),
     "(2, 1) with (2,)": ((2, 2, 3), ([[0], [1]], [0, 1])),
 }
-BROADCAST_INT_ARRAYS_REPRO = ("get_item does not broadcast integer index arrays before reshaping them when axes "
-                              "follow: F.get_item(Variable(np.zeros((2, 2, 2))), (np.array([0]), np.array([0, 1]))) "
-                              "raises ValueError 'GetItem: cannot reshape array of size 1 into shape (2,1)' "
-                              "(NumPy gives shape (2, 2))")
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason=BROADCAST_INT_ARRAYS_REPRO)
 @pytest.mark.parametrize("name", BROADCAST_INT_ARRAYS)
 def test_get_item_broadcast_int_arrays_before_trailing_axes(device, name):
     shape, index = BROADCAST_INT_ARRAYS[name]

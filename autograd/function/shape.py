@@ -222,7 +222,8 @@ def _gather(x, index):
         if rest == 0:
             return x[core]
         batch = tuple(xp.broadcast_arrays(*[core[k] for k in arrays])[0].shape)
-        lead = tuple(xp.reshape(i, batch + (1,) * rest) if _is_array(i) else i for i in core)
+        lead = tuple(xp.reshape(xp.broadcast_to(i, batch), batch + (1,) * rest) if _is_array(i) else i
+                     for i in core)
         device = device_of(x)
         tail = tuple(xp.reshape(xp.arange(n, device=device.where), (n,) + (1,) * (rest - 1 - j))
                      for j, n in enumerate(x.shape[len(core):]))
