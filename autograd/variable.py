@@ -282,14 +282,14 @@ def _check_finite(func, stage, arrays, what):
 def _is_floating(array):
     """True for real or complex floating-point data (cached per dtype: backward asks every time)."""
     dtype = array.dtype
-    known = _FLOATING.get(id(dtype))  # by identity: NumPy's and array-api-strict's dtypes must not be compared
-    if known is None or known[0] is not dtype:
-        known = _FLOATING[id(dtype)] = (dtype, bool(device_of(array).xp.isdtype(dtype, ("real floating",
-                                                                                        "complex floating"))))
-    return known[1]
+    known = _FLOATING.setdefault(type(dtype), {})  # one table per library: their dtypes must not be compared
+    floating = known.get(dtype)
+    if floating is None:
+        floating = known[dtype] = bool(device_of(array).xp.isdtype(dtype, ("real floating", "complex floating")))
+    return floating
 
 
-_FLOATING = {}  # id(dtype) -> (dtype, floating?); holding the dtype keeps its id from being reused
+_FLOATING = {}  # dtype class -> {dtype: floating?}
 
 
 def _naming_the_op(func, error, arrays):

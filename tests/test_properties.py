@@ -23,9 +23,9 @@ the same cases)
   * on "cpu": 80 drawn cases for each of the 6 binary ops, each of the 6 reductions and each of the 4 index kinds
     (16 properties, 1280 cases, each checked forward against NumPy and by gradcheck to second order);
   * on "sim" (array-api-strict, about 5x slower per gradcheck) and any other device: 20 for each (320 cases).
-The properties found two library bugs. Out-of-bounds slice bounds on "sim" are kept out of the drawn cases and
-pinned as a strict xfail (test_get_item_out_of_bounds_slice); integer index arrays that broadcast before more
-axes were fixed, and test_get_item_broadcast_int_arrays_before_trailing_axes keeps them fixed.
+The properties found two library bugs, both fixed: out-of-bounds slice bounds on "sim"
+(test_get_item_out_of_bounds_slice keeps them fixed) and integer index arrays that broadcast before more axes
+(test_get_item_broadcast_int_arrays_before_trailing_axes).
 The whole file runs in about 40 s on a 2-core machine (cpu about 22 s, sim about 13 s, plus start-up).
 """
 import numpy as np
@@ -194,9 +194,9 @@ def test_reduction_property(device, name):
 
 @st.composite
 def slice_for(draw, n):
-    """A slice with any in-bounds start and stop (-n..n or None) and a step of ±1 or ±2. Out-of-bounds bounds
-    are the separate, explicit test_get_item_out_of_bounds_slice below (a known failure on "sim")."""
-    bound = st.one_of(st.none(), st.integers(-n, n))
+    """A slice with any start and stop (-n-2..n+2, so some fall outside the axis, or None) and a step of ±1 or
+    ±2."""
+    bound = st.one_of(st.none(), st.integers(-n - 2, n + 2))
     return slice(draw(bound), draw(bound), draw(st.sampled_from([None, 1, 2, -1, -2])))
 
 
@@ -296,25 +296,18 @@ def test_get_item_property(device, kind):
     check()
 
 
-# NumPy clips out-of-bounds slice bounds; the array API leaves them unspecified and array-api-strict refuses them,
-# and get_item passes them through unchanged, so on "sim" these raise IndexError (a library bug: get_item promises
-# NumPy's meaning on every device). Found by test_get_item_property[sim-basic] before its bounds were kept in range.
+# NumPy clips out-of-bounds slice bounds; the array API leaves them unspecified and array-api-strict refuses them.
+# get_item passed them through, so on "sim" these raised IndexError (found by test_get_item_property[sim-basic]);
+# it now clips them itself, and these cases keep it so.
 OUT_OF_BOUNDS_SLICES = {
     "start past the end": ((4,), (slice(5, None),)),
     "stop past the end": ((1,), (slice(None, 2),)),
     "start before the front": ((3, 2), (slice(-5, None), slice(None))),
     "negative step from past the end": ((3,), (slice(7, None, -1),)),
 }
-OUT_OF_BOUNDS_REPRO = ("get_item does not clip out-of-bounds slice bounds, which array-api-strict refuses: "
-                       "F.get_item(Variable(np.zeros(4), device=get_device('sim')), slice(5, None)) raises "
-                       "IndexError 'Slice slice(5, None, None) contains start=5, but should be between -4 and 3' "
-                       "(NumPy gives shape (0,))")
-
 
 @pytest.mark.parametrize("name", OUT_OF_BOUNDS_SLICES)
-def test_get_item_out_of_bounds_slice(device, name, request):
-    if device.name == "sim":
-        request.applymarker(pytest.mark.xfail(strict=True, raises=IndexError, reason=OUT_OF_BOUNDS_REPRO))
+def test_get_item_out_of_bounds_slice(device, name):
     shape, index = OUT_OF_BOUNDS_SLICES[name]
     a = np.arange(1.0, 1.0 + np.prod(shape)).reshape(shape)
     x = var(device, a)
