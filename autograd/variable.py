@@ -326,6 +326,12 @@ def _backprop(creator, retain_grad, create_graph):
                 continue
             if missing:
                 gys = f._zeros_for_missing(gys)
+        for x, array in zip(f.inputs, f._arrays):
+            if x.data is not array:
+                raise RuntimeError(f"backward: an input of {type(f).__name__} (shape {x.shape}) was given new data "
+                                   "after the forward pass (an optimizer update, load_state_dict, to(), or "
+                                   "x.data = ...); its gradient would be computed with the new values. Run the "
+                                   "forward pass again")
         try:
             gxs = f.backward(*gys)
         except FloatingPointError as e:
@@ -427,6 +433,7 @@ class Function:
     generation = 0
     inputs = ()
     outputs = ()
+    _arrays = ()  # the input arrays at the forward pass
 
     def __call__(self, *inputs):
         requires_grad, generation, arrays = False, 0, []
@@ -452,11 +459,12 @@ class Function:
             y = _wrap(ys, requires_grad)  # constants in, constants out
             if record:
                 self.generation, self.inputs, self.outputs = generation, inputs, (weakref.ref(y),)
+                self._arrays = arrays  # what backward must still find in the inputs
                 y.creator, y.generation = self, generation + 1
             return y
         outputs = [_wrap(y, requires_grad) for y in ys]
         if record:
-            self.generation, self.inputs = generation, inputs
+            self.generation, self.inputs, self._arrays = generation, inputs, arrays
             self.outputs = tuple(weakref.ref(y) for y in outputs)
             for y in outputs:
                 y.creator, y.generation = self, generation + 1

@@ -34,6 +34,20 @@ def gradient_into_integer_data():
     F.sum(Variable(np.array([1, 2])) * 2.5).backward()
 
 
+def backward_after_new_data():
+    x = Variable(np.array([1.0, 2.0]))
+    y = F.sum(x * x)
+    x.data = np.array([5.0, 6.0])
+    y.backward()
+
+
+def backward_after_a_load():
+    lin = layer.Linear(2, in_size=2)
+    loss = F.sum(lin(np.ones((1, 2))))
+    lin.load_state_dict({k: a + 1 for k, a in lin.state_dict().items()})
+    loss.backward()
+
+
 # (name, callable (tmp_path is passed when it takes an argument), exception type, message pattern)
 CATALOGUE = [
     ("add broadcast", lambda: v((2, 3)) + v((4,)), ValueError, r"^Add: .*broadcast.*\(2, 3\), \(4,\)"),
@@ -50,6 +64,9 @@ CATALOGUE = [
     ("conv channels", lambda: F.conv2d(v((1, 2, 4, 4)), v((3, 5, 3, 3))), ValueError, r"^conv2d: "),
     ("backward of integers", int_output_backward, TypeError, r"^backward: .*int64 data; gradients need floating"),
     ("gradient into integers", gradient_into_integer_data, TypeError, r"^backward: Mul has an input of int64 data"),
+    ("backward after x.data = ...", backward_after_new_data, RuntimeError,
+     r"^backward: an input of Mul \(shape \(2,\)\) was given new data after the forward pass"),
+    ("backward after load_state_dict", backward_after_a_load, RuntimeError, r"^backward: an input of Linear"),
     ("labels out of range", lambda: F.cross_entropy(v((2, 3)), np.array([0, 3])), ValueError,
      r"^cross_entropy: labels must be in \[0, 3\)"),
     ("float labels", lambda: F.cross_entropy(v((2, 3)), np.array([0.0, 1.0])), TypeError,
@@ -76,4 +93,4 @@ def test_each_mistake_raises_one_clear_error(tmp_path, name, make, error, patter
 
 def test_the_catalogue_names_are_unique():
     names = [row[0] for row in CATALOGUE]
-    assert len(names) == len(set(names)) >= 25
+    assert len(names) == len(set(names)) >= 28
