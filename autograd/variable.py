@@ -326,8 +326,8 @@ def _backprop(creator, retain_grad, create_graph):
                 continue
             if missing:
                 gys = f._zeros_for_missing(gys)
-        for x, array in zip(f.inputs, f._arrays):
-            if x.data is not array:
+        for x, array_id in zip(f.inputs, f._ids):
+            if id(x.data) != array_id:
                 raise RuntimeError(f"backward: an input of {type(f).__name__} (shape {x.shape}) was given new data "
                                    "after the forward pass (an optimizer update, load_state_dict, to(), or "
                                    "x.data = ...); its gradient would be computed with the new values. Run the "
@@ -433,7 +433,7 @@ class Function:
     generation = 0
     inputs = ()
     outputs = ()
-    _arrays = ()  # the input arrays at the forward pass
+    _ids = ()  # ids of the input arrays at the forward pass
 
     def __call__(self, *inputs):
         requires_grad, generation, arrays = False, 0, []
@@ -459,12 +459,12 @@ class Function:
             y = _wrap(ys, requires_grad)  # constants in, constants out
             if record:
                 self.generation, self.inputs, self.outputs = generation, inputs, (weakref.ref(y),)
-                self._arrays = arrays  # what backward must still find in the inputs
+                self._ids = tuple(map(id, arrays))  # the input arrays backward must still find (ids: no memory)
                 y.creator, y.generation = self, generation + 1
             return y
         outputs = [_wrap(y, requires_grad) for y in ys]
         if record:
-            self.generation, self.inputs, self._arrays = generation, inputs, arrays
+            self.generation, self.inputs, self._ids = generation, inputs, tuple(map(id, arrays))
             self.outputs = tuple(weakref.ref(y) for y in outputs)
             for y in outputs:
                 y.creator, y.generation = self, generation + 1
