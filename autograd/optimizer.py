@@ -66,6 +66,7 @@ class Optimizer:
         """param <- (param - step) * scale (no scaling when ``scale`` is None), in place when ``param.data`` is
         an array this optimizer made; otherwise into a new array, which it then owns."""
         data = param.data
+        param.version += 1  # a graph recorded before this update refuses its backward
         if self._made.get(param) is data:
             data -= step
             if scale is not None:

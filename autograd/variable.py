@@ -19,9 +19,11 @@ class Variable:
     Python numbers and lists become NumPy arrays with NumPy's default dtypes (``Variable(1.0)`` is float64);
     pass ``dtype`` or ``device`` to choose. Raw arrays handed to an op become constants
     (``requires_grad=False``): no gradient is computed for them. Every Variable gets a gradient.
+    ``version`` counts in-place updates of ``data`` (optimizer steps): a graph recorded before one refuses its
+    backward pass.
     """
 
-    __slots__ = ("data", "name", "grad", "creator", "generation", "requires_grad", "__weakref__")
+    __slots__ = ("data", "name", "grad", "creator", "generation", "requires_grad", "version", "__weakref__")
     __array_priority__ = 200  # a NumPy or CuPy array on the left of an operator defers to the Variable
     __array_ufunc__ = None
 
@@ -45,6 +47,7 @@ class Variable:
         self.creator = None
         self.generation = 0
         self.requires_grad = requires_grad
+        self.version = 0  # counts in-place writes to data (optimizer updates): a recorded graph checks it
 
     @staticmethod
     def _wrap(data, requires_grad=True):
@@ -245,6 +248,7 @@ def _wrap(data, requires_grad=True):
     v.name = v.grad = v.creator = None
     v.generation = 0
     v.requires_grad = requires_grad
+    v.version = 0
     return v
 
 
@@ -326,12 +330,18 @@ def _backprop(creator, retain_grad, create_graph):
                 continue
             if missing:
                 gys = f._zeros_for_missing(gys)
+        versions = 0
         for x, array_id in zip(f.inputs, f._ids):
+            versions += x.version
             if id(x.data) != array_id:
                 raise RuntimeError(f"backward: an input of {type(f).__name__} (shape {x.shape}) was given new data "
                                    "after the forward pass (an optimizer update, load_state_dict, to(), or "
                                    "x.data = ...); its gradient would be computed with the new values. Run the "
                                    "forward pass again")
+        if versions != f._versions:
+            raise RuntimeError(f"backward: an input of {type(f).__name__} was updated in place (by an optimizer "
+                               "step) after the forward pass; its gradient would be computed with the new values. "
+                               "Run the forward pass again")
         try:
             gxs = f.backward(*gys)
         except FloatingPointError as e:
@@ -434,13 +444,15 @@ class Function:
     inputs = ()
     outputs = ()
     _ids = ()  # ids of the input arrays at the forward pass
+    _versions = 0  # the sum of the inputs' versions then
 
     def __call__(self, *inputs):
-        requires_grad, generation, arrays = False, 0, []
+        requires_grad, generation, versions, arrays = False, 0, 0, []
         for x in inputs:
             if not isinstance(x, Variable):
                 return self(*_as_variables(inputs))
             arrays.append(x.data)
+            versions += x.version  # versions only grow: their sum changes when any of them does
             if x.requires_grad:
                 requires_grad = True
                 if x.generation > generation:
@@ -460,11 +472,13 @@ class Function:
             if record:
                 self.generation, self.inputs, self.outputs = generation, inputs, (weakref.ref(y),)
                 self._ids = tuple(map(id, arrays))  # the input arrays backward must still find (ids: no memory)
+                self._versions = versions
                 y.creator, y.generation = self, generation + 1
             return y
         outputs = [_wrap(y, requires_grad) for y in ys]
         if record:
             self.generation, self.inputs, self._ids = generation, inputs, tuple(map(id, arrays))
+            self._versions = versions
             self.outputs = tuple(weakref.ref(y) for y in outputs)
             for y in outputs:
                 y.creator, y.generation = self, generation + 1

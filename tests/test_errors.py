@@ -48,6 +48,18 @@ def backward_after_a_load():
     loss.backward()
 
 
+def backward_after_an_in_place_update():
+    lin, opt = layer.Linear(2, in_size=2), optimizer.SGD(0.1)
+    x = np.ones((1, 2))
+    for _ in range(2):  # the first update writes new arrays, the later ones write into them
+        loss = F.sum(lin(x))
+        lin.cleargrads()
+        loss.backward()
+        opt.update(lin)
+    opt.update(lin)  # in place: the graph of `loss` was recorded before it
+    loss.backward()
+
+
 # (name, callable (tmp_path is passed when it takes an argument), exception type, message pattern)
 CATALOGUE = [
     ("add broadcast", lambda: v((2, 3)) + v((4,)), ValueError, r"^Add: .*broadcast.*\(2, 3\), \(4,\)"),
@@ -67,6 +79,8 @@ CATALOGUE = [
     ("backward after x.data = ...", backward_after_new_data, RuntimeError,
      r"^backward: an input of Mul \(shape \(2,\)\) was given new data after the forward pass"),
     ("backward after load_state_dict", backward_after_a_load, RuntimeError, r"^backward: an input of Linear"),
+    ("backward after an in-place update", backward_after_an_in_place_update, RuntimeError,
+     r"^backward: an input of Linear was updated in place \(by an optimizer step\)"),
     ("labels out of range", lambda: F.cross_entropy(v((2, 3)), np.array([0, 3])), ValueError,
      r"^cross_entropy: labels must be in \[0, 3\)"),
     ("float labels", lambda: F.cross_entropy(v((2, 3)), np.array([0.0, 1.0])), TypeError,
@@ -93,4 +107,4 @@ def test_each_mistake_raises_one_clear_error(tmp_path, name, make, error, patter
 
 def test_the_catalogue_names_are_unique():
     names = [row[0] for row in CATALOGUE]
-    assert len(names) == len(set(names)) >= 28
+    assert len(names) == len(set(names)) >= 29
