@@ -37,6 +37,8 @@ from hypothesis.extra.numpy import arrays, mutually_broadcastable_shapes
 import autograd.function as F
 from autograd import Variable, to_host
 from autograd.numerical import gradcheck
+import op_tables
+from op_tables import REDUCTIONS
 
 EXAMPLES = {"cpu": 80}
 OTHER_DEVICE_EXAMPLES = 20
@@ -90,14 +92,8 @@ def matmul_operands(draw):
     return draw(floats_array(s0, -2.0, 2.0)), draw(floats_array(s1, -2.0, 2.0))
 
 
-BINARY = {
-    "add": (F.add, np.add, _operands("add")),
-    "sub": (F.sub, np.subtract, _operands("sub")),
-    "mul": (F.mul, np.multiply, _operands("mul")),
-    "div": (F.div, np.divide, _operands("div")),
-    "pow": (F.pow, np.power, _operands("pow")),
-    "matmul": (F.matmul, np.matmul, matmul_operands()),
-}
+BINARY = {name: (op, ref, _operands(name)) for name, (op, ref) in op_tables.BINARY.items()}
+BINARY["matmul"] = (F.matmul, np.matmul, matmul_operands())
 
 
 @pytest.mark.parametrize("name", BINARY)
@@ -119,23 +115,6 @@ def test_binary_property(device, name):
 
 
 # ---- reductions ----------------------------------------------------------------------------------------------
-
-def np_logsumexp(a, axis=None, keepdims=False):
-    m = np.max(a, axis=axis, keepdims=True)
-    y = np.log(np.sum(np.exp(a - m), axis=axis, keepdims=True)) + m
-    if keepdims:
-        return y
-    return np.squeeze(y, axis=axis) if axis is not None else y.reshape(())
-
-
-REDUCTIONS = {
-    "sum": (F.sum, np.sum),
-    "mean": (F.mean, np.mean),
-    "max": (F.max, np.max),
-    "min": (F.min, np.min),
-    "variance": (F.variance, np.var),
-    "logsumexp": (F.logsumexp, np_logsumexp),
-}
 
 
 @st.composite
@@ -202,17 +181,17 @@ def slice_for(draw, n):
 
 @st.composite
 def basic_index(draw, shape):
-    """Integers, slices with steps, None and at most one Ellipsis, over a prefix of the axes."""
-    parts = []
-    for n in shape[:draw(st.integers(0, len(shape)))]:
-        if draw(st.booleans()):
-            parts.append(draw(st.integers(-n, n - 1)))
-        else:
-            parts.append(draw(slice_for(n)))
+    """Integers, slices with steps, None and at most one Ellipsis: indices for a prefix of the axes, then
+    perhaps an Ellipsis and indices for a suffix (the axes an index after an Ellipsis stands for)."""
+    ndim = len(shape)
+    lead = draw(st.integers(0, ndim))
+    trail = draw(st.integers(0, ndim - lead)) if draw(st.booleans()) else None  # None: no Ellipsis
+    axes = shape[:lead] + (() if trail is None else shape[ndim - trail:])
+    parts = [draw(st.integers(-n, n - 1)) if draw(st.booleans()) else draw(slice_for(n)) for n in axes]
+    if trail is not None:
+        parts.insert(lead, Ellipsis)
     for _ in range(draw(st.integers(0, 1))):  # a new axis somewhere
         parts.insert(draw(st.integers(0, len(parts))), None)
-    if draw(st.booleans()):  # an Ellipsis standing for the axes not indexed
-        parts.insert(draw(st.integers(0, len(parts))), Ellipsis)
     return tuple(parts), tuple(parts)
 
 
@@ -278,22 +257,26 @@ def test_get_item_property(device, kind):
     @property_settings(device)
     @given(get_item_case(kind))
     def check(case):
-        a, host_index = case
-        index = on_device(host_index, device)
-        x = var(device, a)
-        y = F.get_item(x, index)
-        expected = a[host_index]
-        assert y.shape == expected.shape
-        np.testing.assert_array_equal(to_host(y), expected)
-        # the gradient of sum(y * w) scatters w back, repeated indices accumulating
-        w = np.arange(1.0, 1.0 + expected.size).reshape(expected.shape)
-        (y * device.put(w)).sum().backward()
-        expected_grad = np.zeros_like(a)
-        np.add.at(expected_grad, host_index, w)
-        np.testing.assert_array_equal(to_host(x.grad), expected_grad)
-        assert gradcheck(lambda v: F.get_item(v, index), var(device, a), second_order=True)
+        check_get_item(device, *case)
 
     check()
+
+
+def check_get_item(device, a, host_index):
+    """``get_item`` on ``device`` gives NumPy's a[index], the gradient of sum(y * w) scatters w back (repeated
+    indices accumulating), and gradcheck holds to second order."""
+    index = on_device(host_index, device)
+    x = var(device, a)
+    y = F.get_item(x, index)
+    expected = a[host_index]
+    assert y.shape == expected.shape
+    np.testing.assert_array_equal(to_host(y), expected)
+    w = np.arange(1.0, 1.0 + expected.size).reshape(expected.shape)
+    (y * device.put(w)).sum().backward()
+    expected_grad = np.zeros_like(a)
+    np.add.at(expected_grad, host_index, w)
+    np.testing.assert_array_equal(to_host(x.grad), expected_grad)
+    assert gradcheck(lambda v: F.get_item(v, index), var(device, a), second_order=True)
 
 
 # NumPy clips out-of-bounds slice bounds; the array API leaves them unspecified and array-api-strict refuses them.
@@ -309,18 +292,7 @@ OUT_OF_BOUNDS_SLICES = {
 @pytest.mark.parametrize("name", OUT_OF_BOUNDS_SLICES)
 def test_get_item_out_of_bounds_slice(device, name):
     shape, index = OUT_OF_BOUNDS_SLICES[name]
-    a = np.arange(1.0, 1.0 + np.prod(shape)).reshape(shape)
-    x = var(device, a)
-    y = F.get_item(x, index)
-    expected = a[index]
-    assert y.shape == expected.shape
-    np.testing.assert_array_equal(to_host(y), expected)
-    w = np.arange(1.0, 1.0 + expected.size).reshape(expected.shape)
-    (y * device.put(w)).sum().backward()
-    expected_grad = np.zeros_like(a)
-    expected_grad[index] = w
-    np.testing.assert_array_equal(to_host(x.grad), expected_grad)
-    assert gradcheck(lambda v: F.get_item(v, index), var(device, a), second_order=True)
+    check_get_item(device, np.arange(1.0, 1.0 + np.prod(shape)).reshape(shape), index)
 
 
 # Integer index arrays of different (broadcastable) shapes on the leading axes, with axes left after them. Found by
@@ -337,15 +309,4 @@ BROADCAST_INT_ARRAYS = {
 def test_get_item_broadcast_int_arrays_before_trailing_axes(device, name):
     shape, index = BROADCAST_INT_ARRAYS[name]
     host_index = tuple(np.asarray(i) for i in index)
-    a = np.arange(1.0, 1.0 + np.prod(shape)).reshape(shape)
-    x = var(device, a)
-    y = F.get_item(x, on_device(host_index, device))
-    expected = a[host_index]
-    assert y.shape == expected.shape
-    np.testing.assert_array_equal(to_host(y), expected)
-    w = np.arange(1.0, 1.0 + expected.size).reshape(expected.shape)
-    (y * device.put(w)).sum().backward()
-    expected_grad = np.zeros_like(a)
-    np.add.at(expected_grad, host_index, w)
-    np.testing.assert_array_equal(to_host(x.grad), expected_grad)
-    assert gradcheck(lambda v: F.get_item(v, on_device(host_index, device)), var(device, a), second_order=True)
+    check_get_item(device, np.arange(1.0, 1.0 + np.prod(shape)).reshape(shape), host_index)

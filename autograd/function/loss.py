@@ -69,7 +69,7 @@ class CrossEntropy(Function):
         # give inf * 0 = nan
         loss = xp.sum(xp.where(one_hot, xp.log(s) - shifted, 0.0)) / self.count
         if device_of(t) != CPU:  # the cpu checked the labels on the host already
-            loss = loss + _label_range_poison(t, x.shape[1], loss.dtype)
+            loss = _nan_if_bad_labels(loss, t, x.shape[1])
         return loss
 
     def backward(self, gy):
@@ -99,23 +99,27 @@ def cross_entropy(x, t):
     return CrossEntropy()(x, t)
 
 
+def _bad_labels(t, n_classes):
+    """Where labels are neither a class index in [0, n_classes) nor IGNORE_INDEX."""
+    return ((t < 0) & (t != IGNORE_INDEX)) | (t >= n_classes)
+
+
 def _check_label_range(t, n_classes, op):
     """Host labels must be class indices in [0, n_classes) or IGNORE_INDEX."""
     if t.size == 0 or (t.min() >= 0 and t.max() < n_classes):  # the usual case, in two reductions
         return
-    bad = ((t < 0) & (t != IGNORE_INDEX)) | (t >= n_classes)
+    bad = _bad_labels(t, n_classes)
     if bad.any():
-        first = t[bad].flat[0]
         raise ValueError(f"{op}: labels must be in [0, {n_classes}) for {n_classes} classes, or {IGNORE_INDEX} "
-                         f"(ignored); got {first} ({int(bad.sum())} bad label(s))")
+                         f"(ignored); got {t[bad].flat[0]} ({int(bad.sum())} bad label(s))")
 
 
-def _label_range_poison(t, n_classes, dtype):
-    """0, or NaN when a label is out of range: the device-side stand-in for _check_label_range (no wait)."""
-    xp = device_of(t).xp
-    bad = xp.any(((t < 0) & (t != IGNORE_INDEX)) | (t >= n_classes))
-    return xp.where(bad, xp.asarray(float("nan"), dtype=dtype, device=device_of(t).where),
-                    xp.asarray(0.0, dtype=dtype, device=device_of(t).where))
+def _nan_if_bad_labels(loss, t, n_classes):
+    """``loss``, or NaN where a label is out of range: the device-side stand-in for _check_label_range, which
+    does not wait for the device."""
+    device = device_of(t)
+    nan = device.xp.asarray(float("nan"), dtype=loss.dtype, device=device.where)
+    return device.xp.where(device.xp.any(_bad_labels(t, n_classes)), nan, loss)
 
 
 softmax_cross_entropy = cross_entropy
