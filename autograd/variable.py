@@ -49,11 +49,6 @@ class Variable:
         self.requires_grad = requires_grad
         self.version = 0  # counts in-place writes to data (optimizer updates): a recorded graph checks it
 
-    @staticmethod
-    def _wrap(data, requires_grad=True):
-        """A Variable around an array an op produced, without the checks of ``__init__``."""
-        return _wrap(data, requires_grad)
-
     # ---- array-like properties -------------------------------------------------------------------
     @property
     def shape(self):
@@ -243,6 +238,7 @@ class Variable:
 
 
 def _wrap(data, requires_grad=True):
+    """A Variable around an array an op produced, without the checks of ``Variable.__init__``."""
     v = _new(Variable)
     v.data = as_array(data)  # NumPy reductions give scalars; keep arrays everywhere
     v.name = v.grad = v.creator = None
@@ -275,7 +271,7 @@ def _check_finite(func, stage, arrays, what):
             continue
         a = as_array(a)
         xp = device_of(a).xp
-        if not xp.isdtype(a.dtype, ("real floating", "complex floating")) or bool(xp.all(xp.isfinite(a))):
+        if not _is_floating(a) or bool(xp.all(xp.isfinite(a))):
             continue
         kind = "NaN" if bool(xp.any(xp.isnan(a))) else "Inf"
         where = getattr(func, "created_at", "an unknown place (made outside detect_anomaly)")
