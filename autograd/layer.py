@@ -10,6 +10,8 @@ import operator
 import autograd.function as F
 from autograd.backend import CPU, device_of, dtype_name, get_device, load_npz, save_npz, to_host
 from autograd.function.conv import _geometry as _conv_geometry  # the ops' own checks of kernel, stride, pad
+from autograd.function.dropout import check_ratio
+from autograd.function.normalization import check_momentum_eps
 from autograd.variable import Parameter, Variable
 
 
@@ -239,6 +241,14 @@ def _is_member(value):
     return isinstance(value, (Parameter, Layer))
 
 
+def _create_weight_and_bias(layer, shape, fan_in, out_size, device):
+    """``layer.W`` of ``shape`` drawn from N(0, 1/fan_in) in the layer's dtype, and ``layer.b``, zeros of
+    ``out_size``, unless ``layer.nobias``; on ``device``."""
+    layer.W = Parameter(device.randn(shape, layer.dtype) * (1.0 / math.sqrt(fan_in)), name="W")
+    if not layer.nobias:
+        layer.b = Parameter(device.xp.zeros(out_size, dtype=layer.W.dtype, device=device.where), name="b")
+
+
 def _check_size(layer, name, value, optional=False):
     """``value`` as a positive int (NumPy integers welcome); None when optional."""
     if optional and value is None:
@@ -281,10 +291,7 @@ class Linear(Layer):
         return (None, self.out_size) if attr == "W" else (self.out_size,)
 
     def _create(self, in_size, device):
-        scale = 1.0 / math.sqrt(in_size)
-        self.W = Parameter(device.randn((in_size, self.out_size), self.dtype) * scale, name="W")
-        if not self.nobias:
-            self.b = Parameter(device.xp.zeros(self.out_size, dtype=self.W.dtype, device=device.where), name="b")
+        _create_weight_and_bias(self, (in_size, self.out_size), in_size, self.out_size, device)
 
     def forward(self, x):
         x = x if isinstance(x, Variable) else Variable(x, requires_grad=False)
@@ -383,10 +390,8 @@ class _Conv(Layer):
 
     def _create(self, in_channels, device):
         kh, kw = self.kernel_size
-        scale = 1.0 / math.sqrt(in_channels * kh * kw)
-        self.W = Parameter(device.randn(self._kernel_shape(in_channels), self.dtype) * scale, name="W")
-        if not self.nobias:
-            self.b = Parameter(device.xp.zeros(self.out_channels, dtype=self.W.dtype, device=device.where), name="b")
+        _create_weight_and_bias(self, self._kernel_shape(in_channels), in_channels * kh * kw, self.out_channels,
+                                device)
 
     def _input(self, x):
         x = x if isinstance(x, Variable) else Variable(x, requires_grad=False)
@@ -444,10 +449,7 @@ class BatchNorm(Layer):
     def __init__(self, num_features, momentum=0.1, eps=1e-5, dtype="float32"):
         super().__init__()
         size = _check_size("BatchNorm", "num_features", num_features)
-        if not 0.0 <= momentum <= 1.0:
-            raise ValueError(f"BatchNorm: momentum must be in [0, 1], got {momentum!r}")
-        if not eps > 0:
-            raise ValueError(f"BatchNorm: eps must be > 0, got {eps!r}")
+        check_momentum_eps("BatchNorm", momentum, eps)
         self.momentum, self.eps = float(momentum), float(eps)
         self.gamma = Parameter(CPU.xp.ones(size, dtype=dtype), name="gamma")
         self.beta = Parameter(CPU.xp.zeros(size, dtype=dtype), name="beta")
@@ -467,8 +469,7 @@ class LayerNorm(Layer):
         super().__init__()
         shape = tuple(normalized_shape) if isinstance(normalized_shape, (tuple, list)) else (normalized_shape,)
         shape = tuple(_check_size("LayerNorm", "normalized_shape", n) for n in shape)
-        if not eps > 0:
-            raise ValueError(f"LayerNorm: eps must be > 0, got {eps!r}")
+        check_momentum_eps("LayerNorm", None, eps)
         self.eps = float(eps)
         self.gamma = Parameter(CPU.xp.ones(shape, dtype=dtype), name="gamma")
         self.beta = Parameter(CPU.xp.zeros(shape, dtype=dtype), name="beta")
@@ -494,8 +495,7 @@ class Dropout(Layer):
 
     def __init__(self, ratio=0.5):
         super().__init__()
-        if isinstance(ratio, bool) or not isinstance(ratio, (int, float)) or not 0.0 <= ratio < 1.0:
-            raise ValueError(f"Dropout: ratio must be a number in [0, 1), got {ratio!r}")
+        check_ratio("Dropout", ratio)
         self.ratio = float(ratio)
 
     def forward(self, x):

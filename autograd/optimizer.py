@@ -69,13 +69,10 @@ class Optimizer:
         param.version += 1  # a graph recorded before this update refuses its backward
         if self._made.get(param) is data:
             data -= step
-            if scale is not None:
-                data *= scale
         else:
-            data = as_array(data - step)  # NumPy gives a scalar for 0-d arrays
-            if scale is not None:
-                data *= scale
-            param.data = self._made[param] = data
+            data = param.data = self._made[param] = as_array(data - step)  # NumPy gives a scalar for 0-d arrays
+        if scale is not None:
+            data *= scale
 
     def _state_of(self, param):
         """The state of ``param``: created at first use, and its arrays always on the parameter's device."""

@@ -16,6 +16,14 @@ def _check_floating(x, op, what):
         raise TypeError(f"{op}: {what} must be a floating-point array, got dtype {dtype_name(x.dtype)}")
 
 
+def check_momentum_eps(op, momentum, eps):
+    """momentum in [0, 1] (None: not used) and eps > 0; the layers check theirs at construction too."""
+    if momentum is not None and not 0.0 <= momentum <= 1.0:
+        raise ValueError(f"{op}: momentum must be in [0, 1], got {momentum!r}")
+    if not eps > 0:
+        raise ValueError(f"{op}: eps must be > 0, got {eps!r}")
+
+
 def _check_running(stat, name, x, channels):
     """A running statistic: a raw floating array of shape (C,) on x's device."""
     if isinstance(stat, Variable):
@@ -57,10 +65,7 @@ def batch_norm(x, gamma, beta, running_mean=None, running_var=None, momentum=0.1
         if p.shape != (channels,):
             raise ValueError(f"batch_norm: {name} must have shape ({channels},) for x of shape {x.shape} "
                              f"(channels on axis 1), got {p.shape}")
-    if not 0.0 <= momentum <= 1.0:
-        raise ValueError(f"batch_norm: momentum must be in [0, 1], got {momentum}")
-    if eps < 0:
-        raise ValueError(f"batch_norm: eps must be non-negative, got {eps}")
+    check_momentum_eps("batch_norm", momentum, eps)
     if (running_mean is None) != (running_var is None):
         raise ValueError("batch_norm: give both running_mean and running_var, or neither")
     if running_mean is not None:
@@ -85,10 +90,8 @@ def batch_norm(x, gamma, beta, running_mean=None, running_var=None, momentum=0.1
     m = math.prod(x.shape[a] for a in axes)
     if m < 2:
         raise ValueError(f"batch_norm: training needs more than one value per channel, got x of shape {x.shape}")
-    mu = mean(x, axes, keepdims=True)
-    d = x - mu
-    var = mean(d * d, axes, keepdims=True)  # biased: divided by m
-    y = d * (var + eps) ** -0.5 * g + b
+    mu, var, z = _standardize(x, axes, eps)
+    y = z * g + b
 
     if running_mean is not None:  # raw arrays: no graph is recorded
         for stat, batch in ((running_mean, mu.data), (running_var, var.data * (m / (m - 1)))):
@@ -114,9 +117,13 @@ def layer_norm(x, gamma, beta, eps=1e-5):
                          f"got x of shape {x.shape}")
     if beta.shape != gamma.shape:
         raise ValueError(f"layer_norm: beta must have gamma's shape {gamma.shape}, got {beta.shape}")
-    if eps < 0:
-        raise ValueError(f"layer_norm: eps must be non-negative, got {eps}")
-    axes = tuple(range(x.ndim - k, x.ndim))
-    d = x - mean(x, axes, keepdims=True)
-    var = mean(d * d, axes, keepdims=True)
-    return d * (var + eps) ** -0.5 * gamma + beta
+    check_momentum_eps("layer_norm", None, eps)
+    return _standardize(x, tuple(range(x.ndim - k, x.ndim)), eps)[2] * gamma + beta
+
+
+def _standardize(x, axes, eps):
+    """(mean, biased variance, (x - mean) / sqrt(var + eps)) over ``axes``, which stay as axes of size 1."""
+    mu = mean(x, axes, keepdims=True)
+    d = x - mu
+    var = mean(d * d, axes, keepdims=True)  # biased: divided by the count
+    return mu, var, d * (var + eps) ** -0.5
