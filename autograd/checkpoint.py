@@ -8,6 +8,8 @@ Entries are named ``model/<param name>``, ``optimizer/<state_dict key>`` and ``e
 """
 from autograd.backend import load_npz, save_npz, to_host
 
+__all__ = ["save", "load"]
+
 _SECTIONS = ("model/", "optimizer/", "extra/")
 
 

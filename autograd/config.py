@@ -7,6 +7,8 @@ manager restores the value it found, even when the block raises.
 import contextlib
 import contextvars
 
+__all__ = ["no_grad", "enable_grad", "test_mode", "detect_anomaly", "backprop_enabled", "is_training"]
+
 _enable_backprop = contextvars.ContextVar("enable_backprop", default=True)
 _train = contextvars.ContextVar("train", default=True)
 _detect_anomaly = contextvars.ContextVar("detect_anomaly", default=False)

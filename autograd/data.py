@@ -17,6 +17,8 @@ import os
 from autograd.backend import CPU, data_rng, get_device, read_idx
 from autograd.variable import Variable
 
+__all__ = ["Dataset", "DataLoader", "SeqDataLoader", "spiral", "sin_curve", "digits", "mnist", "cache_dir", "fetch"]
+
 xp = CPU.xp  # datasets are host arrays
 
 

@@ -1,6 +1,8 @@
 """The graph behind a Variable as Graphviz DOT text: variables are orange ellipses, functions blue boxes."""
 from autograd.backend import CPU, dtype_name
 
+__all__ = ["graph", "source", "render"]
+
 
 def _label(text):
     return text.replace("\\", "\\\\").replace('"', '\\"')

@@ -6,6 +6,8 @@ from autograd.backend import dtype_name, to_host
 from autograd.optimizer import _number
 from autograd.variable import Parameter, Variable
 
+__all__ = ["WeightDecay", "ClipGrad", "FreezeParam"]
+
 
 def _with_grad(params):
     return [p for p in params if p.grad is not None]

@@ -14,6 +14,8 @@ from autograd.function.dropout import check_ratio
 from autograd.function.normalization import check_momentum_eps
 from autograd.variable import Parameter, Variable
 
+__all__ = ["Layer", "Linear", "Conv2d", "ConvTranspose2d", "BatchNorm", "LayerNorm", "Embedding", "Dropout", "RNN", "LSTM"]
+
 
 class Layer:
     """Base class: assign Parameters and Layers (or lists of them) as attributes; define ``forward``; call it.

@@ -3,6 +3,8 @@ import autograd.function as F
 from autograd import layer
 from autograd.layer import Layer
 
+__all__ = ["Model", "Sequential", "MLP", "LSTM"]
+
 
 class Model(Layer):
     """A Layer meant to be trained as a whole; ``m(x)`` and ``m.forward(x)`` are the same."""

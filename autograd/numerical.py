@@ -7,6 +7,8 @@ from autograd.backend import device_of, to_host
 from autograd.config import no_grad
 from autograd.variable import Variable, as_variable
 
+__all__ = ["diff", "gradcheck", "GradcheckError"]
+
 
 class GradcheckError(AssertionError):
     """Backprop and numerical gradients disagree."""

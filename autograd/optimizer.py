@@ -16,6 +16,8 @@ from autograd.backend import as_array, device_of, dtype_name, to_host
 from autograd.config import no_grad
 from autograd.variable import Variable
 
+__all__ = ["Optimizer", "SGD", "Momentum", "AdaGrad", "RMSprop", "Adam", "AdamW"]
+
 
 class Optimizer:
     """Base class. Subclasses define ``update_one(param)`` and name their per-parameter state: ``slots``,

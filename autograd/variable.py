@@ -12,6 +12,8 @@ from autograd import config
 from autograd.backend import (CPU, DeviceError, as_array, device_of, dtype_in, dtype_name, get_device, host_str, is_array,
                               is_host_scalar, same_device, to_host)
 
+__all__ = ["Variable", "Parameter", "Function", "as_variable"]
+
 
 class Variable:
     """A value in the graph: ``data`` (an array of some device), ``grad`` (a Variable or None), ``creator``.
