@@ -14,7 +14,8 @@ from autograd.function.dropout import check_ratio
 from autograd.function.normalization import check_momentum_eps
 from autograd.variable import Parameter, Variable
 
-__all__ = ["Layer", "Linear", "Conv2d", "ConvTranspose2d", "BatchNorm", "LayerNorm", "Embedding", "Dropout", "RNN", "LSTM"]
+__all__ = ["Layer", "Linear", "Conv2d", "ConvTranspose2d", "BatchNorm", "LayerNorm", "Embedding", "Dropout", "RNN",
+           "LSTM"]
 
 
 class Layer:
