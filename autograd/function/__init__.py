@@ -1,7 +1,28 @@
-"""The differentiable ops, imported as ``F``: ``import autograd.function as F``.
+"""The differentiable ops, imported as `F`: `import autograd.function as F`.
 
-Each op is a :class:`autograd.Function` (forward on arrays, backward on Variables) exposed as a lowercase
-function. Arguments may be Variables, arrays of any device (constants: they get no gradient) or Python numbers.
+Each op is a [Function][autograd.variable.Function] (forward on arrays, backward on Variables) exposed as a
+lowercase function. Rules shared by all of them:
+
+- Arguments may be [Variable][autograd.variable.Variable]s, arrays of any device (constants: they get no
+  gradient) or Python numbers. The result is a Variable; when no input needs a gradient it is a constant too.
+- Elementwise ops broadcast with NumPy's rules; the gradient of a broadcast input is summed back to its shape.
+- Dtypes are kept: a Python number takes the dtype of the array beside it (`float32 * 2.0` stays float32).
+  Only floating-point inputs can have a gradient.
+- All array inputs of one op must be on one device, else [DeviceError][autograd.backend.DeviceError] (a
+  `ValueError`) naming the op and the devices. Shapes that do not fit raise `ValueError` naming the op.
+- Every backward pass is built from these same ops, so `backward(create_graph=True)` gives derivatives of any
+  order.
+
+Examples:
+    >>> import autograd.function as F
+    >>> from autograd import Variable
+    >>> x = Variable(0.0)
+    >>> y = F.sin(x) + F.exp(x)       # sin 0 + e^0
+    >>> y.item()
+    1.0
+    >>> y.backward()
+    >>> x.grad.item()                 # cos 0 + e^0
+    2.0
 """
 from autograd.function.activation import gelu, leaky_relu, log_softmax, relu, sigmoid, softmax
 from autograd.function.arithmetic import add, div, mul, neg, pow, square, sub

@@ -5,10 +5,12 @@ Shapes: an image batch is x (N, C, H, W). A kernel of size (kh, kw) slid with st
 
     OH = (H + 2*ph - kh) // sh + 1,    OW = (W + 2*pw - kw) // sw + 1.
 
-``im2col`` gathers every patch into a column: col[n, c*kh*kw + i*kw + j, oh*OW + ow] =
-x_pad[n, c, oh*sh + i, ow*sw + j]. ``col2im`` is its adjoint (overlapping patches are summed). Each is the
+`im2col` gathers every patch into a column: `col[n, c*kh*kw + i*kw + j, oh*OW + ow] =
+x_pad[n, c, oh*sh + i, ow*sw + j]`. `col2im` is its adjoint (overlapping patches are summed). Each is the
 other's gradient, as Functions, so derivatives of every order work. conv2d, conv_transpose2d and the pooling
 ops are compositions of these with matmul, reshape, max and mean, and get their gradients from them.
+
+`kernel_size`, `stride` and `pad` are each an int (the same for height and width) or a pair (height, width).
 """
 from autograd.backend import device_of
 from autograd.function.linalg import matmul
@@ -20,7 +22,7 @@ from autograd.variable import Function, as_variable
 
 # ---- argument checks ------------------------------------------------------------------------------------------
 def _pair(value, name, op, minimum):
-    """An int or a pair of ints as a tuple (a, b), each at least ``minimum``."""
+    """An int or a pair of ints as a tuple (a, b), each at least `minimum`."""
     if isinstance(value, bool):
         raise TypeError(f"{op}: {name} must be an int or a pair of ints, got {value!r}")
     if isinstance(value, int):
@@ -61,7 +63,7 @@ def _out_hw(x_shape, kernel, stride, pad, op):
 
 # ---- im2col / col2im on arrays ---------------------------------------------------------------------------------
 def _im2col_array(x, kernel, stride, pad, fill=0):
-    """im2col of a raw array; padded cells hold ``fill`` (0, or -inf for max pooling)."""
+    """im2col of a raw array; padded cells hold `fill` (0, or -inf for max pooling)."""
     device = device_of(x)
     xp = device.xp
     n, c, h, w = x.shape
@@ -100,7 +102,7 @@ def _col2im_array(col, x_shape, kernel, stride, pad):
 
 
 class Im2col(Function):
-    """x (N, C, H, W) -> col (N, C*kh*kw, OH*OW); padded cells hold ``fill``. Gradient: col2im."""
+    """x (N, C, H, W) -> col (N, C*kh*kw, OH*OW); padded cells hold `fill`. Gradient: col2im."""
 
     def __init__(self, kernel, stride, pad, fill=0):
         self.kernel, self.stride, self.pad, self.fill = kernel, stride, pad, fill
@@ -114,7 +116,7 @@ class Im2col(Function):
 
 
 class Col2im(Function):
-    """col (N, C*kh*kw, OH*OW) -> image of ``x_shape``, overlapping patches summed. Gradient: im2col."""
+    """col (N, C*kh*kw, OH*OW) -> image of `x_shape`, overlapping patches summed. Gradient: im2col."""
 
     def __init__(self, x_shape, kernel, stride, pad):
         self.x_shape, self.kernel, self.stride, self.pad = tuple(x_shape), kernel, stride, pad
@@ -127,10 +129,37 @@ class Col2im(Function):
 
 
 def im2col(x, kernel_size, stride=1, pad=0):
-    """Patches of x (N, C, H, W) as columns: (N, C*kh*kw, OH*OW), zero padded.
+    """Every kh×kw patch of an image batch as a column: x `(N, C, H, W)` -> col `(N, C*kh*kw, OH*OW)`.
 
-    ``col[n, c*kh*kw + i*kw + j, oh*OW + ow] = x_pad[n, c, oh*sh + i, ow*sw + j]``. ``kernel_size``, ``stride``
-    and ``pad`` are each an int or a pair (height, width). The gradient is :func:`col2im`.
+        col[n, c*kh*kw + i*kw + j, oh*OW + ow] = x_pad[n, c, oh*sh + i, ow*sw + j]
+
+    with x_pad x zero padded by `pad` on each side and `OH = (H + 2·ph - kh) // sh + 1` (likewise OW). A
+    convolution is then one matrix product. The gradient is [col2im][autograd.function.col2im].
+
+    Args:
+        x (Variable | array): the images, NCHW.
+        kernel_size (int | tuple[int, int]): the patch size (kh, kw). Typical values: `3`, `(3, 3)`.
+        stride (int | tuple[int, int]): the step between patches (sh, sw), at least 1. Typical values: `1`, `2`.
+        pad (int | tuple[int, int]): zeros added on each side (ph, pw), at least 0. Typical values: `0`, `1`.
+
+    Returns:
+        (Variable): the columns, `(N, C*kh*kw, OH*OW)`.
+
+    Raises:
+        ValueError: `x` is not 4-D, a size is not positive (a pad negative), or the kernel does not fit in the
+            padded image.
+        TypeError: `kernel_size`, `stride` or `pad` is not an int or a pair of ints.
+
+    Examples:
+        >>> import numpy as np
+        >>> import autograd.function as F
+        >>> from autograd import Variable, to_host
+        >>> x = Variable(np.arange(9.0).reshape(1, 1, 3, 3))
+        >>> col = F.im2col(x, 2)
+        >>> col.shape
+        (1, 4, 4)
+        >>> to_host(col)[0, :, 0].tolist()   # the top-left 2×2 patch
+        [0.0, 1.0, 3.0, 4.0]
     """
     x = as_variable(x)
     _check_4d(x.shape, "im2col")
@@ -140,9 +169,35 @@ def im2col(x, kernel_size, stride=1, pad=0):
 
 
 def col2im(col, x_shape, kernel_size, stride=1, pad=0):
-    """The adjoint of :func:`im2col`: col (N, C*kh*kw, OH*OW) -> image of ``x_shape`` (N, C, H, W), each column
-    entry added to the pixel it was gathered from (overlaps summed, padding dropped).
-    ``<im2col(x), col> == <x, col2im(col)>``. The gradient is :func:`im2col`."""
+    """The adjoint of [im2col][autograd.function.im2col]: columns back to an image, overlaps summed.
+
+    col `(N, C*kh*kw, OH*OW)` -> image of shape `x_shape` `(N, C, H, W)`: each column entry is added to the
+    pixel it was gathered from, and entries that fell in the padding are dropped, so
+    `<im2col(x), col> == <x, col2im(col)>`. The gradient is `im2col`.
+
+    Args:
+        col (Variable | array): the columns, `(N, C*kh*kw, OH*OW)` for the image shape and geometry given.
+        x_shape (tuple[int, int, int, int]): the image shape `(N, C, H, W)`.
+        kernel_size (int | tuple[int, int]): the patch size (kh, kw).
+        stride (int | tuple[int, int]): the step between patches (sh, sw), at least 1.
+        pad (int | tuple[int, int]): the padding (ph, pw) im2col used, at least 0.
+
+    Returns:
+        (Variable): the image, of shape `x_shape`.
+
+    Raises:
+        ValueError: `x_shape` is not 4-D, a size is not positive (a pad negative), the kernel does not fit, or
+            `col`'s shape does not match.
+        TypeError: `kernel_size`, `stride` or `pad` is not an int or a pair of ints.
+
+    Examples:
+        >>> import numpy as np
+        >>> import autograd.function as F
+        >>> from autograd import Variable, to_host
+        >>> col = Variable(np.ones((1, 4, 4)))
+        >>> to_host(F.col2im(col, (1, 1, 3, 3), 2))[0, 0].tolist()   # how many 2×2 patches hold each pixel
+        [[1.0, 2.0, 1.0], [2.0, 4.0, 2.0], [1.0, 2.0, 1.0]]
+    """
     col = as_variable(col)
     x_shape = tuple(x_shape)
     _check_4d(x_shape, "col2im", "x_shape")
@@ -165,12 +220,48 @@ def _add_channel_bias(y, b, channels, op):
 
 
 def conv2d(x, W, b=None, stride=1, pad=0):
-    """2-D convolution (cross-correlation, as in every deep learning library):
+    """2-D convolution of an NCHW image batch (a cross-correlation, as in every deep learning library):
 
-        y[n, o, p, q] = sum_{c,i,j} W[o, c, i, j] * x_pad[n, c, p*sh + i, q*sw + j]  (+ b[o])
+        y[n, o, p, q] = Σ_{c,i,j} W[o, c, i, j] · x_pad[n, c, p·sh + i, q·sw + j]  (+ b[o])
 
-    x (N, C, H, W), W (OC, C, kh, kw), b (OC,) or None -> y (N, OC, OH, OW). ``stride`` and ``pad`` are an
-    int or a pair; padding is with zeros. Computed as W reshaped to (OC, C*kh*kw) @ im2col(x).
+    x `(N, C, H, W)`, W `(OC, C, kh, kw)` (PyTorch's layout), b `(OC,)` or None -> y `(N, OC, OH, OW)` with
+
+        OH = (H + 2·ph - kh) // sh + 1,    OW = (W + 2·pw - kw) // sw + 1
+
+    Padding is with zeros. Computed as W reshaped to `(OC, C*kh*kw)` @ [im2col][autograd.function.im2col](x),
+    so the gradients (to x, W and b) and higher derivatives come from those ops. The op of
+    [Conv2d][autograd.layer.Conv2d].
+
+    Args:
+        x (Variable | array): the images, `(N, C, H, W)`.
+        W (Variable | array): the filters, `(OC, C, kh, kw)`.
+        b (Variable | array | None): one bias per output channel, `(OC,)`, or None.
+        stride (int | tuple[int, int]): the step (sh, sw), at least 1. Typical values: `1`, `2`.
+        pad (int | tuple[int, int]): zeros added on each side (ph, pw). Typical values: `0`, `1` (with a 3×3
+            kernel and stride 1, `pad=1` keeps H and W).
+
+    Returns:
+        (Variable): the feature maps, `(N, OC, OH, OW)`.
+
+    Raises:
+        ValueError: `x` or `W` is not 4-D, their channels differ, the kernel does not fit in the padded image,
+            `stride` is not positive or `pad` negative, or `b` is not `(OC,)`.
+        TypeError: `stride` or `pad` is not an int or a pair of ints.
+        DeviceError: the inputs are on different devices.
+
+    Examples:
+        >>> import numpy as np
+        >>> import autograd.function as F
+        >>> from autograd import Variable, to_host
+        >>> x = Variable(np.arange(16.0).reshape(1, 1, 4, 4))
+        >>> W = Variable(np.ones((1, 1, 2, 2)))             # sums each 2×2 window
+        >>> y = F.conv2d(x, W)
+        >>> y.shape                                         # (4 - 2) // 1 + 1 = 3
+        (1, 1, 3, 3)
+        >>> to_host(y)[0, 0].tolist()
+        [[10.0, 14.0, 18.0], [26.0, 30.0, 34.0], [42.0, 46.0, 50.0]]
+        >>> F.conv2d(x, W, stride=2, pad=1).shape          # (4 + 2 - 2) // 2 + 1 = 3
+        (1, 1, 3, 3)
     """
     x = as_variable(x)
     W = as_variable(W)
@@ -189,13 +280,46 @@ def conv2d(x, W, b=None, stride=1, pad=0):
 
 
 def conv_transpose2d(x, W, b=None, stride=1, pad=0, outsize=None):
-    """Transposed convolution: the gradient of :func:`conv2d` with respect to its input, as a layer.
+    """Transposed convolution: the gradient of [conv2d][autograd.function.conv2d] with respect to its input,
+    used as a layer (upsampling; the op of [ConvTranspose2d][autograd.layer.ConvTranspose2d]).
 
-        y = col2im(W reshaped to (C_in, C_out*kh*kw)ᵀ @ x reshaped to (N, C_in, H*W))  (+ b[o])
+        y = col2im(W reshaped to (C_in, C_out*kh*kw), transposed, @ x reshaped to (N, C_in, H*W))  (+ b[o])
 
-    x (N, C_in, H, W), W (C_in, C_out, kh, kw) (PyTorch's layout), b (C_out,) or None -> y (N, C_out, OH, OW)
-    with OH = (H - 1)*sh - 2*ph + kh (likewise OW), unless ``outsize`` = (OH, OW) is given; it must be one of
-    the sizes a conv2d with this kernel, stride and pad maps back to (H, W), else ValueError.
+    Each input pixel adds its value times the kh×kw kernel into the output, at steps of the stride; overlaps
+    are summed. x `(N, C_in, H, W)`, W `(C_in, C_out, kh, kw)` (PyTorch's layout), b `(C_out,)` or None
+    -> y `(N, C_out, OH, OW)` with
+
+        OH = (H - 1)·sh - 2·ph + kh,    OW = (W - 1)·sw - 2·pw + kw
+
+    unless `outsize = (OH, OW)` is given, which must be one of the sizes that a conv2d with this kernel,
+    stride and pad maps back to (H, W) (with stride > 1 several do).
+
+    Args:
+        x (Variable | array): the input maps, `(N, C_in, H, W)`.
+        W (Variable | array): the filters, `(C_in, C_out, kh, kw)`.
+        b (Variable | array | None): one bias per output channel, `(C_out,)`, or None.
+        stride (int | tuple[int, int]): the upsampling step (sh, sw), at least 1. Typical values: `1`, `2`.
+        pad (int | tuple[int, int]): rows and columns cropped from each side of the output (ph, pw).
+        outsize (tuple[int, int] | None): the output size (OH, OW), or None for the formula above.
+
+    Returns:
+        (Variable): the output maps, `(N, C_out, OH, OW)`.
+
+    Raises:
+        ValueError: `x` or `W` is not 4-D, their channels differ, the output size is not positive, `outsize`
+            is inconsistent with the input size, `stride` is not positive or `pad` negative, or `b` is not
+            `(C_out,)`.
+        TypeError: `stride`, `pad` or `outsize` is not an int or a pair of ints.
+        DeviceError: the inputs are on different devices.
+
+    Examples:
+        >>> import numpy as np
+        >>> import autograd.function as F
+        >>> from autograd import Variable, to_host
+        >>> x = Variable([[[[1.0, 2.0], [3.0, 4.0]]]])
+        >>> y = F.conv_transpose2d(x, Variable(np.ones((1, 1, 2, 2))), stride=2)   # (2 - 1)·2 + 2 = 4
+        >>> to_host(y)[0, 0].tolist()
+        [[1.0, 1.0, 2.0, 2.0], [1.0, 1.0, 2.0, 2.0], [3.0, 3.0, 4.0, 4.0], [3.0, 3.0, 4.0, 4.0]]
     """
     x = as_variable(x)
     W = as_variable(W)
@@ -239,10 +363,40 @@ def _pool_patches(x, kernel_size, stride, pad, op, fill):
 
 
 def max_pool2d(x, kernel_size, stride=None, pad=0):
-    """Largest value of each kh×kw window: x (N, C, H, W) -> (N, C, OH, OW). ``stride`` defaults to the kernel
-    size. Padding is with -inf, so padded cells never win; ``pad`` may be at most half the kernel size (so every
-    window holds a real pixel). The gradient goes to the maximum; where a window has ties it goes to every
-    tied element, as :func:`autograd.function.max` does. x must be floating point.
+    """Max pooling: the largest value of each kh×kw window, x `(N, C, H, W)` -> `(N, C, OH, OW)`, with
+
+        OH = (H + 2·ph - kh) // sh + 1,    OW = (W + 2·pw - kw) // sw + 1
+
+    `stride` defaults to the kernel size (windows side by side). Padding is with -inf, so padded cells never
+    win; `pad` may be at most half the kernel size (so every window holds a real pixel). The gradient goes to
+    the maximum of each window; where a window has ties it goes, whole, to every tied element, as
+    [F.max][autograd.function.max] does.
+
+    Args:
+        x (Variable | array): the images, `(N, C, H, W)`, floating point.
+        kernel_size (int | tuple[int, int]): the window (kh, kw). Typical values: `2`, `3`.
+        stride (int | tuple[int, int] | None): the step (sh, sw), or None for the kernel size.
+        pad (int | tuple[int, int]): -inf cells added on each side (ph, pw), at most half the kernel size.
+
+    Returns:
+        (Variable): the pooled maps, `(N, C, OH, OW)`.
+
+    Raises:
+        TypeError: `x` is not floating point, or a size is not an int or a pair of ints.
+        ValueError: `x` is not 4-D, `pad` is more than half the kernel, a size is not positive, or the kernel
+            does not fit.
+
+    Examples:
+        >>> import numpy as np
+        >>> import autograd.function as F
+        >>> from autograd import Variable, to_host
+        >>> x = Variable(np.arange(16.0).reshape(1, 1, 4, 4))
+        >>> y = F.max_pool2d(x, 2)
+        >>> to_host(y)[0, 0].tolist()
+        [[5.0, 7.0], [13.0, 15.0]]
+        >>> F.sum(y).backward()
+        >>> to_host(x.grad)[0, 0].tolist()
+        [[0.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 1.0], [0.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 1.0]]
     """
     x = as_variable(x)
     if not x.xp.isdtype(x.dtype, "real floating"):
@@ -256,9 +410,34 @@ def max_pool2d(x, kernel_size, stride=None, pad=0):
 
 
 def avg_pool2d(x, kernel_size, stride=None, pad=0):
-    """Mean of each kh×kw window: x (N, C, H, W) -> (N, C, OH, OW). ``stride`` defaults to the kernel size.
-    Padding is with zeros, and padded cells count in the denominator (always kh*kw): Chainer's behaviour and
-    PyTorch's default ``count_include_pad=True``.
+    """Average pooling: the mean of each kh×kw window, x `(N, C, H, W)` -> `(N, C, OH, OW)`, with
+
+        OH = (H + 2·ph - kh) // sh + 1,    OW = (W + 2·pw - kw) // sw + 1
+
+    `stride` defaults to the kernel size. Padding is with zeros, and padded cells count in the denominator
+    (always kh·kw): Chainer's behaviour and PyTorch's default `count_include_pad=True`. Gradient: each pixel
+    gets `gy / (kh·kw)` from every window that holds it.
+
+    Args:
+        x (Variable | array): the images, `(N, C, H, W)`, floating point.
+        kernel_size (int | tuple[int, int]): the window (kh, kw). Typical values: `2`, `3`.
+        stride (int | tuple[int, int] | None): the step (sh, sw), or None for the kernel size.
+        pad (int | tuple[int, int]): zeros added on each side (ph, pw).
+
+    Returns:
+        (Variable): the pooled maps, `(N, C, OH, OW)`.
+
+    Raises:
+        TypeError: a size is not an int or a pair of ints.
+        ValueError: `x` is not 4-D, a size is not positive (a pad negative), or the kernel does not fit.
+
+    Examples:
+        >>> import numpy as np
+        >>> import autograd.function as F
+        >>> from autograd import Variable, to_host
+        >>> x = Variable(np.arange(16.0).reshape(1, 1, 4, 4))
+        >>> to_host(F.avg_pool2d(x, 2))[0, 0].tolist()
+        [[2.5, 4.5], [10.5, 12.5]]
     """
     patches, shape = _pool_patches(x, kernel_size, stride, pad, "avg_pool2d", 0)
     return reshape(_mean(patches, axis=2), shape)

@@ -1,4 +1,8 @@
-"""Elementwise functions: sin, cos, tanh, exp, log, astype, clip, where, mask_fill."""
+"""Elementwise functions: sin, cos, tanh, exp, log, astype, clip, where, mask_fill.
+
+The math functions want floating-point input: NumPy turns an integer array into float64, while an array API
+device (the simulated accelerator) refuses it with a `TypeError`.
+"""
 from autograd.backend import device_of, dtype_in, dtype_name
 from autograd.function.shape import unbroadcast
 from autograd.variable import Function, as_variable
@@ -46,27 +50,119 @@ class Log(Function):
 
 
 def sin(x):
-    """sin x; d/dx = cos x."""
+    """Elementwise sine `y = sin x`, in radians; `∂y/∂x = cos x`.
+
+    Args:
+        x (Variable | array | float): the input, floating point.
+
+    Returns:
+        (Variable): `sin x`, of `x`'s shape and dtype.
+
+    Examples:
+        >>> import autograd.function as F
+        >>> from autograd import Variable
+        >>> x = Variable(0.0)
+        >>> y = F.sin(x)
+        >>> y.item()
+        0.0
+        >>> y.backward()
+        >>> x.grad.item()   # cos 0
+        1.0
+    """
     return Sin()(x)
 
 
 def cos(x):
-    """cos x; d/dx = -sin x."""
+    """Elementwise cosine `y = cos x`, in radians; `∂y/∂x = -sin x`.
+
+    Args:
+        x (Variable | array | float): the input, floating point.
+
+    Returns:
+        (Variable): `cos x`, of `x`'s shape and dtype.
+
+    Examples:
+        >>> import autograd.function as F
+        >>> from autograd import Variable
+        >>> x = Variable(0.0)
+        >>> y = F.cos(x)
+        >>> y.item()
+        1.0
+        >>> y.backward()
+        >>> x.grad.item()   # -sin 0
+        -0.0
+    """
     return Cos()(x)
 
 
 def tanh(x):
-    """tanh x; d/dx = 1 - tanh² x."""
+    """Elementwise hyperbolic tangent `y = tanh x`; `∂y/∂x = 1 - y²` (computed from the output).
+
+    Args:
+        x (Variable | array | float): the input, floating point.
+
+    Returns:
+        (Variable): `tanh x` in (-1, 1), of `x`'s shape and dtype.
+
+    Examples:
+        >>> import autograd.function as F
+        >>> from autograd import Variable
+        >>> x = Variable(0.0)
+        >>> y = F.tanh(x)
+        >>> y.item()
+        0.0
+        >>> y.backward()
+        >>> x.grad.item()   # 1 - tanh² 0
+        1.0
+    """
     return Tanh()(x)
 
 
 def exp(x):
-    """e^x; d/dx = e^x."""
+    """Elementwise exponential `y = e^x`; `∂y/∂x = e^x` (the output itself). Overflows to inf for large x.
+
+    Args:
+        x (Variable | array | float): the input, floating point.
+
+    Returns:
+        (Variable): `e^x`, of `x`'s shape and dtype.
+
+    Examples:
+        >>> import autograd.function as F
+        >>> from autograd import Variable
+        >>> x = Variable(0.0)
+        >>> y = F.exp(x)
+        >>> y.item()
+        1.0
+        >>> y.backward()
+        >>> x.grad.item()
+        1.0
+    """
     return Exp()(x)
 
 
 def log(x):
-    """Natural logarithm; d/dx = 1/x."""
+    """Elementwise natural logarithm `y = ln x`; `∂y/∂x = 1 / x`.
+
+    As in the array library, `log 0 = -inf` and a negative x gives NaN (NumPy warns; nothing raises).
+
+    Args:
+        x (Variable | array | float): the input, floating point and positive.
+
+    Returns:
+        (Variable): `ln x`, of `x`'s shape and dtype.
+
+    Examples:
+        >>> import autograd.function as F
+        >>> from autograd import Variable
+        >>> x = Variable(4.0)
+        >>> y = F.log(x)
+        >>> round(y.item(), 4)
+        1.3863
+        >>> y.backward()
+        >>> x.grad.item()   # 1/4
+        0.25
+    """
     return Log()(x)
 
 
@@ -89,8 +185,34 @@ class Clip(Function):
 
 
 def clip(x, x_min, x_max):
-    """x limited to [x_min, x_max] (numbers, arrays of x's device, or None for no bound); the gradient is 1
-    strictly inside the bounds, 0 at and outside them."""
+    """Elementwise `x` limited to the interval [x_min, x_max]: `y = min(max(x, x_min), x_max)`.
+
+    Gradient: `∂y/∂x = 1` where `x_min < x < x_max` strictly, and 0 at the bounds and outside them (so a value
+    sitting exactly on a bound gets no gradient). The bounds themselves get no gradient.
+
+    Args:
+        x (Variable | array): the input.
+        x_min (float | array | None): lower bound, a number or an array that broadcasts against `x` (on its
+            device); None for no lower bound. Typical values: `0.0`, `-1.0`.
+        x_max (float | array | None): upper bound, likewise; None for no upper bound. Typical values: `1.0`, `6.0`.
+
+    Returns:
+        (Variable): the clipped values, of `x`'s shape and dtype.
+
+    Raises:
+        ValueError: both bounds are numbers and `x_min > x_max`.
+
+    Examples:
+        >>> import autograd.function as F
+        >>> from autograd import Variable, to_host
+        >>> x = Variable([0.0, 1.5, 3.0])
+        >>> y = F.clip(x, 1.0, 2.0)
+        >>> to_host(y).tolist()
+        [1.0, 1.5, 2.0]
+        >>> F.sum(y).backward()
+        >>> to_host(x.grad).tolist()   # 1 strictly inside the bounds only
+        [0.0, 1.0, 0.0]
+    """
     numbers = (int, float)
     if isinstance(x_min, numbers) and isinstance(x_max, numbers) and x_min > x_max:
         raise ValueError(f"clip: x_min {x_min} is greater than x_max {x_max}")
@@ -110,7 +232,34 @@ class AsType(Function):
 
 
 def astype(x, dtype):
-    """x converted to ``dtype`` (a dtype of any library, or its name); the gradient is converted back."""
+    """`x` converted to another dtype; the gradient is converted back to `x`'s dtype.
+
+    When `x` already has that dtype, `x` itself is returned (no new node). Casting floats to an integer dtype
+    truncates, as in the array library, and no gradient can flow back through an integer result (backward
+    raises `TypeError`).
+
+    Args:
+        x (Variable | array): the input.
+        dtype (str | dtype): the target dtype, as a name or a dtype object of any array library.
+            Typical values: `"float32"`, `"float64"`, `numpy.float16`.
+
+    Returns:
+        (Variable): `x` with dtype `dtype`, of `x`'s shape.
+
+    Raises:
+        AttributeError: `dtype` names no dtype of `x`'s array namespace (e.g. `"foo"`).
+
+    Examples:
+        >>> import autograd.function as F
+        >>> from autograd import Variable
+        >>> x = Variable([1.5, 2.5])            # float64
+        >>> y = F.astype(x, "float32")
+        >>> str(y.dtype)
+        'float32'
+        >>> F.sum(y).backward()
+        >>> str(x.grad.dtype)                   # the gradient comes back as float64
+        'float64'
+    """
     x = as_variable(x)
     if dtype_name(x.dtype) == dtype_name(dtype):
         return x
@@ -130,7 +279,36 @@ class Where(Function):
 
 
 def where(condition, x0, x1):
-    """Elementwise ``x0 if condition else x1``, broadcasting all three; the condition gets no gradient."""
+    """Elementwise choice `y = x0 if condition else x1`, broadcasting all three (NumPy's `where`).
+
+    Gradient: `gy` flows to `x0` where `condition` is True and to `x1` where it is False (each summed back to
+    its operand's shape); the condition gets none. A Python number for `x0` or `x1` takes the dtype of the other.
+
+    Args:
+        condition (Variable | array | list): boolean mask, broadcast against `x0` and `x1`.
+        x0 (Variable | array | float): values where `condition` is True.
+        x1 (Variable | array | float): values where `condition` is False.
+
+    Returns:
+        (Variable): the chosen values, of the broadcast shape.
+
+    Raises:
+        TypeError: `condition` is not boolean, or both `x0` and `x1` are Python numbers.
+        ValueError: the shapes do not broadcast.
+        DeviceError: the inputs are on different devices.
+
+    Examples:
+        >>> import numpy as np
+        >>> import autograd.function as F
+        >>> from autograd import Variable, to_host
+        >>> a, b = Variable([1.0, 2.0]), Variable([3.0, 4.0])
+        >>> y = F.where(np.array([True, False]), a, b)
+        >>> to_host(y).tolist()
+        [1.0, 4.0]
+        >>> F.sum(y).backward()
+        >>> to_host(a.grad).tolist(), to_host(b.grad).tolist()
+        ([1.0, 0.0], [0.0, 1.0])
+    """
     condition = as_variable(condition)
     if not device_of(condition.data).xp.isdtype(condition.dtype, "bool"):
         raise TypeError(f"where: condition must be boolean, got dtype {condition.dtype}")
@@ -142,5 +320,34 @@ def where(condition, x0, x1):
 
 
 def mask_fill(x, mask, value):
-    """x with ``value`` where ``mask`` is True (PyTorch's ``masked_fill``); no gradient flows there."""
+    """`x` with `value` written where `mask` is True (PyTorch's `masked_fill`): `where(mask, value, x)`.
+
+    Gradient: `gy` where `mask` is False, 0 where it is True. A number `value` takes `x`'s dtype.
+
+    Args:
+        x (Variable | array): the input.
+        mask (Variable | array | list): boolean mask, broadcast against `x`. Typical use: a causal or
+            padding mask in attention.
+        value (float | Variable | array): the fill value. Typical values: `0.0`, `-1e9`, `-inf` (before a
+            softmax).
+
+    Returns:
+        (Variable): the filled values, of the broadcast shape.
+
+    Raises:
+        TypeError: `mask` is not boolean.
+        ValueError: the shapes do not broadcast.
+
+    Examples:
+        >>> import numpy as np
+        >>> import autograd.function as F
+        >>> from autograd import Variable, to_host
+        >>> x = Variable([1.0, 2.0, 3.0])
+        >>> y = F.mask_fill(x, np.array([False, True, False]), 0.0)
+        >>> to_host(y).tolist()
+        [1.0, 0.0, 3.0]
+        >>> F.sum(y).backward()
+        >>> to_host(x.grad).tolist()
+        [1.0, 0.0, 1.0]
+    """
     return where(mask, value, x)

@@ -7,12 +7,38 @@ from autograd.variable import Variable, as_variable
 
 
 def embed_id(ids, W):
-    """y[..., :] = W[ids[...], :]: ids (any shape, integers in [0, vocab)) and W (vocab, D) give
-    (*ids.shape, D).
+    """Embedding lookup: the rows of W picked by integer ids, `y[..., :] = W[ids[...], :]`.
 
-    ids may be an integer array on W's device, a Variable of integers or a list; it gets no gradient. The
-    gradient to W scatters back into the rows used, adding up where an id repeats. The range check reads
-    ``min(ids)`` and ``max(ids)``: a host synchronisation on a GPU.
+    ids of any shape and W `(vocab, D)` give y `(*ids.shape, D)`. The ids get no gradient; the gradient to W
+    is scattered back into the rows used, adding up where an id repeats (rows not used get 0). The op of
+    [Embedding][autograd.layer.Embedding]. The range check reads `min(ids)` and `max(ids)`: a host
+    synchronisation on a GPU.
+
+    Args:
+        ids (Variable | array | list | int): the ids, integers in `[0, vocab)`: an array on W's device, a
+            Variable of integers, a list or an int.
+        W (Variable | array): the embedding table, `(vocab, D)`.
+
+    Returns:
+        (Variable): the embeddings, `(*ids.shape, D)`.
+
+    Raises:
+        ValueError: W is not 2-D.
+        TypeError: ids are not an array (or list, int, Variable), or not of an integer dtype.
+        IndexError: an id is outside `[0, vocab)`.
+        DeviceError: ids are on another device than W.
+
+    Examples:
+        >>> import numpy as np
+        >>> import autograd.function as F
+        >>> from autograd import Variable, to_host
+        >>> W = Variable(np.arange(6.0).reshape(3, 2))    # vocab 3, D 2
+        >>> y = F.embed_id([2, 0, 2], W)
+        >>> to_host(y).tolist()
+        [[4.0, 5.0], [0.0, 1.0], [4.0, 5.0]]
+        >>> F.sum(y).backward()
+        >>> to_host(W.grad).tolist()   # row 2 was used twice, row 1 not at all
+        [[1.0, 1.0], [0.0, 0.0], [2.0, 2.0]]
     """
     W = as_variable(W)
     if W.ndim != 2:

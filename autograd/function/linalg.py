@@ -25,7 +25,35 @@ class MatMul(Function):
 
 
 def matmul(x0, x1):
-    """Matrix product with NumPy's rules: 1-D operands are vectors, leading dimensions broadcast."""
+    """Matrix product `y = x0 @ x1` with NumPy's `matmul` rules (the `@` operator).
+
+    `(..., M, K) @ (..., K, N) -> (..., M, N)`, the leading (batch) dimensions broadcast. A 1-D `x0` is a row
+    vector and a 1-D `x1` a column vector, their axis removed from the result (two vectors give their dot
+    product, 0-d). Gradients: `∂L/∂x0 = gy @ x1ᵀ`, `∂L/∂x1 = x0ᵀ @ gy`, summed over broadcast batch dimensions.
+
+    Args:
+        x0 (Variable | array): left operand, at least 1-D.
+        x1 (Variable | array): right operand, at least 1-D.
+
+    Returns:
+        (Variable): the product.
+
+    Raises:
+        ValueError: an operand is 0-d, the inner dimensions differ, or the batch dimensions do not broadcast.
+        DeviceError: the operands are on different devices.
+
+    Examples:
+        >>> import autograd.function as F
+        >>> from autograd import Variable, to_host
+        >>> a = Variable([[1.0, 2.0], [3.0, 4.0]])
+        >>> b = Variable([[1.0], [1.0]])
+        >>> y = F.matmul(a, b)
+        >>> to_host(y).tolist()
+        [[3.0], [7.0]]
+        >>> F.sum(y).backward()
+        >>> to_host(b.grad).tolist()   # aᵀ @ ones
+        [[4.0], [6.0]]
+    """
     x0 = as_variable(x0, getattr(x1, "data", x1))
     x1 = as_variable(x1, x0.data)
     if x0.ndim == 0 or x1.ndim == 0:
@@ -75,7 +103,7 @@ class Linear(Function):
     @staticmethod
     def _backward_arrays(gy, x, W, b):
         """The same gradients on plain arrays, when no graph of the backward pass is wanted (the common
-        case, ``create_graph=False``): no Functions, no Variables."""
+        case, `create_graph=False`): no Functions, no Variables."""
         xp = device_of(gy).xp
         gy2 = gy if gy.ndim == 2 else xp.reshape(gy, (-1, gy.shape[-1]))
         gx = gy @ W.data.T if x.requires_grad else None  # operators and .T: cheaper than the namespace's calls
@@ -89,7 +117,38 @@ class Linear(Function):
 
 
 def linear(x, W, b=None):
-    """x @ W + b for x of shape (..., in), W of shape (in, out) and b of shape (out,) or None."""
+    """Affine map `y = x @ W + b`, fused into one node of the graph (the op of [Linear][autograd.layer.Linear]).
+
+    Shapes: x `(..., in)`, W `(in, out)`, b `(out,)` or None -> y `(..., out)`. Gradients:
+    `∂L/∂x = gy @ Wᵀ`, `∂L/∂W = xᵀ @ gy` (leading axes of x flattened), `∂L/∂b = Σ gy` over all but the last
+    axis; nothing is computed for inputs that need no gradient. Note W is laid out `(in, out)`, the transpose
+    of PyTorch's.
+
+    Args:
+        x (Variable | array): the input, `(..., in)`. Typical shape: `(batch, in)`.
+        W (Variable | array): the weight, `(in, out)`.
+        b (Variable | array | None): the bias, broadcast against `x @ W` (normally `(out,)`), or None for no bias.
+
+    Returns:
+        (Variable): shape `(..., out)`.
+
+    Raises:
+        ValueError: `x.shape[-1] != W.shape[0]`, or `b` does not broadcast.
+        DeviceError: the inputs are on different devices.
+
+    Examples:
+        >>> import autograd.function as F
+        >>> from autograd import Variable, to_host
+        >>> x = Variable([[1.0, 2.0]])
+        >>> W = Variable([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]])
+        >>> b = Variable([0.5, 0.5, 0.5])
+        >>> y = F.linear(x, W, b)
+        >>> to_host(y).tolist()
+        [[1.5, 2.5, 3.5]]
+        >>> F.sum(y).backward()
+        >>> to_host(W.grad).tolist(), to_host(b.grad).tolist()
+        ([[1.0, 1.0, 1.0], [2.0, 2.0, 2.0]], [1.0, 1.0, 1.0])
+    """
     if b is None:
         return Linear()(x, W)
     return Linear()(x, W, b)

@@ -1,5 +1,9 @@
-"""Losses and metrics: mean_squared_error, cross_entropy (softmax_cross_entropy), sigmoid_cross_entropy,
-accuracy."""
+"""Losses and metrics: mean_squared_error, cross_entropy (also named softmax_cross_entropy),
+sigmoid_cross_entropy, and the metric accuracy.
+
+Each loss is a 0-d Variable: the mean over the elements (or the labelled samples), so its scale does not depend on
+the batch size.
+"""
 import math
 
 from autograd.backend import CPU, device_of
@@ -27,7 +31,34 @@ class MeanSquaredError(Function):
 
 
 def mean_squared_error(x0, x1):
-    """sum((x0 - x1)²) / N, N the number of elements (after broadcasting)."""
+    """Mean squared error `y = Σ (x0 - x1)² / N`, N the number of elements after broadcasting.
+
+    The division is by the total element count (the seed's semantics, PyTorch's `reduction="mean"`), not by
+    the batch size. Gradient: `∂y/∂x0 = 2 (x0 - x1) / N` and `∂y/∂x1 = -2 (x0 - x1) / N`, summed back to each
+    operand's shape. Mind broadcasting: predictions `(N, 1)` against targets `(N,)` broadcast to `(N, N)`.
+
+    Args:
+        x0 (Variable | array): the predictions, floating point.
+        x1 (Variable | array): the targets, broadcast against `x0` (normally the same shape).
+
+    Returns:
+        (Variable): the 0-d loss.
+
+    Raises:
+        ValueError: the shapes do not broadcast.
+        DeviceError: the operands are on different devices.
+
+    Examples:
+        >>> import autograd.function as F
+        >>> from autograd import Variable, to_host
+        >>> x = Variable([1.0, 2.0])
+        >>> y = F.mean_squared_error(x, Variable([0.0, 0.0]))
+        >>> y.item()   # (1 + 4) / 2
+        2.5
+        >>> y.backward()
+        >>> to_host(x.grad).tolist()   # 2 (x - t) / 2
+        [1.0, 2.0]
+    """
     return MeanSquaredError()(x0, x1)
 
 
@@ -55,7 +86,8 @@ def _one_hot_and_mask(t, n_classes):
 
 
 class CrossEntropy(Function):
-    """Softmax cross entropy on logits, fused: forward uses log_softmax, backward (softmax - onehot) / n."""
+    """Softmax cross entropy on logits, fused: forward -log softmax at the labels, backward (softmax - onehot) / n,
+    n the number of labels that are not IGNORE_INDEX (ignored rows get zero)."""
 
     def forward(self, x, t):
         xp = device_of(x).xp
@@ -85,11 +117,44 @@ class CrossEntropy(Function):
 
 
 def cross_entropy(x, t):
-    """Mean over samples of -log softmax(x)[t]: logits x of shape (N, C, ...), integer labels t of shape
-    (N, ...). Labels equal to -100 are ignored (left out of the sum and of the count).
+    """Softmax cross entropy of logits against integer class labels, averaged over the labelled samples:
 
-    A label outside [0, C) (other than -100) raises ValueError on the cpu. On other devices, where reading the
-    labels would wait for the device, it makes the loss NaN instead (``detect_anomaly()`` then names the op)."""
+        y = -(1/n) Σ_i log softmax(x_i)[t_i],    n = the number of labels that are not -100
+
+    Logits `x` are `(N, C)` or `(N, C, d1, ...)` (the class axis is 1, as in PyTorch), labels `t` are `(N,)`
+    or `(N, d1, ...)`. A label of -100 is ignored: left out of the sum and of the count n, and its sample gets a
+    zero gradient; when every label is -100 the loss is NaN (0 / 0). Fused: the softmax is computed once, and
+    the gradient is `∂y/∂x = (softmax(x) - onehot(t)) / n`. The labels get no gradient.
+    Also available as `F.softmax_cross_entropy`.
+
+    A label outside `[0, C)` (other than -100) raises `ValueError` on the cpu. On other devices, where reading
+    the labels would wait for the device, it makes the loss NaN instead
+    ([detect_anomaly][autograd.config.detect_anomaly] then names the op).
+
+    Args:
+        x (Variable | array): the logits (unnormalised scores), floating point, `(N, C, ...)`.
+        t (Variable | array | list): the class labels, an integer dtype, `(N, ...)`: values in `[0, C)` or -100.
+
+    Returns:
+        (Variable): the 0-d loss, of `x`'s dtype.
+
+    Raises:
+        TypeError: the labels are not integers.
+        ValueError: `x` has fewer than 2 dimensions, `t`'s shape is not `x`'s without the class axis, or (on the
+            cpu) a label is out of range.
+
+    Examples:
+        >>> import numpy as np
+        >>> import autograd.function as F
+        >>> from autograd import Variable, to_host
+        >>> x = Variable([[0.0, 0.0], [1.0, 3.0]])
+        >>> y = F.cross_entropy(x, np.array([0, -100]))   # the second sample is ignored
+        >>> round(y.item(), 4)   # -log 0.5
+        0.6931
+        >>> y.backward()
+        >>> to_host(x.grad).tolist()
+        [[-0.5, 0.5], [0.0, 0.0]]
+    """
     x = as_variable(x)
     t = t.data if isinstance(t, Variable) else t
     t = as_variable(t)
@@ -115,7 +180,7 @@ def _check_label_range(t, n_classes, op):
 
 
 def _nan_if_bad_labels(loss, t, n_classes):
-    """``loss``, or NaN where a label is out of range: the device-side stand-in for _check_label_range, which
+    """`loss`, or NaN where a label is out of range: the device-side stand-in for _check_label_range, which
     does not wait for the device."""
     device = device_of(t)
     nan = device.xp.asarray(float("nan"), dtype=loss.dtype, device=device.where)
@@ -142,7 +207,36 @@ class SigmoidCrossEntropy(Function):
 
 
 def sigmoid_cross_entropy(x, t):
-    """Mean binary cross entropy of logits x against targets t in {0, 1} (or probabilities), same shape."""
+    """Binary cross entropy of logits against targets, averaged over all elements:
+
+        y = (1/N) Σ [ max(x, 0) - x t + log(1 + e^-|x|) ]  =  mean of -(t log σ(x) + (1 - t) log(1 - σ(x)))
+
+    computed stably from the logits (PyTorch's `binary_cross_entropy_with_logits`). N is the number of
+    elements. Gradient: `∂y/∂x = (σ(x) - t) / N`; the targets get no gradient. No label is ignored here.
+
+    Args:
+        x (Variable | array): the logits, floating point, any shape.
+        t (Variable | array): the targets, of `x`'s shape: 0 or 1 (any numeric dtype, cast to `x`'s) or
+            probabilities in [0, 1].
+
+    Returns:
+        (Variable): the 0-d loss.
+
+    Raises:
+        ValueError: `x` and `t` have different shapes.
+
+    Examples:
+        >>> import numpy as np
+        >>> import autograd.function as F
+        >>> from autograd import Variable, to_host
+        >>> x = Variable([0.0])
+        >>> y = F.sigmoid_cross_entropy(x, np.array([1]))
+        >>> round(y.item(), 4)   # -log σ(0) = log 2
+        0.6931
+        >>> y.backward()
+        >>> to_host(x.grad).tolist()   # σ(0) - 1
+        [-0.5]
+    """
     x = as_variable(x)
     t = as_variable(t.data if isinstance(t, Variable) else t)
     if x.shape != t.shape:
@@ -152,8 +246,32 @@ def sigmoid_cross_entropy(x, t):
 
 
 def accuracy(y, t):
-    """Fraction of rows whose largest score in y (N, C) is at label t (N,), as a 0-d Variable on y's device
-    (no host synchronisation; ``float(acc)`` asks for the number). Not differentiable."""
+    """Classification accuracy: the fraction of rows whose largest score is at their label.
+
+        acc = mean(argmax(y, axis=1) == t)
+
+    A metric, not a loss: it is not differentiable (the result is a new leaf, with no graph behind it). It
+    stays a 0-d Variable on `y`'s device, of `y`'s dtype, so computing it never waits for a GPU; `float(acc)`
+    or `acc.item()` asks for the number. A row with tied maxima counts as predicting the first of them.
+
+    Args:
+        y (Variable | array): the scores (logits or probabilities), `(N, C)`.
+        t (Variable | array): the integer labels, `(N,)`, on `y`'s device.
+
+    Returns:
+        (Variable): the 0-d accuracy in [0, 1].
+
+    Raises:
+        ValueError: `t`'s shape is not `(N,)`.
+
+    Examples:
+        >>> import numpy as np
+        >>> import autograd.function as F
+        >>> from autograd import Variable
+        >>> y = Variable([[0.1, 0.9], [0.8, 0.2]])   # predicts class 1, then class 0
+        >>> F.accuracy(y, np.array([1, 1])).item()
+        0.5
+    """
     y = y.data if isinstance(y, Variable) else y
     t = t.data if isinstance(t, Variable) else t
     xp = device_of(y).xp

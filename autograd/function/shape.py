@@ -1,10 +1,15 @@
-"""Ops that move elements without arithmetic: reshape, transpose, broadcast, sum_to, indexing, concat, split."""
+"""Ops that move elements without arithmetic: reshape, transpose, broadcast_to, sum_to, squeeze, unsqueeze,
+indexing (get_item), concat and split.
+
+Their gradients move the elements back: reshape ↔ reshape, transpose ↔ the inverse permutation,
+broadcast_to ↔ sum_to, get_item ↔ a scatter-add, concat ↔ slices.
+"""
 from autograd.backend import device_of
 from autograd.variable import Function, Variable, as_variable
 
 
 def _normalize_axes(axis, ndim, op):
-    """``axis`` (None, an int or a sequence) as a sorted tuple of non-negative ints."""
+    """`axis` (None, an int or a sequence) as a sorted tuple of non-negative ints."""
     if axis is None:
         return tuple(range(ndim))
     axes = (axis,) if isinstance(axis, int) else tuple(axis)
@@ -30,7 +35,32 @@ class Reshape(Function):
 
 
 def reshape(x, shape):
-    """x with a new shape of the same size (one entry may be -1)."""
+    """`x` with a new shape holding the same elements in the same (row-major) order.
+
+    The gradient is reshaped back to `x`'s shape. A Variable that already has the shape is returned as is.
+    `Variable.reshape` calls this.
+
+    Args:
+        x (Variable | array): the input.
+        shape (int | tuple[int, ...]): the new shape, of the same size; one entry may be -1, inferred from the
+            others. Typical values: `(N, -1)`, `(2, 3)`, `-1`.
+
+    Returns:
+        (Variable): the reshaped values.
+
+    Raises:
+        ValueError: `shape` does not have `x`'s size.
+
+    Examples:
+        >>> import autograd.function as F
+        >>> from autograd import Variable, to_host
+        >>> x = Variable([1.0, 2.0, 3.0, 4.0, 5.0, 6.0])
+        >>> y = F.reshape(x, (2, -1))
+        >>> y.shape
+        (2, 3)
+        >>> to_host(y).tolist()
+        [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]
+    """
     shape = (shape,) if isinstance(shape, int) else tuple(shape)
     if isinstance(x, Variable) and x.shape == shape:
         return x
@@ -56,12 +86,54 @@ class Transpose(Function):
 
 
 def transpose(x, axes=None):
-    """x with its axes permuted; all axes reversed when ``axes`` is None (NumPy's ``.T``)."""
+    """`x` with its axes permuted: axis `i` of the result is axis `axes[i]` of `x`.
+
+    All axes are reversed when `axes` is None (NumPy's `.T`, which `Variable.T` calls). The gradient is
+    transposed back with the inverse permutation.
+
+    Args:
+        x (Variable | array): the input.
+        axes (tuple[int, ...] | None): a permutation of `range(x.ndim)` (negative values allowed), or None to
+            reverse the axes. Typical values: `None`, `(0, 2, 1)`, `(1, 0)`.
+
+    Returns:
+        (Variable): the transposed values.
+
+    Raises:
+        ValueError: `axes` is not a permutation of `x`'s axes.
+
+    Examples:
+        >>> import numpy as np
+        >>> import autograd.function as F
+        >>> from autograd import Variable
+        >>> x = Variable(np.zeros((2, 3, 4)))
+        >>> F.transpose(x).shape
+        (4, 3, 2)
+        >>> F.transpose(x, (1, 0, 2)).shape
+        (3, 2, 4)
+    """
     return Transpose(None if axes is None else tuple(axes))(x)
 
 
 def matrix_transpose(x):
-    """The last two axes swapped: a batch of matrices, each transposed."""
+    """The last two axes swapped: a (batch of) matrices, each transposed (`Variable.mT`).
+
+    Args:
+        x (Variable | array): the input, with at least 2 dimensions, shape `(..., M, N)`.
+
+    Returns:
+        (Variable): shape `(..., N, M)`.
+
+    Raises:
+        ValueError: `x` has fewer than 2 dimensions.
+
+    Examples:
+        >>> import autograd.function as F
+        >>> from autograd import Variable, to_host
+        >>> x = Variable([[1.0, 2.0, 3.0]])
+        >>> to_host(F.matrix_transpose(x)).tolist()
+        [[1.0], [2.0], [3.0]]
+    """
     x = as_variable(x)
     if x.ndim < 2:
         raise ValueError(f"matrix_transpose: needs at least 2 dimensions, got shape {x.shape}")
@@ -90,7 +162,32 @@ class BroadcastTo(Function):
 
 
 def broadcast_to(x, shape):
-    """x repeated along new or size-1 axes to ``shape`` (NumPy broadcasting rules)."""
+    """`x` repeated along new leading axes or size-1 axes to `shape` (NumPy's broadcasting rules).
+
+    Gradient: [sum_to][autograd.function.sum_to], which adds the copies back up. A Variable that already has
+    the shape is returned as is.
+
+    Args:
+        x (Variable | array): the input.
+        shape (tuple[int, ...]): the target shape; `x.shape` must broadcast to it.
+
+    Returns:
+        (Variable): the broadcast values, of shape `shape`.
+
+    Raises:
+        ValueError: `x.shape` cannot be broadcast to `shape`.
+
+    Examples:
+        >>> import autograd.function as F
+        >>> from autograd import Variable, to_host
+        >>> x = Variable([1.0, 2.0])
+        >>> y = F.broadcast_to(x, (3, 2))
+        >>> to_host(y).tolist()
+        [[1.0, 2.0], [1.0, 2.0], [1.0, 2.0]]
+        >>> F.sum(y).backward()
+        >>> to_host(x.grad).tolist()   # summed over the 3 copies
+        [3.0, 3.0]
+    """
     shape = tuple(shape)
     if isinstance(x, Variable) and x.shape == shape:
         return x
@@ -114,7 +211,32 @@ class SumTo(Function):
 
 
 def sum_to(x, shape):
-    """x summed down to ``shape``, the inverse of broadcasting (the gradient of broadcast_to)."""
+    """`x` summed down to `shape`: the adjoint of broadcasting, and the gradient of
+    [broadcast_to][autograd.function.broadcast_to].
+
+    Leading axes that `shape` lacks are summed away, and axes where `shape` has size 1 are summed with the size
+    kept. Gradient: `broadcast_to` back to `x`'s shape. A Variable that already has the shape is returned as is.
+
+    Args:
+        x (Variable | array): the input.
+        shape (tuple[int, ...]): the target shape; it must broadcast to `x.shape`.
+
+    Returns:
+        (Variable): the sums, of shape `shape`.
+
+    Raises:
+        ValueError: `shape` cannot be broadcast to `x.shape`.
+
+    Examples:
+        >>> import numpy as np
+        >>> import autograd.function as F
+        >>> from autograd import Variable, to_host
+        >>> x = Variable(np.ones((2, 3)))
+        >>> to_host(F.sum_to(x, (3,))).tolist()
+        [2.0, 2.0, 2.0]
+        >>> to_host(F.sum_to(x, (2, 1))).tolist()
+        [[3.0], [3.0]]
+    """
     shape = tuple(shape)
     if isinstance(x, Variable) and x.shape == shape:
         return x
@@ -122,15 +244,37 @@ def sum_to(x, shape):
 
 
 def unbroadcast(gx, shape):
-    """The gradient of a broadcast input: ``gx`` (a Variable, or a plain array in a backward pass that is
-    not recorded) summed back to ``shape`` (nothing to do when shapes match)."""
+    """The gradient of a broadcast input: `gx` (a Variable, or a plain array in a backward pass that is
+    not recorded) summed back to `shape` (nothing to do when shapes match)."""
     if tuple(gx.shape) == shape:
         return gx
     return SumTo(shape)(gx) if isinstance(gx, Variable) else SumTo(shape).forward(gx)
 
 
 def squeeze(x, axis=None):
-    """x without its size-1 axes (or only those in ``axis``, which must have size 1)."""
+    """`x` without its size-1 axes, or only those in `axis`; a reshape, so the gradient is reshaped back.
+
+    Args:
+        x (Variable | array): the input.
+        axis (int | tuple[int, ...] | None): the axes to remove, each of size 1 (negative values count from
+            the end); None removes every size-1 axis.
+
+    Returns:
+        (Variable): `x` with those axes removed.
+
+    Raises:
+        ValueError: an axis in `axis` is out of range, repeated, or not of size 1.
+
+    Examples:
+        >>> import numpy as np
+        >>> import autograd.function as F
+        >>> from autograd import Variable
+        >>> x = Variable(np.zeros((1, 3, 1)))
+        >>> F.squeeze(x).shape
+        (3,)
+        >>> F.squeeze(x, 0).shape
+        (3, 1)
+    """
     x = as_variable(x)
     if axis is None:
         axes = tuple(i for i, s in enumerate(x.shape) if s == 1)
@@ -143,7 +287,28 @@ def squeeze(x, axis=None):
 
 
 def unsqueeze(x, axis):
-    """x with new size-1 axes inserted at ``axis`` (an int or a tuple, positions in the result)."""
+    """`x` with new size-1 axes inserted (NumPy's `expand_dims`); a reshape, so the gradient is reshaped back.
+
+    Args:
+        x (Variable | array): the input.
+        axis (int | tuple[int, ...]): the positions of the new axes in the result (negative values count from
+            the end of the result). Typical values: `0` (a batch axis), `-1`, `(0, 1)`.
+
+    Returns:
+        (Variable): `x` with `x.ndim + len(axis)` dimensions.
+
+    Raises:
+        ValueError: an axis is out of range for the result, or repeated.
+
+    Examples:
+        >>> import autograd.function as F
+        >>> from autograd import Variable
+        >>> x = Variable([1.0, 2.0])
+        >>> F.unsqueeze(x, 0).shape
+        (1, 2)
+        >>> F.unsqueeze(x, (0, -1)).shape
+        (1, 2, 1)
+    """
     x = as_variable(x)
     ndim = x.ndim + (1 if isinstance(axis, int) else len(axis))
     axes = _normalize_axes(axis, ndim, "unsqueeze")
@@ -152,7 +317,7 @@ def unsqueeze(x, axis):
 
 
 def _index_on_device(index, device):
-    """An index (as a tuple) with lists and Variables turned into integer (or boolean) arrays on ``device``."""
+    """An index (as a tuple) with lists and Variables turned into integer (or boolean) arrays on `device`."""
     if not isinstance(index, tuple):
         index = (index,)
     out = []
@@ -177,7 +342,7 @@ def _is_bool_array(i):
 
 
 def _full_index(index, ndim):
-    """``index`` with its Ellipsis (or NumPy's implicit trailing one) spelled out as ``:``s, as the array API
+    """`index` with its Ellipsis (or NumPy's implicit trailing one) spelled out as `:`s, as the array API
     wants every axis indexed explicitly."""
     used = 0
     for i in index:
@@ -212,8 +377,8 @@ def _is_full_slice(i):
 
 
 def _gather(x, index):
-    """``x[index]`` with NumPy's meaning, spelled with what the array API standard specifies (basic indexing,
-    a sole boolean mask, integer arrays indexing every axis, ``take``), so that every device runs it."""
+    """`x[index]` with NumPy's meaning, spelled with what the array API standard specifies (basic indexing,
+    a sole boolean mask, integer arrays indexing every axis, `take`), so that every device runs it."""
     full = _clip_slices(_full_index(index, x.ndim), x.shape)
     arrays = [k for k, i in enumerate(full) if _is_array(i)]
     if not arrays:
@@ -264,7 +429,7 @@ class GetItem(Function):
 
 
 class GetItemGrad(Function):
-    """Scatter ``gy`` into zeros of the input's shape; repeated integer indices accumulate."""
+    """Scatter `gy` into zeros of the input's shape; repeated integer indices accumulate."""
 
     def __init__(self, index, in_shape):
         self.index = index
@@ -288,8 +453,36 @@ class GetItemGrad(Function):
 
 
 def get_item(x, index):
-    """``x[index]`` with NumPy's meaning: ints, slices, None, Ellipsis, and integer or boolean arrays (or lists)
-    on x's device. The gradient of repeated integer indices accumulates."""
+    """`x[index]` with NumPy's meaning (the `x[...]` operator on a Variable calls this).
+
+    The index may hold ints, slices, None, Ellipsis, and integer or boolean arrays, lists or Variables (moved to
+    `x`'s device; an array of another device is refused). Out-of-range slice bounds are clipped as in NumPy.
+    Gradient: `gy` scattered into zeros of `x`'s shape; an element picked several times by an integer array
+    accumulates every one of its gradients.
+
+    Args:
+        x (Variable | array): the input.
+        index (int | slice | tuple | list | array | Variable): the index. Typical values: `0`, `(slice(None), 1)`,
+            `[0, 2]`, a boolean mask.
+
+    Returns:
+        (Variable): the selected elements.
+
+    Raises:
+        IndexError: an integer index is out of range (the array library's error).
+        DeviceError: an index array is on another device than `x`.
+
+    Examples:
+        >>> import autograd.function as F
+        >>> from autograd import Variable, to_host
+        >>> x = Variable([1.0, 2.0, 3.0])
+        >>> y = F.get_item(x, [0, 0, 2])
+        >>> to_host(y).tolist()
+        [1.0, 1.0, 3.0]
+        >>> F.sum(y).backward()
+        >>> to_host(x.grad).tolist()   # element 0 was picked twice
+        [2.0, 0.0, 1.0]
+    """
     x = as_variable(x)
     return GetItem(_index_on_device(index, x.device))(x)
 
@@ -313,7 +506,33 @@ class Concat(Function):
 
 
 def concat(xs, axis=0):
-    """The Variables ``xs`` joined along an existing axis."""
+    """The arrays `xs` joined along an existing axis (NumPy's `concatenate`).
+
+    Gradient: each input gets its own slice of `gy`.
+
+    Args:
+        xs (list[Variable | array]): the inputs, with the same number of dimensions and the same shape
+            except along `axis`.
+        axis (int): the axis to join along; negative values count from the end. Typical values: `0`, `1`, `-1`.
+
+    Returns:
+        (Variable): the joined values.
+
+    Raises:
+        ValueError: `xs` is empty, or the shapes do not fit together.
+        DeviceError: the inputs are on different devices.
+
+    Examples:
+        >>> import autograd.function as F
+        >>> from autograd import Variable, to_host
+        >>> a, b = Variable([1.0, 2.0]), Variable([3.0])
+        >>> y = F.concat([a, b])
+        >>> to_host(y).tolist()
+        [1.0, 2.0, 3.0]
+        >>> F.sum(y * Variable([1.0, 2.0, 3.0])).backward()
+        >>> to_host(a.grad).tolist(), to_host(b.grad).tolist()
+        ([1.0, 2.0], [3.0])
+    """
     xs = list(xs)
     if not xs:
         raise ValueError("concat: needs at least one input")
@@ -321,8 +540,32 @@ def concat(xs, axis=0):
 
 
 def split(x, indices_or_sections, axis=0):
-    """x cut along ``axis`` into a list of Variables: ``sections`` equal parts, or at the given indices
-    (NumPy's ``split``). The gradient of each part flows back to its slice of x."""
+    """`x` cut along `axis` into a list of Variables (NumPy's `split`).
+
+    An int `n` cuts `n` equal parts; a list of indices cuts before each of them. The gradient of each part
+    flows back to its slice of `x` (parts that are not used give zeros there).
+
+    Args:
+        x (Variable | array): the input.
+        indices_or_sections (int | list[int]): the number of equal parts, or the sorted indices to cut at.
+            Typical values: `2`, `[1, 3]`.
+        axis (int): the axis to cut; negative values count from the end.
+
+    Returns:
+        (list[Variable]): the parts, in order.
+
+    Raises:
+        ValueError: `axis` is out of range, or the axis does not divide into that many equal parts.
+
+    Examples:
+        >>> import autograd.function as F
+        >>> from autograd import Variable, to_host
+        >>> x = Variable([1.0, 2.0, 3.0, 4.0])
+        >>> [to_host(p).tolist() for p in F.split(x, 2)]
+        [[1.0, 2.0], [3.0, 4.0]]
+        >>> [to_host(p).tolist() for p in F.split(x, [1, 3])]
+        [[1.0], [2.0, 3.0], [4.0]]
+    """
     x = as_variable(x)
     axis = _normalize_axes(axis, x.ndim, "split")[0]
     n = x.shape[axis]
