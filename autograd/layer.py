@@ -1,8 +1,13 @@
 """Layers: objects that own Parameters and sublayers and call functions on them.
 
-A Layer finds its parameters and sublayers by attribute, in definition order; ``params()`` walks them
-depth first, so the order and the names of ``named_params()`` are stable: attribute names joined by dots,
-such as ``l0.W`` or ``lstm.x2f.b``. The same names key ``state_dict()`` and the files of ``save_weights``.
+A Layer finds its parameters and sublayers by attribute, in definition order; `params()` walks them
+depth first, so the order and the names of `named_params()` are stable: attribute names joined by dots,
+such as `l0.W` or `lstm.x2f.b`. The same names key `state_dict()` and the files of `save_weights`.
+
+Layers whose weight shape depends on the input (Linear, Conv2d, ConvTranspose2d, and the RNN and LSTM built
+on Linear) can create it lazily, at the first call; every other parameter is created at once, on the cpu,
+until `to(device)` moves it. Weights are drawn on the host, so `autograd.seed(n)` gives the same values on
+every device.
 """
 import math
 import operator
@@ -11,7 +16,7 @@ import autograd.function as F
 from autograd.backend import CPU, device_of, dtype_name, get_device, load_npz, save_npz, to_host
 from autograd.function.conv import _geometry as _conv_geometry  # the ops' own checks of kernel, stride, pad
 from autograd.function.dropout import check_ratio
-from autograd.function.normalization import check_momentum_eps
+from autograd.function.normalization import check_eps, check_momentum
 from autograd.variable import Parameter, Variable
 
 __all__ = ["Layer", "Linear", "Conv2d", "ConvTranspose2d", "BatchNorm", "LayerNorm", "Embedding", "Dropout", "RNN",
@@ -19,13 +24,37 @@ __all__ = ["Layer", "Linear", "Conv2d", "ConvTranspose2d", "BatchNorm", "LayerNo
 
 
 class Layer:
-    """Base class: assign Parameters and Layers (or lists of them) as attributes; define ``forward``; call it.
+    """Base class of layers and models: assign Parameters and Layers as attributes, define `forward`, call it.
 
-    A parameter created at the first call (Linear's W and b) is named in ``_lazy`` and set to None until
-    then; it keeps its place in the definition order, and :meth:`load_state_dict` can create it.
-    A recurrent layer names its state attributes in ``_state``: ``reset_state()`` clears them.
-    A layer names its buffers in ``_buffers``: arrays that are not trained but saved with the weights and moved
-    with the layer (BatchNorm's running statistics).
+    Every attribute holding a [Parameter][autograd.variable.Parameter], a Layer, or a list or tuple containing
+    them is registered, in definition order: [params][autograd.layer.Layer.params] and
+    [named_params][autograd.layer.Layer.named_params] find them there, and optimizers, `to`, `state_dict` and
+    `save_weights` follow. A layer or parameter reached twice (tied weights) is listed once, under its first
+    name. Subclasses call `super().__init__()` first.
+
+    Three class attributes let a subclass declare more:
+
+    - `_lazy`: names of parameters created at the first call (Linear's W and b), None until then; each keeps
+      its place in the definition order, and [load_state_dict][autograd.layer.Layer.load_state_dict] can
+      create it (the subclass then defines `_lazy_shape(attr)`).
+    - `_state`: names of recurrent state attributes, cleared by [reset_state][autograd.layer.Layer.reset_state].
+    - `_buffers`: names of arrays that are not trained but saved with the weights and moved with the layer
+      (BatchNorm's running statistics).
+
+    Examples:
+        >>> from autograd import Parameter, Variable, layer
+        >>> class ScaledLinear(layer.Layer):
+        ...     def __init__(self):
+        ...         super().__init__()
+        ...         self.scale = Parameter([2.0])
+        ...         self.inner = layer.Linear(1, in_size=3)
+        ...     def forward(self, x):
+        ...         return self.inner(x) * self.scale
+        >>> m = ScaledLinear()
+        >>> [name for name, _ in m.named_params()]
+        ['scale', 'inner.W', 'inner.b']
+        >>> m(Variable([[1.0, 2.0, 3.0]], dtype="float32")).shape
+        (1, 1)
     """
 
     _lazy = ()
@@ -60,9 +89,19 @@ class Layer:
         return state
 
     def __call__(self, *inputs):
+        """Run the layer: `layer(*inputs)` is `layer.forward(*inputs)`."""
         return self.forward(*inputs)
 
     def forward(self, *inputs):
+        """Compute the layer's output from its inputs; every subclass defines it.
+
+        It takes Variables or arrays and returns a Variable (or several), computed with the ops of
+        [autograd.function][] from the inputs and the layer's parameters, so that `backward()` reaches the
+        parameters. It may create lazy parameters (at the first call) and update recurrent state or buffers.
+
+        Raises:
+            NotImplementedError: on the base class.
+        """
         raise NotImplementedError
 
     def _members(self):
@@ -110,16 +149,38 @@ class Layer:
         return walk
 
     def named_params(self):
-        """(name, Parameter) pairs, depth first in definition order; names join attributes with dots and
-        number list items: ``l0.W``, ``blocks[1].b``."""
+        """`(name, Parameter)` pairs, depth first in definition order; names join attributes with dots and
+        number list items: `l0.W`, `blocks[1].b`.
+
+        A lazy parameter not created yet is left out; a shared one appears once, under its first name.
+
+        Examples:
+            >>> from autograd import layer, model
+            >>> [name for name, _ in model.Sequential(layer.Linear(2, in_size=3)).named_params()]
+            ['l0.W', 'l0.b']
+        """
         return list(self._walk()[1])
 
     def params(self):
-        """Every Parameter of this layer and its sublayers, each once, in a stable order."""
+        """Every Parameter of this layer and its sublayers, each once, in the order of `named_params()`.
+
+        The walk is cached until a registered attribute of some layer changes.
+
+        Examples:
+            >>> from autograd import layer
+            >>> [p.shape for p in layer.Linear(2, in_size=3).params()]
+            [(3, 2), (2,)]
+        """
         return list(self._walk()[2])
 
     def sublayers(self):
-        """This layer and every layer inside it, each once, depth first."""
+        """This layer and every layer inside it, each once, depth first in definition order (a list).
+
+        Examples:
+            >>> from autograd import model
+            >>> [type(m).__name__ for m in model.LSTM(4, 1).sublayers()][:3]
+            ['LSTM', 'LSTM', 'Linear']
+        """
         found, stack = {}, [self]
         while stack:
             layer = stack.pop()
@@ -129,21 +190,54 @@ class Layer:
         return list(found.values())
 
     def cleargrads(self):
+        """Set `grad = None` on every parameter: call it before `loss.backward()` in each training step.
+
+        `backward()` adds to an existing gradient, so without it the gradients of successive steps add up.
+
+        Examples:
+            >>> from autograd import Variable, layer
+            >>> import autograd.function as F
+            >>> lin = layer.Linear(1, in_size=2)
+            >>> F.sum(lin(Variable([[1.0, 2.0]], dtype="float32"))).backward()
+            >>> lin.cleargrads()
+            >>> [p.grad for p in lin.params()]
+            [None, None]
+        """
         for p in self._walk()[2]:
             p.grad = None
 
     def reset_state(self):
-        """Forget the recurrent state of this layer and its sublayers (start a new sequence)."""
+        """Forget the recurrent state of this layer and its sublayers: the next call starts a new sequence.
+
+        Sets every attribute named in a layer's `_state` (RNN's `h`, LSTM's `h` and `c`) to None. Call it
+        before each sequence (each epoch of a stream), and before a batch of another size.
+        """
         for layer in self.sublayers():
             for name in layer._state:
                 setattr(layer, name, None)
 
     def to(self, device):
-        """Move every parameter (with its gradient) and recurrent state to ``device`` in place; returns self.
+        """Move every parameter (with its gradient), buffer and recurrent state to `device`, in place.
 
-        Parameters keep their identity, so an optimizer's state for them follows on its next update.
-        Recurrent state moves detached: backprop through time stops at the move, since the steps before it
-        were recorded with the parameters' old arrays.
+        Parameters keep their identity, so an optimizer's state for them follows on its next update. Lazy
+        parameters not created yet are created on `device` later. Recurrent state moves detached: backprop
+        through time stops at the move, since the steps before it were recorded with the parameters' old arrays.
+
+        Args:
+            device (Device | str): a [Device][autograd.backend.Device] or its name: "cpu", "sim", "cuda", "cuda:N".
+
+        Returns:
+            (Layer): the layer itself, so that `net = model.MLP([64, 1]).to("cuda")` works.
+
+        Raises:
+            DeviceError: an unknown or unavailable device (a ValueError; see
+                [DeviceError][autograd.backend.DeviceError]).
+
+        Examples:
+            >>> from autograd import layer
+            >>> lin = layer.Linear(2, in_size=3).to("cpu")
+            >>> lin.W.device.name
+            'cpu'
         """
         device = get_device(device)
         for p in self.params():
@@ -162,7 +256,16 @@ class Layer:
 
     # ---- saving and loading ----------------------------------------------------------------------
     def state_dict(self):
-        """``{name: NumPy array}`` of every parameter and buffer, copied to the host."""
+        """`{name: NumPy array}` of every parameter and buffer, copied to the host.
+
+        Names are those of `named_params()`, and of the buffers (`bn.running_mean`); a lazy parameter not
+        created yet is left out.
+
+        Examples:
+            >>> from autograd import layer
+            >>> {name: a.shape for name, a in layer.Linear(2, in_size=3).state_dict().items()}
+            {'W': (3, 2), 'b': (2,)}
+        """
         arrays = {}
         for name, owner, attr, p in self._walk()[0]:
             if p is BUFFER:
@@ -176,9 +279,21 @@ class Layer:
         raise NotImplementedError
 
     def check_state_dict(self, arrays):
-        """The planned updates ``[(owner, attribute, parameter or None, host array)]`` for ``arrays``, every
-        entry checked and converted: a missing, unexpected, wrongly shaped or unconvertible entry raises
-        ValueError naming it. Nothing changes."""
+        """Check `{name: array}` against this layer's parameters and buffers without changing anything.
+
+        Every entry must name a parameter or buffer, every existing one must have an entry, shapes must match
+        (a lazy parameter's unknown input size accepts any), and each array must convert to the dtype.
+
+        Args:
+            arrays (dict): `{name: array}` as [state_dict][autograd.layer.Layer.state_dict] gives it (any device).
+
+        Returns:
+            (list[tuple]): the planned updates, `(owner layer, attribute, Parameter or None, host array in the
+                target dtype)`: None for a lazy parameter still to be created, a marker string for a buffer.
+
+        Raises:
+            ValueError: naming the entry, for a missing, unexpected, wrongly shaped or unconvertible one.
+        """
         places = self._walk()[0]
         names = [name for name, _, _, _ in places]
         unexpected = sorted(set(arrays) - set(names))
@@ -208,11 +323,27 @@ class Layer:
         return updates
 
     def load_state_dict(self, arrays):
-        """Set every parameter from ``{name: array}`` (any device), keeping each parameter's dtype and device;
-        everything is checked first (:meth:`check_state_dict`), so a refused entry changes nothing.
+        """Set every parameter and buffer from `{name: array}` (any device), keeping each one's dtype and device.
 
-        A lazy parameter not created yet is created from its entry, in its layer's dtype, on the device its
-        layer (or this one) was moved to, else that of the other parameters, else the cpu.
+        Everything is checked first (see [check_state_dict][autograd.layer.Layer.check_state_dict]), so a
+        refused state changes nothing. A parameter gets a new array (its identity, and an optimizer's state
+        for it, stay). A lazy parameter not created yet is created from its entry, in its layer's dtype, on
+        the device its layer (or this one) was moved to, else that of the other parameters, else the cpu.
+
+        Args:
+            arrays (dict): `{name: array}` as [state_dict][autograd.layer.Layer.state_dict] gives it.
+
+        Raises:
+            ValueError: a missing, unexpected, wrongly shaped or unconvertible entry.
+
+        Examples:
+            A lazy Linear gets its weights from a trained one, before its first call:
+
+            >>> from autograd import layer, to_host
+            >>> trained, fresh = layer.Linear(2, in_size=3), layer.Linear(2)
+            >>> fresh.load_state_dict(trained.state_dict())
+            >>> fresh.in_size, (to_host(fresh.W) == to_host(trained.W)).all().item()
+            (3, True)
         """
         updates = self.check_state_dict(arrays)
         existing = self.params()
@@ -226,13 +357,41 @@ class Layer:
                 p.data = p.device.put(array)
 
     def save_weights(self, path):
-        """Write the parameters to ``path`` as a NumPy ``.npz`` of host arrays, atomically: a crash
-        mid-save leaves any previous file at ``path`` intact."""
+        """Write the parameters and buffers (`state_dict()`) to `path` as a NumPy `.npz` of host arrays.
+
+        The file is written atomically, exactly at `path` (no suffix added): a crash mid-save leaves any
+        previous file at `path` intact. `numpy.load(path)` reads it too. To save an optimizer's state with
+        the weights, use [checkpoint.save][autograd.checkpoint.save].
+
+        Args:
+            path (str | os.PathLike): the file to write (a str or path-like).
+
+        Examples:
+            >>> import os, tempfile
+            >>> from autograd import layer, to_host
+            >>> a, b = layer.Linear(2, in_size=3), layer.Linear(2, in_size=3)
+            >>> with tempfile.TemporaryDirectory() as d:
+            ...     a.save_weights(os.path.join(d, "w.npz"))
+            ...     b.load_weights(os.path.join(d, "w.npz"))
+            >>> (to_host(a.W) == to_host(b.W)).all().item()
+            True
+        """
         save_npz(path, self.state_dict())
 
     def load_weights(self, path):
-        """Read parameters written by :meth:`save_weights` onto the layer's current device (see
-        :meth:`load_state_dict` for the checks)."""
+        """Read the parameters and buffers written by [save_weights][autograd.layer.Layer.save_weights] onto
+        the layer's current device.
+
+        The file is read without unpickling; the names and shapes are checked as by
+        [load_state_dict][autograd.layer.Layer.load_state_dict], so a refused file changes nothing.
+
+        Args:
+            path (str | os.PathLike): the `.npz` file to read.
+
+        Raises:
+            OSError: the file is missing or unreadable.
+            ValueError: the file is damaged or not an `.npz` archive, or its entries do not fit the layer.
+        """
         self.load_state_dict(load_npz(path))
 
 
@@ -268,10 +427,30 @@ def _check_size(layer, name, value, optional=False):
 
 
 class Linear(Layer):
-    """y = x W + b with W of shape (in_size, out_size), drawn from N(0, 1/in_size), and b zeros.
+    """Fully connected layer: `y = x W + b` with W of shape (in_size, out_size) and b of shape (out_size,).
 
-    With ``in_size=None`` W and b are created at the first call, W from the input's last dimension, on the
-    device the layer was moved to with ``to`` (else on the input's); otherwise at once, on the cpu.
+    W is drawn from N(0, 1/in_size) (LeCun normal) and b is zeros, in `dtype`. With `in_size=None` (the
+    default) W and b are created at the first call, W from the input's last dimension, on the device the layer
+    was moved to with `to` (else on the input's); with `in_size` given, at once, on the cpu. The op is
+    [F.linear][autograd.function.linear].
+
+    Args:
+        out_size (int): the number of outputs. Typical values: 10 to 1024 (hidden layers 64 to 512).
+        in_size (int | None): the number of inputs, or None to take it from the first input.
+        nobias (bool): no bias b (`y = x W`), for example before a normalisation layer. Default False.
+        dtype (str): the parameters' dtype: "float32" (default), "float64" or "float16".
+
+    Raises:
+        ValueError: `out_size` or `in_size` is not a positive int.
+
+    Examples:
+        >>> from autograd import Variable, layer
+        >>> lin = layer.Linear(3)                           # lazy: W is made at the first call
+        >>> lin.W is None
+        True
+        >>> y = lin(Variable([[1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0]], dtype="float32"))
+        >>> y.shape, lin.W.shape, lin.b.shape, lin.in_size
+        ((2, 3), (4, 3), (3,), 4)
     """
 
     _lazy = ("W", "b")
@@ -288,6 +467,7 @@ class Linear(Layer):
 
     @property
     def in_size(self):
+        """The number of inputs, `W.shape[0]`; None while a lazy W is not created yet."""
         return None if self.W is None else self.W.shape[0]
 
     def _lazy_shape(self, attr):
@@ -297,6 +477,9 @@ class Linear(Layer):
         _create_weight_and_bias(self, (in_size, self.out_size), in_size, self.out_size, device)
 
     def forward(self, x):
+        """`x W + b` for x of shape (..., in_size), a Variable or an array (an array is a constant); returns
+        (..., out_size). The first call of a lazy layer creates W and b. Feed the layer's dtype: a float64
+        input makes a float64 output (the gradients keep the parameters' dtype)."""
         x = x if isinstance(x, Variable) else Variable(x, requires_grad=False)
         if self.W is None:
             self._create(x.shape[-1], self._device or x.device)
@@ -304,10 +487,31 @@ class Linear(Layer):
 
 
 class RNN(Layer):
-    """Elman RNN, one step per call: h = tanh(x2h(x) + h2h(h_prev)), the h2h term absent on the first step.
+    """Elman RNN, one time step per call: `h = tanh(x2h(x) + h2h(h_prev))`, no h2h term on the first step.
 
-    The state h is kept between calls (so backprop runs through the whole sequence); ``reset_state()``
-    starts a new sequence, and ``h.unchain_backward()`` truncates backprop through time.
+    x2h is a [Linear][autograd.layer.Linear] (in_size -> hidden_size, with bias), h2h one without bias
+    (hidden_size -> hidden_size); both lazy unless `in_size` is given (h2h is always created at the second
+    step). The state `h`, (N, hidden_size), is kept between calls, so backprop runs through the whole
+    sequence; [reset_state][autograd.layer.Layer.reset_state] starts a new sequence, and
+    `loss.unchain_backward()` truncates backprop through time. Clip its gradients
+    ([ClipGrad][autograd.hook.ClipGrad]): they can explode over long sequences.
+
+    Args:
+        hidden_size (int): the size of the state h. Typical values: 32 to 512.
+        in_size (int | None): the size of each input x, or None to take it from the first input.
+        dtype (str): the parameters' dtype. Default "float32".
+
+    Attributes:
+        h: the last output, a Variable (N, hidden_size), or None at the start of a sequence.
+
+    Examples:
+        >>> from autograd import Variable, layer
+        >>> rnn = layer.RNN(5)
+        >>> x = Variable([[1.0, 2.0, 3.0]], dtype="float32")
+        >>> rnn(x).shape, rnn(x).shape, [name for name, _ in rnn.named_params()]
+        ((1, 5), (1, 5), ['x2h.W', 'x2h.b', 'h2h.W'])
+        >>> rnn.reset_state(); rnn.h is None
+        True
     """
 
     _state = ("h",)
@@ -319,6 +523,7 @@ class RNN(Layer):
         self.h = None
 
     def forward(self, x):
+        """One time step: x (N, in_size) -> the new state h (N, hidden_size), which is also kept."""
         a = self.x2h(x)
         if self.h is not None:
             a = a + self.h2h(self.h)
@@ -327,12 +532,33 @@ class RNN(Layer):
 
 
 class LSTM(Layer):
-    """LSTM, one step per call, with gates f (forget), i (input), o (output) and candidate u:
+    """LSTM, one time step per call, with gates f (forget), i (input), o (output) and candidate u:
 
         f = sigmoid(x2f(x) + h2f(h)),  i = sigmoid(x2i(x) + h2i(h)),  o = sigmoid(x2o(x) + h2o(h)),
         u = tanh(x2u(x) + h2u(h)),     c = f * c_prev + i * u,         h = o * tanh(c)
 
-    On the first step the h2* terms and f * c_prev are absent (h and c start at zero).
+    On the first step the h2* terms and f * c_prev are absent (h and c start at zero). The x2* are
+    [Linear][autograd.layer.Linear] layers with bias (lazy unless `in_size` is given), the h2* without bias,
+    created at the second step. The state `h` and `c` is kept between calls, as in [RNN][autograd.layer.RNN]:
+    [reset_state][autograd.layer.Layer.reset_state] starts a new sequence, `loss.unchain_backward()`
+    truncates backprop through time.
+
+    Args:
+        hidden_size (int): the size of h and c. Typical values: 32 to 512.
+        in_size (int | None): the size of each input x, or None to take it from the first input.
+        dtype (str): the parameters' dtype. Default "float32".
+
+    Attributes:
+        h: the last output, a Variable (N, hidden_size), or None at the start of a sequence.
+        c: the cell state, same shape, or None.
+
+    Examples:
+        >>> from autograd import Variable, layer
+        >>> lstm = layer.LSTM(4, in_size=1)
+        >>> for value in [0.0, 0.5, 1.0]:
+        ...     h = lstm(Variable([[value]], dtype="float32"))
+        >>> h.shape, lstm.c.shape, len(lstm.params())
+        ((1, 4), (1, 4), 12)
     """
 
     _state = ("h", "c")
@@ -354,6 +580,7 @@ class LSTM(Layer):
         return a if self.h is None else a + h2(self.h)
 
     def forward(self, x):
+        """One time step: x (N, in_size) -> the new h (N, hidden_size); h and c are kept."""
         f = F.sigmoid(self._gate(self.x2f, self.h2f, x))
         i = F.sigmoid(self._gate(self.x2i, self.h2i, x))
         o = F.sigmoid(self._gate(self.x2o, self.h2o, x))
@@ -383,6 +610,7 @@ class _Conv(Layer):
 
     @property
     def in_channels(self):
+        """The number of input channels, read from W; None while a lazy W is not created yet."""
         return None if self.W is None else self.W.shape[self._in_axis]
 
     def _kernel_shape(self, in_channels):
@@ -406,9 +634,35 @@ class _Conv(Layer):
 
 
 class Conv2d(_Conv):
-    """y = conv2d(x, W, b, stride, pad) on NCHW input, W of shape (out_channels, in_channels, kh, kw) drawn
-    from N(0, 1/(in_channels kh kw)), b zeros. With ``in_channels=None`` W and b are created at the first call
-    (as Linear's)."""
+    """2-D convolution layer: `y = conv2d(x, W, b, stride, pad)` on (N, C, H, W) input.
+
+    W has shape (out_channels, in_channels, kh, kw), drawn from N(0, 1/(in_channels kh kw)); b (out_channels,)
+    is zeros. With `in_channels=None` (the default) W and b are created at the first call from the input's
+    channel axis (as [Linear][autograd.layer.Linear]'s). The output is (N, out_channels, OH, OW) with
+    `OH = (H + 2 ph - kh) // sh + 1` (likewise OW). The op is [F.conv2d][autograd.function.conv2d].
+
+    Args:
+        out_channels (int): the number of filters. Typical values: 16 to 512.
+        kernel_size (int | tuple[int, int]): an int or a pair (kh, kw). Typical values: 3 (also 1, 5, 7).
+        stride (int | tuple[int, int]): an int or a pair. 1 (default); 2 halves the size.
+        pad (int | tuple[int, int]): zero padding, an int or a pair. 0 (default); `kernel_size // 2` keeps the size at
+            stride 1.
+        nobias (bool): no bias. Default False.
+        in_channels (int | None): the input channels, or None to take them from the first input.
+        dtype (str): the parameters' dtype. Default "float32".
+
+    Raises:
+        TypeError: `kernel_size`, `stride` or `pad` is not an int or a pair of ints.
+        ValueError: a size, kernel or stride is not positive, or pad is negative; at a call, the input is not
+            4-D or the kernel does not fit it.
+
+    Examples:
+        >>> import numpy as np
+        >>> from autograd import layer
+        >>> conv = layer.Conv2d(4, kernel_size=3, pad=1)
+        >>> conv(np.zeros((2, 3, 8, 8), dtype="float32")).shape, conv.W.shape, conv.in_channels
+        ((2, 4, 8, 8), (4, 3, 3, 3), 3)
+    """
 
     _in_axis = 1
 
@@ -420,12 +674,41 @@ class Conv2d(_Conv):
         return (self.out_channels, in_channels) + self.kernel_size
 
     def forward(self, x):
+        """x (N, in_channels, H, W), a Variable or an array -> (N, out_channels, OH, OW)."""
         return F.conv2d(self._input(x), self.W, self.b, stride=self.stride, pad=self.pad)
 
 
 class ConvTranspose2d(_Conv):
-    """y = conv_transpose2d(x, W, b, stride, pad, outsize): the gradient of a convolution as a layer
-    (upsampling). W has shape (in_channels, out_channels, kh, kw), drawn from N(0, 1/(in_channels kh kw))."""
+    """Transposed convolution layer: `y = conv_transpose2d(x, W, b, stride, pad, outsize)`, for upsampling.
+
+    The gradient of a convolution with respect to its input, as a layer. W has shape
+    (in_channels, out_channels, kh, kw) (PyTorch's layout), drawn from N(0, 1/(in_channels kh kw)); b
+    (out_channels,) is zeros; both lazy as in [Conv2d][autograd.layer.Conv2d]. The output is
+    (N, out_channels, OH, OW) with `OH = (H - 1) sh - 2 ph + kh` (likewise OW), unless `outsize` is given. The
+    op is [F.conv_transpose2d][autograd.function.conv_transpose2d].
+
+    Args:
+        out_channels (int): the number of output channels.
+        kernel_size (int | tuple[int, int]): an int or a pair. Typical values: 2 or 4 with stride 2 (doubling the size),
+            3.
+        stride (int | tuple[int, int]): an int or a pair. Default 1.
+        pad (int | tuple[int, int]): an int or a pair, removed from each border of the output. Default 0.
+        nobias (bool): no bias. Default False.
+        in_channels (int | None): the input channels, or None to take them from the first input.
+        outsize (tuple[int, int] | None): the output (OH, OW), to choose among the sizes a strided conv2d maps back to
+            the input's; None for the formula above.
+        dtype (str): the parameters' dtype. Default "float32".
+
+    Raises:
+        ValueError: as for Conv2d; at a call, an `outsize` that does not fit the input.
+
+    Examples:
+        >>> import numpy as np
+        >>> from autograd import layer
+        >>> up = layer.ConvTranspose2d(4, kernel_size=2, stride=2)
+        >>> up(np.zeros((2, 3, 8, 8), dtype="float32")).shape, up.W.shape
+        ((2, 4, 16, 16), (3, 4, 2, 2))
+    """
 
     _in_axis = 0
 
@@ -438,21 +721,49 @@ class ConvTranspose2d(_Conv):
         return (in_channels, self.out_channels) + self.kernel_size
 
     def forward(self, x):
+        """x (N, in_channels, H, W), a Variable or an array -> (N, out_channels, OH, OW)."""
         return F.conv_transpose2d(self._input(x), self.W, self.b, stride=self.stride, pad=self.pad,
                                   outsize=self.outsize)
 
 
 class BatchNorm(Layer):
-    """Batch normalisation over the channel axis 1 of (N, C) or (N, C, H, W) input: gamma (ones) and beta
-    (zeros) are trained; the buffers ``running_mean`` (zeros) and ``running_var`` (ones) follow the batches in
-    training and normalise in ``test_mode()``. They are saved with the weights and move with ``to``."""
+    """Batch normalisation over the channel axis 1 of (N, C) or (N, C, H, W) input, per channel:
+
+        y = gamma * (x - mean) / sqrt(var + eps) + beta
+
+    In training, mean and var are the batch's (biased variance, over every axis but C), and the buffers
+    follow them: `running = (1 - momentum) * running + momentum * batch_stat`, running_var taking the
+    unbiased batch variance (PyTorch's convention). In [test_mode][autograd.config.test_mode] the buffers
+    normalise and are not changed. gamma (ones) and beta (zeros) are trained; the buffers `running_mean`
+    (zeros) and `running_var` (ones) are saved with the weights and move with `to`. All are created at once,
+    on the cpu. The op is [F.batch_norm][autograd.function.batch_norm].
+
+    Args:
+        num_features (int): the number of channels C.
+        momentum (float): the weight of each new batch in the running statistics, in [0, 1]. Default 0.1.
+        eps (float): added to the variance, > 0. Default 1e-5.
+        dtype (str): the dtype of the parameters and buffers. Default "float32".
+
+    Raises:
+        ValueError: `num_features` is not a positive int, `momentum` not in [0, 1], or `eps` not > 0.
+
+    Examples:
+        >>> from autograd import Variable, layer, to_host
+        >>> bn = layer.BatchNorm(2)
+        >>> y = bn(Variable([[0.0, 2.0], [2.0, 4.0]], dtype="float32"))  # batch means 1 and 3
+        >>> [round(v, 4) for v in to_host(bn.running_mean).tolist()]     # 0.9 * 0 + 0.1 * mean
+        [0.1, 0.3]
+        >>> sorted(bn.state_dict())
+        ['beta', 'gamma', 'running_mean', 'running_var']
+    """
 
     _buffers = ("running_mean", "running_var")
 
     def __init__(self, num_features, momentum=0.1, eps=1e-5, dtype="float32"):
         super().__init__()
         size = _check_size("BatchNorm", "num_features", num_features)
-        check_momentum_eps("BatchNorm", momentum, eps)
+        check_momentum("BatchNorm", momentum)
+        check_eps("BatchNorm", eps)
         self.momentum, self.eps = float(momentum), float(eps)
         self.gamma = Parameter(CPU.xp.ones(size, dtype=dtype), name="gamma")
         self.beta = Parameter(CPU.xp.zeros(size, dtype=dtype), name="beta")
@@ -460,29 +771,69 @@ class BatchNorm(Layer):
         self.running_var = CPU.xp.ones(size, dtype=dtype)
 
     def forward(self, x):
+        """Normalise x, (N, C) or (N, C, H, W); in training, update the running statistics in place."""
         return F.batch_norm(x, self.gamma, self.beta, self.running_mean, self.running_var,
                             momentum=self.momentum, eps=self.eps)
 
 
 class LayerNorm(Layer):
-    """Layer normalisation over the trailing axes ``normalized_shape`` (an int or a tuple), with gamma (ones)
-    and beta (zeros) of that shape."""
+    """Layer normalisation over the trailing axes `normalized_shape`, the same in training and test mode:
+
+        y = gamma * (x - mean) / sqrt(var + eps) + beta
+
+    with the mean and biased variance of each sample over those axes; gamma (ones) and beta (zeros) have that
+    shape, and y has x's shape. The op is [F.layer_norm][autograd.function.layer_norm].
+
+    Args:
+        normalized_shape (int | tuple[int, ...]): the trailing shape, an int (the feature size, e.g. a transformer's
+            d_model) or a tuple.
+        eps (float): added to the variance, > 0. Default 1e-5.
+        dtype (str): the parameters' dtype. Default "float32".
+
+    Raises:
+        ValueError: a size is not a positive int, or `eps` is not > 0.
+
+    Examples:
+        >>> from autograd import Variable, layer, to_host
+        >>> ln = layer.LayerNorm(3)
+        >>> [round(v, 4) for v in to_host(ln(Variable([[1.0, 2.0, 3.0]], dtype="float32")))[0].tolist()]
+        [-1.2247, 0.0, 1.2247]
+    """
 
     def __init__(self, normalized_shape, eps=1e-5, dtype="float32"):
         super().__init__()
         shape = tuple(normalized_shape) if isinstance(normalized_shape, (tuple, list)) else (normalized_shape,)
         shape = tuple(_check_size("LayerNorm", "normalized_shape", n) for n in shape)
-        check_momentum_eps("LayerNorm", None, eps)
+        check_eps("LayerNorm", eps)
         self.eps = float(eps)
         self.gamma = Parameter(CPU.xp.ones(shape, dtype=dtype), name="gamma")
         self.beta = Parameter(CPU.xp.zeros(shape, dtype=dtype), name="beta")
 
     def forward(self, x):
+        """Normalise x, whose trailing axes are `normalized_shape`; returns x's shape."""
         return F.layer_norm(x, self.gamma, self.beta, eps=self.eps)
 
 
 class Embedding(Layer):
-    """Rows of W (vocab_size, dim), drawn from N(0, 1), looked up by integer ids: y = W[ids]."""
+    """Embedding table: rows of W (vocab_size, dim), drawn from N(0, 1), looked up by integer ids, `y = W[ids]`.
+
+    ids of any shape give y of shape (*ids.shape, dim); the gradient adds into the rows used. The op is
+    [F.embed_id][autograd.function.embed_id].
+
+    Args:
+        vocab_size (int): the number of ids (rows).
+        dim (int): the size of each vector. Typical values: 16 to 1024.
+        dtype (str): the dtype of W. Default "float32".
+
+    Raises:
+        ValueError: a size is not a positive int.
+
+    Examples:
+        >>> from autograd import layer
+        >>> emb = layer.Embedding(10, 4)
+        >>> emb([[1, 2, 3], [4, 5, 6]]).shape
+        (2, 3, 4)
+    """
 
     def __init__(self, vocab_size, dim, dtype="float32"):
         super().__init__()
@@ -490,11 +841,34 @@ class Embedding(Layer):
         self.W = Parameter(CPU.randn(shape, dtype), name="W")
 
     def forward(self, ids):
+        """The rows of W for `ids` (integers in [0, vocab_size): an array, a Variable or a list)."""
         return F.embed_id(ids, self.W)
 
 
 class Dropout(Layer):
-    """Inverted dropout with probability ``ratio`` in training; the identity in ``test_mode()``."""
+    """Inverted dropout: in training, zero each element with probability `ratio` and scale the rest by
+    1 / (1 - ratio); the identity in [test_mode][autograd.config.test_mode]. No parameters.
+
+    The op is [F.dropout][autograd.function.dropout]; masks come from the input's device, reproducibly after
+    `autograd.seed(n)`.
+
+    Args:
+        ratio (float): the drop probability, in [0, 1). Typical values: 0.1 to 0.5 (default 0.5).
+
+    Raises:
+        ValueError: `ratio` is not in [0, 1).
+
+    Examples:
+        >>> import autograd
+        >>> from autograd import Variable, layer, to_host
+        >>> drop = layer.Dropout(0.5)
+        >>> x = Variable([1.0, 1.0, 1.0, 1.0], dtype="float32")
+        >>> sorted(set(to_host(drop(x)).tolist()) - {0.0, 2.0})        # kept elements are doubled
+        []
+        >>> with autograd.test_mode():
+        ...     to_host(drop(x)).tolist()
+        [1.0, 1.0, 1.0, 1.0]
+    """
 
     def __init__(self, ratio=0.5):
         super().__init__()
@@ -502,4 +876,5 @@ class Dropout(Layer):
         self.ratio = float(ratio)
 
     def forward(self, x):
+        """x with dropout applied in training, x itself in test mode."""
         return F.dropout(x, self.ratio)

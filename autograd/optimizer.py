@@ -1,12 +1,13 @@
 """Optimizers: update a model's parameters from their gradients, after applying the gradient hooks.
 
-Per-parameter state (velocities, moments) is created on the parameter's device and moved with it if the
-model moves. Parameters without a gradient are skipped.
+`opt.update(model)` applies the optimizer's `hooks` (see [autograd.hook][]), then updates every parameter
+that still has a gradient; parameters without one are skipped. Per-parameter state (velocities, moments) is
+created on the parameter's device at its first update and follows it if the model moves.
 
 Updates are written in place into arrays the optimizer made itself: the first update of a parameter (and the
-first after its ``data`` was replaced, by a load or by hand) writes a new array, which later updates then
-overwrite. An array the user handed in is never written into; but ``p.data`` read between steps is the live
-array, which the next update changes (copy it to keep a snapshot, as ``state_dict()`` does).
+first after its `data` was replaced, by a load or by hand) writes a new array, which later updates then
+overwrite. An array the user handed in is never written into; but `p.data` read between steps is the live
+array, which the next update changes (copy it to keep a snapshot, as `state_dict()` does).
 """
 import math
 import numbers
@@ -20,11 +21,40 @@ __all__ = ["Optimizer", "SGD", "Momentum", "AdaGrad", "RMSprop", "Adam", "AdamW"
 
 
 class Optimizer:
-    """Base class. Subclasses define ``update_one(param)`` and name their per-parameter state: ``slots``,
-    arrays shaped like the parameter (zeros at first), and ``counters``, Python ints (0 at first).
+    """Base class of the optimizers: hooks, the update loop, per-parameter state, saving and loading.
 
-    ``iteration`` counts the calls to :meth:`update`. ``state`` maps each Parameter (weakly: a parameter
-    that is gone takes its state with it) to ``{name: array or int}``.
+    A subclass defines [update_one][autograd.optimizer.Optimizer.update_one], the step rule for one parameter,
+    and names its per-parameter state in two class attributes: `slots`, arrays shaped like the parameter
+    (zeros at first, on its device), and `counters`, Python ints (0 at first). Those names key
+    [state_dict][autograd.optimizer.Optimizer.state_dict].
+
+    Args:
+        hooks (list[Callable] | None): callables `hook(params) -> None` applied in list order before each update, such
+            as [WeightDecay][autograd.hook.WeightDecay], [ClipGrad][autograd.hook.ClipGrad] and
+            [FreezeParam][autograd.hook.FreezeParam]. Default: none.
+
+    Attributes:
+        hooks: the list of hooks; it may be changed between steps.
+        iteration: the number of calls to [update][autograd.optimizer.Optimizer.update] (saved by `state_dict`).
+        state: maps each Parameter (weakly: a parameter that is gone takes its state with it) to
+            `{slot or counter name: array or int}`.
+
+    Examples:
+        A custom optimizer, sign descent `param <- param - lr * sign(grad)`:
+
+        >>> from autograd import Parameter, Variable, to_host
+        >>> from autograd.optimizer import Optimizer
+        >>> class SignSGD(Optimizer):
+        ...     def __init__(self, lr=0.01, hooks=None):
+        ...         super().__init__(hooks)
+        ...         self.lr = lr
+        ...     def update_one(self, param):
+        ...         param.data = param.data - self.lr * param.xp.sign(param.grad.data)
+        >>> p = Parameter([1.0, 1.0])
+        >>> p.grad = Variable([-3.0, 0.5], dtype="float32")
+        >>> SignSGD(0.25).update([p])
+        >>> to_host(p).tolist()
+        [1.25, 0.75]
     """
 
     slots = ()
@@ -39,8 +69,31 @@ class Optimizer:
         self._made = weakref.WeakKeyDictionary()  # parameter -> the data array this optimizer made for it
 
     def update(self, model):
-        """Apply the hooks, then one update, to the parameters of ``model`` (a Layer or a list of
-        Parameters) that have a gradient. A hook may set ``p.grad = None`` to leave ``p`` alone."""
+        """One training step: apply the hooks, then update every parameter of `model` that has a gradient.
+
+        The parameters that have a gradient are passed to each hook in turn, under
+        [no_grad][autograd.config.no_grad]; after each hook those whose `grad` it set to None are dropped, so
+        later hooks and the update skip them. Then `iteration` grows by one (even if no parameter is left) and
+        [update_one][autograd.optimizer.Optimizer.update_one] updates each remaining parameter, in the order
+        of `model.params()` (or of the list). A state_dict loaded before the optimizer knew its model is applied first.
+
+        Args:
+            model (Layer | list[Parameter]): a [Layer][autograd.layer.Layer] (or Model), or a list of Parameters (one
+                listed twice is updated once). With a Layer, its parameter names key later `state_dict()` calls.
+
+        Raises:
+            TypeError: `model` is a single Variable (pass `[param]`), or a gradient's dtype differs from its
+                parameter's, before or after the hooks.
+
+        Examples:
+            >>> from autograd import Parameter, Variable, optimizer, to_host
+            >>> p, q = Parameter([1.0]), Parameter([1.0])
+            >>> p.grad = Variable([0.5], dtype="float32")      # q has no gradient: skipped
+            >>> opt = optimizer.SGD(learning_rate=0.5)
+            >>> opt.update([p, q])
+            >>> to_host(p).tolist(), to_host(q).tolist(), opt.iteration
+            ([0.75], [1.0], 1)
+        """
         if hasattr(model, "named_params"):
             self._model = weakref.ref(model)
             params = model.params()
@@ -62,6 +115,21 @@ class Optimizer:
             self.update_one(p)
 
     def update_one(self, param):
+        """Update one parameter from its gradient: the step rule that a subclass defines.
+
+        [update][autograd.optimizer.Optimizer.update] calls it once per parameter that still has a gradient
+        after the hooks, after incrementing `iteration`. `param.grad.data` is the gradient array, in the
+        parameter's dtype and on its device. It works on raw arrays, so it records no graph. It must leave the
+        new value in `param.data`: the built-in optimizers write in place into arrays they made (raising
+        `param.version`, so a graph recorded before the step refuses its backward pass); a subclass may also
+        assign a new array, `param.data = ...`. It returns nothing.
+
+        Args:
+            param (Parameter): the [Parameter][autograd.variable.Parameter] to update; `param.grad` is not None.
+
+        Raises:
+            NotImplementedError: on the base class.
+        """
         raise NotImplementedError
 
     def _apply(self, param, step, scale=None):
@@ -100,9 +168,34 @@ class Optimizer:
         return [(str(i), p) for i, p in enumerate(model)]
 
     def state_dict(self, model=None):
-        """The optimizer's state as ``{"iteration": n, "<param name>/<slot or counter>": host array}``,
-        parameters named as in ``model.named_params()`` (default: the model last passed to :meth:`update`).
-        Hyperparameters are not included: they are the constructor's arguments."""
+        """The optimizer's state as `{"iteration": n, "<param name>/<slot or counter>": host array}`.
+
+        Parameters are named as in `model.named_params()` (`lstm.x2f.W`), or by position ("0", "1", ...) for a
+        list of Parameters. Every value is a NumPy copy (counters and `iteration` as 0-d integer arrays), so it
+        can be saved with `numpy.savez` or [checkpoint.save][autograd.checkpoint.save]. Hyperparameters and
+        hooks are not included: they are the constructor's arguments.
+
+        Args:
+            model (Layer | list[Parameter]): the Layer or list of Parameters this optimizer updates. Default: the Layer
+                last passed to [update][autograd.optimizer.Optimizer.update].
+
+        Returns:
+            (dict): a new dict of host arrays; `{"iteration": ...}` alone before the first update.
+
+        Raises:
+            ValueError: the optimizer has state but no model was given and none is known (it was updated
+                only with lists of Parameters).
+
+        Examples:
+            >>> from autograd import Parameter, Variable, optimizer
+            >>> p = Parameter([1.0, 2.0])
+            >>> p.grad = Variable([0.5, 0.5], dtype="float32")
+            >>> opt = optimizer.Momentum(learning_rate=0.1)
+            >>> opt.update([p])
+            >>> state = opt.state_dict([p])
+            >>> sorted(state), state["0/v"].tolist()
+            (['0/v', 'iteration'], [-0.05000000074505806, -0.05000000074505806])
+        """
         named = self._named_params(model)
         if self._pending is not None:
             if named is None:
@@ -119,11 +212,34 @@ class Optimizer:
         return state
 
     def load_state_dict(self, state, model=None):
-        """Restore what :meth:`state_dict` gave, each array onto its parameter's current device.
+        """Restore what [state_dict][autograd.optimizer.Optimizer.state_dict] gave, each array onto its
+        parameter's current device and into its dtype.
 
-        Parameters are found by name in ``model`` (default: the model last updated; on a fresh optimizer
-        the state waits for the first :meth:`update`). Every entry is checked before anything changes
-        (see :meth:`check_state_dict`).
+        Parameters are found by name in `model`. Every entry is checked first (see
+        [check_state_dict][autograd.optimizer.Optimizer.check_state_dict]), so a refused state changes
+        nothing; an accepted one replaces the whole state, and `iteration`. A parameter without entries
+        starts afresh. The hyperparameters are the constructor's: create the optimizer as before, then load.
+
+        Args:
+            state (dict): a dict as `state_dict()` returns it (arrays of any device).
+            model (Layer | list[Parameter]): the Layer or list of Parameters the state belongs to. Default: the Layer
+                last updated; on a fresh optimizer the state is kept (checked, as host copies) until the first
+                [update][autograd.optimizer.Optimizer.update], which applies it.
+
+        Raises:
+            ValueError: a missing or malformed entry, as `check_state_dict` describes.
+
+        Examples:
+            >>> from autograd import Variable, layer, optimizer, to_host
+            >>> import autograd.function as F
+            >>> lin = layer.Linear(2, in_size=3)
+            >>> opt = optimizer.Adam()
+            >>> F.sum(lin(Variable([[1.0, 2.0, 3.0]], dtype="float32"))).backward()
+            >>> opt.update(lin)
+            >>> again = optimizer.Adam()
+            >>> again.load_state_dict(opt.state_dict(), lin)
+            >>> again.iteration, (to_host(again.state[lin.W]["m"]) == to_host(opt.state[lin.W]["m"])).all().item()
+            (1, True)
         """
         named = self._named_params(model)
         if named is None:
@@ -144,10 +260,21 @@ class Optimizer:
             self._model = weakref.ref(model)
 
     def check_state_dict(self, state, shapes=None):
-        """The entries of a state_dict as (parameter name, slot or counter, host array), checked against
-        this optimizer and, when given, the parameter shapes ``{name: shape}``. Raises ValueError naming the
-        entry for a missing or malformed "iteration", an unknown parameter or slot, a missing slot of a
-        parameter that has state, or a wrong shape."""
+        """Check a state_dict against this optimizer, and the model's parameter shapes when given; change nothing.
+
+        Args:
+            state (dict): a dict as [state_dict][autograd.optimizer.Optimizer.state_dict] returns it.
+            shapes (dict | None): `{parameter name: shape}` of the model, or None to check only the names of the slots
+                and counters.
+
+        Returns:
+            (list[tuple]): the entries as `(parameter name, slot or counter, host array)`, "iteration" left out.
+
+        Raises:
+            ValueError: naming the entry, for a missing or malformed "iteration" (it, and each counter, must be
+                one whole number >= 0), an unknown parameter or slot, a missing slot of a parameter that has
+                state, or a wrong shape.
+        """
         kind = type(self).__name__
         if "iteration" not in state:
             raise ValueError("load_state_dict: no entry 'iteration'; expected what state_dict() returns")
@@ -226,7 +353,28 @@ def _eps(name, value):
 
 
 class SGD(Optimizer):
-    """param <- param - learning_rate * grad."""
+    """Stochastic gradient descent: `param <- param - learning_rate * grad`.
+
+    No state. Add momentum with [Momentum][autograd.optimizer.Momentum], L2 regularisation with the hook
+    [WeightDecay][autograd.hook.WeightDecay].
+
+    Args:
+        learning_rate (float): the step size, > 0. Typical values: 0.01 (default) to 0.1; up to 1 for small models.
+        hooks (list[Callable] | None): gradient hooks applied before each update (see
+            [Optimizer][autograd.optimizer.Optimizer]).
+
+    Raises:
+        TypeError: `learning_rate` is not a real number.
+        ValueError: `learning_rate` is not in (0, inf).
+
+    Examples:
+        >>> from autograd import Parameter, Variable, optimizer, to_host
+        >>> p = Parameter([1.0, 2.0])
+        >>> p.grad = Variable([0.5, -1.0], dtype="float32")
+        >>> optimizer.SGD(learning_rate=0.1).update([p])       # p - 0.1 * grad
+        >>> [round(v, 6) for v in to_host(p).tolist()]
+        [0.95, 2.1]
+    """
 
     def __init__(self, learning_rate=0.01, hooks=None):
         super().__init__(hooks)
@@ -237,7 +385,35 @@ class SGD(Optimizer):
 
 
 class Momentum(Optimizer):
-    """v <- momentum * v - learning_rate * grad; param <- param + v."""
+    """SGD with momentum: a velocity `v` (zeros at first) accumulates past steps.
+
+        v     <- momentum * v - learning_rate * grad
+        param <- param + v
+
+    As the seed and Chainer write it; PyTorch's `SGD(momentum=...)` accumulates the gradient instead,
+    `b <- momentum * b + grad; param <- param - lr * b`, which gives the same steps for a constant learning rate.
+
+    Args:
+        learning_rate (float): the step size, > 0. Typical values: 0.01 (default) to 0.1.
+        momentum (float): the decay of the velocity, in [0, 1); 0 gives SGD. Typical values: 0.9 (default), 0.5 to 0.99.
+        hooks (list[Callable] | None): gradient hooks applied before each update (see
+            [Optimizer][autograd.optimizer.Optimizer]).
+
+    Raises:
+        TypeError: a hyperparameter is not a real number.
+        ValueError: a hyperparameter is out of range.
+
+    Examples:
+        Two steps with the gradient 1: v = -0.1, then -0.19.
+
+        >>> from autograd import Parameter, Variable, optimizer, to_host
+        >>> p, opt = Parameter([1.0]), optimizer.Momentum(learning_rate=0.1, momentum=0.9)
+        >>> for _ in range(2):
+        ...     p.grad = Variable([1.0], dtype="float32")
+        ...     opt.update([p])
+        >>> round(p.item(), 6)
+        0.71
+    """
 
     slots = ("v",)
 
@@ -254,9 +430,34 @@ class Momentum(Optimizer):
 
 
 class AdaGrad(Optimizer):
-    """h <- h + grad²; param <- param - learning_rate * grad / (sqrt(h) + eps).
+    """AdaGrad: each weight's step shrinks with the sum `h` of its squared gradients (zeros at first).
 
-    Defaults are PyTorch's (``torch.optim.Adagrad`` without its learning-rate decay)."""
+        h     <- h + grad²
+        param <- param - learning_rate * grad / (sqrt(h) + eps)
+
+    The first step is about `learning_rate` in every coordinate; for a constant gradient the steps then decay
+    like 1 / sqrt(t). The defaults are PyTorch's (`torch.optim.Adagrad`, whose `lr_decay` and
+    `initial_accumulator_value`, 0 by default, are not offered here).
+
+    Args:
+        learning_rate (float): the step size, > 0. Typical values: 0.01 (default) to 0.1.
+        eps (float): added to sqrt(h), >= 0, against division by zero. Default 1e-10.
+        hooks (list[Callable] | None): gradient hooks applied before each update (see
+            [Optimizer][autograd.optimizer.Optimizer]).
+
+    Raises:
+        TypeError: a hyperparameter is not a real number.
+        ValueError: a hyperparameter is out of range.
+
+    Examples:
+        >>> from autograd import Parameter, Variable, optimizer, to_host
+        >>> p, opt = Parameter([1.0]), optimizer.AdaGrad(learning_rate=0.1)
+        >>> for _ in range(2):                 # h = 4, then 8: steps 0.1 * 2 / 2 and 0.1 * 2 / sqrt(8)
+        ...     p.grad = Variable([2.0], dtype="float32")
+        ...     opt.update([p])
+        >>> round(p.item(), 4)
+        0.8293
+    """
 
     slots = ("h",)
 
@@ -272,10 +473,34 @@ class AdaGrad(Optimizer):
 
 
 class RMSprop(Optimizer):
-    """v <- rho * v + (1 - rho) * grad²; param <- param - learning_rate * grad / (sqrt(v) + eps).
+    """RMSprop: each weight's step is divided by a running root mean square of its gradients.
 
-    ``rho`` is the decay PyTorch calls ``alpha`` (renamed here, where ``alpha`` is Adam's step size);
-    defaults are PyTorch's."""
+        v     <- rho * v + (1 - rho) * grad²          (v: zeros at first)
+        param <- param - learning_rate * grad / (sqrt(v) + eps)
+
+    There is no bias correction (as in PyTorch): the first step is `learning_rate / sqrt(1 - rho)` in every
+    coordinate, 10 times `learning_rate` with `rho = 0.99`. `rho` is the decay PyTorch calls `alpha` (renamed
+    here, where `alpha` is Adam's step size); the defaults are PyTorch's.
+
+    Args:
+        learning_rate (float): the step size, > 0. Typical values: 1e-3 to 0.01 (default).
+        rho (float): the decay of the running average, in [0, 1). Typical values: 0.9 to 0.99 (default).
+        eps (float): added to sqrt(v), >= 0, against division by zero. Default 1e-8.
+        hooks (list[Callable] | None): gradient hooks applied before each update (see
+            [Optimizer][autograd.optimizer.Optimizer]).
+
+    Raises:
+        TypeError: a hyperparameter is not a real number.
+        ValueError: a hyperparameter is out of range.
+
+    Examples:
+        >>> from autograd import Parameter, Variable, optimizer
+        >>> p = Parameter([1.0])
+        >>> p.grad = Variable([2.0], dtype="float32")
+        >>> optimizer.RMSprop(learning_rate=0.01).update([p])    # a first step of 0.01 / sqrt(0.01)
+        >>> round(p.item(), 6)
+        0.9
+    """
 
     slots = ("v",)
 
@@ -293,14 +518,41 @@ class RMSprop(Optimizer):
 
 
 class Adam(Optimizer):
-    """Adam as the seed writes it: m <- m + (1 - beta1)(g - m); v <- v + (1 - beta2)(g² - v);
-    param <- param - lr_t m / (sqrt(v) + eps), with lr_t = alpha sqrt(1 - beta2^t) / (1 - beta1^t).
+    """Adam as the seed writes it: moving averages of the gradient and of its square, with bias correction.
 
-    t counts the parameter's own updates (``step``), as in PyTorch, so a parameter that starts training
-    late (unfrozen, or created lazily) gets the bias correction of its first step; when every parameter
-    updates every step this is the seed's global count. The bias correction is folded into the step size
-    and eps is added to sqrt(v) after it: this equals PyTorch's Adam with eps / sqrt(1 - beta2^t) in place
-    of eps (about 31 times larger at t = 1 with beta2 = 0.999, the same as t grows).
+        t     <- t + 1                                   (the parameter's own step count)
+        m     <- m + (1 - beta1) (g - m)                 (= beta1 m + (1 - beta1) g; m, v zeros at first)
+        v     <- v + (1 - beta2) (g² - v)                (= beta2 v + (1 - beta2) g²)
+        lr_t  = alpha * sqrt(1 - beta2^t) / (1 - beta1^t)
+        param <- param - lr_t * m / (sqrt(v) + eps)
+
+    t counts the parameter's own updates (the counter `step`), as in PyTorch, so a parameter that starts
+    training late (unfrozen, or created lazily) gets the bias correction of its first step; when every
+    parameter updates every step this is the seed's global count. The bias correction is folded into the step
+    size and eps is added to sqrt(v) after it: this equals PyTorch's Adam with eps / sqrt(1 - beta2^t) in
+    place of eps (about 31 times larger at t = 1 with beta2 = 0.999, the same as t grows). The first step
+    moves each weight by almost exactly `alpha * sign(g)`.
+
+    Args:
+        alpha (float): the step size, > 0. Typical values: 1e-3 (default), 1e-4 to 3e-3.
+        beta1 (float): the decay of the first moment m, in [0, 1). Typical value: 0.9 (default).
+        beta2 (float): the decay of the second moment v, in [0, 1). Typical values: 0.999 (default), 0.98 to 0.99 for
+            transformers.
+        eps (float): added to sqrt(v), >= 0. Default 1e-8.
+        hooks (list[Callable] | None): gradient hooks applied before each update (see
+            [Optimizer][autograd.optimizer.Optimizer]).
+
+    Raises:
+        TypeError: a hyperparameter is not a real number.
+        ValueError: a hyperparameter is out of range.
+
+    Examples:
+        >>> from autograd import Parameter, Variable, optimizer
+        >>> p = Parameter([1.0])
+        >>> p.grad = Variable([2.0], dtype="float32")
+        >>> optimizer.Adam(alpha=0.001).update([p])             # the first step: alpha * sign(g)
+        >>> round(p.item(), 6)
+        0.999
     """
 
     slots = ("m", "v")
@@ -315,7 +567,17 @@ class Adam(Optimizer):
         self.eps = _eps(f"{name}: eps", eps)
 
     def adam_step(self, param):
-        """(lr_t, lr_t m / (sqrt(v) + eps)), after updating the moments m and v and the step count t."""
+        """Advance the moments of `param` by its gradient and return the Adam step (for subclasses).
+
+        Updates `t`, `m` and `v` in the parameter's state as the class docstring shows, but not the parameter.
+
+        Args:
+            param (Parameter): a Parameter with a gradient.
+
+        Returns:
+            (tuple[float, array]): `(lr_t, step)`, the bias-corrected step size and the array
+                `lr_t * m / (sqrt(v) + eps)` to subtract from `param.data`.
+        """
         state, g = self._state_of(param), param.grad.data
         state["step"] = t = state["step"] + 1
         m, v = state["m"], state["v"]
@@ -330,10 +592,41 @@ class Adam(Optimizer):
 
 class AdamW(Adam):
     """Adam with decoupled weight decay, as the seed: the Adam step, then a decay by the same bias-corrected
-    step size, param <- (param - adam step) * (1 - lr_t * weight_decay).
+    step size.
 
-    PyTorch decays first, by the step size without bias correction: param <- param * (1 - alpha *
-    weight_decay), then the Adam step."""
+        param <- (param - lr_t * m / (sqrt(v) + eps)) * (1 - lr_t * weight_decay)
+
+    with m, v and lr_t as in [Adam][autograd.optimizer.Adam]. The decay shrinks the weight itself, by the same
+    factor for every weight, instead of entering the gradient as the hook
+    [WeightDecay][autograd.hook.WeightDecay] does (where Adam divides it by sqrt(v)).
+
+    PyTorch's `AdamW` decays first, by the step size without bias correction, `param <- param * (1 - alpha *
+    weight_decay)`, then takes the Adam step. Here the decay factor is `1 - lr_t * weight_decay`, smaller at
+    first (lr_t = 0.316 alpha at t = 1 with the default betas) and the same as t grows.
+
+    Args:
+        alpha (float): the step size, > 0. Typical values: 1e-3 (default), 1e-4 to 3e-3.
+        beta1 (float): the decay of the first moment, in [0, 1). Default 0.9.
+        beta2 (float): the decay of the second moment, in [0, 1). Default 0.999.
+        eps (float): added to sqrt(v), >= 0. Default 1e-8.
+        weight_decay (float): the decoupled decay rate, >= 0. Typical values: 0.01 (default, PyTorch's too) to 0.1.
+        hooks (list[Callable] | None): gradient hooks applied before each update (see
+            [Optimizer][autograd.optimizer.Optimizer]).
+
+    Raises:
+        TypeError: a hyperparameter is not a real number.
+        ValueError: a hyperparameter is out of range.
+
+    Examples:
+        A zero gradient leaves only the decay: 1 - lr_1 * 0.1 with lr_1 = 0.1 * sqrt(0.001) / 0.1.
+
+        >>> from autograd import Parameter, Variable, optimizer
+        >>> p = Parameter([1.0])
+        >>> p.grad = Variable([0.0], dtype="float32")
+        >>> optimizer.AdamW(alpha=0.1, weight_decay=0.1).update([p])
+        >>> round(p.item(), 6)
+        0.996838
+    """
 
     def __init__(self, alpha=0.001, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01, hooks=None):
         super().__init__(alpha, beta1, beta2, eps, hooks)
