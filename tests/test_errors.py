@@ -96,6 +96,13 @@ CATALOGUE = [
     ("beta2 < 0", lambda: optimizer.AdamW(beta2=-0.1), ValueError, r"^AdamW: beta2 must be in"),
     ("dropout ratio", lambda: F.dropout(v((2,)), 1.0), ValueError, r"^dropout: ratio must be in \[0, 1\)"),
     ("embed float ids", lambda: F.embed_id(np.array([0.5]), v((3, 2))), TypeError, r"embed_id"),
+    ("unknown dtype", lambda: F.astype(v((2,)), "foo"), TypeError, r"^astype: 'foo' is not a dtype of cpu's"),
+    ("batch_norm momentum None", lambda: F.batch_norm(v((2, 3)), v((3,)), v((3,)), np.zeros(3), np.ones(3),
+                                                     momentum=None), TypeError, r"^batch_norm: momentum must be a"),
+    ("index from another device", lambda: v((3,), device="sim")[Variable(np.array([0, 1]))], autograd.DeviceError,
+     r"cpu is not moved to sim"),
+    ("accuracy devices", lambda: F.accuracy(v((2, 3), device="sim"), [0, 1]), autograd.DeviceError,
+     r"^accuracy: the labels are on cpu but the scores on sim"),
 ]
 
 

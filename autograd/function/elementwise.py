@@ -247,7 +247,7 @@ def astype(x, dtype):
         (Variable): `x` with dtype `dtype`, of `x`'s shape.
 
     Raises:
-        AttributeError: `dtype` names no dtype of `x`'s array namespace (e.g. `"foo"`).
+        TypeError: `dtype` names no dtype of `x`'s array namespace (e.g. `"foo"`).
 
     Examples:
         >>> import autograd.function as F
@@ -261,6 +261,10 @@ def astype(x, dtype):
         'float64'
     """
     x = as_variable(x)
+    try:
+        dtype_in(x.xp, dtype)
+    except (AttributeError, TypeError):
+        raise TypeError(f"astype: {dtype!r} is not a dtype of {x.device}'s arrays") from None
     if dtype_name(x.dtype) == dtype_name(dtype):
         return x
     return AsType(dtype)(x)

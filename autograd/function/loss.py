@@ -6,7 +6,7 @@ the batch size.
 """
 import math
 
-from autograd.backend import CPU, device_of
+from autograd.backend import CPU, DeviceError, device_of
 from autograd.config import backprop_enabled
 from autograd.function.activation import sigmoid, softmax
 from autograd.function.shape import unbroadcast
@@ -262,7 +262,8 @@ def accuracy(y, t):
         (Variable): the 0-d accuracy in [0, 1].
 
     Raises:
-        ValueError: `t`'s shape is not `(N,)`.
+        ValueError: `y` is not 2-D, or `t`'s shape is not `(N,)`.
+        DeviceError: `y` and `t` are on different devices.
 
     Examples:
         >>> import numpy as np
@@ -272,11 +273,14 @@ def accuracy(y, t):
         >>> F.accuracy(y, np.array([1, 1])).item()
         0.5
     """
-    y = y.data if isinstance(y, Variable) else y
-    t = t.data if isinstance(t, Variable) else t
-    xp = device_of(y).xp
+    y, t = as_variable(y), as_variable(t)
+    if y.device != t.device:
+        raise DeviceError(f"accuracy: the labels are on {t.device} but the scores on {y.device}")
+    y, t, xp = y.data, t.data, y.xp
+    if y.ndim != 2:
+        raise ValueError(f"accuracy: scores must be (N, C), got shape {tuple(y.shape)}")
     if tuple(t.shape) != (y.shape[0],):
         raise ValueError(f"accuracy: scores of shape {tuple(y.shape)} need labels of shape ({y.shape[0]},), "
                          f"got {tuple(t.shape)}")
     hits = xp.astype(xp.argmax(y, axis=1) == t, y.dtype)
-    return Variable(xp.mean(hits))
+    return Variable(xp.mean(hits), requires_grad=False)  # a metric: nothing to differentiate

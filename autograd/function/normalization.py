@@ -3,6 +3,7 @@
 Both are composed from differentiable ops (mean, sub, mul, pow), so their gradients of any order come for free.
 """
 import math
+import numbers
 
 from autograd import config
 from autograd.backend import DeviceError, device_of, dtype_name
@@ -16,12 +17,23 @@ def _check_floating(x, op, what):
         raise TypeError(f"{op}: {what} must be a floating-point array, got dtype {dtype_name(x.dtype)}")
 
 
-def check_momentum_eps(op, momentum, eps):
-    """momentum in [0, 1] (None: not used) and eps > 0; the layers check theirs at construction too."""
-    if momentum is not None and not 0.0 <= momentum <= 1.0:
+def check_momentum(op, momentum):
+    """The running statistics' momentum: a real number in [0, 1]; BatchNorm checks its own at construction."""
+    _check_number(op, "momentum", momentum)
+    if not 0.0 <= momentum <= 1.0:
         raise ValueError(f"{op}: momentum must be in [0, 1], got {momentum!r}")
+
+
+def check_eps(op, eps):
+    """The variance's stabiliser: eps > 0; the layers check theirs at construction."""
+    _check_number(op, "eps", eps)
     if not eps > 0:
         raise ValueError(f"{op}: eps must be > 0, got {eps!r}")
+
+
+def _check_number(op, name, value):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{op}: {name} must be a real number, got {type(value).__name__}")
 
 
 def _check_running(stat, name, x, channels):
@@ -109,7 +121,8 @@ def batch_norm(x, gamma, beta, running_mean=None, running_var=None, momentum=0.1
         if p.shape != (channels,):
             raise ValueError(f"batch_norm: {name} must have shape ({channels},) for x of shape {x.shape} "
                              f"(channels on axis 1), got {p.shape}")
-    check_momentum_eps("batch_norm", momentum, eps)
+    check_momentum("batch_norm", momentum)
+    check_eps("batch_norm", eps)
     if (running_mean is None) != (running_var is None):
         raise ValueError("batch_norm: give both running_mean and running_var, or neither")
     if running_mean is not None:
@@ -186,7 +199,7 @@ def layer_norm(x, gamma, beta, eps=1e-5):
                          f"got x of shape {x.shape}")
     if beta.shape != gamma.shape:
         raise ValueError(f"layer_norm: beta must have gamma's shape {gamma.shape}, got {beta.shape}")
-    check_momentum_eps("layer_norm", None, eps)
+    check_eps("layer_norm", eps)
     return _standardize(x, tuple(range(x.ndim - k, x.ndim)), eps)[2] * gamma + beta
 
 

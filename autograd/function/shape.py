@@ -324,9 +324,7 @@ def _index_on_device(index, device):
     for i in index:
         if isinstance(i, Variable):
             i = i.data
-        elif isinstance(i, list):
-            i = device.asarray(i)
-        elif hasattr(i, "shape") and not isinstance(i, (int, slice)):
+        if isinstance(i, list) or (hasattr(i, "shape") and not isinstance(i, (int, slice))):
             i = device.asarray(i)  # refuses an array of another device
         out.append(i)
     return tuple(out)

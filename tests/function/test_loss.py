@@ -210,6 +210,12 @@ def test_accuracy_values(device):
     assert float(none) == 0.0
 
 
+def test_accuracy_takes_lists_and_is_a_constant():
+    acc = F.accuracy([[0.1, 0.9], [0.8, 0.2]], [1, 1])
+    assert acc.item() == 0.5
+    assert not acc.requires_grad  # a metric: no gradient flows through it
+
+
 def test_accuracy_wrong_label_shape_raises(device):
     with pytest.raises(ValueError, match="accuracy"):
         F.accuracy(Variable(np.zeros((3, 2)), device=device), device.put(np.array([0, 1])))
