@@ -1,4 +1,9 @@
-"""The graph behind a Variable as Graphviz DOT text: variables are orange ellipses, functions blue boxes."""
+"""The graph behind a Variable as Graphviz DOT text: variables are orange ellipses, functions blue boxes.
+
+[graph][autograd.dot.graph] returns the text (the seed's `dot.Graph`) and needs nothing else;
+[source][autograd.dot.source] shows it inline in Jupyter and [render][autograd.dot.render] writes a picture,
+both through the `graphviz` Python package and Graphviz's `dot` program.
+"""
 from autograd.backend import CPU, dtype_name
 
 __all__ = ["graph", "source", "render"]
@@ -26,8 +31,33 @@ def _function_node(f):
 
 
 def graph(v, verbose=False) -> str:
-    """DOT text of the graph that produced ``v`` (also graphs built by ``backward(create_graph=True)``).
-    ``verbose`` adds each variable's shape, dtype and device. Render it with Graphviz's ``dot`` program."""
+    """DOT text of the graph that produced `v` (also graphs built by `backward(create_graph=True)`).
+
+    Each Variable is an orange ellipse labelled with its `name` (empty when it has none), each Function a
+    light-blue box labelled with its class name; edges run from inputs to a function and from it to its
+    outputs. Node ids are the objects' `id()`, so the text differs from run to run. Render it with Graphviz's
+    `dot` program (`dot -Tpng graph.dot -o graph.png`), or with [source][autograd.dot.source] /
+    [render][autograd.dot.render].
+
+    Args:
+        v (Variable): the Variable whose graph to draw; a leaf gives a single node.
+        verbose (bool): add each Variable's shape and dtype, and its device when not the cpu, to its label.
+
+    Returns:
+        text (str): the DOT text, starting with `digraph g {`.
+
+    Examples:
+        >>> import autograd.function as F
+        >>> from autograd import Variable, dot
+        >>> x = Variable(1.0, name="x")
+        >>> y = F.sin(x)
+        >>> y.name = "y"
+        >>> text = dot.graph(y)
+        >>> text.startswith("digraph g {"), 'label="Sin"' in text, 'label="x"' in text
+        (True, True, True)
+        >>> 'label="x: () float64"' in dot.graph(y, verbose=True)
+        True
+    """
     lines = [_variable_node(v, verbose)]
     seen_vars, seen_funcs = {id(v)}, set()
     funcs = [v.creator] if v.creator is not None else []
@@ -48,8 +78,21 @@ def graph(v, verbose=False) -> str:
 
 
 def source(v, verbose=False):
-    """The graph of ``v`` (or DOT text) as a ``graphviz.Source``: it shows inline in Jupyter, and
-    ``.render(...)`` writes PNG, SVG or PDF. Needs ``pip install graphviz`` and Graphviz's ``dot`` program."""
+    """The graph of `v` (or DOT text) as a `graphviz.Source`: it shows inline in Jupyter, and
+    `.render(...)` writes PNG, SVG or PDF. Needs `pip install graphviz` and Graphviz's `dot` program.
+
+    In a notebook, `dot.source(y)` as the last line of a cell draws the graph of `y`.
+
+    Args:
+        v (Variable | str): a Variable, or DOT text from [graph][autograd.dot.graph].
+        verbose (bool): as for [graph][autograd.dot.graph] (ignored for text).
+
+    Returns:
+        source (graphviz.Source): the graph, ready to show or render.
+
+    Raises:
+        ImportError: the `graphviz` package is not installed.
+    """
     try:
         import graphviz
     except ImportError:
@@ -59,8 +102,24 @@ def source(v, verbose=False):
 
 
 def render(v, path, format="png", verbose=False):
-    """Write the graph of ``v`` (or DOT text) to ``path`` + "." + ``format`` with Graphviz's ``dot``;
-    returns the written file's path. Raises RuntimeError naming the missing program when ``dot`` is absent."""
+    """Write the graph of `v` (or DOT text) to `path` + "." + `format` with Graphviz's `dot`; return that path.
+
+    Only that file is written. For example `dot.render(y, "graph")` writes `graph.png` and returns
+    `"graph.png"`.
+
+    Args:
+        v (Variable | str): a Variable, or DOT text from [graph][autograd.dot.graph].
+        path (str): the file name without its suffix.
+        format (str): any output format of `dot`. Typical values: `"png"`, `"svg"`, `"pdf"`.
+        verbose (bool): as for [graph][autograd.dot.graph] (ignored for text).
+
+    Returns:
+        path (str): the path of the written file.
+
+    Raises:
+        ImportError: the `graphviz` package is not installed.
+        RuntimeError: Graphviz's `dot` program is not on the PATH (the message says how to install it).
+    """
     src = source(v, verbose)
     import graphviz  # present: source() checked
 

@@ -5,7 +5,7 @@ import pytest
 
 import autograd
 import autograd.function as F
-from autograd import Variable, layer, optimizer
+from autograd import Variable, checkpoint, layer, optimizer
 
 
 def v(shape, dtype="float64", device="cpu"):
@@ -101,6 +101,9 @@ CATALOGUE = [
                                                      momentum=None), TypeError, r"^batch_norm: momentum must be a"),
     ("index from another device", lambda: v((3,), device="sim")[Variable(np.array([0, 1]))], autograd.DeviceError,
      r"cpu is not moved to sim"),
+    ("checkpoint extra string", lambda tmp_path: checkpoint.save(tmp_path / "c.npz", layer.Linear(1),
+                                                                            note="hi"),
+     TypeError, r"^checkpoint.save: extra note='hi' is not a number"),
     ("accuracy devices", lambda: F.accuracy(v((2, 3), device="sim"), [0, 1]), autograd.DeviceError,
      r"^accuracy: the labels are on cpu but the scores on sim"),
 ]

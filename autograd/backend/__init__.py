@@ -1,14 +1,17 @@
-"""Array backends: the only place in autograd that names numpy, cupy or array_api_strict.
+"""Array backends: devices, the array namespace of each, and moving arrays between them and the host.
 
-A :class:`Device` owns an array namespace ``xp`` (array API standard, through array-api-compat) and the few
-things the standard lacks: moving arrays to and from the host, scatter-add for indexing gradients and random
-numbers. Everything else in the library asks ``device_of(array).xp`` for its functions.
+A [Device][autograd.backend.Device] owns an array namespace `xp` that follows the array API standard (NumPy
+2.1+ itself, or array-api-compat's wrapper) and the few things the standard lacks: moving arrays to and from the
+host, scatter-add for indexing gradients and random numbers. Everything else in autograd asks
+`device_of(array).xp` for its functions; this package is the only place that names numpy, cupy or
+array_api_strict. It also reads and writes arrays: `.npz` files ([save_npz][autograd.backend.save_npz],
+[load_npz][autograd.backend.load_npz]) and MNIST's IDX files ([read_idx][autograd.backend.read_idx]).
 
-Devices:
+Devices, found by name with [get_device][autograd.backend.get_device]:
 
-- ``"cpu"``: NumPy.
-- ``"cuda"`` / ``"cuda:N"``: CuPy, present only when ``cupy.is_available()``.
-- ``"sim"``: a simulated accelerator, array-api-strict arrays on its non-default device. They refuse implicit
+- `"cpu"`: NumPy; the constant `CPU` is this device.
+- `"cuda"` / `"cuda:N"`: CuPy, present only when `cupy.is_available()`.
+- `"sim"`: a simulated accelerator, array-api-strict arrays on its non-default device. They refuse implicit
   conversion to NumPy and mixing with NumPy arrays or another device, the failures that break code on a GPU.
 """
 from autograd.backend._device import (

@@ -10,13 +10,41 @@ _data_rng = np.random.default_rng(_seed_value)
 
 
 class DeviceError(ValueError):
-    """A device that does not exist here, or arrays of two devices used together."""
+    """A device that does not exist here, or arrays of two devices used together.
+
+    A subclass of ValueError. Raised by [get_device][autograd.backend.get_device] for an unknown device or one
+    this machine lacks, by an op whose inputs live on different devices (the message names the op and both
+    devices), and by [Device.asarray][autograd.backend.Device.asarray] for an array of another device.
+
+    Examples:
+        >>> import autograd
+        >>> try:
+        ...     autograd.get_device("tpu")
+        ... except autograd.DeviceError as e:
+        ...     print(e)
+        unknown device 'tpu': expected 'cpu', 'sim', 'cuda' or 'cuda:N'
+    """
 
 
 class Device:
-    """One place arrays live: its name, array namespace ``xp`` and the few extras the array API lacks.
+    """One place arrays live: its name, array namespace `xp` and the few extras the array API lacks.
 
-    Devices compare equal by name, so ``get_device("cuda:0") == get_device("cuda")`` on a one-GPU machine.
+    Get one with [get_device][autograd.backend.get_device]; the device of an array is
+    [device_of][autograd.backend.device_of]`(array)`, of a Variable `v.device`. Devices compare equal by name,
+    so `get_device("cuda:0") == get_device("cuda")`, and `str(device)` is the name.
+
+    Attributes:
+        name: `"cpu"`, `"sim"` or `"cuda:N"`.
+        xp: the array namespace, following the array API standard: `xp.zeros`, `xp.exp`, `xp.matmul` ...
+        where: the namespace's own device object, for `xp.zeros(shape, device=device.where)`.
+
+    Examples:
+        >>> import autograd
+        >>> cpu = autograd.get_device("cpu")
+        >>> cpu.name, str(cpu), cpu == autograd.get_device("CPU")
+        ('cpu', 'cpu', True)
+        >>> cpu.xp.exp(cpu.asarray([0.0])).tolist()
+        [1.0]
     """
 
     name: str
@@ -26,28 +54,119 @@ class Device:
     def asarray(self, data, dtype=None):
         """Python numbers, lists, or an array already on this device, as an array here (no copy if possible).
 
-        An array of another device is refused: moving data is explicit, with :meth:`put`.
+        An array of another device is refused: moving data is explicit, with
+        [put][autograd.backend.Device.put].
+
+        Args:
+            data (number | list | array): a number, a (nested) list, or an array of this device.
+            dtype (dtype | None): a dtype of this device's namespace (`device.xp.float32`); None infers it from `data`.
+
+        Raises:
+            DeviceError: `data` is an array of another device.
+
+        Examples:
+            >>> import autograd
+            >>> cpu = autograd.get_device("cpu")
+            >>> a = cpu.asarray([1, 2], dtype=cpu.xp.float32)
+            >>> a.tolist(), str(a.dtype)
+            ([1.0, 2.0], 'float32')
         """
         raise NotImplementedError
 
     def put(self, array):
-        """Copy an array of any device (or host data) to this device: the one explicit way to move data."""
+        """An array of any device (or host data) on this device: the one explicit way to move data.
+
+        An array of another device is copied (through the host); one already on this device is returned as it
+        is, not copied.
+
+        Args:
+            array (array | number | list): an array of any device, or Python numbers and lists.
+
+        Returns:
+            array (array): `array` on this device.
+
+        Examples:
+            >>> import numpy as np
+            >>> import autograd
+            >>> a = np.array([1.0, 2.0])
+            >>> autograd.get_device("cpu").put(a) is a
+            True
+        """
         return self.asarray(to_host(array))
 
     def to_host(self, array) -> np.ndarray:
-        """The array as a NumPy array on the host."""
+        """The array as a NumPy array on the host; on the cpu, the array itself (no copy).
+
+        Args:
+            array (array): an array of this device.
+
+        Examples:
+            >>> import autograd
+            >>> cpu = autograd.get_device("cpu")
+            >>> cpu.to_host(cpu.asarray([1.0, 2.0])).tolist()
+            [1.0, 2.0]
+        """
         raise NotImplementedError
 
     def scatter_add(self, shape, index, values):
-        """``zeros(shape)`` with ``values`` added at ``index``; repeated indices accumulate (NumPy's add.at)."""
+        """`zeros(shape)` with `values` added at `index`; repeated indices accumulate (NumPy's `add.at`).
+
+        The gradient of indexing: every element `x[index]` read receives its share. The result has the dtype
+        of `values` and lives on this device.
+
+        Args:
+            shape (tuple[int, ...]): the shape of the result.
+            index (int | slice | array | tuple): a NumPy-style index into it: an int, a slice, an integer array
+                of this device, or a tuple of them.
+            values (array): an array of this device, shaped like `zeros(shape)[index]`.
+
+        Examples:
+            >>> import autograd
+            >>> cpu = autograd.get_device("cpu")
+            >>> out = cpu.scatter_add((3,), cpu.asarray([0, 0, 2]), cpu.asarray([1.0, 2.0, 3.0]))
+            >>> out.tolist()
+            [3.0, 0.0, 3.0]
+        """
         raise NotImplementedError
 
     def uniform(self, shape, dtype):
-        """Uniform random numbers in [0, 1), drawn from the generator that :func:`seed` reseeds."""
+        """Uniform random numbers in [0, 1), drawn from the generator that [seed][autograd.backend.seed] reseeds.
+
+        On the cpu and the simulated accelerator they are drawn on the host (the same numbers on both);
+        a CUDA device draws them with CuPy's own generator, without a host transfer.
+
+        Args:
+            shape (tuple[int, ...]): the shape of the result, a tuple of ints.
+            dtype (str | dtype): a floating dtype, by name or of any library. Typical values: `"float32"`, `"float64"`.
+
+        Examples:
+            >>> import autograd
+            >>> cpu = autograd.get_device("cpu")
+            >>> u = cpu.uniform((1000,), "float32")
+            >>> u.shape, str(u.dtype), bool((u >= 0).all() and (u < 1).all())
+            ((1000,), 'float32', True)
+        """
         return self.put(_host_uniform(shape, _host_dtype(dtype)))
 
     def randn(self, shape, dtype):
-        """Standard normal numbers drawn on the host, so every device gets the same numbers from one seed."""
+        """Standard normal numbers drawn on the host, so every device gets the same numbers from one seed.
+
+        They come from the generator that [seed][autograd.backend.seed] reseeds (the one behind parameter
+        initialisation), and are then copied to this device.
+
+        Args:
+            shape (tuple[int, ...]): the shape of the result, a tuple of ints.
+            dtype (str | dtype): a floating dtype, by name or of any library. Typical values: `"float32"`, `"float64"`.
+
+        Examples:
+            >>> import autograd
+            >>> cpu = autograd.get_device("cpu")
+            >>> autograd.seed(0)
+            >>> a = cpu.randn((3,), "float32").tolist()
+            >>> autograd.seed(0)
+            >>> cpu.randn((3,), "float32").tolist() == a
+            True
+        """
         return self.put(_host_rng.standard_normal(shape).astype(_host_dtype(dtype)))
 
     def _reseed(self, value):
@@ -67,7 +186,14 @@ class Device:
 
 
 def dtype_name(dtype) -> str:
-    """The standard name of a dtype of any library, or of a dtype given by name or NumPy type: 'float32'."""
+    """The standard name of a dtype of any library, or of a dtype given by name or NumPy type: `'float32'`.
+
+    Examples:
+        >>> import numpy as np
+        >>> from autograd.backend import dtype_name
+        >>> dtype_name(np.float32), dtype_name(np.dtype("int64")), dtype_name("float64")
+        ('float32', 'int64', 'float64')
+    """
     if isinstance(dtype, str):
         return dtype
     if isinstance(dtype, type):
@@ -76,7 +202,22 @@ def dtype_name(dtype) -> str:
 
 
 def dtype_in(xp, dtype):
-    """The dtype object of namespace ``xp`` for a dtype of any library or a name ('float32')."""
+    """The dtype object of namespace `xp` for a dtype of any library or a name (`'float32'`).
+
+    Args:
+        xp (module): an array namespace, such as `device.xp`.
+        dtype (str | dtype | type): a dtype of any library, a NumPy type or a name.
+
+    Raises:
+        AttributeError: `xp` has no dtype of that name.
+
+    Examples:
+        >>> import autograd
+        >>> from autograd.backend import dtype_in
+        >>> xp = autograd.get_device("cpu").xp
+        >>> dtype_in(xp, "float32") is xp.float32
+        True
+    """
     return getattr(xp, dtype_name(dtype))
 
 
@@ -165,7 +306,7 @@ class _CupyDevice(Device):
         return out
 
     def uniform(self, shape, dtype):
-        """Uniform numbers from CuPy's own generator (no host transfer); :func:`seed` reseeds it too."""
+        """Uniform numbers from CuPy's own generator (no host transfer); `seed` reseeds it too."""
         with self._cupy.cuda.Device(self.index):
             return self._rng.random(shape, dtype=_host_dtype(dtype))
 
@@ -217,19 +358,47 @@ _devices = {"cpu": CPU}
 
 
 def is_array(x):
-    """True for an array of any backend (NumPy arrays and scalars, CuPy, array-api-strict)."""
+    """True for an array of any backend (NumPy arrays and scalars, CuPy, array-api-strict).
+
+    Examples:
+        >>> import numpy as np
+        >>> from autograd.backend import is_array
+        >>> is_array(np.ones(2)), is_array(np.float32(1.0)), is_array([1.0, 2.0]), is_array(1.0)
+        (True, True, False, False)
+    """
     return isinstance(x, (np.ndarray, np.generic)) or _is_foreign_array(x)
 
 
 def is_host_scalar(x):
-    """True for a NumPy scalar number (``np.float32(2.0)``, ``np.int64(3)``, ``np.bool_(True)``): a host number,
-    which ops treat as a Python number, not as an array of the cpu device."""
+    """True for a NumPy scalar number (`np.float32(2.0)`, `np.int64(3)`, `np.bool_(True)`): a host number,
+    which ops treat as a Python number, not as an array of the cpu device.
+
+    Examples:
+        >>> import numpy as np
+        >>> from autograd.backend import is_host_scalar
+        >>> is_host_scalar(np.float32(2.0)), is_host_scalar(np.array(2.0)), is_host_scalar(2.0)
+        (True, False, False)
+    """
     return isinstance(x, (np.number, np.bool_))
 
 
 def as_array(data, dtype=None):
     """Python data (numbers, lists) as a NumPy array with NumPy's default dtypes; arrays unchanged, except
-    NumPy scalars, which become 0-d arrays."""
+    NumPy scalars, which become 0-d arrays.
+
+    Args:
+        data (number | list | array): a number, a (nested) list, or an array of any device.
+        dtype (str | dtype | None): the NumPy dtype for Python data; None for NumPy's defaults (float64, int64, bool).
+
+    Raises:
+        TypeError: `data` is None, a string, bytes, a dict or a set.
+
+    Examples:
+        >>> from autograd.backend import as_array
+        >>> a = as_array([1.0, 2.0])
+        >>> a.shape, str(a.dtype), str(as_array(1).dtype)
+        ((2,), 'float64', 'int64')
+    """
     if isinstance(data, np.ndarray) or (_is_foreign_array(data) and dtype is None):
         return data
     if data is None or isinstance(data, (str, bytes, dict, set)):
@@ -238,14 +407,26 @@ def as_array(data, dtype=None):
 
 
 def ignoring_overflow():
-    """Context manager for an op whose overflow to inf is intended (``1 / (1 + exp(-x))`` at x = -100 is
-    1 / inf = 0, the right limit): NumPy, and array-api-strict, which computes with NumPy, would warn; CuPy never
-    does."""
+    """Context manager for an op whose overflow to inf is intended (`1 / (1 + exp(-x))` at x = -100 in float32
+    is 1 / inf = 0, the right limit): NumPy, and array-api-strict, which computes with NumPy, would warn; CuPy never
+    does.
+
+    Examples:
+        >>> import numpy as np
+        >>> from autograd.backend import ignoring_overflow
+        >>> with ignoring_overflow():
+        ...     y = 1 / (1 + np.exp(np.array([1000.0])))
+        >>> y.tolist()
+        [0.0]
+    """
     return np.errstate(over="ignore")
 
 
 def host_str(array) -> str:
-    """The values of an array of any device, formatted as NumPy prints them (copies to the host)."""
+    """The values of an array of any device, formatted as NumPy prints them (copies to the host).
+
+    Continuation lines are indented to follow `Variable(`, as `repr` of a Variable shows them.
+    """
     return np.array2string(to_host(array), separator=", ", prefix="Variable(")
 
 
@@ -272,7 +453,26 @@ def _cuda_device(index):
 
 
 def get_device(spec="cpu") -> Device:
-    """The Device for a name (``"cpu"``, ``"sim"``, ``"cuda"``, ``"cuda:1"``) or a Device itself."""
+    """The [Device][autograd.backend.Device] for a name (`"cpu"`, `"sim"`, `"cuda"`, `"cuda:1"`) or a Device itself.
+
+    Names ignore case and surrounding spaces; `"cuda"` is `"cuda:0"`. A device is made once and then reused,
+    so `get_device("sim") is get_device("sim")`.
+
+    Args:
+        spec (str | Device): a device name or a Device. Typical values: `"cpu"`, `"sim"`, `"cuda"`, `"cuda:1"`.
+
+    Raises:
+        DeviceError: an unknown name, `"sim"` without array-api-strict installed, `"cuda"` without CuPy or
+            without a usable GPU, or a GPU index this machine does not have.
+        TypeError: `spec` is neither a string nor a Device.
+
+    Examples:
+        >>> import autograd
+        >>> autograd.get_device("cpu")
+        Device('cpu')
+        >>> autograd.get_device(" CPU ") is autograd.get_device("cpu")
+        True
+    """
     if isinstance(spec, Device):
         return spec
     if not isinstance(spec, str):
@@ -297,7 +497,13 @@ def get_device(spec="cpu") -> Device:
 
 
 def available_devices() -> list[Device]:
-    """Every device usable here: cpu, the simulated accelerator (with array-api-strict), each CUDA GPU."""
+    """Every device usable here: cpu, the simulated accelerator (with array-api-strict), each CUDA GPU.
+
+    Examples:
+        >>> import autograd
+        >>> "cpu" in [device.name for device in autograd.available_devices()]
+        True
+    """
     devices = [CPU]
     try:
         devices.append(get_device("sim"))
@@ -314,7 +520,18 @@ def available_devices() -> list[Device]:
 
 
 def device_of(array) -> Device:
-    """The Device an array lives on (NumPy scalars count as cpu)."""
+    """The [Device][autograd.backend.Device] an array lives on (NumPy scalars count as cpu).
+
+    Raises:
+        TypeError: `array` is not an array of NumPy, CuPy or array-api-strict (a Variable, a list, a number).
+        DeviceError: an array-api-strict array on a device other than the simulated accelerator's.
+
+    Examples:
+        >>> import numpy as np
+        >>> from autograd.backend import device_of
+        >>> device_of(np.ones(2)).name
+        'cpu'
+    """
     if isinstance(array, (np.ndarray, np.generic)):
         return CPU
     module = type(array).__module__.split(".", 1)[0]
@@ -330,7 +547,14 @@ def device_of(array) -> Device:
 
 
 def same_device(arrays) -> bool:
-    """True when every array lives on one device (a fast path for NumPy arrays, the common case)."""
+    """True when every array lives on one device (a fast path for NumPy arrays, the common case).
+
+    Examples:
+        >>> import numpy as np
+        >>> from autograd.backend import same_device
+        >>> same_device([np.ones(2), np.zeros(3)])
+        True
+    """
     for a in arrays:
         if type(a) is not np.ndarray:
             break
@@ -341,7 +565,26 @@ def same_device(arrays) -> bool:
 
 
 def to_host(array) -> np.ndarray:
-    """A NumPy copy (or view) of an array of any device; Variables give their data."""
+    """The values of an array of any device, or of a Variable, as a NumPy array on the host.
+
+    An array of another device is copied to the host (a synchronisation on a GPU). A NumPy array, or the data
+    of a Variable on the cpu, is returned as it is, not copied: copy it before writing into it. Numbers and
+    lists become NumPy arrays.
+
+    Args:
+        array (array | Variable | number | list): an array of any device, a Variable, a number or a list.
+
+    Raises:
+        TypeError: `array` is of an unknown kind (a string, say).
+
+    Examples:
+        >>> import autograd
+        >>> from autograd import Variable
+        >>> autograd.to_host(Variable([1.0, 2.0]) * 2).tolist()
+        [2.0, 4.0]
+        >>> type(autograd.to_host(Variable(1.0))).__name__
+        'ndarray'
+    """
     if isinstance(array, np.ndarray):
         return array
     if isinstance(array, (np.generic, int, float, bool, list, tuple)):
@@ -352,7 +595,27 @@ def to_host(array) -> np.ndarray:
 
 
 def seed(value: int) -> None:
-    """Seed every random number autograd draws, on every device, for reproducible runs."""
+    """Seed every random number autograd draws, on every device, for reproducible runs.
+
+    Parameter initialisation, dropout masks and [Device.uniform][autograd.backend.Device.uniform] /
+    [Device.randn][autograd.backend.Device.randn] draw from one host generator (and CuPy's generator on each
+    CUDA device); shuffling and generated data sets draw from a second one
+    ([data_rng][autograd.backend.data_rng]), so loading data never shifts the initial weights.
+    Devices first used after the call are seeded too.
+
+    Args:
+        value (int): the seed, a non-negative int.
+
+    Examples:
+        >>> import autograd
+        >>> from autograd import layer
+        >>> x = autograd.Variable([[1.0, 2.0]], dtype="float32")
+        >>> autograd.seed(0)
+        >>> a = autograd.to_host(layer.Linear(3)(x)).tolist()
+        >>> autograd.seed(0)
+        >>> autograd.to_host(layer.Linear(3)(x)).tolist() == a
+        True
+    """
     global _host_rng, _data_rng, _seed_value
     _seed_value = value
     _host_rng = np.random.default_rng(value)
@@ -362,11 +625,21 @@ def seed(value: int) -> None:
 
 
 def data_rng() -> np.random.Generator:
-    """The host generator for data: shuffling and generated data sets (reseeded by seed, apart from the
-    parameters' stream, so that loading data never changes the initial weights)."""
+    """The host generator for data: shuffling and generated data sets (reseeded by
+    [seed][autograd.backend.seed], apart from the parameters' stream, so that loading data never changes the
+    initial weights).
+
+    Returns:
+        rng (numpy.random.Generator): the generator; ask for it each time, as `seed` replaces it.
+    """
     return _data_rng
 
 
 def host_rng() -> np.random.Generator:
-    """The host generator behind parameter initialisation and cpu/sim randomness (reseeded by seed)."""
+    """The host generator behind parameter initialisation and cpu/sim randomness (reseeded by
+    [seed][autograd.backend.seed]).
+
+    Returns:
+        rng (numpy.random.Generator): the generator; ask for it each time, as `seed` replaces it.
+    """
     return _host_rng

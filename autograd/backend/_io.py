@@ -1,4 +1,4 @@
-"""Reading and writing arrays: NumPy's ``.npz`` of host arrays, written atomically, and IDX files (MNIST)."""
+"""Reading and writing arrays: NumPy's `.npz` of host arrays, written atomically, and IDX files (MNIST)."""
 from __future__ import annotations
 
 import gzip
@@ -16,11 +16,31 @@ from autograd.backend._device import to_host
 
 
 def save_npz(path, arrays) -> None:
-    """Write ``{name: array}`` (any device) to ``path`` as an uncompressed ``.npz`` of host arrays, exactly
-    at ``path`` (no suffix added). Object arrays are refused (they would need pickle).
+    """Write `{name: array}` (any device) to `path` as an uncompressed `.npz` of host arrays, exactly
+    at `path` (no suffix added). Object arrays are refused (they would need pickle).
 
-    The file is written beside ``path`` under a fresh temporary name and renamed over it only when complete,
-    so a crash mid-save leaves the previous file intact (``os.replace`` is atomic on POSIX and Windows).
+    The file is written beside `path` under a fresh temporary name and renamed over it only when complete,
+    so a crash mid-save leaves the previous file intact (`os.replace` is atomic on POSIX and Windows). A file
+    replaced keeps its permissions.
+
+    Args:
+        path (str | os.PathLike): the file to write, a string or path-like.
+        arrays (dict): a dict from names to arrays of any device, Variables or numbers.
+
+    Raises:
+        ValueError: an object array (nothing is written).
+        OSError: the directory does not exist or is not writable.
+
+    Examples:
+        >>> import os, tempfile
+        >>> import numpy as np
+        >>> from autograd.backend import load_npz, save_npz
+        >>> with tempfile.TemporaryDirectory() as directory:
+        ...     path = os.path.join(directory, "arrays.npz")
+        ...     save_npz(path, {"w": np.array([1.0, 2.0]), "step": np.array(3)})
+        ...     loaded = load_npz(path)
+        >>> loaded["w"].tolist(), loaded["step"].item()
+        ([1.0, 2.0], 3)
     """
     path = os.fspath(path)
     directory = os.path.dirname(os.path.abspath(path))
@@ -58,10 +78,18 @@ def _sync_directory(directory):
 
 
 def load_npz(path) -> dict:
-    """``{name: NumPy array}`` from a ``.npz`` file (pickled objects are refused).
+    """`{name: NumPy array}` from a `.npz` file (pickled objects are refused).
 
-    A file that is empty, truncated, corrupted, not a zip archive or holding anything but ``.npy`` arrays
-    raises ValueError naming the file and the problem; a missing or unreadable file raises OSError.
+    The arrays are read into memory, so the file is closed when this returns. See
+    [save_npz][autograd.backend.save_npz] for an example.
+
+    Args:
+        path (str | os.PathLike): the file to read, a string or path-like.
+
+    Raises:
+        ValueError: the file is empty, truncated, corrupted, not a zip archive or holds anything but `.npy`
+            arrays; the message names the file and the problem.
+        OSError: the file is missing or unreadable.
     """
     path = os.fspath(path)
     with open(path, "rb") as f:  # OSError (FileNotFoundError, PermissionError) as it is
@@ -114,10 +142,29 @@ _IDX_DTYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: np.dtype(">i2"), 0x0C: np.dt
 
 
 def read_idx(path) -> np.ndarray:
-    """An array from an IDX file (the format of MNIST), gzip-compressed when the name ends in ``.gz``.
+    """An array from an IDX file (the format of MNIST), gzip-compressed when the name ends in `.gz`.
 
     The header is two zero bytes, a type code, the number of dimensions and each dimension as a big-endian
-    uint32; the data follow, big-endian. Raises ValueError for a malformed or truncated file.
+    uint32; the data follow, big-endian. The result is a NumPy array in the machine's byte order, of dtype
+    uint8, int8, int16, int32, float32 or float64 as the type code says.
+
+    Args:
+        path (str | os.PathLike): the file to read, a string or path-like.
+
+    Raises:
+        ValueError: a malformed or truncated file, or a `.gz` file that is not gzip.
+        OSError: the file is missing or unreadable.
+
+    Examples:
+        >>> import os, tempfile
+        >>> from autograd.backend import read_idx
+        >>> with tempfile.TemporaryDirectory() as directory:
+        ...     path = os.path.join(directory, "labels.idx")
+        ...     with open(path, "wb") as f:
+        ...         _ = f.write(bytes([0, 0, 0x08, 1, 0, 0, 0, 3, 7, 2, 1]))  # uint8, 1 dimension of 3
+        ...     labels = read_idx(path)
+        >>> labels.tolist()
+        [7, 2, 1]
     """
     opener = gzip.open if os.fspath(path).endswith(".gz") else open
     try:
