@@ -21,14 +21,19 @@ def _load(name):
     return module
 
 
-def test_readme_opens_with_the_two_commands_and_ci_runs_the_second_verbatim():
+def test_readme_opens_with_its_commands_and_ci_runs_them():
+    """Run, test, read: the README's first block; CI installs and tests exactly as the second command says, and
+    builds the site the third one serves, in strict mode."""
     readme = (ROOT / "README.md").read_text()
     block = re.search(r"```bash\n(.*?)```", readme, re.S)
     assert block and readme.index(block.group(0)) < readme.index("autograd is a")
-    install_and_run, install_and_test = block.group(1).strip().splitlines()
+    install_and_run, install_and_test, install_and_serve = block.group(1).strip().splitlines()
     assert "examples/seed.py" in install_and_run
+    assert install_and_serve.endswith("mkdocs serve")
+    install, test = install_and_test.split(" && ")
     ci_lines = (ROOT / ".ci" / "run").read_text().strip().splitlines()
-    assert ci_lines[-1] == install_and_test
+    assert install in ci_lines and ci_lines[-1] == test
+    assert any("mkdocs build --strict" in line for line in ci_lines[ci_lines.index(install):])
 
 
 def test_seed_example_learns_on_every_device(device, capsys):
