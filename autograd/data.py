@@ -95,10 +95,10 @@ class DataLoader:
             sequence of (x, t) pairs, such as a PyTorch-style dataset (gathered item by item and stacked, dtypes
             as given).
         batch_size (int): the number of examples per batch, a positive int. Typical values: 32 to 256.
-        shuffle (bool): draw a new random order every epoch; False keeps the dataset's order.
-        device (str | Device): where the batches go: `"cpu"`, `"sim"`, `"cuda"`, `"cuda:N"` or a
+        shuffle (bool): draw a new random order every epoch (the default); False keeps the dataset's order.
+        device (str | Device): where the batches go: `"cpu"` (the default), `"sim"`, `"cuda"`, `"cuda:N"` or a
             [Device][autograd.backend.Device].
-        drop_last (bool): drop the last batch when it is smaller than `batch_size`.
+        drop_last (bool): drop the last batch when it is smaller than `batch_size`. Default False.
 
     Raises:
         ValueError: `batch_size` is not a positive int.

@@ -746,6 +746,7 @@ class BatchNorm(Layer):
 
     Raises:
         ValueError: `num_features` is not a positive int, `momentum` not in [0, 1], or `eps` not > 0.
+        TypeError: `momentum` or `eps` is not a real number.
 
     Examples:
         >>> from autograd import Variable, layer, to_host
@@ -792,6 +793,7 @@ class LayerNorm(Layer):
 
     Raises:
         ValueError: a size is not a positive int, or `eps` is not > 0.
+        TypeError: `eps` is not a real number.
 
     Examples:
         >>> from autograd import Variable, layer, to_host
@@ -863,8 +865,8 @@ class Dropout(Layer):
         >>> from autograd import Variable, layer, to_host
         >>> drop = layer.Dropout(0.5)
         >>> x = Variable([1.0, 1.0, 1.0, 1.0], dtype="float32")
-        >>> sorted(set(to_host(drop(x)).tolist()) - {0.0, 2.0})        # kept elements are doubled
-        []
+        >>> set(to_host(drop(x)).tolist()) <= {0.0, 2.0}       # each element dropped, or kept and doubled
+        True
         >>> with autograd.test_mode():
         ...     to_host(drop(x)).tolist()
         [1.0, 1.0, 1.0, 1.0]

@@ -530,7 +530,7 @@ class Adam(Optimizer):
     training late (unfrozen, or created lazily) gets the bias correction of its first step; when every
     parameter updates every step this is the seed's global count. The bias correction is folded into the step
     size and eps is added to sqrt(v) after it: this equals PyTorch's Adam with eps / sqrt(1 - beta2^t) in
-    place of eps (about 31 times larger at t = 1 with beta2 = 0.999, the same as t grows). The first step
+    place of eps (about 32 times larger at t = 1 with beta2 = 0.999, the same as t grows). The first step
     moves each weight by almost exactly `alpha * sign(g)`.
 
     Args:
@@ -601,8 +601,8 @@ class AdamW(Adam):
     [WeightDecay][autograd.hook.WeightDecay] does (where Adam divides it by sqrt(v)).
 
     PyTorch's `AdamW` decays first, by the step size without bias correction, `param <- param * (1 - alpha *
-    weight_decay)`, then takes the Adam step. Here the decay factor is `1 - lr_t * weight_decay`, smaller at
-    first (lr_t = 0.316 alpha at t = 1 with the default betas) and the same as t grows.
+    weight_decay)`, then takes the Adam step. Here the decay is `lr_t * weight_decay`: smaller at first
+    (lr_t = 0.316 alpha at t = 1 with the default betas), the same as PyTorch's as t grows.
 
     Args:
         alpha (float): the step size, > 0. Typical values: 1e-3 (default), 1e-4 to 3e-3.

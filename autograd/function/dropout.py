@@ -15,9 +15,9 @@ def dropout(x, ratio=0.5):
         y = x · mask / (1 - ratio),    mask ~ Bernoulli(1 - ratio), drawn anew at each call
 
     The expected value of y is x, so inference is the identity: inside
-    [test_mode][autograd.config.test_mode] (or with `ratio=0`) a Variable `x` is returned as is. The mask is a constant of
-    the graph: the gradient is `gy · mask / (1 - ratio)`. The mask comes from the device's generator, which
-    [seed][autograd.backend.seed] reseeds. The op of [Dropout][autograd.layer.Dropout].
+    [test_mode][autograd.config.test_mode] (or with `ratio=0`) a Variable `x` is returned as is. The mask is a
+    constant of the graph: the gradient is `gy · mask / (1 - ratio)`. The mask comes from the device's generator,
+    which [seed][autograd.backend.seed] reseeds. The op of [Dropout][autograd.layer.Dropout].
 
     Args:
         x (Variable | array): the input, floating point.

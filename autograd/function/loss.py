@@ -188,6 +188,7 @@ def _nan_if_bad_labels(loss, t, n_classes):
 
 
 softmax_cross_entropy = cross_entropy
+"""Another name for [cross_entropy][autograd.function.cross_entropy] (the same function; DeZero's name)."""
 
 
 class SigmoidCrossEntropy(Function):
