@@ -27,7 +27,7 @@ class Layer:
     """Base class of layers and models: assign Parameters and Layers as attributes, define `forward`, call it.
 
     Every attribute holding a [Parameter][autograd.variable.Parameter], a Layer, or a list or tuple containing
-    them is registered, in definition order: [params][autograd.layer.Layer.params] and
+    them (or an empty list, to be filled later) is registered, in definition order: [params][autograd.layer.Layer.params] and
     [named_params][autograd.layer.Layer.named_params] find them there, and optimizers, `to`, `state_dict` and
     `save_weights` follow. A layer or parameter reached twice (tied weights) is listed once, under its first
     name. Subclasses call `super().__init__()` first.
@@ -69,7 +69,8 @@ class Layer:
         global _changes
         children = self.__dict__.setdefault("_children", {})
         if _is_member(value) or (value is None and name in self._lazy) or (
-                isinstance(value, (list, tuple)) and any(_is_member(item) for item in value)):
+                isinstance(value, (list, tuple)) and any(_is_member(item) for item in value)) or (
+                isinstance(value, list) and not value):  # an empty list may be filled with layers later
             children[name] = None
             _changes += 1
         elif name in children:

@@ -1127,7 +1127,16 @@ def change_list_of_a_list_item(h, walk):
     return before[:4] + [("blocks[1].more[0].w", sub.w), ("blocks[1].more[1].w", extra.w)] + before[4:]
 
 
-CHANGES = [change_add_param, change_add_param_to_sublayer, change_add_param_to_list_item, change_add_sublayer,
+def change_fill_an_empty_list(h, walk):
+    """A list assigned empty (`self.blocks = []` in __init__) and filled after a walk."""
+    h.extra = []
+    walk()
+    new = Block(8.0)
+    h.extra.append(new)
+    return holder_places(h) + [("extra[0].w", new.w)]
+
+
+CHANGES = [change_fill_an_empty_list, change_add_param, change_add_param_to_sublayer, change_add_param_to_list_item, change_add_sublayer,
            change_add_sublayer_to_sublayer, change_del_param, change_del_sublayer, change_del_param_of_sublayer,
            change_param_to_number, change_sublayer_to_none, change_list_to_numbers, change_append,
            change_replace_item, change_replace_item_by_number, change_pop, change_pop_front,
@@ -1354,3 +1363,24 @@ def test_conv_layer_wants_nchw_input():
     from autograd.layer import Conv2d
     with pytest.raises(ValueError, match=r"\(N, C, H, W\)"):
         Conv2d(2, 3)(np.zeros((3, 8, 8), np.float32))
+
+
+def test_a_list_filled_in_a_loop_is_registered():
+    class Stack(Layer):
+        def __init__(self, sizes):
+            super().__init__()
+            self.blocks = []
+            for size in sizes:
+                self.blocks.append(Linear(size))
+            self.history = []  # a list of numbers stays a plain attribute in effect: it holds no parameters
+
+        def forward(self, x):
+            for block in self.blocks:
+                x = block(x)
+            self.history.append(1.0)
+            return x
+
+    net = Stack([3, 2])
+    net(Variable(np.ones((1, 4))))
+    assert [name for name, _ in net.named_params()] == ["blocks[0].W", "blocks[0].b", "blocks[1].W", "blocks[1].b"]
+    assert list(net.state_dict()) == [name for name, _ in net.named_params()]
