@@ -1,7 +1,7 @@
 """Activations: sigmoid, relu, leaky_relu, gelu (elementwise) and softmax, log_softmax (along an axis)."""
 import math
 
-from autograd.backend import device_of, ignoring_overflow
+from autograd.backend import device_of, dtype_name, ignoring_overflow
 from autograd.config import backprop_enabled
 from autograd.function.elementwise import exp, tanh
 from autograd.function.reduction import sum
@@ -10,8 +10,11 @@ from autograd.variable import Function
 
 class Sigmoid(Function):
     def forward(self, x):
+        xp = device_of(x).xp
+        if dtype_name(x.dtype) == "float16":  # exp(-x) overflows float16 from x = -11.1, where y is still 1.5e-5
+            return xp.astype(self.forward(xp.astype(x, xp.float32)), x.dtype)
         with ignoring_overflow():
-            z = device_of(x).xp.exp(-x)  # inf for x below about -88 (float32): y = 1 / inf = 0, the limit
+            z = xp.exp(-x)  # inf for x below about -88 (float32): y = 1 / inf = 0, the limit
         z += 1.0
         return 1.0 / z  # full relative precision in both tails, in four array ops
 
@@ -26,7 +29,8 @@ class Sigmoid(Function):
 def sigmoid(x):
     """Elementwise logistic sigmoid `y = 1 / (1 + e^-x)`; `∂y/∂x = y (1 - y)`.
 
-    Stable in both tails: large negative x gives 0 (no overflow warning), large positive x gives 1.
+    Stable in both tails: large negative x gives 0 (no overflow warning), large positive x gives 1. float16
+    inputs are computed in float32 and rounded back, since `e^-x` overflows float16 from x = -11.1.
 
     Args:
         x (Variable | array | float): the input, floating point.

@@ -57,6 +57,19 @@ def test_sigmoid_is_stable_for_large_inputs(device, dtype):
     np.testing.assert_allclose(g[[0, 2, 4]], [0.0, 0.25, 0.0], atol=1e-30)
 
 
+def test_sigmoid_in_float16_keeps_its_left_tail(device):
+    if not hasattr(device.xp, "float16"):
+        pytest.skip(f"{device.name} has no float16 (the array API standard has none)")
+    # exp(12) overflows float16 (max 65504), but sigmoid(-12) = 6.1e-6 is a float16 (a subnormal one: they are
+    # spaced 6e-8 apart, the absolute tolerance below)
+    points = [-16.0, -12.0, -8.0, 0.0, 8.0, 12.0]
+    y = F.sigmoid(Variable(np.array(points, dtype=np.float16), device=device))
+    got = to_host(y)
+    assert got.dtype == np.float16
+    np.testing.assert_allclose(got, [exact_sigmoid(v) for v in points], rtol=1e-3, atol=6e-8)
+    assert got[0] > 0.0 and got[1] > 5e-6
+
+
 SIGMOID_POINTS = [-80.0, -30.0, -10.0, 0.0, 10.0, 30.0, 80.0, 1000.0, -1000.0]
 
 
