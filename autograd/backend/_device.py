@@ -196,8 +196,9 @@ def dtype_name(dtype) -> str:
     """
     if isinstance(dtype, str):
         return dtype
+    key = (type(dtype), dtype)  # the type first: dtypes of two libraries are never compared with each other
     try:
-        return _DTYPE_NAMES[dtype]  # NumPy computes dtype.name anew at each call: 3 us
+        return _DTYPE_NAMES[key]  # NumPy computes dtype.name anew at each call: 3 us
     except (KeyError, TypeError):
         pass
     if isinstance(dtype, type):
@@ -205,13 +206,13 @@ def dtype_name(dtype) -> str:
     else:
         name = getattr(dtype, "name", None) or str(dtype).rsplit(".", 1)[-1]
     try:
-        _DTYPE_NAMES[dtype] = name
+        _DTYPE_NAMES[key] = name
     except TypeError:  # an unhashable dtype object: not cached
         pass
     return name
 
 
-_DTYPE_NAMES = {}  # dtype object -> its standard name
+_DTYPE_NAMES = {}  # (type, dtype object) -> its standard name
 
 
 def dtype_in(xp, dtype):
