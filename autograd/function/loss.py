@@ -80,7 +80,10 @@ def _one_hot_and_mask(t, n_classes):
     if t.ndim == 1:  # rows of an identity matrix (an ignored label takes the extra zero row): cheaper than
         # comparing every label with every class
         eye = xp.eye(n_classes + 1, n_classes, dtype=xp.bool, device=device.where)
-        return xp.take(eye, xp.where(valid, t, n_classes), axis=0), valid[:, None]
+        rows = xp.where(valid, t, n_classes)
+        if device != CPU:  # unchecked labels: one out of range takes the zero row too (the loss is made NaN)
+            rows = xp.where((rows >= 0) & (rows < n_classes), rows, n_classes)
+        return xp.take(eye, rows, axis=0), valid[:, None]
     classes = xp.reshape(xp.arange(n_classes, device=device.where), (1, n_classes) + (1,) * (t.ndim - 1))
     return xp.expand_dims(t, axis=1) == classes, xp.expand_dims(valid, axis=1)
 
