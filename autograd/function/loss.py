@@ -71,21 +71,20 @@ def _check_labels(x, t, op):
                          f"{(x.shape[0],) + tuple(x.shape[2:]) if x.ndim >= 2 else '(N,)'}, got {tuple(t.shape)}")
 
 
-def _one_hot_and_mask(t, n_classes):
-    """Boolean one-hot rows for labels t (class axis 1), all False for an ignored label (IGNORE_INDEX), and the
-    mask of the labels that are not ignored, with the class axis kept (size 1)."""
+def _one_hot_and_mask(t, n_classes, bad=None):
+    """Boolean one-hot rows for labels t (class axis 1), all False for an ignored label (IGNORE_INDEX) and for
+    one marked in `bad` (labels out of range, where they were not checked on the host), and the mask of the
+    labels that are not ignored, with the class axis kept (size 1)."""
     device = device_of(t)
     xp = device.xp
     valid = t != IGNORE_INDEX
-    if t.ndim == 1:  # rows of an identity matrix (an ignored label takes the extra zero row): cheaper than
-        # comparing every label with every class
+    if t.ndim == 1:  # rows of an identity matrix (an ignored or bad label takes the extra zero row): cheaper
+        # than comparing every label with every class
         eye = xp.eye(n_classes + 1, n_classes, dtype=xp.bool, device=device.where)
-        rows = xp.where(valid, t, n_classes)
-        if device != CPU:  # unchecked labels: one out of range takes the zero row too (the loss is made NaN)
-            rows = xp.where((rows >= 0) & (rows < n_classes), rows, n_classes)
+        rows = xp.where(valid if bad is None else valid & ~bad, t, n_classes)
         return xp.take(eye, rows, axis=0), valid[:, None]
     classes = xp.reshape(xp.arange(n_classes, device=device.where), (1, n_classes) + (1,) * (t.ndim - 1))
-    return xp.expand_dims(t, axis=1) == classes, xp.expand_dims(valid, axis=1)
+    return xp.expand_dims(t, axis=1) == classes, xp.expand_dims(valid, axis=1)  # a bad label matches no class
 
 
 class CrossEntropy(Function):
@@ -93,8 +92,11 @@ class CrossEntropy(Function):
     n the number of labels that are not IGNORE_INDEX (ignored rows get zero)."""
 
     def forward(self, x, t):
-        xp = device_of(x).xp
-        self.one_hot, self.valid = one_hot, valid = _one_hot_and_mask(t, x.shape[1])
+        device = device_of(x)
+        xp = device.xp
+        # the cpu checked the labels on the host already; elsewhere a bad label makes the loss NaN
+        bad = None if device_of(t) == CPU else _bad_labels(t, x.shape[1])
+        self.one_hot, self.valid = one_hot, valid = _one_hot_and_mask(t, x.shape[1], bad)
         shifted = x - xp.max(x, axis=1, keepdims=True)
         e = xp.exp(shifted)
         s = xp.sum(e, axis=1, keepdims=True)
@@ -103,8 +105,8 @@ class CrossEntropy(Function):
         # -log p, picked with where, not a product with the one-hot: a masked class (-inf logit) must not
         # give inf * 0 = nan
         loss = xp.sum(xp.where(one_hot, xp.log(s) - shifted, 0.0)) / self.count
-        if device_of(t) != CPU:  # the cpu checked the labels on the host already
-            loss = _nan_if_bad_labels(loss, t, x.shape[1])
+        if bad is not None:  # the device-side stand-in for _check_label_range, which does not wait for the device
+            loss = xp.where(xp.any(bad), xp.asarray(float("nan"), dtype=loss.dtype, device=device.where), loss)
         return loss
 
     def backward(self, gy):
@@ -180,14 +182,6 @@ def _check_label_range(t, n_classes, op):
     if bad.any():
         raise ValueError(f"{op}: labels must be in [0, {n_classes}) for {n_classes} classes, or {IGNORE_INDEX} "
                          f"(ignored); got {t[bad].flat[0]} ({int(bad.sum())} bad label(s))")
-
-
-def _nan_if_bad_labels(loss, t, n_classes):
-    """`loss`, or NaN where a label is out of range: the device-side stand-in for _check_label_range, which
-    does not wait for the device."""
-    device = device_of(t)
-    nan = device.xp.asarray(float("nan"), dtype=loss.dtype, device=device.where)
-    return device.xp.where(device.xp.any(_bad_labels(t, n_classes)), nan, loss)
 
 
 softmax_cross_entropy = cross_entropy
