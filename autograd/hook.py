@@ -6,8 +6,8 @@ with a new Variable (never writes into it: a gradient Variable may be shared), s
 None, and keeps each gradient's dtype and device. A hook that sets `p.grad = None` takes `p` out of this step:
 later hooks and the update skip it.
 """
+from autograd._checks import number
 from autograd.backend import dtype_name, to_host
-from autograd.optimizer import _number
 from autograd.variable import Parameter, Variable
 
 __all__ = ["WeightDecay", "ClipGrad", "FreezeParam"]
@@ -49,7 +49,7 @@ class WeightDecay:
     """
 
     def __init__(self, lambda_):
-        self.lambda_ = _number("WeightDecay: lambda_", lambda_, 0.0, high_open=True)
+        self.lambda_ = number("WeightDecay: lambda_", lambda_, 0.0, high_open=True)
 
     def __call__(self, params):
         """Set `p.grad` to `p.grad + lambda_ * p` for every parameter of `params` that has a gradient.
@@ -112,7 +112,7 @@ class ClipGrad:
     """
 
     def __init__(self, max_norm, error_if_nonfinite=False):
-        self.max_norm = _number("ClipGrad: max_norm", max_norm, 0.0, low_open=True, high_open=True)
+        self.max_norm = number("ClipGrad: max_norm", max_norm, 0.0, low_open=True, high_open=True)
         self.error_if_nonfinite = error_if_nonfinite
         self.last_norm = None
 

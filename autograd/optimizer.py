@@ -10,9 +10,9 @@ overwrite. An array the user handed in is never written into; but `p.data` read 
 array, which the next update changes (copy it to keep a snapshot, as `state_dict()` does).
 """
 import math
-import numbers
 import weakref
 
+from autograd._checks import number
 from autograd.backend import as_array, device_of, dtype_name, to_host
 from autograd.config import no_grad
 from autograd.variable import Variable
@@ -327,29 +327,16 @@ def _check_count(key, array):
         raise ValueError(f"load_state_dict: entry {key!r} must be one whole number >= 0, got {array!r}")
 
 
-def _number(name, value, low, high=math.inf, low_open=False, high_open=False):
-    """``value`` as a Python float in the given range, or a ValueError (TypeError) naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
-    value = float(value)
-    too_low = value <= low if low_open else value < low
-    too_high = value >= high if high_open else value > high
-    if math.isnan(value) or too_low or too_high:
-        span = f"{'(' if low_open else '['}{low}, {high}{')' if high_open else ']'}"
-        raise ValueError(f"{name} must be in {span}, got {value}")
-    return value
-
-
 def _rate(name, value):
-    return _number(name, value, 0.0, low_open=True, high_open=True)
+    return number(name, value, 0.0, low_open=True, high_open=True)
 
 
 def _beta(name, value):
-    return _number(name, value, 0.0, 1.0, high_open=True)
+    return number(name, value, 0.0, 1.0, high_open=True)
 
 
 def _eps(name, value):
-    return _number(name, value, 0.0, high_open=True)
+    return number(name, value, 0.0, high_open=True)
 
 
 class SGD(Optimizer):
@@ -630,7 +617,7 @@ class AdamW(Adam):
 
     def __init__(self, alpha=0.001, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01, hooks=None):
         super().__init__(alpha, beta1, beta2, eps, hooks)
-        self.weight_decay = _number("AdamW: weight_decay", weight_decay, 0.0, high_open=True)
+        self.weight_decay = number("AdamW: weight_decay", weight_decay, 0.0, high_open=True)
 
     def update_one(self, param):
         lr, step = self.adam_step(param)

@@ -3,9 +3,9 @@
 Both are composed from differentiable ops (mean, sub, mul, pow), so their gradients of any order come for free.
 """
 import math
-import numbers
 
 from autograd import config
+from autograd._checks import number
 from autograd.backend import DeviceError, device_of, dtype_name
 from autograd.function.reduction import mean
 from autograd.function.shape import reshape
@@ -19,21 +19,12 @@ def _check_floating(x, op, what):
 
 def check_momentum(op, momentum):
     """The running statistics' momentum: a real number in [0, 1]; BatchNorm checks its own at construction."""
-    _check_number(op, "momentum", momentum)
-    if not 0.0 <= momentum <= 1.0:
-        raise ValueError(f"{op}: momentum must be in [0, 1], got {momentum!r}")
+    number(f"{op}: momentum", momentum, 0, 1)
 
 
 def check_eps(op, eps):
     """The variance's stabiliser: eps > 0; the layers check theirs at construction."""
-    _check_number(op, "eps", eps)
-    if not eps > 0:
-        raise ValueError(f"{op}: eps must be > 0, got {eps!r}")
-
-
-def _check_number(op, name, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{op}: {name} must be a real number, got {type(value).__name__}")
+    number(f"{op}: eps", eps, 0, low_open=True)
 
 
 def _check_running(stat, name, x, channels):
