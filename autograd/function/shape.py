@@ -353,6 +353,11 @@ def _full_index(index, ndim):
     return index + fill
 
 
+def _explicit(index, shape):
+    """`index` for an array of `shape` with its Ellipsis spelled out and its slices clipped to the axes."""
+    return _clip_slices(_full_index(index, len(shape)), shape)
+
+
 def _clip_slices(index, shape):
     """Slice bounds clipped to their axis, as NumPy does (the standard leaves bounds out of range undefined, and
     array-api-strict refuses them); an empty slice becomes 0:0."""
@@ -377,7 +382,7 @@ def _is_full_slice(i):
 def _gather(x, index):
     """`x[index]` with NumPy's meaning, spelled with what the array API standard specifies (basic indexing,
     a sole boolean mask, integer arrays indexing every axis, `take`), so that every device runs it."""
-    full = _clip_slices(_full_index(index, x.ndim), x.shape)
+    full = _explicit(index, x.shape)
     arrays = [k for k, i in enumerate(full) if _is_array(i)]
     if not arrays:
         return x[full]
@@ -439,12 +444,10 @@ class GetItemGrad(Function):
         if _is_basic(self.index):
             gx = xp.zeros(self.in_shape, dtype=gy.dtype, device=device.where)
             # None only inserts size-1 axes: write through an index without it (the standard has no None there)
-            index = _clip_slices(_full_index(tuple(i for i in self.index if i is not None), len(self.in_shape)),
-                                 self.in_shape)
+            index = _explicit(tuple(i for i in self.index if i is not None), self.in_shape)
             gx[index] = xp.reshape(gy, tuple(gx[index].shape))
             return gx
-        return device.scatter_add(self.in_shape, _clip_slices(_full_index(self.index, len(self.in_shape)),
-                                                              self.in_shape), gy)
+        return device.scatter_add(self.in_shape, _explicit(self.index, self.in_shape), gy)
 
     def backward(self, ggx):
         return get_item(ggx, self.index)
