@@ -164,8 +164,7 @@ def im2col(x, kernel_size, stride=1, pad=0):
     x = as_variable(x)
     _check_4d(x.shape, "im2col")
     kernel, stride, pad = _geometry(kernel_size, stride, pad, "im2col")
-    _out_hw(x.shape, kernel, stride, pad, "im2col")
-    return Im2col(kernel, stride, pad)(x)
+    return Im2col(kernel, stride, pad)(x)  # its forward checks that the kernel fits
 
 
 def col2im(col, x_shape, kernel_size, stride=1, pad=0):
@@ -202,12 +201,7 @@ def col2im(col, x_shape, kernel_size, stride=1, pad=0):
     x_shape = tuple(x_shape)
     _check_4d(x_shape, "col2im", "x_shape")
     kernel, stride, pad = _geometry(kernel_size, stride, pad, "col2im")
-    oh, ow = _out_hw(x_shape, kernel, stride, pad, "col2im")
-    expected = (x_shape[0], x_shape[1] * kernel[0] * kernel[1], oh * ow)
-    if col.shape != expected:
-        raise ValueError(f"col2im: col of shape {col.shape} does not match an image of shape {x_shape} with "
-                         f"kernel {kernel}, stride {stride}, pad {pad} (expected {expected})")
-    return Col2im(x_shape, kernel, stride, pad)(col)
+    return Col2im(x_shape, kernel, stride, pad)(col)  # its forward checks that the kernel fits and col's shape
 
 
 # ---- convolution -----------------------------------------------------------------------------------------------
