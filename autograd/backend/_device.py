@@ -196,9 +196,9 @@ def dtype_name(dtype) -> str:
     """
     if isinstance(dtype, str):
         return dtype
-    key = (type(dtype), dtype)  # the type first: dtypes of two libraries are never compared with each other
+    known = _DTYPE_NAMES.setdefault(type(dtype), {})  # one table per library: their dtypes must not be compared
     try:
-        return _DTYPE_NAMES[key]  # NumPy computes dtype.name anew at each call: 3 us
+        return known[dtype]  # NumPy computes dtype.name anew at each call: 3 us
     except (KeyError, TypeError):
         pass
     if isinstance(dtype, type):
@@ -206,13 +206,13 @@ def dtype_name(dtype) -> str:
     else:
         name = getattr(dtype, "name", None) or str(dtype).rsplit(".", 1)[-1]
     try:
-        _DTYPE_NAMES[key] = name
+        known[dtype] = name
     except TypeError:  # an unhashable dtype object: not cached
         pass
     return name
 
 
-_DTYPE_NAMES = {}  # (type, dtype object) -> its standard name
+_DTYPE_NAMES = {}  # dtype class -> {dtype: its standard name}, as variable._FLOATING
 
 
 def dtype_in(xp, dtype):
