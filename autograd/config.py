@@ -10,9 +10,13 @@ import contextvars
 
 __all__ = ["no_grad", "enable_grad", "test_mode", "detect_anomaly", "backprop_enabled", "is_training"]
 
-_enable_backprop = contextvars.ContextVar("enable_backprop", default=True)
-_train = contextvars.ContextVar("train", default=True)
-_detect_anomaly = contextvars.ContextVar("detect_anomaly", default=False)
+# The switches themselves (the engine reads and sets them directly: a context manager costs microseconds per step).
+recording = contextvars.ContextVar("recording", default=True)  # ops record the graph
+training = contextvars.ContextVar("training", default=True)  # layers run in training mode
+anomaly = contextvars.ContextVar("anomaly", default=False)  # ops check their results for NaN and Inf
+# True inside a backward pass that records no graph: gradient formulas then run on the operands' raw arrays,
+# and an op called on raw arrays only gives a raw array back (see Function.backward)
+on_arrays = contextvars.ContextVar("on_arrays", default=False)
 
 
 def backprop_enabled() -> bool:
@@ -30,7 +34,7 @@ def backprop_enabled() -> bool:
         ...     backprop_enabled()
         False
     """
-    return _enable_backprop.get()
+    return recording.get()
 
 
 def is_training() -> bool:
@@ -46,7 +50,7 @@ def is_training() -> bool:
         ...     autograd.is_training()
         False
     """
-    return _train.get()
+    return training.get()
 
 
 @contextlib.contextmanager
@@ -74,7 +78,7 @@ def no_grad():
         >>> y.item(), y.creator is None
         (6.0, True)
     """
-    return _setting(_enable_backprop, False)
+    return _setting(recording, False)
 
 
 def enable_grad():
@@ -91,7 +95,7 @@ def enable_grad():
         >>> x.grad.item()
         3.0
     """
-    return _setting(_enable_backprop, True)
+    return _setting(recording, True)
 
 
 def detect_anomaly(enabled=True):
@@ -116,7 +120,7 @@ def detect_anomaly(enabled=True):
         ...
         FloatingPointError: detect_anomaly: Add.forward gave NaN in its output 0 (shape ()); the op was made at ...
     """
-    return _setting(_detect_anomaly, bool(enabled))
+    return _setting(anomaly, bool(enabled))
 
 
 def test_mode():
@@ -136,7 +140,7 @@ def test_mode():
         >>> autograd.to_host(y).tolist()
         [1.0, 2.0, 3.0]
     """
-    return _setting(_train, False)
+    return _setting(training, False)
 
 
 test_mode.__test__ = False  # not a pytest test, despite its name

@@ -295,11 +295,13 @@ class Variable:
             self.grad = _wrap(self.xp.ones_like(self.data))
         if self.creator is None:
             return
-        token = config._enable_backprop.set(create_graph)  # not a context manager: this runs every step
+        recording = config.recording.set(create_graph)  # not context managers: this runs every step
+        on_arrays = config.on_arrays.set(not create_graph)
         try:
             _backprop(self.creator, retain_grad, create_graph)
         finally:
-            config._enable_backprop.reset(token)
+            config.on_arrays.reset(on_arrays)
+            config.recording.reset(recording)
 
     # ---- moving between devices ------------------------------------------------------------------
     def to(self, device):
@@ -369,16 +371,16 @@ class Variable:
 
     # Comparisons give raw boolean arrays (masks for where / mask_fill); == stays identity, for sets and dicts.
     def __lt__(self, other):
-        return self.data < _raw(other)
+        return self.data < array_of(other)
 
     def __le__(self, other):
-        return self.data <= _raw(other)
+        return self.data <= array_of(other)
 
     def __gt__(self, other):
-        return self.data > _raw(other)
+        return self.data > array_of(other)
 
     def __ge__(self, other):
-        return self.data >= _raw(other)
+        return self.data >= array_of(other)
 
     @property
     def T(self):
@@ -534,7 +536,8 @@ def _naming_the_op(func, error, arrays):
     return ValueError(f"{type(func).__name__}: {message.strip()} (inputs of shapes {shapes})")
 
 
-def _raw(x):
+def array_of(x):
+    """The array of a Variable, or `x` itself: for code that takes both (a gradient formula's operands)."""
     return x.data if isinstance(x, Variable) else x
 
 
@@ -542,7 +545,7 @@ def _backprop(creator, retain_grad, create_graph):
     """The loop of `Variable.backward`: pop the function of highest generation, run its backward,
     accumulate the input gradients, and push their creators."""
     heap, seen, count = [(-creator.generation, 0, creator)], {creator}, 1
-    anomaly = config._detect_anomaly.get()
+    anomaly = config.anomaly.get()
     while heap:
         f = heapq.heappop(heap)[2]
         if len(f.outputs) == 1:  # the common case, without the lists
@@ -550,7 +553,7 @@ def _backprop(creator, retain_grad, create_graph):
             if y is None or y.grad is None:
                 continue
             ys = (y,)  # held until this step ends, for backwards that read it
-            gys = (y.grad,)
+            gys = (y.grad,) if create_graph else (y.grad.data,)
         else:
             ys = [ref() for ref in f.outputs]
             gys = [None if y is None else y.grad for y in ys]
@@ -559,6 +562,8 @@ def _backprop(creator, retain_grad, create_graph):
                 continue
             if missing:
                 gys = f._zeros_for_missing(gys)
+            if not create_graph:
+                gys = [g.data for g in gys]
         versions = 0
         for x, array_id in zip(f.inputs, f._ids):
             versions += x.version
@@ -585,24 +590,24 @@ def _backprop(creator, retain_grad, create_graph):
         for x, gx in zip(f.inputs, gxs):
             if gx is None or not x.requires_grad:
                 continue
-            if not isinstance(gx, Variable):
-                gx = _wrap(gx)
             data = x.data
-            if gx.data.dtype != data.dtype:  # a float32 x met float64 data: its gradient stays float32
-                if not _is_floating(data):
-                    raise TypeError(f"backward: {type(f).__name__} has an input of {dtype_name(data.dtype)} data "
-                                    f"(shape {x.shape}) that needs a gradient; only floating-point data can have "
-                                    "one: make it a constant (requires_grad=False) or cast it with F.astype")
-                gx = _F.astype(gx, data.dtype)
-            if gx.data.shape != data.shape:
-                raise RuntimeError(f"{type(f).__name__}.backward gave a gradient of shape {gx.shape} "
-                                   f"for an input of shape {x.shape}")
-            if x.grad is None:
-                x.grad = gx
-            elif create_graph:
-                x.grad = x.grad + gx
-            else:  # a new array, not written in place: the old grad may be shared
-                x.grad = _wrap(x.grad.data + gx.data)
+            if create_graph:
+                if not isinstance(gx, Variable):
+                    gx = _wrap(gx)
+                if gx.data.dtype != data.dtype:  # a float32 x met float64 data: its gradient stays float32
+                    _check_floating_input(f, x)
+                    gx = _F.astype(gx, data.dtype)
+                _check_grad_shape(f, x, gx)
+                x.grad = gx if x.grad is None else x.grad + gx
+            else:
+                if isinstance(gx, Variable):  # a user's formula on Variables
+                    gx = gx.data
+                if gx.dtype != data.dtype:
+                    _check_floating_input(f, x)
+                    gx = device_of(gx).xp.astype(gx, data.dtype)
+                _check_grad_shape(f, x, gx)
+                # a new array, not written in place: the old grad may be shared
+                x.grad = _wrap(gx) if x.grad is None else _wrap(x.grad.data + gx)
             g = x.creator
             if g is not None and g not in seen:
                 seen.add(g)
@@ -612,6 +617,19 @@ def _backprop(creator, retain_grad, create_graph):
             for y in ys:
                 if y is not None:
                     y.grad = None
+
+
+def _check_floating_input(f, x):
+    if not _is_floating(x.data):
+        raise TypeError(f"backward: {type(f).__name__} has an input of {dtype_name(x.dtype)} data "
+                        f"(shape {x.shape}) that needs a gradient; only floating-point data can have "
+                        "one: make it a constant (requires_grad=False) or cast it with F.astype")
+
+
+def _check_grad_shape(f, x, gx):
+    if tuple(gx.shape) != x.data.shape:
+        raise RuntimeError(f"{type(f).__name__}.backward gave a gradient of shape {tuple(gx.shape)} "
+                           f"for an input of shape {x.shape}")
 
 
 class Parameter(Variable):
@@ -687,6 +705,8 @@ def as_variable(x, like=None):
         return x
     if like is not None and is_host_scalar(x):
         x = x.item()  # a host number, as CuPy and array-api-strict treat NumPy scalars
+    if config.on_arrays.get():  # a gradient formula that records no graph: its operands stay arrays
+        return _scalar_array(x, like) if isinstance(x, (int, float, bool)) and like is not None else as_array(x)
     if isinstance(x, (int, float, bool)) and like is not None:
         return _wrap(_scalar_array(x, like), requires_grad=False)
     return Variable(x, requires_grad=False)
@@ -755,7 +775,13 @@ class Function:
         requires_grad, generation, versions, arrays = False, 0, 0, []
         for x in inputs:
             if not isinstance(x, Variable):
-                return self(*_as_variables(inputs))
+                operands = _operands(inputs)
+                if config.on_arrays.get():  # in a gradient formula that records no graph
+                    if not any(isinstance(v, Variable) for v in operands):
+                        ys = self.forward(*operands)  # arrays in, arrays out: nothing to record
+                        return list(ys) if type(ys) is tuple else ys
+                    operands = [v if isinstance(v, Variable) else _wrap(v, False) for v in operands]
+                return self(*operands)
             arrays.append(x.data)
             versions += x.version  # versions only grow: their sum changes when any of them does
             if x.requires_grad:
@@ -768,10 +794,10 @@ class Function:
             ys = self.forward(*arrays)
         except ValueError as e:  # the array library's own message, such as a failed broadcast: name the op
             raise _naming_the_op(self, e, arrays) from None
-        if config._detect_anomaly.get():
+        if config.anomaly.get():
             self.created_at = _user_line()
             _check_finite(self, "forward", ys if type(ys) is tuple else (ys,), "output")
-        record = requires_grad and config._enable_backprop.get()
+        record = requires_grad and config.recording.get()
         if type(ys) is not tuple:  # one output: the common case, without the lists
             y = _wrap(ys, requires_grad)  # constants in, constants out
             if record:
@@ -790,12 +816,17 @@ class Function:
             self._output_meta = [(y.shape, y.dtype) for y in outputs]
         return outputs if len(outputs) > 1 else outputs[0]
 
-    @staticmethod
-    def _operands(*vs):
-        """``vs`` as they are (Variables) while the backward pass is being recorded (``create_graph``),
-        else their plain arrays: a gradient formula written with operators then runs as plain array
-        arithmetic, with no Function overhead."""
-        return vs if config._enable_backprop.get() else tuple(v.data for v in vs)
+    @property
+    def xs(self):
+        """The inputs, as a gradient formula takes them: their arrays when no graph of the backward pass is
+        recorded, the input Variables under `create_graph=True`."""
+        return tuple(x.data for x in self.inputs) if config.on_arrays.get() else self.inputs
+
+    @property
+    def ys(self):
+        """The outputs, in the same form as [xs][autograd.variable.Function.xs] (None for a freed one)."""
+        ys = [ref() for ref in self.outputs]
+        return tuple(None if y is None else y.data for y in ys) if config.on_arrays.get() else tuple(ys)
 
     def _zeros_for_missing(self, gys):
         """Zeros in place of the gradients of outputs that were freed or not used."""
@@ -844,7 +875,7 @@ class Function:
         return f"{type(self).__name__}()"
 
 
-def _as_variables(inputs):
+def _operands(inputs):
     """Inputs as Variables: numbers and host scalars take the device and dtype of the first array among them."""
     like = next((x.data if isinstance(x, Variable) else x for x in inputs
                  if isinstance(x, Variable) or (is_array(x) and not is_host_scalar(x))), None)

@@ -94,7 +94,7 @@ class _Square(Function):
 
     def backward(self, gy):
         self.log.append(self.label)
-        return gy * self.inputs[0] * 2.0
+        return gy * self.xs[0] * 2.0
 
 
 class _Add(Function):

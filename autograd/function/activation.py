@@ -2,8 +2,7 @@
 import math
 
 from autograd.backend import device_of, ignoring_overflow
-from autograd.config import backprop_enabled
-from autograd.function.elementwise import exp, tanh
+from autograd.function.elementwise import exp, tanh, where
 from autograd.function.reduction import sum
 from autograd.variable import Function
 
@@ -20,7 +19,7 @@ class Sigmoid(Function):
         return 1.0 / z  # full relative precision in both tails, in four array ops
 
     def backward(self, gy):
-        y, gy = self._operands(self.outputs[0](), gy)
+        (y,) = self.ys
         gx = 1.0 - y  # a new array: the in-place products below write only into it (Variables: plain products)
         gx *= y
         gx *= gy
@@ -58,11 +57,7 @@ class ReLU(Function):
         return device_of(x).xp.maximum(x, 0)  # NaN stays NaN
 
     def backward(self, gy):
-        x = self.inputs[0].data
-        xp = device_of(x).xp
-        if backprop_enabled():
-            return gy * xp.astype(x > 0, gy.dtype)
-        return xp.where(x > 0, gy.data, 0.0)  # plain arrays when no graph of the backward pass is wanted
+        return where(self.inputs[0].data > 0, gy, 0.0)
 
 
 def relu(x):
@@ -98,10 +93,7 @@ class LeakyReLU(Function):
         return device_of(x).xp.where(x > 0, x, x * self.slope)
 
     def backward(self, gy):
-        x = self.inputs[0].data
-        xp = device_of(x).xp
-        ones = xp.ones_like(x, dtype=gy.dtype)
-        return gy * xp.where(x > 0, ones, ones * self.slope)
+        return where(self.inputs[0].data > 0, gy, gy * self.slope)
 
 
 def leaky_relu(x, slope=0.01):
@@ -170,7 +162,7 @@ class Softmax(Function):
         return y / xp.sum(y, axis=self.axis, keepdims=True)
 
     def backward(self, gy):
-        y = self.outputs[0]()
+        (y,) = self.ys
         gx = y * gy
         return gx - y * sum(gx, axis=self.axis, keepdims=True)
 
@@ -214,7 +206,7 @@ class LogSoftmax(Function):
         return shifted - xp.log(xp.sum(xp.exp(shifted), axis=self.axis, keepdims=True))
 
     def backward(self, gy):
-        y = self.outputs[0]()
+        (y,) = self.ys
         return gy - exp(y) * sum(gy, axis=self.axis, keepdims=True)
 
 

@@ -5,7 +5,7 @@ array beside them (`float32 * 2.0` stays float32).
 """
 from autograd.backend import device_of
 from autograd.function.elementwise import log
-from autograd.function.shape import unbroadcast
+from autograd.function.shape import sum_to
 from autograd.variable import Function
 
 
@@ -15,9 +15,8 @@ class Add(Function):
 
     def backward(self, gy):
         x0, x1 = self.inputs
-        (gy,) = self._operands(gy)
-        return (unbroadcast(gy, x0.shape) if x0.requires_grad else None,
-                unbroadcast(gy, x1.shape) if x1.requires_grad else None)
+        return (sum_to(gy, x0.shape) if x0.requires_grad else None,
+                sum_to(gy, x1.shape) if x1.requires_grad else None)
 
 
 class Sub(Function):
@@ -26,9 +25,8 @@ class Sub(Function):
 
     def backward(self, gy):
         x0, x1 = self.inputs
-        (gy,) = self._operands(gy)
-        return (unbroadcast(gy, x0.shape) if x0.requires_grad else None,
-                unbroadcast(-gy, x1.shape) if x1.requires_grad else None)
+        return (sum_to(gy, x0.shape) if x0.requires_grad else None,
+                sum_to(-gy, x1.shape) if x1.requires_grad else None)
 
 
 class Mul(Function):
@@ -37,9 +35,9 @@ class Mul(Function):
 
     def backward(self, gy):
         a, b = self.inputs
-        x0, x1, gy = self._operands(a, b, gy)
-        return (unbroadcast(gy * x1, a.shape) if a.requires_grad else None,
-                unbroadcast(gy * x0, b.shape) if b.requires_grad else None)
+        x0, x1 = self.xs
+        return (sum_to(gy * x1, a.shape) if a.requires_grad else None,
+                sum_to(gy * x0, b.shape) if b.requires_grad else None)
 
 
 class Div(Function):
@@ -48,10 +46,10 @@ class Div(Function):
 
     def backward(self, gy):
         a, b = self.inputs
-        x0, x1, gy = self._operands(a, b, gy)
+        x0, x1 = self.xs
         gx0 = gy / x1
-        return (unbroadcast(gx0, a.shape) if a.requires_grad else None,
-                unbroadcast(-gx0 * x0 / x1, b.shape) if b.requires_grad else None)
+        return (sum_to(gx0, a.shape) if a.requires_grad else None,
+                sum_to(-gx0 * x0 / x1, b.shape) if b.requires_grad else None)
 
 
 class Neg(Function):
@@ -59,24 +57,18 @@ class Neg(Function):
         return -x
 
     def backward(self, gy):
-        (gy,) = self._operands(gy)
         return -gy
 
 
 class Pow(Function):
-    """y = x0 ** x1; dy/dx0 = x1 x0^(x1-1), dy/dx1 = y log(x0) (only computed when x1 needs a gradient)."""
-
     def forward(self, x0, x1):
         return device_of(x0).xp.pow(x0, x1)
 
     def backward(self, gy):
-        x0, x1 = self.inputs
-        gx0 = gx1 = None
-        if x0.requires_grad:
-            gx0 = unbroadcast(gy * x1 * x0 ** (x1 - 1), x0.shape)
-        if x1.requires_grad:
-            gx1 = unbroadcast(gy * x0 ** x1 * log(x0), x1.shape)
-        return gx0, gx1
+        a, b = self.inputs
+        x0, x1 = self.xs
+        return (sum_to(gy * x1 * x0 ** (x1 - 1), a.shape) if a.requires_grad else None,
+                sum_to(gy * x0 ** x1 * log(x0), b.shape) if b.requires_grad else None)
 
 
 class Square(Function):
@@ -84,7 +76,7 @@ class Square(Function):
         return x * x
 
     def backward(self, gy):
-        x, gy = self._operands(self.inputs[0], gy)
+        (x,) = self.xs
         return gy * x * 2.0
 
 

@@ -4,8 +4,8 @@ The math functions want floating-point input: NumPy turns an integer array into 
 device (the simulated accelerator) refuses it with a `TypeError`.
 """
 from autograd.backend import device_of, dtype_in, dtype_name
-from autograd.function.shape import unbroadcast
-from autograd.variable import Function, as_variable
+from autograd.function.shape import sum_to
+from autograd.variable import Function, array_of, as_variable
 
 
 class Sin(Function):
@@ -13,7 +13,7 @@ class Sin(Function):
         return device_of(x).xp.sin(x)
 
     def backward(self, gy):
-        return gy * cos(self.inputs[0])
+        return gy * cos(self.xs[0])
 
 
 class Cos(Function):
@@ -21,7 +21,7 @@ class Cos(Function):
         return device_of(x).xp.cos(x)
 
     def backward(self, gy):
-        return gy * -sin(self.inputs[0])
+        return gy * -sin(self.xs[0])
 
 
 class Tanh(Function):
@@ -29,7 +29,7 @@ class Tanh(Function):
         return device_of(x).xp.tanh(x)
 
     def backward(self, gy):
-        y = self.outputs[0]()
+        (y,) = self.ys
         return gy * (1.0 - y * y)
 
 
@@ -38,7 +38,7 @@ class Exp(Function):
         return device_of(x).xp.exp(x)
 
     def backward(self, gy):
-        return gy * self.outputs[0]()
+        return gy * self.ys[0]
 
 
 class Log(Function):
@@ -46,7 +46,7 @@ class Log(Function):
         return device_of(x).xp.log(x)
 
     def backward(self, gy):
-        return gy / self.inputs[0]
+        return gy / self.xs[0]
 
 
 def sin(x):
@@ -175,13 +175,10 @@ class Clip(Function):
 
     def backward(self, gy):
         x = self.inputs[0].data
-        xp = device_of(x).xp
-        inside = xp.ones_like(x, dtype=xp.bool)
-        if self.x_min is not None:
-            inside = inside & (x > self.x_min)
+        inside = (x > self.x_min) if self.x_min is not None else None
         if self.x_max is not None:
-            inside = inside & (x < self.x_max)
-        return gy * xp.astype(inside, gy.dtype)
+            inside = (x < self.x_max) if inside is None else inside & (x < self.x_max)
+        return gy if inside is None else where(inside, gy, 0.0)
 
 
 def clip(x, x_min, x_max):
@@ -261,10 +258,11 @@ def astype(x, dtype):
         'float64'
     """
     x = as_variable(x)
+    device = device_of(array_of(x))
     try:
-        dtype_in(x.xp, dtype)
+        dtype_in(device.xp, dtype)
     except (AttributeError, TypeError):
-        raise TypeError(f"astype: {dtype!r} is not a dtype of {x.device}'s arrays") from None
+        raise TypeError(f"astype: {dtype!r} is not a dtype of {device}'s arrays") from None
     if dtype_name(x.dtype) == dtype_name(dtype):
         return x
     return AsType(dtype)(x)
@@ -276,10 +274,9 @@ class Where(Function):
 
     def backward(self, gy):
         condition, x0, x1 = self.inputs
-        zero = gy * 0.0
         return (None,
-                unbroadcast(where(condition, gy, zero), x0.shape) if x0.requires_grad else None,
-                unbroadcast(where(condition, zero, gy), x1.shape) if x1.requires_grad else None)
+                sum_to(where(condition.data, gy, 0.0), x0.shape) if x0.requires_grad else None,
+                sum_to(where(condition.data, 0.0, gy), x1.shape) if x1.requires_grad else None)
 
 
 def where(condition, x0, x1):
@@ -314,13 +311,13 @@ def where(condition, x0, x1):
         ([1.0, 0.0], [0.0, 1.0])
     """
     condition = as_variable(condition)
-    if not device_of(condition.data).xp.isdtype(condition.dtype, "bool"):
+    if not device_of(array_of(condition)).xp.isdtype(condition.dtype, "bool"):
         raise TypeError(f"where: condition must be boolean, got dtype {condition.dtype}")
     like = x0 if not isinstance(x0, (int, float)) else x1
     if isinstance(like, (int, float)):
         raise TypeError("where: at least one of x0 and x1 must be an array or a Variable")
-    like = as_variable(like)
-    return Where()(condition, as_variable(x0, like.data), as_variable(x1, like.data))
+    like = array_of(as_variable(like))
+    return Where()(condition, as_variable(x0, like), as_variable(x1, like))
 
 
 def mask_fill(x, mask, value):

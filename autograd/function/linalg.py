@@ -1,8 +1,7 @@
 """Matrix products: matmul (batched, broadcasting) and linear."""
 from autograd.backend import device_of
-from autograd.config import backprop_enabled
-from autograd.function.shape import matrix_transpose, reshape, sum_to, unbroadcast
-from autograd.variable import Function, as_variable
+from autograd.function.shape import matrix_transpose, reshape, sum_to
+from autograd.variable import Function, array_of, as_variable
 
 
 class MatMul(Function):
@@ -19,9 +18,10 @@ class MatMul(Function):
         return device_of(x0).xp.matmul(x0, x1)
 
     def backward(self, gy):
-        x0, x1 = self.inputs
-        return (unbroadcast(matmul(gy, matrix_transpose(x1)), x0.shape) if x0.requires_grad else None,
-                unbroadcast(matmul(matrix_transpose(x0), gy), x1.shape) if x1.requires_grad else None)
+        a, b = self.inputs
+        x0, x1 = self.xs
+        return (sum_to(matmul(gy, matrix_transpose(x1)), a.shape) if a.requires_grad else None,
+                sum_to(matmul(matrix_transpose(x0), gy), b.shape) if b.requires_grad else None)
 
 
 def matmul(x0, x1):
@@ -54,8 +54,8 @@ def matmul(x0, x1):
         >>> to_host(b.grad).tolist()   # aᵀ @ ones
         [[4.0], [6.0]]
     """
-    x0 = as_variable(x0, getattr(x1, "data", x1))
-    x1 = as_variable(x1, x0.data)
+    x0 = as_variable(x0, array_of(x1))
+    x1 = as_variable(x1, array_of(x0))
     if x0.ndim == 0 or x1.ndim == 0:
         raise ValueError(f"matmul: operands must have at least 1 dimension, got shapes {x0.shape} and {x1.shape}")
     if x0.ndim >= 2 and x1.ndim >= 2:
@@ -87,33 +87,16 @@ class Linear(Function):
         return y + b
 
     def backward(self, gy):
-        x, W = self.inputs[:2]
-        b = self.inputs[2] if len(self.inputs) == 3 else None
-        if not backprop_enabled() and (b is None or b.ndim == 1):
-            return self._backward_arrays(gy.data, x, W, b)
-        gx = matmul(gy, W.T) if x.requires_grad else None
+        x, W, *b = self.inputs
+        xv, Wv = self.xs[:2]
+        gx = gy @ Wv.T if x.requires_grad else None  # operators and .T: cheaper than the namespace's calls
         gW = None
-        if W.requires_grad:
-            gW = matmul(reshape(x, (-1, x.shape[-1])).T, reshape(gy, (-1, gy.shape[-1])))
-        if len(self.inputs) == 2:
+        if W.requires_grad:  # the batch axes of x and gy flattened into one
+            x2 = xv if x.ndim == 2 else reshape(xv, (-1, x.shape[-1]))
+            gW = x2.T @ (gy if gy.ndim == 2 else reshape(gy, (-1, gy.shape[-1])))
+        if not b:
             return gx, gW
-        gb = sum_to(gy, b.shape) if b.requires_grad else None
-        return gx, gW, gb
-
-    @staticmethod
-    def _backward_arrays(gy, x, W, b):
-        """The same gradients on plain arrays, when no graph of the backward pass is wanted (the common
-        case, `create_graph=False`): no Functions, no Variables."""
-        xp = device_of(gy).xp
-        gy2 = gy if gy.ndim == 2 else xp.reshape(gy, (-1, gy.shape[-1]))
-        gx = gy @ W.data.T if x.requires_grad else None  # operators and .T: cheaper than the namespace's calls
-        gW = None
-        if W.requires_grad:
-            x2 = x.data if x.ndim == 2 else xp.reshape(x.data, (-1, x.shape[-1]))
-            gW = x2.T @ gy2
-        if b is None:
-            return gx, gW
-        return gx, gW, (xp.sum(gy2, axis=0) if b.requires_grad else None)
+        return gx, gW, (sum_to(gy, b[0].shape) if b[0].requires_grad else None)
 
 
 def linear(x, W, b=None):

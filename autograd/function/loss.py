@@ -7,9 +7,8 @@ the batch size.
 import math
 
 from autograd.backend import CPU, DeviceError, device_of
-from autograd.config import backprop_enabled
 from autograd.function.activation import sigmoid, softmax
-from autograd.function.shape import unbroadcast
+from autograd.function.shape import sum_to
 from autograd.variable import Function, Variable, as_variable
 
 IGNORE_INDEX = -100
@@ -23,11 +22,11 @@ class MeanSquaredError(Function):
 
     def backward(self, gy):
         a, b = self.inputs
-        x0, x1, gy = self._operands(a, b, gy)
+        x0, x1 = self.xs
         diff = x0 - x1
         gx = diff * (gy * (2.0 / math.prod(diff.shape)))
-        return (unbroadcast(gx, a.shape) if a.requires_grad else None,
-                unbroadcast(-gx, b.shape) if b.requires_grad else None)
+        return (sum_to(gx, a.shape) if a.requires_grad else None,
+                sum_to(-gx, b.shape) if b.requires_grad else None)
 
 
 def mean_squared_error(x0, x1):
@@ -100,7 +99,6 @@ class CrossEntropy(Function):
         shifted = x - xp.max(x, axis=1, keepdims=True)
         e = xp.exp(shifted)
         s = xp.sum(e, axis=1, keepdims=True)
-        self.p = e / s  # softmax, kept for the backward pass
         self.count = xp.sum(xp.astype(valid, x.dtype))
         # -log p, picked with where, not a product with the one-hot: a masked class (-inf logit) must not
         # give inf * 0 = nan
@@ -114,11 +112,7 @@ class CrossEntropy(Function):
         xp = device_of(x.data).xp
         scale = xp.astype(self.valid, x.dtype) / self.count
         one_hot = xp.astype(self.one_hot, x.dtype)
-        if not backprop_enabled():  # plain arrays when no graph of the backward pass is wanted
-            gx = self.p - one_hot
-            gx *= gy.data * scale
-            return gx, None
-        return (softmax(x, axis=1) - one_hot) * (gy * scale), None
+        return (softmax(self.xs[0], axis=1) - one_hot) * (gy * scale), None
 
 
 def cross_entropy(x, t):
@@ -199,9 +193,8 @@ class SigmoidCrossEntropy(Function):
 
     def backward(self, gy):
         x, t = self.inputs
-        xp = device_of(x.data).xp
-        target = xp.astype(t.data, x.dtype)
-        return (sigmoid(x) - target) * (gy / x.size), None
+        target = device_of(x.data).xp.astype(t.data, x.dtype)
+        return (sigmoid(self.xs[0]) - target) * (gy / x.size), None
 
 
 def sigmoid_cross_entropy(x, t):

@@ -258,9 +258,9 @@ class LogSumExp(Function):
         return y if self.keepdims else xp.reshape(y, _reduced_shape(x.shape, self.axis))
 
     def backward(self, gy):
-        x = self.inputs[0]
-        y = _expand(self.outputs[0](), x.shape, self.axis)
-        return _expand(gy, x.shape, self.axis) * exp(x - y)
+        shape = self.inputs[0].shape
+        (x,), (y,) = self.xs, self.ys
+        return _expand(gy, shape, self.axis) * exp(x - _expand(y, shape, self.axis))
 
 
 def _reduced_shape(x_shape, axis):

@@ -5,7 +5,7 @@ Their gradients move the elements back: reshape ↔ reshape, transpose ↔ the i
 broadcast_to ↔ sum_to, get_item ↔ a scatter-add, concat ↔ slices.
 """
 from autograd.backend import device_of
-from autograd.variable import Function, Variable, as_variable
+from autograd.variable import Function, Variable, array_of, as_variable
 
 
 def _normalize_axes(axis, ndim, op):
@@ -62,9 +62,8 @@ def reshape(x, shape):
         [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]
     """
     shape = (shape,) if isinstance(shape, int) else tuple(shape)
-    if isinstance(x, Variable) and x.shape == shape:
-        return x
-    return Reshape(shape)(x)
+    x = as_variable(x)
+    return x if tuple(x.shape) == shape else Reshape(shape)(x)
 
 
 class Transpose(Function):
@@ -189,9 +188,8 @@ def broadcast_to(x, shape):
         [3.0, 3.0]
     """
     shape = tuple(shape)
-    if isinstance(x, Variable) and x.shape == shape:
-        return x
-    return BroadcastTo(shape)(x)
+    x = as_variable(x)
+    return x if tuple(x.shape) == shape else BroadcastTo(shape)(x)
 
 
 class SumTo(Function):
@@ -238,17 +236,8 @@ def sum_to(x, shape):
         [[3.0], [3.0]]
     """
     shape = tuple(shape)
-    if isinstance(x, Variable) and x.shape == shape:
-        return x
-    return SumTo(shape)(x)
-
-
-def unbroadcast(gx, shape):
-    """The gradient of a broadcast input: `gx` (a Variable, or a plain array in a backward pass that is
-    not recorded) summed back to `shape` (nothing to do when shapes match)."""
-    if tuple(gx.shape) == shape:
-        return gx
-    return SumTo(shape)(gx) if isinstance(gx, Variable) else SumTo(shape).forward(gx)
+    x = as_variable(x)
+    return x if tuple(x.shape) == shape else SumTo(shape)(x)
 
 
 def squeeze(x, axis=None):
@@ -485,7 +474,7 @@ def get_item(x, index):
         [2.0, 0.0, 1.0]
     """
     x = as_variable(x)
-    return GetItem(_index_on_device(index, x.device))(x)
+    return GetItem(_index_on_device(index, device_of(array_of(x))))(x)
 
 
 class Concat(Function):
