@@ -14,9 +14,7 @@ import operator
 
 import autograd.function as F
 from autograd.backend import CPU, device_of, dtype_name, get_device, load_npz, save_npz, to_host
-from autograd.function.conv import _geometry as _conv_geometry  # the ops' own checks of kernel, stride, pad
-from autograd.function.dropout import check_ratio
-from autograd.function.normalization import check_eps, check_momentum
+from autograd._checks import check_eps, check_momentum, check_ratio, kernel_geometry
 from autograd.variable import Parameter, Variable
 
 __all__ = ["Layer", "Linear", "Conv2d", "ConvTranspose2d", "BatchNorm", "LayerNorm", "Embedding", "Dropout", "RNN",
@@ -601,7 +599,7 @@ class _Conv(Layer):
         super().__init__()
         kind = type(self).__name__
         self.out_channels = _check_size(kind, "out_channels", out_channels)
-        self.kernel_size, self.stride, self.pad = _conv_geometry(kernel_size, stride, pad, kind)  # pairs
+        self.kernel_size, self.stride, self.pad = kernel_geometry(kernel_size, stride, pad, kind)  # pairs
         in_channels = _check_size(kind, "in_channels", in_channels, optional=True)
         self.nobias, self.dtype = nobias, dtype
         self._lazy = ("W",) if nobias else ("W", "b")

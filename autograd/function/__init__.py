@@ -24,41 +24,23 @@ Examples:
     >>> x.grad.item()                 # cos 0 + e^0
     2.0
 """
-from autograd.function.activation import gelu, leaky_relu, log_softmax, relu, sigmoid, softmax
-from autograd.function.arithmetic import add, div, mul, neg, pow, square, sub
-from autograd.function.conv import avg_pool2d, col2im, conv2d, conv_transpose2d, im2col, max_pool2d
-from autograd.function.dropout import dropout
-from autograd.function.elementwise import astype, clip, cos, exp, log, mask_fill, sin, tanh, where
-from autograd.function.embedding import embed_id
-from autograd.function.flatten import flatten
-from autograd.function.linalg import linear, matmul
-from autograd.function.loss import (
-    accuracy,
-    cross_entropy,
-    mean_squared_error,
-    sigmoid_cross_entropy,
-    softmax_cross_entropy,
-)
-from autograd.function.normalization import batch_norm, layer_norm
-from autograd.function.reduction import logsumexp, max, mean, min, sum, variance
-from autograd.function.shape import (
-    broadcast_to,
-    concat,
-    get_item,
-    matrix_transpose,
-    reshape,
-    split,
-    squeeze,
-    sum_to,
-    transpose,
-    unsqueeze,
-)
+import importlib
 
-__all__ = [
-    "accuracy", "add", "astype", "avg_pool2d", "batch_norm", "broadcast_to", "clip", "col2im", "concat",
-    "conv2d", "conv_transpose2d", "cos", "cross_entropy", "div", "dropout", "embed_id", "exp", "flatten", "gelu",
-    "get_item", "im2col", "layer_norm", "leaky_relu", "linear", "log", "log_softmax", "logsumexp", "mask_fill",
-    "matmul", "matrix_transpose", "max", "max_pool2d", "mean", "mean_squared_error", "min", "mul", "neg", "pow",
-    "relu", "reshape", "sigmoid", "sigmoid_cross_entropy", "sin", "softmax", "softmax_cross_entropy", "split",
-    "square", "squeeze", "sub", "sum", "sum_to", "tanh", "transpose", "unsqueeze", "variance", "where",
-]
+from autograd.function.activation import *  # noqa: F401,F403  (each family module lists its ops in __all__)
+from autograd.function.arithmetic import *  # noqa: F401,F403
+from autograd.function.conv import *  # noqa: F401,F403
+from autograd.function.dropout import *  # noqa: F401,F403
+from autograd.function.elementwise import *  # noqa: F401,F403
+from autograd.function.embedding import *  # noqa: F401,F403
+from autograd.function.flatten import *  # noqa: F401,F403
+from autograd.function.linalg import *  # noqa: F401,F403
+from autograd.function.loss import *  # noqa: F401,F403
+from autograd.function.normalization import *  # noqa: F401,F403
+from autograd.function.reduction import *  # noqa: F401,F403
+from autograd.function.shape import *  # noqa: F401,F403
+
+# The families in the order the reference page shows them; F.__all__ is the union of their __all__ lists.
+FAMILIES = tuple(importlib.import_module(f"autograd.function.{name}") for name in (
+    "arithmetic", "elementwise", "reduction", "shape", "flatten", "linalg", "activation", "loss", "conv",
+    "normalization", "dropout", "embedding"))
+__all__ = sorted(name for family in FAMILIES for name in family.__all__)

@@ -1,10 +1,12 @@
-"""Activations: sigmoid, relu, leaky_relu, gelu (elementwise) and softmax, log_softmax (along an axis)."""
+"""Activation functions: elementwise, and softmax along an axis."""
 import math
 
 from autograd.backend import device_of, ignoring_overflow
 from autograd.function.elementwise import exp, tanh, where
 from autograd.function.reduction import sum
 from autograd.variable import Function
+
+__all__ = ["gelu", "leaky_relu", "log_softmax", "relu", "sigmoid", "softmax"]
 
 
 class Sigmoid(Function):

@@ -1,4 +1,4 @@
-"""Elementwise arithmetic with NumPy broadcasting: add, sub, mul, div, neg, pow, square.
+"""Elementwise arithmetic, with NumPy broadcasting.
 
 The operators `+ - * / ** -x` on Variables call these. Python numbers on either side take the dtype of the
 array beside them (`float32 * 2.0` stays float32).
@@ -7,6 +7,8 @@ from autograd.backend import device_of
 from autograd.function.elementwise import log
 from autograd.function.shape import sum_to
 from autograd.variable import Function
+
+__all__ = ["add", "div", "mul", "neg", "pow", "square", "sub"]
 
 
 class Add(Function):

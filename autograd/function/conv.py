@@ -12,6 +12,7 @@ ops are compositions of these with matmul, reshape, max and mean, and get their 
 
 `kernel_size`, `stride` and `pad` are each an int (the same for height and width) or a pair (height, width).
 """
+from autograd._checks import kernel_geometry, pair
 from autograd.backend import device_of
 from autograd.function.linalg import matmul
 from autograd.function.reduction import max as _max
@@ -19,30 +20,10 @@ from autograd.function.reduction import mean as _mean
 from autograd.function.shape import reshape, transpose
 from autograd.variable import Function, as_variable
 
+__all__ = ["avg_pool2d", "col2im", "conv2d", "conv_transpose2d", "im2col", "max_pool2d"]
+
 
 # ---- argument checks ------------------------------------------------------------------------------------------
-def _pair(value, name, op, minimum):
-    """An int or a pair of ints as a tuple (a, b), each at least `minimum`."""
-    if isinstance(value, bool):
-        raise TypeError(f"{op}: {name} must be an int or a pair of ints, got {value!r}")
-    if isinstance(value, int):
-        pair = (value, value)
-    elif isinstance(value, (tuple, list)) and len(value) == 2 and all(
-            isinstance(v, int) and not isinstance(v, bool) for v in value):
-        pair = (value[0], value[1])
-    else:
-        raise TypeError(f"{op}: {name} must be an int or a pair of ints, got {value!r}")
-    if min(pair) < minimum:
-        what = "positive" if minimum == 1 else "non-negative"
-        raise ValueError(f"{op}: {name} must be {what}, got {value!r}")
-    return pair
-
-
-def _geometry(kernel_size, stride, pad, op):
-    """(kh, kw), (sh, sw), (ph, pw) from ints or pairs, checked."""
-    return (_pair(kernel_size, "kernel_size", op, 1), _pair(stride, "stride", op, 1), _pair(pad, "pad", op, 0))
-
-
 def _out_size(size, k, s, p, op, axis):
     """The number of kernel positions along one axis: (size + 2p - k) // s + 1; the kernel must fit."""
     if size + 2 * p < k:
@@ -163,7 +144,7 @@ def im2col(x, kernel_size, stride=1, pad=0):
     """
     x = as_variable(x)
     _check_4d(x.shape, "im2col")
-    kernel, stride, pad = _geometry(kernel_size, stride, pad, "im2col")
+    kernel, stride, pad = kernel_geometry(kernel_size, stride, pad, "im2col")
     return Im2col(kernel, stride, pad)(x)  # its forward checks that the kernel fits
 
 
@@ -200,7 +181,7 @@ def col2im(col, x_shape, kernel_size, stride=1, pad=0):
     col = as_variable(col)
     x_shape = tuple(x_shape)
     _check_4d(x_shape, "col2im", "x_shape")
-    kernel, stride, pad = _geometry(kernel_size, stride, pad, "col2im")
+    kernel, stride, pad = kernel_geometry(kernel_size, stride, pad, "col2im")
     return Col2im(x_shape, kernel, stride, pad)(col)  # its forward checks that the kernel fits and col's shape
 
 
@@ -265,7 +246,7 @@ def conv2d(x, W, b=None, stride=1, pad=0):
     if x.shape[1] != c:
         raise ValueError(f"conv2d: x has {x.shape[1]} channels (shape {x.shape}) but W expects {c} "
                          f"(shape {W.shape}, laid out (OC, C, kh, kw))")
-    kernel, stride, pad = _geometry((kh, kw), stride, pad, "conv2d")
+    kernel, stride, pad = kernel_geometry((kh, kw), stride, pad, "conv2d")
     oh, ow = _out_hw(x.shape, kernel, stride, pad, "conv2d")
     col = Im2col(kernel, stride, pad)(x)  # (N, C*kh*kw, OH*OW)
     y = matmul(reshape(W, (oc, c * kh * kw)), col)  # (N, OC, OH*OW)
@@ -324,14 +305,14 @@ def conv_transpose2d(x, W, b=None, stride=1, pad=0, outsize=None):
     if c != c_in:
         raise ValueError(f"conv_transpose2d: x has {c} channels (shape {x.shape}) but W expects {c_in} "
                          f"(shape {W.shape}, laid out (C_in, C_out, kh, kw))")
-    kernel, stride, pad = _geometry((kh, kw), stride, pad, "conv_transpose2d")
+    kernel, stride, pad = kernel_geometry((kh, kw), stride, pad, "conv_transpose2d")
     if outsize is None:
         out_hw = tuple((s - 1) * st - 2 * p + k for s, st, p, k in zip((h, w), stride, pad, kernel))
         if min(out_hw) <= 0:
             raise ValueError(f"conv_transpose2d: the output size {out_hw} is not positive for input {x.shape}, "
                              f"kernel {kernel}, stride {stride}, pad {pad}")
     else:
-        out_hw = _pair(outsize, "outsize", "conv_transpose2d", 1)
+        out_hw = pair(outsize, "outsize", "conv_transpose2d", 1)
         back = tuple((s + 2 * p - k) // st + 1 if s + 2 * p >= k else None
                      for s, p, k, st in zip(out_hw, pad, kernel, stride))
         if back != (h, w):
@@ -347,9 +328,9 @@ def _pool_patches(x, kernel_size, stride, pad, op, fill):
     """x's patches as (N, C, kh*kw, OH*OW), with the output spatial size."""
     x = as_variable(x)
     _check_4d(x.shape, op)
-    kernel = _pair(kernel_size, "kernel_size", op, 1)
+    kernel = pair(kernel_size, "kernel_size", op, 1)
     stride = kernel if stride is None else stride
-    kernel, stride, pad = _geometry(kernel, stride, pad, op)
+    kernel, stride, pad = kernel_geometry(kernel, stride, pad, op)
     oh, ow = _out_hw(x.shape, kernel, stride, pad, op)
     n, c = x.shape[:2]
     col = Im2col(kernel, stride, pad, fill)(x)
@@ -395,8 +376,8 @@ def max_pool2d(x, kernel_size, stride=None, pad=0):
     x = as_variable(x)
     if not x.xp.isdtype(x.dtype, "real floating"):
         raise TypeError(f"max_pool2d: x must be floating point, got {x.dtype}")
-    kernel = _pair(kernel_size, "kernel_size", "max_pool2d", 1)
-    p = _pair(pad, "pad", "max_pool2d", 0)
+    kernel = pair(kernel_size, "kernel_size", "max_pool2d", 1)
+    p = pair(pad, "pad", "max_pool2d", 0)
     if p[0] > kernel[0] // 2 or p[1] > kernel[1] // 2:
         raise ValueError(f"max_pool2d: pad {p} must be at most half the kernel size {kernel}")
     patches, shape = _pool_patches(x, kernel, stride, p, "max_pool2d", -float("inf"))
@@ -436,5 +417,3 @@ def avg_pool2d(x, kernel_size, stride=None, pad=0):
     patches, shape = _pool_patches(x, kernel_size, stride, pad, "avg_pool2d", 0)
     return reshape(_mean(patches, axis=2), shape)
 
-
-__all__ = ["avg_pool2d", "col2im", "conv2d", "conv_transpose2d", "im2col", "max_pool2d"]

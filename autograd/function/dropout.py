@@ -1,12 +1,9 @@
 """Dropout: inverted dropout, active in training and the identity in test mode."""
 from autograd import config
+from autograd._checks import check_ratio
 from autograd.variable import as_variable
 
-
-def check_ratio(op, ratio):
-    """A dropout probability: a real number in [0, 1) (the Dropout layer checks it at construction too)."""
-    if isinstance(ratio, bool) or not isinstance(ratio, (int, float)) or not 0.0 <= ratio < 1.0:
-        raise ValueError(f"{op}: ratio must be in [0, 1), got {ratio!r}")
+__all__ = ["dropout"]
 
 
 def dropout(x, ratio=0.5):

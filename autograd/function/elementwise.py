@@ -1,4 +1,4 @@
-"""Elementwise functions: sin, cos, tanh, exp, log, astype, clip, where, mask_fill.
+"""Elementwise functions.
 
 The math functions want floating-point input: NumPy turns an integer array into float64, while an array API
 device (the simulated accelerator) refuses it with a `TypeError`.
@@ -6,6 +6,8 @@ device (the simulated accelerator) refuses it with a `TypeError`.
 from autograd.backend import device_of, dtype_in, dtype_name
 from autograd.function.shape import sum_to
 from autograd.variable import Function, array_of, as_variable
+
+__all__ = ["astype", "clip", "cos", "exp", "log", "mask_fill", "sin", "tanh", "where"]
 
 
 class Sin(Function):

@@ -5,6 +5,8 @@ from autograd.backend import DeviceError, device_of, dtype_name
 from autograd.function.shape import get_item
 from autograd.variable import Variable, as_variable
 
+__all__ = ["embed_id"]
+
 
 def embed_id(ids, W):
     """Embedding lookup: the rows of W picked by integer ids, `y[..., :] = W[ids[...], :]`.

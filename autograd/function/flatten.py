@@ -1,8 +1,10 @@
-"""flatten: the trailing axes of x merged into one."""
+"""Flattening: the trailing axes of x merged into one."""
 import math
 
 from autograd.function.shape import reshape
 from autograd.variable import as_variable
+
+__all__ = ["flatten"]
 
 
 def flatten(x, start_axis=1):

@@ -1,7 +1,9 @@
-"""Matrix products: matmul (batched, broadcasting) and linear."""
+"""Matrix products."""
 from autograd.backend import device_of
 from autograd.function.shape import matrix_transpose, reshape, sum_to
 from autograd.variable import Function, array_of, as_variable
+
+__all__ = ["linear", "matmul"]
 
 
 class MatMul(Function):

@@ -1,5 +1,4 @@
-"""Losses and metrics: mean_squared_error, cross_entropy (also named softmax_cross_entropy),
-sigmoid_cross_entropy, and the metric accuracy.
+"""Losses and metrics.
 
 Each loss is a 0-d Variable: the mean over the elements (or the labelled samples), so its scale does not depend on
 the batch size.
@@ -10,6 +9,9 @@ from autograd.backend import CPU, DeviceError, device_of
 from autograd.function.activation import sigmoid, softmax
 from autograd.function.shape import sum_to
 from autograd.variable import Function, Variable, as_variable
+
+__all__ = ["accuracy", "cross_entropy", "mean_squared_error", "sigmoid_cross_entropy",
+           "softmax_cross_entropy"]
 
 IGNORE_INDEX = -100
 

@@ -1,30 +1,22 @@
-"""Normalisation: batch_norm (statistics per channel over the batch) and layer_norm (over trailing axes).
+"""Normalisation: statistics per channel over the batch, or over the trailing axes.
 
 Both are composed from differentiable ops (mean, sub, mul, pow), so their gradients of any order come for free.
 """
 import math
 
 from autograd import config
-from autograd._checks import number
+from autograd._checks import check_eps, check_momentum
 from autograd.backend import DeviceError, device_of, dtype_name
 from autograd.function.reduction import mean
 from autograd.function.shape import reshape
 from autograd.variable import Variable, as_variable
 
+__all__ = ["batch_norm", "layer_norm"]
+
 
 def _check_floating(x, op, what):
     if not x.xp.isdtype(x.dtype, "real floating"):
         raise TypeError(f"{op}: {what} must be a floating-point array, got dtype {dtype_name(x.dtype)}")
-
-
-def check_momentum(op, momentum):
-    """The running statistics' momentum: a real number in [0, 1]; BatchNorm checks its own at construction."""
-    number(f"{op}: momentum", momentum, 0, 1)
-
-
-def check_eps(op, eps):
-    """The variance's stabiliser: eps > 0; the layers check theirs at construction."""
-    number(f"{op}: eps", eps, 0, low_open=True)
 
 
 def _check_running(stat, name, x, channels):

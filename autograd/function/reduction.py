@@ -1,18 +1,21 @@
-"""Reductions: sum, mean, max, min, variance, logsumexp.
+"""Reductions.
 
 Each takes `axis` (an int, a tuple of ints, or None for all axes; negative values count from the end) and
 `keepdims`. The gradient of the result is broadcast back over the reduced axes.
 """
 import math
+from autograd._checks import normalize_axes
 from autograd.backend import device_of
 from autograd.function.elementwise import exp
-from autograd.function.shape import _normalize_axes, broadcast_to, reshape
+from autograd.function.shape import broadcast_to, reshape
 from autograd.variable import Function, as_variable
+
+__all__ = ["logsumexp", "max", "mean", "min", "sum", "variance"]
 
 
 def _keepdims_shape(x_shape, axis):
     """The shape a reduction over `axis` has with keepdims=True."""
-    axes = _normalize_axes(axis, len(x_shape), "reduction")
+    axes = normalize_axes(axis, len(x_shape), "reduction")
     return tuple(1 if i in axes else s for i, s in enumerate(x_shape))
 
 
@@ -38,7 +41,7 @@ class Sum(Function):
 
 
 def _axis(axis, ndim, op):
-    return None if axis is None else _normalize_axes(axis, ndim, op)
+    return None if axis is None else normalize_axes(axis, ndim, op)
 
 
 def sum(x, axis=None, keepdims=False):  # noqa: A001  (F.sum, as in NumPy)
@@ -110,7 +113,7 @@ def mean(x, axis=None, keepdims=False):
         [[0.25, 0.25], [0.25, 0.25]]
     """
     x = as_variable(x)
-    axes = _normalize_axes(axis, x.ndim, "mean")
+    axes = normalize_axes(axis, x.ndim, "mean")
     return sum(x, axis, keepdims) / _count(x.shape, axes)
 
 
@@ -241,7 +244,7 @@ def variance(x, axis=None, keepdims=False, ddof=0):
         [-0.75, -0.25, 0.25, 0.75]
     """
     x = as_variable(x)
-    axes = _normalize_axes(axis, x.ndim, "variance")
+    axes = normalize_axes(axis, x.ndim, "variance")
     d = x - mean(x, axes, keepdims=True)
     return sum(d * d, axes, keepdims) / (_count(x.shape, axes) - ddof)
 
@@ -264,7 +267,7 @@ class LogSumExp(Function):
 
 
 def _reduced_shape(x_shape, axis):
-    axes = _normalize_axes(axis, len(x_shape), "reduction")
+    axes = normalize_axes(axis, len(x_shape), "reduction")
     return tuple(s for i, s in enumerate(x_shape) if i not in axes)
 
 

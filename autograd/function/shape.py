@@ -1,26 +1,14 @@
-"""Ops that move elements without arithmetic: reshape, transpose, broadcast_to, sum_to, squeeze, unsqueeze,
-indexing (get_item), concat and split.
+"""Ops that move elements without arithmetic: shapes, indexing, joining and splitting.
 
 Their gradients move the elements back: reshape ↔ reshape, transpose ↔ the inverse permutation,
 broadcast_to ↔ sum_to, get_item ↔ a scatter-add, concat ↔ slices.
 """
+from autograd._checks import normalize_axes
 from autograd.backend import device_of
 from autograd.variable import Function, Variable, array_of, as_variable
 
-
-def _normalize_axes(axis, ndim, op):
-    """`axis` (None, an int or a sequence) as a sorted tuple of non-negative ints."""
-    if axis is None:
-        return tuple(range(ndim))
-    axes = (axis,) if isinstance(axis, int) else tuple(axis)
-    out = []
-    for a in axes:
-        if not -ndim <= a < ndim:
-            raise ValueError(f"{op}: axis {a} is out of range for an array of {ndim} dimensions")
-        out.append(a % ndim)
-    if len(set(out)) != len(out):
-        raise ValueError(f"{op}: repeated axis in {axis}")
-    return tuple(sorted(out))
+__all__ = ["broadcast_to", "concat", "get_item", "matrix_transpose", "reshape", "split", "squeeze", "sum_to",
+           "transpose", "unsqueeze"]
 
 
 class Reshape(Function):
@@ -268,7 +256,7 @@ def squeeze(x, axis=None):
     if axis is None:
         axes = tuple(i for i, s in enumerate(x.shape) if s == 1)
     else:
-        axes = _normalize_axes(axis, x.ndim, "squeeze")
+        axes = normalize_axes(axis, x.ndim, "squeeze")
         bad = [a for a in axes if x.shape[a] != 1]
         if bad:
             raise ValueError(f"squeeze: axis {bad[0]} of shape {x.shape} has size {x.shape[bad[0]]}, not 1")
@@ -300,7 +288,7 @@ def unsqueeze(x, axis):
     """
     x = as_variable(x)
     ndim = x.ndim + (1 if isinstance(axis, int) else len(axis))
-    axes = _normalize_axes(axis, ndim, "unsqueeze")
+    axes = normalize_axes(axis, ndim, "unsqueeze")
     it = iter(x.shape)
     return reshape(x, tuple(1 if i in axes else next(it) for i in range(ndim)))
 
@@ -557,7 +545,7 @@ def split(x, indices_or_sections, axis=0):
         [[1.0], [2.0, 3.0], [4.0]]
     """
     x = as_variable(x)
-    axis = _normalize_axes(axis, x.ndim, "split")[0]
+    axis = normalize_axes(axis, x.ndim, "split")[0]
     n = x.shape[axis]
     if isinstance(indices_or_sections, int):
         if indices_or_sections <= 0 or n % indices_or_sections:
