@@ -1,9 +1,7 @@
-"""Context-local switches: whether operations record a graph, whether layers run in training mode, and whether
-ops check their results for NaN and Inf (anomaly detection).
+"""Context-local switches: whether ops record the graph, whether layers train, and whether ops check for NaN/Inf.
 
-Each switch is a context manager that sets a value for the `with` block and restores the value it found on exit,
-even when the block raises. The values live in Python's `contextvars`, so each thread (and each asyncio task) has
-its own: a `no_grad()` block in one thread does not change another.
+Each switch is a context manager that sets its value for the `with` block and restores the one it found on
+exit, even when the block raises. The values live in `contextvars`, so each thread and asyncio task has its own.
 """
 import contextlib
 import contextvars
@@ -20,35 +18,15 @@ on_arrays = contextvars.ContextVar("on_arrays", default=False)
 
 
 def backprop_enabled() -> bool:
-    """Whether operations record the graph now: True unless inside [no_grad][autograd.config.no_grad].
-
-    Inside a `Function.backward` it tells whether the backward pass is being recorded
-    (`backward(create_graph=True)`).
-
-    Examples:
-        >>> import autograd
-        >>> from autograd.config import backprop_enabled
-        >>> backprop_enabled()
-        True
-        >>> with autograd.no_grad():
-        ...     backprop_enabled()
-        False
+    """Whether ops record the graph now: False inside [no_grad][autograd.config.no_grad], and inside a backward
+    pass that records no graph (`backward()` without `create_graph=True`).
     """
     return recording.get()
 
 
 def is_training() -> bool:
-    """Whether layers run in training mode: True unless inside [test_mode][autograd.config.test_mode].
-
-    [F.dropout][autograd.function.dropout] and [F.batch_norm][autograd.function.batch_norm] read it.
-
-    Examples:
-        >>> import autograd
-        >>> autograd.is_training()
-        True
-        >>> with autograd.test_mode():
-        ...     autograd.is_training()
-        False
+    """Whether layers run in training mode: False inside [test_mode][autograd.config.test_mode] (read by
+    [F.dropout][autograd.function.dropout] and [F.batch_norm][autograd.function.batch_norm]).
     """
     return training.get()
 
@@ -63,18 +41,15 @@ def _setting(var, value):
 
 
 def no_grad():
-    """Context manager: operations inside build no graph (inference, evaluation, hand-written updates).
+    """Context manager: ops inside record no graph (inference, evaluation, hand-written updates).
 
-    Their results have no creator, so nothing is kept for a backward pass and no memory is held for it.
-    The previous setting comes back on exit. [enable_grad][autograd.config.enable_grad] turns recording
-    on again inside the block.
+    [enable_grad][autograd.config.enable_grad] turns recording on again inside the block.
 
     Examples:
         >>> import autograd
         >>> from autograd import Variable
-        >>> x = Variable(2.0)
         >>> with autograd.no_grad():
-        ...     y = x * 3
+        ...     y = Variable(2.0) * 3
         >>> y.item(), y.creator is None
         (6.0, True)
     """
@@ -82,40 +57,22 @@ def no_grad():
 
 
 def enable_grad():
-    """Context manager: record the graph again inside a [no_grad][autograd.config.no_grad] block.
-
-    Examples:
-        >>> import autograd
-        >>> from autograd import Variable
-        >>> x = Variable(2.0)
-        >>> with autograd.no_grad():
-        ...     with autograd.enable_grad():
-        ...         y = x * 3
-        >>> y.backward()
-        >>> x.grad.item()
-        3.0
-    """
+    """Context manager: ops record the graph again inside a [no_grad][autograd.config.no_grad] block."""
     return _setting(recording, True)
 
 
 def detect_anomaly(enabled=True):
-    """Context manager for debugging: the first NaN or Inf an op makes raises `FloatingPointError`.
+    """Context manager for debugging: the first NaN or Inf an op's forward or backward makes raises FloatingPointError.
 
-    Inside the block every op checks its forward outputs, and the backward pass every gradient it computes;
-    the error names the op, whether its output or gradient went bad, and the line of user code that created
-    the op. Each check reads the values (a host synchronisation on a GPU), so it is off by default, when it
-    costs one context-variable read per op.
-
-    Args:
-        enabled (bool): True to check inside the block, False to switch checking off there (inside an outer
-            `detect_anomaly()`).
+    The error names the op, whether its output or gradient went bad, and the user's line that created the op.
+    Each check reads the values (a host synchronisation on a GPU); `enabled=False` switches checking off inside an
+    outer block.
 
     Examples:
         >>> import autograd
         >>> from autograd import Variable
-        >>> x = Variable(float("nan"))
         >>> with autograd.detect_anomaly():
-        ...     y = x + 1.0
+        ...     y = Variable(float("nan")) + 1.0
         Traceback (most recent call last):
         ...
         FloatingPointError: detect_anomaly: Add.forward gave NaN in its output 0 (shape ()); the op was made at ...
@@ -124,21 +81,17 @@ def detect_anomaly(enabled=True):
 
 
 def test_mode():
-    """Context manager: layers behave as at inference.
-
-    Inside, [is_training][autograd.config.is_training] is False: dropout is the identity and batch
-    normalisation uses its running statistics instead of the batch's. The graph is still recorded unless
-    [no_grad][autograd.config.no_grad] is also used.
+    """Context manager: layers behave as at inference (dropout is the identity, batch normalisation uses its running
+    statistics). The graph is still recorded unless [no_grad][autograd.config.no_grad] is used too.
 
     Examples:
         >>> import autograd
         >>> import autograd.function as F
         >>> from autograd import Variable
-        >>> x = Variable([1.0, 2.0, 3.0])
         >>> with autograd.test_mode():
-        ...     y = F.dropout(x, ratio=0.5)
+        ...     y = F.dropout(Variable([1.0, 2.0]), ratio=0.5)
         >>> autograd.to_host(y).tolist()
-        [1.0, 2.0, 3.0]
+        [1.0, 2.0]
     """
     return _setting(training, False)
 

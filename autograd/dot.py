@@ -31,32 +31,18 @@ def _function_node(f):
 
 
 def graph(v, verbose=False) -> str:
-    """DOT text of the graph that produced `v` (also graphs built by `backward(create_graph=True)`).
+    """DOT text of the graph that produced `v` (graphs made by `backward(create_graph=True)` too).
 
-    Each Variable is an orange ellipse labelled with its `name` (empty when it has none), each Function a
-    light-blue box labelled with its class name; edges run from inputs to a function and from it to its
-    outputs. Node ids are the objects' `id()`, so the text differs from run to run. Render it with Graphviz's
-    `dot` program (`dot -Tpng graph.dot -o graph.png`), or with [source][autograd.dot.source] /
-    [render][autograd.dot.render].
-
-    Args:
-        v (Variable): the Variable whose graph to draw; a leaf gives a single node.
-        verbose (bool): add each Variable's shape and dtype, and its device when not the cpu, to its label.
-
-    Returns:
-        text (str): the DOT text, starting with `digraph g {`.
+    Variables are orange ellipses labelled with their `name`, Functions light-blue boxes labelled with their
+    class; edges run from inputs to a function and on to its outputs. Node ids are `id()`s, so the text differs
+    between runs. `verbose=True` adds each Variable's shape, dtype and (off the cpu) device.
 
     Examples:
         >>> import autograd.function as F
         >>> from autograd import Variable, dot
-        >>> x = Variable(1.0, name="x")
-        >>> y = F.sin(x)
-        >>> y.name = "y"
-        >>> text = dot.graph(y)
+        >>> text = dot.graph(F.sin(Variable(1.0, name="x")))
         >>> text.startswith("digraph g {"), 'label="Sin"' in text, 'label="x"' in text
         (True, True, True)
-        >>> 'label="x: () float64"' in dot.graph(y, verbose=True)
-        True
     """
     lines = [_variable_node(v, verbose)]
     seen_vars, seen_funcs = {id(v)}, set()
@@ -78,20 +64,8 @@ def graph(v, verbose=False) -> str:
 
 
 def source(v, verbose=False):
-    """The graph of `v` (or DOT text) as a `graphviz.Source`: it shows inline in Jupyter, and
-    `.render(...)` writes PNG, SVG or PDF. Needs `pip install graphviz` and Graphviz's `dot` program.
-
-    In a notebook, `dot.source(y)` as the last line of a cell draws the graph of `y`.
-
-    Args:
-        v (Variable | str): a Variable, or DOT text from [graph][autograd.dot.graph].
-        verbose (bool): as for [graph][autograd.dot.graph] (ignored for text).
-
-    Returns:
-        source (graphviz.Source): the graph, ready to show or render.
-
-    Raises:
-        ImportError: the `graphviz` package is not installed.
+    """The graph of `v` (a Variable or DOT text) as a `graphviz.Source`, which shows inline in Jupyter and
+    `.render(...)`s PNG, SVG or PDF. Needs the `graphviz` package (ImportError otherwise) and Graphviz's `dot`.
     """
     try:
         import graphviz
@@ -102,23 +76,12 @@ def source(v, verbose=False):
 
 
 def render(v, path, format="png", verbose=False):
-    """Write the graph of `v` (or DOT text) to `path` + "." + `format` with Graphviz's `dot`; return that path.
-
-    Only that file is written. For example `dot.render(y, "graph")` writes `graph.png` and returns
-    `"graph.png"`.
-
-    Args:
-        v (Variable | str): a Variable, or DOT text from [graph][autograd.dot.graph].
-        path (str): the file name without its suffix.
-        format (str): any output format of `dot`. Typical values: `"png"`, `"svg"`, `"pdf"`.
-        verbose (bool): as for [graph][autograd.dot.graph] (ignored for text).
-
-    Returns:
-        path (str): the path of the written file.
+    """Write the graph of `v` (a Variable or DOT text) to `path + "." + format` with Graphviz's `dot` and return
+    that path: `dot.render(y, "graph")` writes `graph.png`.
 
     Raises:
         ImportError: the `graphviz` package is not installed.
-        RuntimeError: Graphviz's `dot` program is not on the PATH (the message says how to install it).
+        RuntimeError: Graphviz's `dot` program is not on the PATH.
     """
     src = source(v, verbose)
     import graphviz  # present: source() checked

@@ -22,52 +22,36 @@ __all__ = ["Variable", "Parameter", "Function", "as_variable"]
 
 
 class Variable:
-    """A value in the graph: `data` (an array of some device), `grad` (a Variable or None), `creator`.
+    """A value in the graph: `data` (an array of some device), `grad` (a Variable or None) and `creator`.
 
-    Python numbers and lists become NumPy arrays with NumPy's default dtypes (`Variable(1.0)` is float64,
-    `Variable([1, 2])` int64); pass `dtype` or `device` to choose. A NumPy array is used as it is, not copied;
-    a Variable gives its `data`. Raw arrays and numbers handed to an op become constants
-    (`requires_grad=False`): no gradient is computed for them. A Variable you create gets a gradient unless
-    made with `requires_grad=False`; the result of an op needs one when any of its inputs does.
-
-    Operators: `+ - * / ** @`, unary `-`, `x[index]` (the ops of [autograd.function][autograd.function]); a
-    NumPy or CuPy array on the left defers to the Variable. `<`, `<=`, `>`, `>=` give raw boolean arrays (masks
-    for [F.where][autograd.function.where]); `==` stays identity, so Variables work in sets and dicts.
+    Python numbers and lists become NumPy arrays with NumPy's default dtypes (`Variable(1.0)` is float64); an
+    array is used as it is, not copied. Arrays and numbers handed to an op become constants (no gradient). The
+    operators `+ - * / ** @`, unary `-` and `x[index]` are the ops of [autograd.function][autograd.function]; a NumPy
+    or CuPy array on the left defers to the Variable. `<`, `<=`, `>`, `>=` give raw boolean arrays (masks for
+    [F.where][autograd.function.where]); `==` stays identity, so Variables work in sets and dicts.
 
     Args:
-        data (number | list | array | Variable): a number, a (nested) list, an array of any device, or a Variable.
+        data (number | list | array | Variable): the value.
         name (str | None): a label, shown by `repr` and by [dot.graph][autograd.dot.graph].
-        dtype (str | dtype | None): the dtype to cast `data` to, by name or as a dtype of any library.
-            Typical values: `"float32"`, `"float64"`, `"int64"`; None keeps the dtype of `data`.
-        device (str | Device | None): the device to copy `data` to: `"cpu"`, `"sim"`, `"cuda"`, `"cuda:N"` or a
-            [Device][autograd.backend.Device]; None leaves it where it is (a list goes to the cpu).
-        requires_grad (bool): False makes a constant: the backward pass computes no gradient for it.
+        dtype (str | dtype | None): cast `data` to this dtype (`"float32"`, ...); None keeps it.
+        device (str | Device | None): copy `data` to this device (`"cpu"`, `"sim"`, `"cuda:N"`); None leaves it.
+        requires_grad (bool): False makes a constant.
 
     Attributes:
-        data: the array.
-        grad: the gradient, a Variable of the same shape, dtype and device after `backward()`; None before.
-        creator: the [Function][autograd.variable.Function] that made this Variable, None for a leaf.
-        generation: the depth of this Variable in the graph (the backward pass runs deepest first).
-        requires_grad: whether the backward pass computes a gradient for it.
-        version: how many in-place updates `data` has had (optimizer steps): a graph recorded before one
-            refuses its backward pass.
+        generation: the depth in the graph (the backward pass runs deepest first).
+        version: how many in-place updates `data` has had: a graph recorded before one refuses its backward pass.
 
     Raises:
         TypeError: `data` is None, a string, bytes, a dict or a set.
         DeviceError: `device` is unknown or not present on this machine.
 
     Examples:
-        >>> import autograd
-        >>> from autograd import Variable
+        >>> from autograd import Variable, to_host
         >>> x = Variable([1.0, 2.0, 3.0])
         >>> y = (x * x).sum()
-        >>> y.item()
-        14.0
         >>> y.backward()
-        >>> autograd.to_host(x.grad).tolist()
-        [2.0, 4.0, 6.0]
-        >>> str(Variable(1.0).dtype), str(Variable(1.0, dtype="float32").dtype)
-        ('float64', 'float32')
+        >>> y.item(), to_host(x.grad).tolist()
+        (14.0, [2.0, 4.0, 6.0])
     """
 
     __slots__ = ("data", "name", "grad", "creator", "generation", "requires_grad", "version", "__weakref__")
@@ -99,57 +83,27 @@ class Variable:
     # ---- array-like properties -------------------------------------------------------------------
     @property
     def shape(self):
-        """The shape of `data`, a tuple of ints (`()` for a scalar).
-
-        Examples:
-            >>> from autograd import Variable
-            >>> Variable([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]).shape
-            (2, 3)
-        """
+        """The shape of `data`, a tuple of ints."""
         return tuple(self.data.shape)
 
     @property
     def ndim(self):
-        """The number of axes of `data` (0 for a scalar).
-
-        Examples:
-            >>> from autograd import Variable
-            >>> Variable([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]).ndim
-            2
-        """
+        """The number of axes of `data`."""
         return self.data.ndim
 
     @property
     def size(self):
-        """The number of elements of `data` (1 for a scalar).
-
-        Examples:
-            >>> from autograd import Variable
-            >>> Variable([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]).size
-            6
-        """
+        """The number of elements of `data`."""
         return math.prod(self.data.shape)
 
     @property
     def dtype(self):
-        """The dtype of `data`, as its array library gives it (a NumPy dtype on the cpu).
-
-        Examples:
-            >>> from autograd import Variable
-            >>> str(Variable([1.0, 2.0], dtype="float32").dtype)
-            'float32'
-        """
+        """The dtype of `data`, as its array library gives it."""
         return self.data.dtype
 
     @property
     def device(self):
-        """The [Device][autograd.backend.Device] `data` lives on.
-
-        Examples:
-            >>> from autograd import Variable
-            >>> Variable([1.0, 2.0]).device.name
-            'cpu'
-        """
+        """The [Device][autograd.backend.Device] `data` lives on."""
         return device_of(self.data)
 
     @property
@@ -174,10 +128,7 @@ class Variable:
         return f"Variable({body}, {', '.join(extras)})"
 
     def item(self):
-        """The value of a one-element Variable as a Python number (a host synchronisation on a GPU).
-
-        Raises:
-            ValueError: the Variable has more than one element.
+        """The value of a one-element Variable as a Python number (on a GPU, this waits for the device).
 
         Examples:
             >>> from autograd import Variable
@@ -194,22 +145,14 @@ class Variable:
 
     # ---- graph ---------------------------------------------------------------------------------------
     def set_creator(self, func):
-        """Record `func` as the [Function][autograd.variable.Function] that made this Variable.
-
-        Sets `creator` and `generation = func.generation + 1`. Calling a Function does this for its outputs
-        (and records them in `func.outputs`, which this method does not), so user code rarely needs it.
-
-        Args:
-            func (Function): the Function whose output this Variable is.
+        """Record `func` as the Function that made this Variable (`generation = func.generation + 1`); calling a
+        Function does this for its outputs.
         """
         self.creator = func
         self.generation = func.generation + 1
 
     def cleargrad(self):
-        """Forget the gradient (`grad = None`), so that the next `backward()` does not add to it.
-
-        Gradients accumulate: each `backward()` adds to the `grad` a Variable already has. Clear them between
-        steps ([Layer][autograd.layer.Layer]s and models clear all their parameters with `cleargrads()`).
+        """Forget the gradient (`grad = None`): gradients accumulate over `backward()` calls until cleared.
 
         Examples:
             >>> from autograd import Variable
@@ -218,29 +161,16 @@ class Variable:
             >>> (x * 3).backward()
             >>> x.grad.item()
             6.0
-            >>> x.cleargrad()
-            >>> x.grad is None
-            True
         """
         self.grad = None
 
     def unchain(self):
-        """Cut the link to the function that made this Variable (it becomes a leaf).
-
-        Examples:
-            >>> from autograd import Variable
-            >>> y = Variable(2.0) * 3
-            >>> y.unchain()
-            >>> y.creator is None
-            True
-        """
+        """Cut the link to the function that made this Variable (it becomes a leaf)."""
         self.creator = None
 
     def unchain_backward(self):
-        """Cut every link behind this Variable, so the graph can be freed (truncated backprop).
-
-        Every Variable behind this one, and this one, loses its creator. Recurrent training calls it on the
-        loss after each `backward()` so that the next window's graph does not reach back into this one.
+        """Cut every link behind this Variable, so the graph can be freed (truncated backpropagation through time
+        calls it on the loss after each window).
         """
         funcs = [self.creator] if self.creator is not None else []
         seen = set()
@@ -254,39 +184,32 @@ class Variable:
         self.unchain()
 
     def backward(self, retain_grad=False, create_graph=False):
-        """Accumulate d(self)/dx into `x.grad` for every Variable x behind self that requires a gradient.
+        """Accumulate d(self)/dx into `x.grad` for every Variable x behind `self` that requires a gradient.
 
-        The gradient is seeded with ones shaped like `self` (or the existing `self.grad`), so for a non-scalar
-        `self` it computes the gradient of `self.sum()`. Functions run in reverse order of generation,
-        iteratively, so graphs of any depth work. Gradients add to an existing `x.grad` (see
-        [cleargrad][autograd.variable.Variable.cleargrad]); a gradient keeps its input's dtype. On a leaf,
-        `backward()` only seeds its own gradient.
+        The gradient is seeded with ones shaped like `self` (so a non-scalar `self` acts as `self.sum()`), and
+        Functions run in reverse order of generation, iteratively (graphs of any depth work). A gradient keeps its
+        input's dtype.
 
         Args:
-            retain_grad (bool): keep the gradients of intermediate Variables (and of `self`) too; by default only
-                leaves (Variables no op made) keep theirs.
-            create_graph (bool): record the backward pass itself, so each `x.grad` has a graph and its own
-                `backward()` gives second (and higher) derivatives. Off, gradients are computed on plain arrays.
+            retain_grad (bool): keep the gradients of intermediate Variables too, not only of leaves.
+            create_graph (bool): record the backward pass itself, so `x.grad.backward()` gives second (and higher)
+                derivatives.
 
         Raises:
-            TypeError: `self` holds integer or boolean data, or an input of integer data needs a gradient.
-            RuntimeError: an input of the graph was given new data or updated in place by an optimizer after
-                the forward pass (run the forward pass again).
+            TypeError: `self`, or an input that needs a gradient, holds integer or boolean data.
+            RuntimeError: an input of the graph was given new data or updated in place after the forward pass.
 
         Examples:
-            Second derivative of y = x⁴ - 2x² at x = 2: `dy/dx = 4x³ - 4x = 24`, `d²y/dx² = 12x² - 4 = 44`.
+            y = x⁴ - 2x² at x = 2: dy/dx = 4x³ - 4x = 24, d²y/dx² = 12x² - 4 = 44.
 
             >>> from autograd import Variable
             >>> x = Variable(2.0)
-            >>> y = x ** 4 - 2 * x ** 2
-            >>> y.backward(create_graph=True)
+            >>> (x ** 4 - 2 * x ** 2).backward(create_graph=True)
             >>> gx = x.grad
-            >>> gx.item()
-            24.0
             >>> x.cleargrad()
             >>> gx.backward()
-            >>> x.grad.item()
-            44.0
+            >>> gx.item(), x.grad.item()
+            (24.0, 44.0)
         """
         if not _is_floating(self.data):
             raise TypeError(f"backward: this Variable holds {dtype_name(self.dtype)} data; gradients need "
@@ -305,21 +228,13 @@ class Variable:
 
     # ---- moving between devices ------------------------------------------------------------------
     def to(self, device):
-        """This Variable on `device` (itself if already there); gradients flow back to the original.
-
-        The copy is an op of the graph: its gradient is copied back to this Variable's device.
-
-        Args:
-            device (str | Device): `"cpu"`, `"sim"`, `"cuda"`, `"cuda:N"` or a [Device][autograd.backend.Device].
-
-        Raises:
-            DeviceError: `device` is unknown or not present on this machine.
+        """This Variable on `device` (itself if already there): an op, whose gradient is copied back.
 
         Examples:
             >>> from autograd import Variable
             >>> x = Variable([1.0, 2.0])
-            >>> x.to("cpu") is x
-            True
+            >>> x.to("cpu") is x, x.to("sim").device.name
+            (True, 'sim')
         """
         device = get_device(device)
         if self.device == device:
@@ -384,91 +299,32 @@ class Variable:
 
     @property
     def T(self):
-        """All axes reversed, as NumPy's `.T` ([F.transpose][autograd.function.transpose]).
-
-        Examples:
-            >>> from autograd import Variable
-            >>> Variable([[1.0, 2.0, 3.0]]).T.shape
-            (3, 1)
-        """
+        """All axes reversed, as NumPy's `.T` ([F.transpose][autograd.function.transpose])."""
         return _F.transpose(self)
 
     @property
     def mT(self):
-        """The last two axes swapped: a batch of matrices, each transposed
-        ([F.matrix_transpose][autograd.function.matrix_transpose]).
-
-        Examples:
-            >>> from autograd import Variable
-            >>> Variable([[[1.0, 2.0, 3.0]]]).mT.shape
-            (1, 3, 1)
-        """
+        """The last two axes swapped ([F.matrix_transpose][autograd.function.matrix_transpose])."""
         return _F.matrix_transpose(self)
 
     def reshape(self, *shape):
-        """This Variable with a new shape of the same size ([F.reshape][autograd.function.reshape]).
-
-        Args:
-            *shape (int | tuple[int, ...]): the new shape, as separate ints or one tuple; one entry may be -1
-                (inferred).
-
-        Examples:
-            >>> from autograd import Variable
-            >>> x = Variable([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
-            >>> x.reshape(3, 2).shape, x.reshape((3, 2)).shape, x.reshape(-1).shape
-            ((3, 2), (3, 2), (6,))
-        """
+        """[F.reshape][autograd.function.reshape]; the shape as separate ints or one tuple (`x.reshape(3, 2)`)."""
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
             shape = shape[0]
         return _F.reshape(self, tuple(shape))
 
     def transpose(self, *axes):
-        """This Variable with its axes permuted ([F.transpose][autograd.function.transpose]).
-
-        Args:
-            *axes (int | tuple[int, ...]): the new order of the axes, as separate ints or one tuple; none
-                reverses them all (`.T`).
-
-        Examples:
-            >>> from autograd import Variable
-            >>> x = Variable([[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]])
-            >>> x.shape, x.transpose().shape, x.transpose(1, 0, 2).shape
-            ((1, 2, 3), (3, 2, 1), (2, 1, 3))
-        """
+        """[F.transpose][autograd.function.transpose]; the axes as separate ints or one tuple, none reverses them."""
         if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
             axes = axes[0]
         return _F.transpose(self, tuple(axes) if axes else None)
 
     def sum(self, axis=None, keepdims=False):
-        """The sum over `axis` ([F.sum][autograd.function.sum]).
-
-        Args:
-            axis (int | tuple[int, ...] | None): an int or a tuple of ints; None sums over all axes.
-            keepdims (bool): keep the summed axes with length 1.
-
-        Examples:
-            >>> import autograd
-            >>> from autograd import Variable
-            >>> x = Variable([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
-            >>> x.sum().item(), autograd.to_host(x.sum(axis=0)).tolist(), x.sum(axis=1, keepdims=True).shape
-            (21.0, [5.0, 7.0, 9.0], (2, 1))
-        """
+        """[F.sum][autograd.function.sum] over `axis`."""
         return _F.sum(self, axis=axis, keepdims=keepdims)
 
     def mean(self, axis=None, keepdims=False):
-        """The arithmetic mean over `axis` ([F.mean][autograd.function.mean]): the sum divided by the count.
-
-        Args:
-            axis (int | tuple[int, ...] | None): an int or a tuple of ints; None averages over all axes.
-            keepdims (bool): keep the averaged axes with length 1.
-
-        Examples:
-            >>> import autograd
-            >>> from autograd import Variable
-            >>> x = Variable([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
-            >>> x.mean().item(), autograd.to_host(x.mean(axis=1)).tolist()
-            (3.5, [2.0, 5.0])
-        """
+        """[F.mean][autograd.function.mean] over `axis`."""
         return _F.mean(self, axis=axis, keepdims=keepdims)
 
 
@@ -633,19 +489,10 @@ def _check_grad_shape(f, x, gx):
 
 
 class Parameter(Variable):
-    """A Variable an optimizer updates. Python numbers and lists default to float32.
+    """A Variable an optimizer updates; numbers and lists default to float32.
 
-    The data is copied, so the parameter owns it: optimizers update it in place, and an array it was made
-    from (another parameter's, say) never changes with it. A [Layer][autograd.layer.Layer] finds the
-    parameters among its attributes.
-
-    Args:
-        data (number | list | array | Variable): a number, a (nested) list, an array of any device, or a Variable.
-        name (str | None): a label, shown by `repr` and by [dot.graph][autograd.dot.graph].
-        dtype (str | dtype | None): the dtype to cast `data` to; None gives float32 for numbers and lists and
-            keeps an array's dtype.
-        device (str | Device | None): the device to copy `data` to (`"cpu"`, `"sim"`, `"cuda"` ...); None leaves
-            it where it is.
+    Its data is copied, so the parameter owns it: optimizers update it in place, and the array it was made from
+    never changes with it. A [Layer][autograd.layer.Layer] finds the parameters among its attributes.
 
     Examples:
         >>> import numpy as np
@@ -681,22 +528,15 @@ def _scalar_array(value, like):
 
 
 def as_variable(x, like=None):
-    """`x` itself if a Variable; a raw array or number becomes a constant Variable (no gradient).
+    """`x` itself if a Variable; an array or a number becomes a constant Variable (no gradient).
 
-    Next to an array `like`, a Python or NumPy scalar number goes to `like`'s device and takes its dtype, unless
-    that would lose information (a float next to an integer array keeps the default float dtype). This is how
-    ops treat their non-Variable arguments: `float32 * 2.0` stays float32.
-
-    Args:
-        x (Variable | array | number | list): a Variable, an array of any device, a number or a list.
-        like (array | None): an array whose device and dtype a scalar `x` should take; None for NumPy's defaults.
+    Next to an array `like`, a Python or NumPy scalar takes `like`'s device and dtype, unless that would lose
+    information (a float next to an integer array keeps the default float dtype): `float32 * 2.0` stays float32.
+    Inside a backward pass that records no graph it gives arrays instead, the operands of a gradient formula there.
 
     Examples:
         >>> import numpy as np
-        >>> from autograd import Variable, as_variable
-        >>> x = Variable(1.0)
-        >>> as_variable(x) is x
-        True
+        >>> from autograd import as_variable
         >>> c = as_variable(2.0, like=np.ones(3, dtype=np.float32))
         >>> c.requires_grad, str(c.dtype)
         (False, 'float32')
@@ -713,18 +553,13 @@ def as_variable(x, like=None):
 
 
 class Function:
-    """An operation in the graph: the base class of every op. Subclasses define
+    """An operation in the graph, the base class of every op. A subclass defines `forward` on arrays and
+    `backward`, the gradient formula; hyperparameters go to its `__init__`.
 
-    - [forward][autograd.variable.Function.forward]`(*arrays) -> array or tuple of arrays`, on raw arrays of
-      one device, and
-    - [backward][autograd.variable.Function.backward]`(*gys) -> gx or tuple of gxs`, on Variables, built from
-      differentiable functions so that `backward(create_graph=True)` gives higher derivatives.
-
-    Calling a Function checks that all inputs share a device, runs `forward` and, unless inside
+    Calling a Function checks that its inputs share a device, runs `forward` and, unless inside
     [no_grad][autograd.config.no_grad] or when every input is a constant, records itself as the creator of its
-    outputs, keeping `self.inputs` (the input Variables) and `self.outputs` (weak references to the outputs:
-    `self.outputs[0]()`). When every input is a constant, so are the outputs (`requires_grad=False`).
-    Make a new Function object for each call (it keeps that call's inputs); hyperparameters go to its `__init__`.
+    outputs: `self.inputs` (the input Variables) and `self.outputs` (weak references to the outputs). Make a new
+    Function object for each call.
 
     Examples:
         y = x³, with dy/dx = 3x² and d²y/dx² = 6x at x = 4:
@@ -734,20 +569,15 @@ class Function:
         ...     def forward(self, x):
         ...         return x ** 3
         ...     def backward(self, gy):
-        ...         x = self.inputs[0]
+        ...         (x,) = self.xs
         ...         return gy * 3 * x ** 2
         >>> x = Variable(4.0)
-        >>> y = Cube()(x)
-        >>> y.item()
-        64.0
-        >>> y.backward(create_graph=True)
+        >>> Cube()(x).backward(create_graph=True)
         >>> gx = x.grad
-        >>> gx.item()
-        48.0
         >>> x.cleargrad()
         >>> gx.backward()
-        >>> x.grad.item()
-        24.0
+        >>> gx.item(), x.grad.item()
+        (48.0, 24.0)
     """
 
     generation = 0
@@ -757,20 +587,14 @@ class Function:
     _versions = 0  # the sum of the inputs' versions then
 
     def __call__(self, *inputs):
-        """Apply the op: run `forward` on the inputs' arrays and record the graph.
+        """Apply the op: `forward` on the inputs' arrays, and the graph recorded.
 
-        Args:
-            *inputs (Variable | array | number): Variables, arrays or numbers; numbers and host scalars take the
-                device and dtype of the first array among the inputs, and non-Variables become constants.
-
-        Returns:
-            outputs (Variable | list[Variable]): a Variable, or a list of Variables when `forward` returns more
-                than one array.
+        Numbers and NumPy scalars among the inputs take the device and dtype of the first array; non-Variables become
+        constants. Returns a Variable, or a list of Variables when `forward` returns a tuple.
 
         Raises:
-            DeviceError: the inputs are on different devices (the message names the op and the devices).
-            ValueError: `forward` failed with a ValueError (a failed broadcast, say); the message names the op
-                and the input shapes.
+            DeviceError: the inputs are on different devices.
+            ValueError: `forward` raised one (a failed broadcast, say); the message names the op and the shapes.
         """
         requires_grad, generation, versions, arrays = False, 0, 0, []
         for x in inputs:
@@ -835,39 +659,20 @@ class Function:
                 for g, (shape, dtype) in zip(gys, self._output_meta)]
 
     def forward(self, *xs):
-        """Compute the outputs from the inputs' raw arrays; subclasses define it.
-
-        Write it against the array namespace of the inputs (`device_of(x).xp`, or operators), never against
-        NumPy directly, so the op runs on every device. The arrays are all on one device; outputs must be
-        arrays of that device.
-
-        Args:
-            *xs (array): the raw arrays of the inputs, one per input, in call order.
-
-        Returns:
-            ys (array | tuple[array, ...]): one array, or a tuple of arrays for an op with several outputs.
+        """The outputs from the inputs' raw arrays (one device): an array, or a tuple of arrays. Written against the
+        inputs' namespace (`device_of(x).xp`, or operators), never NumPy directly, so it runs on every device.
         """
         raise NotImplementedError
 
     def backward(self, *gys):
-        """The gradients of the inputs from those of the outputs; subclasses define it.
+        """The gradient formula: one gradient per input from one per output, `gx_i = Σ_j gy_j · ∂y_j/∂x_i`.
 
-        It receives one gradient per output (a Variable shaped like that output; for an op with several
-        outputs, zeros for one that was freed or not used) and returns one gradient per input, with that
-        input's shape, by the chain rule: `gx_i = Σ_j gy_j · ∂y_j/∂x_i`. Read the inputs as Variables from
-        `self.inputs` and the outputs from `self.outputs[j]()`. Build the result from differentiable ops
-        (operators and [autograd.function][autograd.function]), not from raw arrays, so that
-        `backward(create_graph=True)` records it and higher derivatives come out. Return None for an input that
-        needs no gradient (`self.inputs[i].requires_grad` is False, or an integer input such as labels). The
-        backward pass casts each gradient to its input's dtype and raises RuntimeError when its shape differs
-        from the input's.
-
-        Args:
-            *gys (Variable): the gradients of the outputs, Variables, one per output.
-
-        Returns:
-            gxs (Variable | array | None | tuple): one gradient (a Variable, an array or None), or a tuple of
-                them, one per input.
+        Written once, with operators and [F][autograd.function] ops, on the operands `gys`,
+        [xs][autograd.variable.Function.xs] and [ys][autograd.variable.Function.ys]: raw arrays in a backward pass that
+        records no graph (plain array arithmetic), Variables under `backward(create_graph=True)` (the formula records
+        its own graph, so higher derivatives come out). `self.inputs` gives shapes, `requires_grad` and the raw data of
+        constants (masks, labels). An output that was freed or not used gets zeros. Return None for an input that
+        needs no gradient; each gradient is cast to its input's dtype, and one of the wrong shape raises RuntimeError.
         """
         raise NotImplementedError
 
