@@ -409,7 +409,10 @@ def _backprop(creator, retain_grad, create_graph):
             if y is None or y.grad is None:
                 continue
             ys = (y,)  # held until this step ends, for backwards that read it
-            gys = (y.grad,) if create_graph else (y.grad.data,)
+            if create_graph:
+                f.ys, gys = ys, (y.grad,)
+            else:
+                f.ys, gys = (y.data,), (y.grad.data,)
         else:
             ys = [ref() for ref in f.outputs]
             gys = [None if y is None else y.grad for y in ys]
@@ -418,11 +421,14 @@ def _backprop(creator, retain_grad, create_graph):
                 continue
             if missing:
                 gys = f._zeros_for_missing(gys)
-            if not create_graph:
-                gys = [g.data for g in gys]
-        versions = 0
+            if create_graph:
+                f.ys = tuple(ys)
+            else:
+                f.ys, gys = tuple(None if y is None else y.data for y in ys), [g.data for g in gys]
+        versions, xs = 0, []
         for x, array_id in zip(f.inputs, f._ids):
             versions += x.version
+            xs.append(x.data)
             if id(x.data) != array_id:
                 raise RuntimeError(f"backward: an input of {type(f).__name__} (shape {x.shape}) was given new data "
                                    "after the forward pass (an optimizer update, load_state_dict, to(), or "
@@ -432,6 +438,7 @@ def _backprop(creator, retain_grad, create_graph):
             raise RuntimeError(f"backward: an input of {type(f).__name__} was updated in place (by an optimizer "
                                "step) after the forward pass; its gradient would be computed with the new values. "
                                "Run the forward pass again")
+        f.xs = f.inputs if create_graph else xs
         try:
             gxs = f.backward(*gys)
         except FloatingPointError as e:
@@ -439,6 +446,8 @@ def _backprop(creator, retain_grad, create_graph):
                 raise
             raise FloatingPointError(f"{e}, in the backward pass of {type(f).__name__} made at "
                                      f"{getattr(f, 'created_at', 'an unknown place')}") from None
+        finally:
+            f.xs = f.ys = ()  # the outputs, held strongly here, must not outlive the call (a cycle)
         if type(gxs) is not tuple:
             gxs = (gxs,)
         if anomaly:
@@ -453,7 +462,8 @@ def _backprop(creator, retain_grad, create_graph):
                 if gx.data.dtype != data.dtype:  # a float32 x met float64 data: its gradient stays float32
                     _check_floating_input(f, x)
                     gx = _F.astype(gx, data.dtype)
-                _check_grad_shape(f, x, gx)
+                if gx.data.shape != data.shape:
+                    _raise_grad_shape(f, x, gx)
                 x.grad = gx if x.grad is None else x.grad + gx
             else:
                 if isinstance(gx, Variable):  # a user's formula on Variables
@@ -461,7 +471,8 @@ def _backprop(creator, retain_grad, create_graph):
                 if gx.dtype != data.dtype:
                     _check_floating_input(f, x)
                     gx = device_of(gx).xp.astype(gx, data.dtype)
-                _check_grad_shape(f, x, gx)
+                if gx.shape != data.shape:
+                    _raise_grad_shape(f, x, gx)
                 # a new array, not written in place: the old grad may be shared
                 x.grad = _wrap(gx) if x.grad is None else _wrap(x.grad.data + gx)
             g = x.creator
@@ -482,10 +493,9 @@ def _check_floating_input(f, x):
                         "one: make it a constant (requires_grad=False) or cast it with F.astype")
 
 
-def _check_grad_shape(f, x, gx):
-    if tuple(gx.shape) != x.data.shape:
-        raise RuntimeError(f"{type(f).__name__}.backward gave a gradient of shape {tuple(gx.shape)} "
-                           f"for an input of shape {x.shape}")
+def _raise_grad_shape(f, x, gx):
+    raise RuntimeError(f"{type(f).__name__}.backward gave a gradient of shape {tuple(gx.shape)} "
+                        f"for an input of shape {x.shape}")
 
 
 class Parameter(Variable):
@@ -583,6 +593,7 @@ class Function:
     generation = 0
     inputs = ()
     outputs = ()
+    xs = ys = ()  # the operands of the gradient formula, set by the backward pass (see backward)
     _ids = ()  # ids of the input arrays at the forward pass
     _versions = 0  # the sum of the inputs' versions then
 
@@ -599,13 +610,7 @@ class Function:
         requires_grad, generation, versions, arrays = False, 0, 0, []
         for x in inputs:
             if not isinstance(x, Variable):
-                operands = _operands(inputs)
-                if config.on_arrays.get():  # in a gradient formula that records no graph
-                    if not any(isinstance(v, Variable) for v in operands):
-                        ys = self.forward(*operands)  # arrays in, arrays out: nothing to record
-                        return list(ys) if type(ys) is tuple else ys
-                    operands = [v if isinstance(v, Variable) else _wrap(v, False) for v in operands]
-                return self(*operands)
+                return self._apply_to_constants(inputs)
             arrays.append(x.data)
             versions += x.version  # versions only grow: their sum changes when any of them does
             if x.requires_grad:
@@ -640,17 +645,18 @@ class Function:
             self._output_meta = [(y.shape, y.dtype) for y in outputs]
         return outputs if len(outputs) > 1 else outputs[0]
 
-    @property
-    def xs(self):
-        """The inputs, as a gradient formula takes them: their arrays when no graph of the backward pass is
-        recorded, the input Variables under `create_graph=True`."""
-        return tuple(x.data for x in self.inputs) if config.on_arrays.get() else self.inputs
-
-    @property
-    def ys(self):
-        """The outputs, in the same form as [xs][autograd.variable.Function.xs] (None for a freed one)."""
-        ys = [ref() for ref in self.outputs]
-        return tuple(None if y is None else y.data for y in ys) if config.on_arrays.get() else tuple(ys)
+    def _apply_to_constants(self, inputs):
+        """Some inputs are not Variables. In a gradient formula that records no graph, raw arrays in give raw
+        arrays out (nothing to record); otherwise they become constant Variables."""
+        if config.on_arrays.get():
+            if len(inputs) == 1 and is_array(inputs[0]) and not is_host_scalar(inputs[0]):
+                return self.forward(inputs[0])  # the usual case: one array
+            operands = _operands(inputs)
+            if not any(isinstance(v, Variable) for v in operands):
+                ys = self.forward(*operands)
+                return list(ys) if type(ys) is tuple else ys
+            return self(*[v if isinstance(v, Variable) else _wrap(v, False) for v in operands])
+        return self(*_operands(inputs))
 
     def _zeros_for_missing(self, gys):
         """Zeros in place of the gradients of outputs that were freed or not used."""
@@ -667,10 +673,10 @@ class Function:
     def backward(self, *gys):
         """The gradient formula: one gradient per input from one per output, `gx_i = Σ_j gy_j · ∂y_j/∂x_i`.
 
-        Written once, with operators and [F][autograd.function] ops, on the operands `gys`,
-        [xs][autograd.variable.Function.xs] and [ys][autograd.variable.Function.ys]: raw arrays in a backward pass that
-        records no graph (plain array arithmetic), Variables under `backward(create_graph=True)` (the formula records
-        its own graph, so higher derivatives come out). `self.inputs` gives shapes, `requires_grad` and the raw data of
+        Written once, with operators and [F][autograd.function] ops, on the operands the backward pass hands it:
+        `gys` and, set just before the call, `self.xs` (the inputs) and `self.ys` (the outputs). They are raw
+        arrays in a backward pass that records no graph (plain array arithmetic), Variables under
+        `backward(create_graph=True)` (the formula records its own graph, so higher derivatives come out). `self.inputs` gives shapes, `requires_grad` and the raw data of
         constants (masks, labels). An output that was freed or not used gets zeros. Return None for an input that
         needs no gradient; each gradient is cast to its input's dtype, and one of the wrong shape raises RuntimeError.
         """

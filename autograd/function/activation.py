@@ -2,7 +2,7 @@
 import math
 
 from autograd.backend import device_of, ignoring_overflow
-from autograd.function.elementwise import exp, tanh, where
+from autograd.function.elementwise import exp, tanh
 from autograd.function.reduction import sum
 from autograd.variable import Function
 
@@ -59,7 +59,8 @@ class ReLU(Function):
         return device_of(x).xp.maximum(x, 0)  # NaN stays NaN
 
     def backward(self, gy):
-        return where(self.inputs[0].data > 0, gy, 0.0)
+        x = self.inputs[0].data
+        return gy * device_of(x).xp.astype(x > 0, gy.dtype)  # a constant mask, made from the input's data
 
 
 def relu(x):
@@ -95,7 +96,10 @@ class LeakyReLU(Function):
         return device_of(x).xp.where(x > 0, x, x * self.slope)
 
     def backward(self, gy):
-        return where(self.inputs[0].data > 0, gy, gy * self.slope)
+        x = self.inputs[0].data
+        xp = device_of(x).xp
+        ones = xp.ones_like(x, dtype=gy.dtype)
+        return gy * xp.where(x > 0, ones, ones * self.slope)
 
 
 def leaky_relu(x, slope=0.01):

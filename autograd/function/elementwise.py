@@ -177,10 +177,13 @@ class Clip(Function):
 
     def backward(self, gy):
         x = self.inputs[0].data
-        inside = (x > self.x_min) if self.x_min is not None else None
+        xp = device_of(x).xp
+        inside = xp.ones_like(x, dtype=xp.bool)
+        if self.x_min is not None:
+            inside = inside & (x > self.x_min)
         if self.x_max is not None:
-            inside = (x < self.x_max) if inside is None else inside & (x < self.x_max)
-        return gy if inside is None else where(inside, gy, 0.0)
+            inside = inside & (x < self.x_max)
+        return gy * xp.astype(inside, gy.dtype)
 
 
 def clip(x, x_min, x_max):

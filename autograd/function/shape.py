@@ -186,11 +186,12 @@ class SumTo(Function):
 
     def forward(self, x):
         _broadcast_check(self.shape, tuple(x.shape), "sum_to")
-        lead = x.ndim - len(self.shape)
-        axes = tuple(range(lead)) + tuple(
-            lead + i for i, s in enumerate(self.shape) if s == 1 and x.shape[lead + i] != 1)
         xp = device_of(x).xp
-        return xp.reshape(xp.sum(x, axis=axes, keepdims=True), self.shape)
+        lead = x.ndim - len(self.shape)
+        kept = tuple(lead + i for i, s in enumerate(self.shape) if s == 1 and x.shape[lead + i] != 1)
+        if kept:
+            x = xp.sum(x, axis=kept, keepdims=True)
+        return xp.sum(x, axis=tuple(range(lead))) if lead else x
 
     def backward(self, gy):
         return broadcast_to(gy, self.inputs[0].shape)
