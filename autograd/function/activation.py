@@ -1,4 +1,4 @@
-"""Activation functions: elementwise, and softmax along an axis."""
+"""Activation functions."""
 import math
 
 from autograd.backend import device_of, ignoring_overflow
@@ -31,25 +31,14 @@ class Sigmoid(Function):
 def sigmoid(x):
     """Elementwise logistic sigmoid `y = 1 / (1 + e^-x)`; `∂y/∂x = y (1 - y)`.
 
-    Stable in both tails: large negative x gives 0 (no overflow warning), large positive x gives 1. float16
-    inputs are computed in float32 and rounded back, since `e^-x` overflows float16 from x = -11.1.
-
-    Args:
-        x (Variable | array | float): the input, floating point.
-
-    Returns:
-        (Variable): values in [0, 1], of `x`'s shape and dtype.
+    Accurate in both tails, without overflow warnings; float16 runs in float32 (`e^-x` overflows it from x = -11.1).
 
     Examples:
-        >>> import autograd.function as F
-        >>> from autograd import Variable
-        >>> x = Variable(0.0)
+        >>> x = autograd.Variable(0.0)
         >>> y = F.sigmoid(x)
-        >>> y.item()
-        0.5
         >>> y.backward()
-        >>> x.grad.item()   # 0.5 (1 - 0.5)
-        0.25
+        >>> y.item(), x.grad.item()   # 0.5, 0.5 (1 - 0.5)
+        (0.5, 0.25)
     """
     return Sigmoid()(x)
 
@@ -64,26 +53,14 @@ class ReLU(Function):
 
 
 def relu(x):
-    """Elementwise rectified linear unit `y = max(x, 0)`.
-
-    Gradient: 1 where `x > 0`, else 0 (0 at `x = 0` too). NaN stays NaN.
-
-    Args:
-        x (Variable | array | float): the input.
-
-    Returns:
-        (Variable): the result, of `x`'s shape and dtype.
+    """Elementwise rectified linear unit `y = max(x, 0)`; `∂y/∂x = 1` where `x > 0`, else 0. NaN stays NaN.
 
     Examples:
-        >>> import autograd.function as F
-        >>> from autograd import Variable, to_host
-        >>> x = Variable([-1.0, 0.0, 2.0])
+        >>> x = autograd.Variable([-1.0, 0.0, 2.0])
         >>> y = F.relu(x)
-        >>> to_host(y).tolist()
-        [0.0, 0.0, 2.0]
         >>> F.sum(y).backward()
-        >>> to_host(x.grad).tolist()
-        [0.0, 0.0, 1.0]
+        >>> autograd.to_host(y).tolist(), autograd.to_host(x.grad).tolist()   # no gradient at 0
+        ([0.0, 0.0, 2.0], [0.0, 0.0, 1.0])
     """
     return ReLU()(x)
 
@@ -103,27 +80,17 @@ class LeakyReLU(Function):
 
 
 def leaky_relu(x, slope=0.01):
-    """Elementwise leaky ReLU: `y = x` where `x > 0`, else `slope · x`.
-
-    Gradient: 1 where `x > 0`, else `slope` (at `x = 0` too).
+    """Elementwise leaky ReLU: `y = x` where `x > 0`, else `slope · x`; `∂y/∂x = 1` or `slope` (at `x = 0` too).
 
     Args:
-        x (Variable | array | float): the input, floating point.
         slope (float): the slope for `x <= 0`. Typical values: `0.01` (the default, as in PyTorch), `0.2`.
 
-    Returns:
-        (Variable): the result, of `x`'s shape and dtype.
-
     Examples:
-        >>> import autograd.function as F
-        >>> from autograd import Variable, to_host
-        >>> x = Variable([-1.0, 2.0])
+        >>> x = autograd.Variable([-1.0, 2.0])
         >>> y = F.leaky_relu(x, slope=0.1)
-        >>> to_host(y).tolist()
-        [-0.1, 2.0]
         >>> F.sum(y).backward()
-        >>> to_host(x.grad).tolist()
-        [0.1, 1.0]
+        >>> autograd.to_host(y).tolist(), autograd.to_host(x.grad).tolist()
+        ([-0.1, 2.0], [0.1, 1.0])
     """
     return LeakyReLU(slope)(x)
 
@@ -132,28 +99,14 @@ _GELU_C = math.sqrt(2.0 / math.pi)
 
 
 def gelu(x):
-    """Elementwise Gaussian error linear unit, in its tanh approximation (PyTorch's `approximate="tanh"`):
+    """Elementwise GELU, tanh approximation: `y = 0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³)))`.
 
-        y = 0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³)))
-
-    Composed from differentiable ops, which give its gradient.
-
-    Args:
-        x (Variable | array | float): the input, floating point.
-
-    Returns:
-        (Variable): the result, of `x`'s shape and dtype.
+    PyTorch's `gelu(x, approximate="tanh")` (its default is the exact erf form). Composed from differentiable
+    ops, which give its gradient.
 
     Examples:
-        >>> import autograd.function as F
-        >>> from autograd import Variable
-        >>> x = Variable(1.0)
-        >>> y = F.gelu(x)
-        >>> round(y.item(), 4)
+        >>> round(F.gelu(autograd.Variable(1.0)).item(), 4)
         0.8412
-        >>> y.backward()
-        >>> round(x.grad.item(), 4)
-        1.083
     """
     return 0.5 * x * (1.0 + tanh(_GELU_C * (x + 0.044715 * x * x * x)))
 
@@ -174,28 +127,16 @@ class Softmax(Function):
 
 
 def softmax(x, axis=1):
-    """Softmax along `axis`: `y = exp(x) / Σ exp(x)`, computed stably (the maximum is subtracted first).
-
-    Gradient: `∂L/∂x = y (gy - Σ y gy)`, the sum along `axis`.
+    """Softmax along `axis`, `y = exp(x) / Σ exp(x)`, computed stably; `∂L/∂x = y (gy - Σ y gy)`, summed along `axis`.
 
     Args:
-        x (Variable | array): the scores (logits), floating point.
         axis (int): the axis that sums to 1. Typical values: `1` (the default: the class axis of `(N, C)`
             scores), `-1`; a 1-D `x` needs `axis=0` or `-1`.
 
-    Returns:
-        (Variable): probabilities of `x`'s shape and dtype.
-
-    Raises:
-        ValueError: `axis` is out of range for `x`.
-
     Examples:
         >>> import math
-        >>> import autograd.function as F
-        >>> from autograd import Variable, to_host
-        >>> x = Variable([[0.0, math.log(3.0)]])
-        >>> y = F.softmax(x)
-        >>> [round(p, 4) for p in to_host(y)[0].tolist()]
+        >>> y = F.softmax(autograd.Variable([[0.0, math.log(3.0)]]))
+        >>> [round(p, 4) for p in autograd.to_host(y)[0].tolist()]
         [0.25, 0.75]
     """
     return Softmax(axis)(x)
@@ -217,27 +158,15 @@ class LogSoftmax(Function):
 
 
 def log_softmax(x, axis=1):
-    """Log of the softmax along `axis`: `y = x - logsumexp(x)`, without softmax's underflow to `log 0`.
-
-    Gradient: `∂L/∂x = gy - softmax(x) Σ gy`, the sum along `axis`.
+    """Log of the softmax along `axis`, `y = x - logsumexp(x)`, computed stably; `∂L/∂x = gy - softmax(x) Σ gy`.
 
     Args:
-        x (Variable | array): the scores (logits), floating point.
         axis (int): the class axis. Typical values: `1` (the default, for `(N, C)` scores), `-1`.
-
-    Returns:
-        (Variable): log-probabilities (at most 0) of `x`'s shape and dtype.
-
-    Raises:
-        ValueError: `axis` is out of range for `x`.
 
     Examples:
         >>> import math
-        >>> import autograd.function as F
-        >>> from autograd import Variable, to_host
-        >>> x = Variable([[0.0, math.log(3.0)]])
-        >>> y = F.log_softmax(x)
-        >>> [round(v, 4) for v in to_host(y)[0].tolist()]   # log 0.25, log 0.75
+        >>> y = F.log_softmax(autograd.Variable([[0.0, math.log(3.0)]]))
+        >>> [round(v, 4) for v in autograd.to_host(y)[0].tolist()]   # log 0.25, log 0.75
         [-1.3863, -0.2877]
     """
     return LogSoftmax(axis)(x)

@@ -1,8 +1,4 @@
-"""Elementwise arithmetic, with NumPy broadcasting.
-
-The operators `+ - * / ** -x` on Variables call these. Python numbers on either side take the dtype of the
-array beside them (`float32 * 2.0` stays float32).
-"""
+"""Elementwise arithmetic."""
 from autograd.backend import device_of
 from autograd.function.elementwise import log
 from autograd.function.shape import sum_to
@@ -83,123 +79,52 @@ class Square(Function):
 
 
 def add(x0, x1):
-    """Elementwise sum `y = x0 + x1`, broadcasting the operands (the `+` operator).
-
-    Gradient: `∂y/∂x0 = ∂y/∂x1 = 1`; the gradient of a broadcast operand is summed back to its shape.
-
-    Args:
-        x0 (Variable | array | float): first operand: a Variable, an array of any device, or a Python number.
-        x1 (Variable | array | float): second operand, broadcast against `x0` with NumPy's rules.
-
-    Returns:
-        (Variable): the sum, of the broadcast shape.
-
-    Raises:
-        ValueError: the shapes do not broadcast.
-        DeviceError: the operands are on different devices.
+    """Elementwise sum `y = x0 + x1` (the `+` operator); `∂y/∂x0 = ∂y/∂x1 = 1`.
 
     Examples:
-        >>> import autograd.function as F
-        >>> from autograd import Variable, to_host
-        >>> x = Variable([1.0, 2.0])
-        >>> y = F.add(x, Variable([[10.0], [20.0]]))  # (2,) + (2, 1) -> (2, 2)
-        >>> to_host(y).tolist()
-        [[11.0, 12.0], [21.0, 22.0]]
+        >>> x = autograd.Variable([1.0, 2.0])
+        >>> y = F.add(x, autograd.Variable([[10.0], [20.0]]))  # (2,) + (2, 1) -> (2, 2)
         >>> F.sum(y).backward()
-        >>> to_host(x.grad).tolist()                   # summed over the broadcast axis
-        [2.0, 2.0]
+        >>> autograd.to_host(y).tolist(), autograd.to_host(x.grad).tolist()  # the gradient summed back to (2,)
+        ([[11.0, 12.0], [21.0, 22.0]], [2.0, 2.0])
     """
     return Add()(x0, x1)
 
 
 def sub(x0, x1):
-    """Elementwise difference `y = x0 - x1`, broadcasting the operands (the `-` operator).
-
-    Gradient: `∂y/∂x0 = 1`, `∂y/∂x1 = -1`, each summed back to its operand's shape.
-
-    Args:
-        x0 (Variable | array | float): first operand: a Variable, an array of any device, or a Python number.
-        x1 (Variable | array | float): second operand, broadcast against `x0`.
-
-    Returns:
-        (Variable): the difference, of the broadcast shape.
-
-    Raises:
-        ValueError: the shapes do not broadcast.
-        DeviceError: the operands are on different devices.
+    """Elementwise difference `y = x0 - x1` (the `-` operator); `∂y/∂x0 = 1`, `∂y/∂x1 = -1`.
 
     Examples:
-        >>> import autograd.function as F
-        >>> from autograd import Variable
-        >>> a, b = Variable(5.0), Variable(3.0)
-        >>> y = F.sub(a, b)
-        >>> y.item()
+        >>> F.sub(autograd.Variable(5.0), 3.0).item()
         2.0
-        >>> y.backward()
-        >>> a.grad.item(), b.grad.item()
-        (1.0, -1.0)
     """
     return Sub()(x0, x1)
 
 
 def mul(x0, x1):
-    """Elementwise product `y = x0 * x1`, broadcasting the operands (the `*` operator).
-
-    Gradient: `∂y/∂x0 = x1`, `∂y/∂x1 = x0`, each summed back to its operand's shape.
-
-    Args:
-        x0 (Variable | array | float): first operand: a Variable, an array of any device, or a Python number.
-        x1 (Variable | array | float): second operand, broadcast against `x0`.
-
-    Returns:
-        (Variable): the product, of the broadcast shape.
-
-    Raises:
-        ValueError: the shapes do not broadcast.
-        DeviceError: the operands are on different devices.
+    """Elementwise product `y = x0 * x1` (the `*` operator); `∂y/∂x0 = x1`, `∂y/∂x1 = x0`.
 
     Examples:
-        >>> import autograd.function as F
-        >>> from autograd import Variable
-        >>> a, b = Variable(3.0), Variable(4.0)
+        >>> a, b = autograd.Variable(3.0), autograd.Variable(4.0)
         >>> y = F.mul(a, b)
-        >>> y.item()
-        12.0
         >>> y.backward()
-        >>> a.grad.item(), b.grad.item()
-        (4.0, 3.0)
+        >>> y.item(), a.grad.item(), b.grad.item()
+        (12.0, 4.0, 3.0)
     """
     return Mul()(x0, x1)
 
 
 def div(x0, x1):
-    """Elementwise true division `y = x0 / x1`, broadcasting the operands (the `/` operator).
+    """Elementwise true division `y = x0 / x1` (the `/` operator); `∂y/∂x0 = 1 / x1`, `∂y/∂x1 = -x0 / x1²`.
 
-    Gradient: `∂y/∂x0 = 1 / x1`, `∂y/∂x1 = -x0 / x1²`, each summed back to its operand's shape. Division by
-    zero follows IEEE arithmetic (inf or NaN, with NumPy's warning), as in the array library. Integer operands
-    give float64 on NumPy; the array API devices (the simulated accelerator) refuse them with a `TypeError`.
-
-    Args:
-        x0 (Variable | array | float): numerator: a Variable, an array of any device, or a Python number.
-        x1 (Variable | array | float): denominator, broadcast against `x0`.
-
-    Returns:
-        (Variable): the quotient, of the broadcast shape.
-
-    Raises:
-        ValueError: the shapes do not broadcast.
-        DeviceError: the operands are on different devices.
+    Division by zero gives inf or NaN. Integer operands give float64 on NumPy, a `TypeError` on array API devices.
 
     Examples:
-        >>> import autograd.function as F
-        >>> from autograd import Variable
-        >>> a, b = Variable(1.0), Variable(4.0)
+        >>> a, b = autograd.Variable(1.0), autograd.Variable(4.0)
         >>> y = F.div(a, b)
-        >>> y.item()
-        0.25
         >>> y.backward()
-        >>> a.grad.item(), b.grad.item()   # 1/4 and -1/16
-        (0.25, -0.0625)
+        >>> y.item(), a.grad.item(), b.grad.item()   # 1/4, 1/4, -1/16
+        (0.25, 0.25, -0.0625)
     """
     return Div()(x0, x1)
 
@@ -207,55 +132,25 @@ def div(x0, x1):
 def neg(x):
     """Elementwise negation `y = -x` (the unary `-` operator); `∂y/∂x = -1`.
 
-    Args:
-        x (Variable | array | float): a Variable, an array of any device, or a Python number.
-
-    Returns:
-        (Variable): the result, of `x`'s shape and dtype.
-
     Examples:
-        >>> import autograd.function as F
-        >>> from autograd import Variable, to_host
-        >>> x = Variable([1.0, -2.0])
-        >>> to_host(F.neg(x)).tolist()
+        >>> autograd.to_host(F.neg(autograd.Variable([1.0, -2.0]))).tolist()
         [-1.0, 2.0]
     """
     return Neg()(x)
 
 
 def pow(x, c):
-    """Elementwise power `y = x ** c`, broadcasting `x` and `c` (the `**` operator, both ways round).
+    """Elementwise power `y = x ** c` (the `**` operator, both ways round).
 
-    Gradients:
-
-        ∂y/∂x = c · x^(c-1)
-        ∂y/∂c = y · log x      (only computed when c needs a gradient)
-
-    So where `c` is a Variable that needs a gradient, `x` must be positive (else the gradient is NaN); a
-    negative `x` with a non-integer `c` gives NaN already in the forward pass.
-
-    Args:
-        x (Variable | array | float): the base: a Variable, an array of any device, or a Python number.
-        c (float | array | Variable): the exponent: a Python number, an array or a Variable.
-            Typical values: `2`, `0.5`, `-1`.
-
-    Returns:
-        (Variable): the power, of the broadcast shape.
-
-    Raises:
-        ValueError: the shapes do not broadcast.
-        DeviceError: `x` and `c` are arrays on different devices.
+    Gradient: `∂y/∂x = c x^(c-1)`, and `∂y/∂c = y ln x`, computed only when `c` needs a gradient and not finite
+    where `x <= 0`. A negative `x` with a non-integer `c` gives NaN already in the forward pass.
 
     Examples:
-        >>> import autograd.function as F
-        >>> from autograd import Variable
-        >>> x = Variable(2.0)
+        >>> x = autograd.Variable(2.0)
         >>> y = F.pow(x, 3)
-        >>> y.item()
-        8.0
         >>> y.backward()
-        >>> x.grad.item()   # 3 x² = 12
-        12.0
+        >>> y.item(), x.grad.item()   # 2³, 3 · 2²
+        (8.0, 12.0)
     """
     return Pow()(x, c)
 
@@ -263,21 +158,8 @@ def pow(x, c):
 def square(x):
     """Elementwise square `y = x * x`; `∂y/∂x = 2x`.
 
-    Args:
-        x (Variable | array | float): a Variable, an array of any device, or a Python number.
-
-    Returns:
-        (Variable): the result, of `x`'s shape and dtype.
-
     Examples:
-        >>> import autograd.function as F
-        >>> from autograd import Variable
-        >>> x = Variable(3.0)
-        >>> y = F.square(x)
-        >>> y.item()
-        9.0
-        >>> y.backward()
-        >>> x.grad.item()
-        6.0
+        >>> autograd.to_host(F.square(autograd.Variable([3.0, -0.5]))).tolist()
+        [9.0, 0.25]
     """
     return Square()(x)

@@ -8,32 +8,20 @@ __all__ = ["flatten"]
 
 
 def flatten(x, start_axis=1):
-    """`x` with axis `start_axis` and all after it merged into one: `(N, d1, d2, ...) -> (N, d1·d2·...)` by
-    default, as between the convolutional and the linear layers of a CNN.
+    """`x` with axis `start_axis` and all after it merged into one: `(N, d1, d2, ...) -> (N, d1·d2·...)` by default.
 
-    `start_axis` may be negative (counted from the end) or equal to `x.ndim`, which appends an axis of size 1
-    (`(N,) -> (N, 1)`). Built on [reshape][autograd.function.reshape], so the gradient is reshaped back.
+    Built on [reshape][autograd.function.reshape], so the gradient is reshaped back. A 0-d `x`, or `start_axis`
+    not an int in range, raises `ValueError`.
 
     Args:
-        x (Variable | array): the input, at least 1-D.
-        start_axis (int): the first axis to merge, in `[-x.ndim, x.ndim]`. Typical values: `1` (keep the batch
-            axis; the default), `0` (flatten everything).
-
-    Returns:
-        (Variable): `x` reshaped to `x.shape[:start_axis] + (product of the rest,)`.
-
-    Raises:
-        ValueError: `x` is 0-d, or `start_axis` is not an int in range.
+        start_axis (int): the first axis to merge, in `[-x.ndim, x.ndim]`; `x.ndim` appends an axis of size 1
+            (`(N,) -> (N, 1)`). Typical values: `1` (keep the batch axis; the default), `0` (flatten everything).
 
     Examples:
         >>> import numpy as np
-        >>> import autograd.function as F
-        >>> from autograd import Variable
-        >>> x = Variable(np.zeros((2, 3, 4)))
-        >>> F.flatten(x).shape
-        (2, 12)
-        >>> F.flatten(x, 0).shape
-        (24,)
+        >>> x = autograd.Variable(np.zeros((2, 3, 4)))
+        >>> F.flatten(x).shape, F.flatten(x, 0).shape
+        ((2, 12), (24,))
     """
     x = as_variable(x)
     if x.ndim == 0:

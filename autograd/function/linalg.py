@@ -29,32 +29,17 @@ class MatMul(Function):
 def matmul(x0, x1):
     """Matrix product `y = x0 @ x1` with NumPy's `matmul` rules (the `@` operator).
 
-    `(..., M, K) @ (..., K, N) -> (..., M, N)`, the leading (batch) dimensions broadcast. A 1-D `x0` is a row
-    vector and a 1-D `x1` a column vector, their axis removed from the result (two vectors give their dot
-    product, 0-d). Gradients: `∂L/∂x0 = gy @ x1ᵀ`, `∂L/∂x1 = x0ᵀ @ gy`, summed over broadcast batch dimensions.
-
-    Args:
-        x0 (Variable | array): left operand, at least 1-D.
-        x1 (Variable | array): right operand, at least 1-D.
-
-    Returns:
-        (Variable): the product.
-
-    Raises:
-        ValueError: an operand is 0-d, the inner dimensions differ, or the batch dimensions do not broadcast.
-        DeviceError: the operands are on different devices.
+    `(..., M, K) @ (..., K, N) -> (..., M, N)`, the batch dimensions broadcast. A 1-D `x0` is a row vector and a
+    1-D `x1` a column vector, their axis removed from the result (two vectors give their 0-d dot product); a
+    0-d operand raises `ValueError`. Gradients: `∂L/∂x0 = gy @ x1ᵀ`, `∂L/∂x1 = x0ᵀ @ gy`.
 
     Examples:
-        >>> import autograd.function as F
-        >>> from autograd import Variable, to_host
-        >>> a = Variable([[1.0, 2.0], [3.0, 4.0]])
-        >>> b = Variable([[1.0], [1.0]])
+        >>> a = autograd.Variable([[1.0, 2.0], [3.0, 4.0]])
+        >>> b = autograd.Variable([[1.0], [1.0]])
         >>> y = F.matmul(a, b)
-        >>> to_host(y).tolist()
-        [[3.0], [7.0]]
         >>> F.sum(y).backward()
-        >>> to_host(b.grad).tolist()   # aᵀ @ ones
-        [[4.0], [6.0]]
+        >>> autograd.to_host(y).tolist(), autograd.to_host(b.grad).tolist()   # b.grad = aᵀ @ ones
+        ([[3.0], [7.0]], [[4.0], [6.0]])
     """
     x0 = as_variable(x0, array_of(x1))
     x1 = as_variable(x1, array_of(x0))
@@ -104,35 +89,17 @@ class Linear(Function):
 def linear(x, W, b=None):
     """Affine map `y = x @ W + b`, fused into one node of the graph (the op of [Linear][autograd.layer.Linear]).
 
-    Shapes: x `(..., in)`, W `(in, out)`, b `(out,)` or None -> y `(..., out)`. Gradients:
-    `∂L/∂x = gy @ Wᵀ`, `∂L/∂W = xᵀ @ gy` (leading axes of x flattened), `∂L/∂b = Σ gy` over all but the last
-    axis; nothing is computed for inputs that need no gradient. Note W is laid out `(in, out)`, the transpose
-    of PyTorch's.
-
-    Args:
-        x (Variable | array): the input, `(..., in)`. Typical shape: `(batch, in)`.
-        W (Variable | array): the weight, `(in, out)`.
-        b (Variable | array | None): the bias, broadcast against `x @ W` (normally `(out,)`), or None for no bias.
-
-    Returns:
-        (Variable): shape `(..., out)`.
-
-    Raises:
-        ValueError: `x.shape[-1] != W.shape[0]`, or `b` does not broadcast.
-        DeviceError: the inputs are on different devices.
+    Shapes: x `(..., in)`, W `(in, out)` (the transpose of PyTorch's layout), b `(out,)` or None -> y
+    `(..., out)`. Gradients: `∂L/∂x = gy @ Wᵀ`, `∂L/∂W = xᵀ @ gy` (leading axes of x flattened), `∂L/∂b = Σ gy`
+    over all but the last axis; nothing is computed for inputs that need no gradient.
 
     Examples:
-        >>> import autograd.function as F
-        >>> from autograd import Variable, to_host
-        >>> x = Variable([[1.0, 2.0]])
-        >>> W = Variable([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]])
-        >>> b = Variable([0.5, 0.5, 0.5])
-        >>> y = F.linear(x, W, b)
-        >>> to_host(y).tolist()
-        [[1.5, 2.5, 3.5]]
+        >>> x = autograd.Variable([[1.0, 2.0]])
+        >>> W = autograd.Variable([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]])
+        >>> y = F.linear(x, W, autograd.Variable([0.5, 0.5, 0.5]))
         >>> F.sum(y).backward()
-        >>> to_host(W.grad).tolist(), to_host(b.grad).tolist()
-        ([[1.0, 1.0, 1.0], [2.0, 2.0, 2.0]], [1.0, 1.0, 1.0])
+        >>> autograd.to_host(y).tolist(), autograd.to_host(W.grad).tolist()
+        ([[1.5, 2.5, 3.5]], [[1.0, 1.0, 1.0], [2.0, 2.0, 2.0]])
     """
     if b is None:
         return Linear()(x, W)

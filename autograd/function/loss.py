@@ -1,7 +1,6 @@
 """Losses and metrics.
 
-Each loss is a 0-d Variable: the mean over the elements (or the labelled samples), so its scale does not depend on
-the batch size.
+Each loss is a 0-d Variable, a mean over elements (or labelled samples), so its scale is independent of batch size.
 """
 import math
 
@@ -32,33 +31,16 @@ class MeanSquaredError(Function):
 
 
 def mean_squared_error(x0, x1):
-    """Mean squared error `y = Σ (x0 - x1)² / N`, N the number of elements after broadcasting.
+    """Mean squared error `y = Σ (x0 - x1)² / N`, N the element count after broadcasting (not the batch size).
 
-    The division is by the total element count (the seed's semantics, PyTorch's `reduction="mean"`), not by
-    the batch size. Gradient: `∂y/∂x0 = 2 (x0 - x1) / N` and `∂y/∂x1 = -2 (x0 - x1) / N`, summed back to each
-    operand's shape. Mind broadcasting: predictions `(N, 1)` against targets `(N,)` broadcast to `(N, N)`.
-
-    Args:
-        x0 (Variable | array): the predictions, floating point.
-        x1 (Variable | array): the targets, broadcast against `x0` (normally the same shape).
-
-    Returns:
-        (Variable): the 0-d loss.
-
-    Raises:
-        ValueError: the shapes do not broadcast.
-        DeviceError: the operands are on different devices.
+    Gradient: `∂y/∂x0 = -∂y/∂x1 = 2 (x0 - x1) / N`. Mind broadcasting: `(N, 1)` against `(N,)` gives `(N, N)`.
 
     Examples:
-        >>> import autograd.function as F
-        >>> from autograd import Variable, to_host
-        >>> x = Variable([1.0, 2.0])
-        >>> y = F.mean_squared_error(x, Variable([0.0, 0.0]))
-        >>> y.item()   # (1 + 4) / 2
-        2.5
+        >>> x = autograd.Variable([1.0, 2.0])
+        >>> y = F.mean_squared_error(x, [0.0, 0.0])
         >>> y.backward()
-        >>> to_host(x.grad).tolist()   # 2 (x - t) / 2
-        [1.0, 2.0]
+        >>> y.item(), autograd.to_host(x.grad).tolist()   # (1 + 4) / 2, 2 (x - t) / 2
+        (2.5, [1.0, 2.0])
     """
     return MeanSquaredError()(x0, x1)
 
@@ -73,9 +55,7 @@ def _check_labels(x, t, op):
 
 
 def _one_hot_and_mask(t, n_classes, bad=None):
-    """Boolean one-hot rows for labels t (class axis 1), all False for an ignored label (IGNORE_INDEX) and for
-    one marked in `bad` (labels out of range, where they were not checked on the host), and the mask of the
-    labels that are not ignored, with the class axis kept (size 1)."""
+    """Boolean one-hot labels on class axis 1 (no class for an ignored or `bad` label), and the not-ignored mask."""
     device = device_of(t)
     xp = device.xp
     valid = t != IGNORE_INDEX
@@ -89,8 +69,7 @@ def _one_hot_and_mask(t, n_classes, bad=None):
 
 
 class CrossEntropy(Function):
-    """Softmax cross entropy on logits, fused: forward -log softmax at the labels, backward (softmax - onehot) / n,
-    n the number of labels that are not IGNORE_INDEX (ignored rows get zero)."""
+    """Fused softmax cross entropy: forward -log softmax at the labels, backward (softmax - one-hot) / n."""
 
     def forward(self, x, t):
         device = device_of(x)
@@ -118,43 +97,21 @@ class CrossEntropy(Function):
 
 
 def cross_entropy(x, t):
-    """Softmax cross entropy of logits against integer class labels, averaged over the labelled samples:
+    """Softmax cross entropy of logits against integer labels: `y = -(1/n) Σ_i log softmax(x_i)[t_i]`.
 
-        y = -(1/n) Σ_i log softmax(x_i)[t_i],    n = the number of labels that are not -100
-
-    Logits `x` are `(N, C)` or `(N, C, d1, ...)` (the class axis is 1, as in PyTorch), labels `t` are `(N,)`
-    or `(N, d1, ...)`. A label of -100 is ignored: left out of the sum and of the count n, and its sample gets a
-    zero gradient; when every label is -100 the loss is NaN (0 / 0). Fused: the softmax is computed once, and
-    the gradient is `∂y/∂x = (softmax(x) - onehot(t)) / n`. The labels get no gradient.
-    Also available as `F.softmax_cross_entropy`.
-
-    A label outside `[0, C)` (other than -100) raises `ValueError` on the cpu. On other devices, where reading
-    the labels would wait for the device, it makes the loss NaN instead
-    ([detect_anomaly][autograd.config.detect_anomaly] then names the op).
-
-    Args:
-        x (Variable | array): the logits (unnormalised scores), floating point, `(N, C, ...)`.
-        t (Variable | array | list): the class labels, an integer dtype, `(N, ...)`: values in `[0, C)` or -100.
-
-    Returns:
-        (Variable): the 0-d loss, of `x`'s dtype.
-
-    Raises:
-        TypeError: the labels are not integers.
-        ValueError: `x` has fewer than 2 dimensions, `t`'s shape is not `x`'s without the class axis, or (on the
-            cpu) a label is out of range.
+    Logits `(N, C)` or `(N, C, d1, ...)` (the class axis is 1, as in PyTorch), labels `(N,)` or `(N, d1, ...)`.
+    A label of -100 is ignored: left out of the sum and of the count n, with a zero gradient (all ignored: NaN).
+    Fused: `∂y/∂x = (softmax(x) - onehot(t)) / n`. Also `F.softmax_cross_entropy`. Labels must be integers
+    (else `TypeError`); one outside `[0, C)` raises `ValueError` on the cpu, and on other devices, where reading
+    the labels would wait for the device, makes the loss NaN ([detect_anomaly][autograd.config.detect_anomaly]
+    then names the op).
 
     Examples:
-        >>> import numpy as np
-        >>> import autograd.function as F
-        >>> from autograd import Variable, to_host
-        >>> x = Variable([[0.0, 0.0], [1.0, 3.0]])
-        >>> y = F.cross_entropy(x, np.array([0, -100]))   # the second sample is ignored
-        >>> round(y.item(), 4)   # -log 0.5
-        0.6931
+        >>> x = autograd.Variable([[0.0, 0.0], [1.0, 3.0]])
+        >>> y = F.cross_entropy(x, [0, -100])   # the second sample is ignored
         >>> y.backward()
-        >>> to_host(x.grad).tolist()
-        [[-0.5, 0.5], [0.0, 0.0]]
+        >>> round(y.item(), 4), autograd.to_host(x.grad).tolist()   # -log 0.5
+        (0.6931, [[-0.5, 0.5], [0.0, 0.0]])
     """
     x = as_variable(x)
     t = t.data if isinstance(t, Variable) else t
@@ -200,35 +157,18 @@ class SigmoidCrossEntropy(Function):
 
 
 def sigmoid_cross_entropy(x, t):
-    """Binary cross entropy of logits against targets, averaged over all elements:
+    """Binary cross entropy of logits: `y = mean(-t log σ(x) - (1 - t) log(1 - σ(x)))` over all N elements.
 
-        y = (1/N) Σ [ max(x, 0) - x t + log(1 + e^-|x|) ]  =  mean of -(t log σ(x) + (1 - t) log(1 - σ(x)))
-
-    computed stably from the logits (PyTorch's `binary_cross_entropy_with_logits`). N is the number of
-    elements. Gradient: `∂y/∂x = (σ(x) - t) / N`; the targets get no gradient. No label is ignored here.
-
-    Args:
-        x (Variable | array): the logits, floating point, any shape.
-        t (Variable | array): the targets, of `x`'s shape: 0 or 1 (any numeric dtype, cast to `x`'s) or
-            probabilities in [0, 1].
-
-    Returns:
-        (Variable): the 0-d loss.
-
-    Raises:
-        ValueError: `x` and `t` have different shapes.
+    Computed stably as `mean(max(x, 0) - x t + log(1 + e^-|x|))` (PyTorch's `binary_cross_entropy_with_logits`);
+    `∂y/∂x = (σ(x) - t) / N`. Targets are 0 or 1 (any numeric dtype) or probabilities, of `x`'s shape exactly
+    (no broadcasting: else `ValueError`). No label is ignored.
 
     Examples:
-        >>> import numpy as np
-        >>> import autograd.function as F
-        >>> from autograd import Variable, to_host
-        >>> x = Variable([0.0])
-        >>> y = F.sigmoid_cross_entropy(x, np.array([1]))
-        >>> round(y.item(), 4)   # -log σ(0) = log 2
-        0.6931
+        >>> x = autograd.Variable([0.0])
+        >>> y = F.sigmoid_cross_entropy(x, [1])
         >>> y.backward()
-        >>> to_host(x.grad).tolist()   # σ(0) - 1
-        [-0.5]
+        >>> round(y.item(), 4), autograd.to_host(x.grad).tolist()   # log 2, σ(0) - 1
+        (0.6931, [-0.5])
     """
     x = as_variable(x)
     t = as_variable(t.data if isinstance(t, Variable) else t)
@@ -239,31 +179,13 @@ def sigmoid_cross_entropy(x, t):
 
 
 def accuracy(y, t):
-    """Classification accuracy: the fraction of rows whose largest score is at their label.
+    """Classification accuracy `mean(argmax(y, axis=1) == t)` of scores `(N, C)` against integer labels `(N,)`.
 
-        acc = mean(argmax(y, axis=1) == t)
-
-    A metric, not a loss: it is not differentiable (the result is a new leaf, with no graph behind it). It
-    stays a 0-d Variable on `y`'s device, of `y`'s dtype, so computing it never waits for a GPU; `float(acc)`
-    or `acc.item()` asks for the number. A row with tied maxima counts as predicting the first of them.
-
-    Args:
-        y (Variable | array): the scores (logits or probabilities), `(N, C)`.
-        t (Variable | array): the integer labels, `(N,)`, on `y`'s device.
-
-    Returns:
-        (Variable): the 0-d accuracy in [0, 1].
-
-    Raises:
-        ValueError: `y` is not 2-D, or `t`'s shape is not `(N,)`.
-        DeviceError: `y` and `t` are on different devices.
+    A metric, not a loss: a new 0-d leaf with no graph, of `y`'s dtype and on `y`'s device, so computing it never
+    waits for a GPU (`acc.item()` asks for the number). A row with tied maxima predicts the first of them.
 
     Examples:
-        >>> import numpy as np
-        >>> import autograd.function as F
-        >>> from autograd import Variable
-        >>> y = Variable([[0.1, 0.9], [0.8, 0.2]])   # predicts class 1, then class 0
-        >>> F.accuracy(y, np.array([1, 1])).item()
+        >>> F.accuracy(autograd.Variable([[0.1, 0.9], [0.8, 0.2]]), [1, 1]).item()   # predicts 1, then 0
         0.5
     """
     y, t = as_variable(y), as_variable(t)
