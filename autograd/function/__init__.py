@@ -1,7 +1,7 @@
 """The differentiable ops, imported as `F`: `import autograd.function as F`.
 
 Each op is a [Function][autograd.variable.Function] (forward on arrays, backward on Variables) exposed as a
-lowercase function. Rules shared by all of them:
+lowercase function. Rules shared by all of them, not repeated under each op:
 
 - Arguments may be [Variable][autograd.variable.Variable]s, arrays of any device (constants: they get no
   gradient) or Python numbers. The result is a Variable; when no input needs a gradient it is a constant too.
@@ -9,17 +9,17 @@ lowercase function. Rules shared by all of them:
 - Dtypes are kept: a Python number takes the dtype of the array beside it (`float32 * 2.0` stays float32).
   Only floating-point inputs can have a gradient.
 - All array inputs of one op must be on one device, else [DeviceError][autograd.backend.DeviceError] (a
-  `ValueError`) naming the op and the devices. Shapes that do not fit raise `ValueError` naming the op.
+  `ValueError`) naming the op and the devices. Arguments that do not fit (shapes, axes, hyperparameters out
+  of range) raise `ValueError` naming the op; of the wrong type (an integer array where a floating one is
+  needed), `TypeError`. A negative `axis` counts from the end.
 - Every backward pass is built from these same ops, so `backward(create_graph=True)` gives derivatives of any
-  order.
+  order. Below, `gy` is the gradient of the result, and examples assume `import autograd.function as F`.
 
 Examples:
     >>> import autograd.function as F
     >>> from autograd import Variable
     >>> x = Variable(0.0)
-    >>> y = F.sin(x) + F.exp(x)       # sin 0 + e^0
-    >>> y.item()
-    1.0
+    >>> y = F.sin(x) + F.exp(x)       # sin 0 + e^0 = 1
     >>> y.backward()
     >>> x.grad.item()                 # cos 0 + e^0
     2.0

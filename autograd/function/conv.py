@@ -1,16 +1,14 @@
-"""Convolution and pooling in NCHW layout, built on im2col / col2im.
+"""Convolution and pooling.
 
-Shapes: an image batch is x (N, C, H, W). A kernel of size (kh, kw) slid with stride (sh, sw) over x padded by
-(ph, pw) on each side visits OH * OW places,
+Images are NCHW, x `(N, C, H, W)`. `kernel_size`, `stride` and `pad` are each an int (the same for height and
+width) or a pair (height, width). A kernel (kh, kw) slid with stride (sh, sw) over x padded by (ph, pw) on
+each side visits OH × OW places,
 
-    OH = (H + 2*ph - kh) // sh + 1,    OW = (W + 2*pw - kw) // sw + 1.
+    OH = (H + 2*ph - kh) // sh + 1,    OW = (W + 2*pw - kw) // sw + 1,
 
-`im2col` gathers every patch into a column: `col[n, c*kh*kw + i*kw + j, oh*OW + ow] =
-x_pad[n, c, oh*sh + i, ow*sw + j]`. `col2im` is its adjoint (overlapping patches are summed). Each is the
-other's gradient, as Functions, so derivatives of every order work. conv2d, conv_transpose2d and the pooling
-ops are compositions of these with matmul, reshape, max and mean, and get their gradients from them.
-
-`kernel_size`, `stride` and `pad` are each an int (the same for height and width) or a pair (height, width).
+and must fit in the padded image. Every op is composed from [im2col][autograd.function.im2col] and
+[col2im][autograd.function.col2im] (each the other's gradient) with matmul, reshape, max and mean, which give
+its gradients of every order.
 """
 from autograd._checks import kernel_geometry, pair
 from autograd.backend import device_of
@@ -110,33 +108,16 @@ class Col2im(Function):
 
 
 def im2col(x, kernel_size, stride=1, pad=0):
-    """Every kh×kw patch of an image batch as a column: x `(N, C, H, W)` -> col `(N, C*kh*kw, OH*OW)`.
+    """Every kh×kw patch as a column: x `(N, C, H, W)` -> col `(N, C*kh*kw, OH*OW)`, x_pad zero padded,
 
         col[n, c*kh*kw + i*kw + j, oh*OW + ow] = x_pad[n, c, oh*sh + i, ow*sw + j]
 
-    with x_pad x zero padded by `pad` on each side and `OH = (H + 2·ph - kh) // sh + 1` (likewise OW). A
-    convolution is then one matrix product. The gradient is [col2im][autograd.function.col2im].
-
-    Args:
-        x (Variable | array): the images, NCHW.
-        kernel_size (int | tuple[int, int]): the patch size (kh, kw). Typical values: `3`, `(3, 3)`.
-        stride (int | tuple[int, int]): the step between patches (sh, sw), at least 1. Typical values: `1`, `2`.
-        pad (int | tuple[int, int]): zeros added on each side (ph, pw), at least 0. Typical values: `0`, `1`.
-
-    Returns:
-        (Variable): the columns, `(N, C*kh*kw, OH*OW)`.
-
-    Raises:
-        ValueError: `x` is not 4-D, a size is not positive (a pad negative), or the kernel does not fit in the
-            padded image.
-        TypeError: `kernel_size`, `stride` or `pad` is not an int or a pair of ints.
+    A convolution is then one matrix product. Gradient: [col2im][autograd.function.col2im].
 
     Examples:
         >>> import numpy as np
-        >>> import autograd.function as F
-        >>> from autograd import Variable, to_host
-        >>> x = Variable(np.arange(9.0).reshape(1, 1, 3, 3))
-        >>> col = F.im2col(x, 2)
+        >>> from autograd import to_host
+        >>> col = F.im2col(np.arange(9.0).reshape(1, 1, 3, 3), 2)
         >>> col.shape
         (1, 4, 4)
         >>> to_host(col)[0, :, 0].tolist()   # the top-left 2×2 patch
@@ -149,33 +130,16 @@ def im2col(x, kernel_size, stride=1, pad=0):
 
 
 def col2im(col, x_shape, kernel_size, stride=1, pad=0):
-    """The adjoint of [im2col][autograd.function.im2col]: columns back to an image, overlaps summed.
+    """The adjoint of [im2col][autograd.function.im2col]: col `(N, C*kh*kw, OH*OW)` -> an image of shape `x_shape`.
 
-    col `(N, C*kh*kw, OH*OW)` -> image of shape `x_shape` `(N, C, H, W)`: each column entry is added to the
-    pixel it was gathered from, and entries that fell in the padding are dropped, so
-    `<im2col(x), col> == <x, col2im(col)>`. The gradient is `im2col`.
-
-    Args:
-        col (Variable | array): the columns, `(N, C*kh*kw, OH*OW)` for the image shape and geometry given.
-        x_shape (tuple[int, int, int, int]): the image shape `(N, C, H, W)`.
-        kernel_size (int | tuple[int, int]): the patch size (kh, kw).
-        stride (int | tuple[int, int]): the step between patches (sh, sw), at least 1.
-        pad (int | tuple[int, int]): the padding (ph, pw) im2col used, at least 0.
-
-    Returns:
-        (Variable): the image, of shape `x_shape`.
-
-    Raises:
-        ValueError: `x_shape` is not 4-D, a size is not positive (a pad negative), the kernel does not fit, or
-            `col`'s shape does not match.
-        TypeError: `kernel_size`, `stride` or `pad` is not an int or a pair of ints.
+    Each entry is added to the pixel it was gathered from (overlaps summed, padding dropped), so
+    `<im2col(x), col> == <x, col2im(col)>`. Gradient: `im2col`.
 
     Examples:
         >>> import numpy as np
-        >>> import autograd.function as F
-        >>> from autograd import Variable, to_host
-        >>> col = Variable(np.ones((1, 4, 4)))
-        >>> to_host(F.col2im(col, (1, 1, 3, 3), 2))[0, 0].tolist()   # how many 2×2 patches hold each pixel
+        >>> from autograd import to_host
+        >>> y = F.col2im(np.ones((1, 4, 4)), (1, 1, 3, 3), 2)
+        >>> to_host(y)[0, 0].tolist()   # how many 2×2 patches hold each pixel
         [[1.0, 2.0, 1.0], [2.0, 4.0, 2.0], [1.0, 2.0, 1.0]]
     """
     col = as_variable(col)
@@ -195,48 +159,21 @@ def _add_channel_bias(y, b, channels, op):
 
 
 def conv2d(x, W, b=None, stride=1, pad=0):
-    """2-D convolution of an NCHW image batch (a cross-correlation, as in every deep learning library):
+    """2-D convolution (a cross-correlation, as in every deep learning library):
 
         y[n, o, p, q] = Σ_{c,i,j} W[o, c, i, j] · x_pad[n, c, p·sh + i, q·sw + j]  (+ b[o])
 
-    x `(N, C, H, W)`, W `(OC, C, kh, kw)` (PyTorch's layout), b `(OC,)` or None -> y `(N, OC, OH, OW)` with
-
-        OH = (H + 2·ph - kh) // sh + 1,    OW = (W + 2·pw - kw) // sw + 1
-
-    Padding is with zeros. Computed as W reshaped to `(OC, C*kh*kw)` @ [im2col][autograd.function.im2col](x),
-    so the gradients (to x, W and b) and higher derivatives come from those ops. The op of
-    [Conv2d][autograd.layer.Conv2d].
-
-    Args:
-        x (Variable | array): the images, `(N, C, H, W)`.
-        W (Variable | array): the filters, `(OC, C, kh, kw)`.
-        b (Variable | array | None): one bias per output channel, `(OC,)`, or None.
-        stride (int | tuple[int, int]): the step (sh, sw), at least 1. Typical values: `1`, `2`.
-        pad (int | tuple[int, int]): zeros added on each side (ph, pw). Typical values: `0`, `1` (with a 3×3
-            kernel and stride 1, `pad=1` keeps H and W).
-
-    Returns:
-        (Variable): the feature maps, `(N, OC, OH, OW)`.
-
-    Raises:
-        ValueError: `x` or `W` is not 4-D, their channels differ, the kernel does not fit in the padded image,
-            `stride` is not positive or `pad` negative, or `b` is not `(OC,)`.
-        TypeError: `stride` or `pad` is not an int or a pair of ints.
-        DeviceError: the inputs are on different devices.
+    x `(N, C, H, W)`, W `(OC, C, kh, kw)` (PyTorch's layout), b `(OC,)` or None -> y `(N, OC, OH, OW)`; x_pad is
+    zero padded (with a 3×3 kernel and stride 1, `pad=1` keeps H and W). Computed as W reshaped to
+    `(OC, C*kh*kw)` @ im2col(x), which gives the gradients. The op of [Conv2d][autograd.layer.Conv2d].
 
     Examples:
         >>> import numpy as np
-        >>> import autograd.function as F
-        >>> from autograd import Variable, to_host
-        >>> x = Variable(np.arange(16.0).reshape(1, 1, 4, 4))
-        >>> W = Variable(np.ones((1, 1, 2, 2)))             # sums each 2×2 window
-        >>> y = F.conv2d(x, W)
-        >>> y.shape                                         # (4 - 2) // 1 + 1 = 3
-        (1, 1, 3, 3)
+        >>> from autograd import to_host
+        >>> x = np.arange(16.0).reshape(1, 1, 4, 4)
+        >>> y = F.conv2d(x, np.ones((1, 1, 2, 2)))   # sums each 2×2 window; OH = (4 - 2) // 1 + 1
         >>> to_host(y)[0, 0].tolist()
         [[10.0, 14.0, 18.0], [26.0, 30.0, 34.0], [42.0, 46.0, 50.0]]
-        >>> F.conv2d(x, W, stride=2, pad=1).shape          # (4 + 2 - 2) // 2 + 1 = 3
-        (1, 1, 3, 3)
     """
     x = as_variable(x)
     W = as_variable(W)
@@ -255,45 +192,23 @@ def conv2d(x, W, b=None, stride=1, pad=0):
 
 
 def conv_transpose2d(x, W, b=None, stride=1, pad=0, outsize=None):
-    """Transposed convolution: the gradient of [conv2d][autograd.function.conv2d] with respect to its input,
-    used as a layer (upsampling; the op of [ConvTranspose2d][autograd.layer.ConvTranspose2d]).
+    """Transposed convolution, the gradient of [conv2d][autograd.function.conv2d] with respect to x, used to
+    upsample (the op of [ConvTranspose2d][autograd.layer.ConvTranspose2d]).
 
-        y = col2im(W reshaped to (C_in, C_out*kh*kw), transposed, @ x reshaped to (N, C_in, H*W))  (+ b[o])
-
-    Each input pixel adds its value times the kh×kw kernel into the output, at steps of the stride; overlaps
-    are summed. x `(N, C_in, H, W)`, W `(C_in, C_out, kh, kw)` (PyTorch's layout), b `(C_out,)` or None
-    -> y `(N, C_out, OH, OW)` with
-
-        OH = (H - 1)·sh - 2·ph + kh,    OW = (W - 1)·sw - 2·pw + kw
-
-    unless `outsize = (OH, OW)` is given, which must be one of the sizes that a conv2d with this kernel,
-    stride and pad maps back to (H, W) (with stride > 1 several do).
+    Each input pixel adds its value times the kh×kw kernel into the output at steps of the stride, overlaps
+    summed: `y = col2im(Wᵀ @ x) (+ b)`. x `(N, C_in, H, W)`, W `(C_in, C_out, kh, kw)` (PyTorch's layout),
+    b `(C_out,)` or None -> y `(N, C_out, OH, OW)`, `OH = (H - 1)·sh - 2·ph + kh` (likewise OW).
 
     Args:
-        x (Variable | array): the input maps, `(N, C_in, H, W)`.
-        W (Variable | array): the filters, `(C_in, C_out, kh, kw)`.
-        b (Variable | array | None): one bias per output channel, `(C_out,)`, or None.
-        stride (int | tuple[int, int]): the upsampling step (sh, sw), at least 1. Typical values: `1`, `2`.
-        pad (int | tuple[int, int]): rows and columns cropped from each side of the output (ph, pw).
-        outsize (tuple[int, int] | None): the output size (OH, OW), or None for the formula above.
-
-    Returns:
-        (Variable): the output maps, `(N, C_out, OH, OW)`.
-
-    Raises:
-        ValueError: `x` or `W` is not 4-D, their channels differ, the output size is not positive, `outsize`
-            is inconsistent with the input size, `stride` is not positive or `pad` negative, or `b` is not
-            `(C_out,)`.
-        TypeError: `stride`, `pad` or `outsize` is not an int or a pair of ints.
-        DeviceError: the inputs are on different devices.
+        pad (int | tuple[int, int]): rows and columns cropped from each side of the output.
+        outsize (tuple[int, int] | None): (OH, OW) instead of the formula: one of the sizes that a conv2d with
+            this kernel, stride and pad maps back to (H, W) (with stride > 1 several do).
 
     Examples:
         >>> import numpy as np
-        >>> import autograd.function as F
-        >>> from autograd import Variable, to_host
-        >>> x = Variable([[[[1.0, 2.0], [3.0, 4.0]]]])
-        >>> y = F.conv_transpose2d(x, Variable(np.ones((1, 1, 2, 2))), stride=2)   # (2 - 1)·2 + 2 = 4
-        >>> to_host(y)[0, 0].tolist()
+        >>> from autograd import to_host
+        >>> y = F.conv_transpose2d(np.array([[[[1.0, 2.0], [3.0, 4.0]]]]), np.ones((1, 1, 2, 2)), stride=2)
+        >>> to_host(y)[0, 0].tolist()   # OH = (2 - 1)·2 + 2
         [[1.0, 1.0, 2.0, 2.0], [1.0, 1.0, 2.0, 2.0], [3.0, 3.0, 4.0, 4.0], [3.0, 3.0, 4.0, 4.0]]
     """
     x = as_variable(x)
@@ -338,32 +253,14 @@ def _pool_patches(x, kernel_size, stride, pad, op, fill):
 
 
 def max_pool2d(x, kernel_size, stride=None, pad=0):
-    """Max pooling: the largest value of each kh×kw window, x `(N, C, H, W)` -> `(N, C, OH, OW)`, with
+    """Max pooling: the largest value of each kh×kw window, `(N, C, H, W)` -> `(N, C, OH, OW)`; `x` floating point.
 
-        OH = (H + 2·ph - kh) // sh + 1,    OW = (W + 2·pw - kw) // sw + 1
-
-    `stride` defaults to the kernel size (windows side by side). Padding is with -inf, so padded cells never
-    win; `pad` may be at most half the kernel size (so every window holds a real pixel). The gradient goes to
-    the maximum of each window; where a window has ties it goes, whole, to every tied element, as
-    [F.max][autograd.function.max] does.
-
-    Args:
-        x (Variable | array): the images, `(N, C, H, W)`, floating point.
-        kernel_size (int | tuple[int, int]): the window (kh, kw). Typical values: `2`, `3`.
-        stride (int | tuple[int, int] | None): the step (sh, sw), or None for the kernel size.
-        pad (int | tuple[int, int]): -inf cells added on each side (ph, pw), at most half the kernel size.
-
-    Returns:
-        (Variable): the pooled maps, `(N, C, OH, OW)`.
-
-    Raises:
-        TypeError: `x` is not floating point, or a size is not an int or a pair of ints.
-        ValueError: `x` is not 4-D, `pad` is more than half the kernel, a size is not positive, or the kernel
-            does not fit.
+    `stride` defaults to the kernel size (windows side by side). Padding is with -inf, so padded cells never win;
+    `pad` is at most half the kernel size. Gradient: `gy` to the maximum of each window; tied elements each get
+    the whole of it, as in [F.max][autograd.function.max].
 
     Examples:
         >>> import numpy as np
-        >>> import autograd.function as F
         >>> from autograd import Variable, to_host
         >>> x = Variable(np.arange(16.0).reshape(1, 1, 4, 4))
         >>> y = F.max_pool2d(x, 2)
@@ -385,33 +282,15 @@ def max_pool2d(x, kernel_size, stride=None, pad=0):
 
 
 def avg_pool2d(x, kernel_size, stride=None, pad=0):
-    """Average pooling: the mean of each kh×kw window, x `(N, C, H, W)` -> `(N, C, OH, OW)`, with
+    """Average pooling: the mean of each kh×kw window, `(N, C, H, W)` -> `(N, C, OH, OW)`.
 
-        OH = (H + 2·ph - kh) // sh + 1,    OW = (W + 2·pw - kw) // sw + 1
-
-    `stride` defaults to the kernel size. Padding is with zeros, and padded cells count in the denominator
-    (always kh·kw): Chainer's behaviour and PyTorch's default `count_include_pad=True`. Gradient: each pixel
-    gets `gy / (kh·kw)` from every window that holds it.
-
-    Args:
-        x (Variable | array): the images, `(N, C, H, W)`, floating point.
-        kernel_size (int | tuple[int, int]): the window (kh, kw). Typical values: `2`, `3`.
-        stride (int | tuple[int, int] | None): the step (sh, sw), or None for the kernel size.
-        pad (int | tuple[int, int]): zeros added on each side (ph, pw).
-
-    Returns:
-        (Variable): the pooled maps, `(N, C, OH, OW)`.
-
-    Raises:
-        TypeError: a size is not an int or a pair of ints.
-        ValueError: `x` is not 4-D, a size is not positive (a pad negative), or the kernel does not fit.
+    `stride` defaults to the kernel size. Padding is with zeros that count in the denominator, always kh·kw
+    (PyTorch's default `count_include_pad=True`). Gradient: `gy / (kh·kw)` to each pixel of the window.
 
     Examples:
         >>> import numpy as np
-        >>> import autograd.function as F
-        >>> from autograd import Variable, to_host
-        >>> x = Variable(np.arange(16.0).reshape(1, 1, 4, 4))
-        >>> to_host(F.avg_pool2d(x, 2))[0, 0].tolist()
+        >>> from autograd import to_host
+        >>> to_host(F.avg_pool2d(np.arange(16.0).reshape(1, 1, 4, 4), 2))[0, 0].tolist()
         [[2.5, 4.5], [10.5, 12.5]]
     """
     patches, shape = _pool_patches(x, kernel_size, stride, pad, "avg_pool2d", 0)

@@ -1,4 +1,4 @@
-"""Embedding lookup: rows of a weight matrix selected by integer ids."""
+"""Embedding lookup."""
 import math
 
 from autograd.backend import DeviceError, device_of, dtype_name
@@ -9,30 +9,18 @@ __all__ = ["embed_id"]
 
 
 def embed_id(ids, W):
-    """Embedding lookup: the rows of W picked by integer ids, `y[..., :] = W[ids[...], :]`.
+    """The rows of W picked by integer ids: `y[..., :] = W[ids[...], :]`.
 
-    ids of any shape and W `(vocab, D)` give y `(*ids.shape, D)`. The ids get no gradient; the gradient to W
-    is scattered back into the rows used, adding up where an id repeats (rows not used get 0). The op of
-    [Embedding][autograd.layer.Embedding]. The range check reads `min(ids)` and `max(ids)`: a host
-    synchronisation on a GPU.
-
-    Args:
-        ids (Variable | array | list | int): the ids, integers in `[0, vocab)`: an array on W's device, a
-            Variable of integers, a list or an int.
-        W (Variable | array): the embedding table, `(vocab, D)`.
-
-    Returns:
-        (Variable): the embeddings, `(*ids.shape, D)`.
+    ids of any shape (an integer array on W's device, a Variable, a list or an int) and W `(vocab, D)` give y
+    `(*ids.shape, D)`. The ids get no gradient; W's is scattered back into the rows used, adding up where an id
+    repeats. The range check reads `min(ids)` and `max(ids)`, a host synchronisation on a GPU. The op of
+    [Embedding][autograd.layer.Embedding].
 
     Raises:
-        ValueError: W is not 2-D.
-        TypeError: ids are not an array (or list, int, Variable), or not of an integer dtype.
         IndexError: an id is outside `[0, vocab)`.
-        DeviceError: ids are on another device than W.
 
     Examples:
         >>> import numpy as np
-        >>> import autograd.function as F
         >>> from autograd import Variable, to_host
         >>> W = Variable(np.arange(6.0).reshape(3, 2))    # vocab 3, D 2
         >>> y = F.embed_id([2, 0, 2], W)

@@ -1,6 +1,7 @@
-"""Normalisation: statistics per channel over the batch, or over the trailing axes.
+"""Normalisation.
 
-Both are composed from differentiable ops (mean, sub, mul, pow), so their gradients of any order come for free.
+Both ops normalise with the *biased* variance (divided by the count) and are composed from differentiable
+ops, so the gradient flows through the statistics.
 """
 import math
 
@@ -38,60 +39,39 @@ def _check_running(stat, name, x, channels):
 
 
 def batch_norm(x, gamma, beta, running_mean=None, running_var=None, momentum=0.1, eps=1e-5, training=None):
-    """Batch normalisation, per channel (axis 1): `y = gamma · (x - mean) / √(var + eps) + beta`.
+    """Batch normalisation per channel (axis 1): `y = gamma · (x - mean) / √(var + eps) + beta`.
 
-    x is `(N, C)` or `(N, C, H, W)`; gamma and beta are `(C,)`. The statistics of channel c are taken over
-    every axis but C (N, or N, H and W: m values). `training=None` reads
-    [is_training][autograd.config.is_training], which is False inside [test_mode][autograd.config.test_mode].
-    The op of [BatchNorm][autograd.layer.BatchNorm].
-
-    - Training: mean and *biased* variance of the batch (divided by m); the gradient flows through them to x,
-      and to gamma and beta. If `running_mean` and `running_var` are given they are updated in place, outside
-      the graph: `running = (1 - momentum) · running + momentum · batch_stat`, where running_var takes the
-      *unbiased* batch variance (times m / (m - 1)), PyTorch's convention. They keep their dtype. Needs more
-      than one value per channel (m > 1).
-    - Test mode: normalises with `running_mean` and `running_var` (both required), which are constants of the
-      graph and are not changed.
+    x is `(N, C)` or `(N, C, H, W)`, gamma and beta `(C,)`; a channel's statistics are over its m values. In
+    training they are the batch's, and `running_mean` and `running_var` (if given) are updated in place, outside
+    the graph: `running = (1 - momentum) · running + momentum · stat`, where running_var takes the *unbiased*
+    batch variance (times m / (m - 1), PyTorch's convention); m must be > 1. In test mode the running statistics
+    (required) normalise and stay unchanged. The op of [BatchNorm][autograd.layer.BatchNorm].
 
     Args:
-        x (Variable | array): the input, `(N, C)` or `(N, C, H, W)`, floating point.
-        gamma (Variable | array): the scale per channel, `(C,)`. Typically ones at the start.
-        beta (Variable | array): the shift per channel, `(C,)`. Typically zeros at the start.
-        running_mean (array | None): the running mean, a raw floating `(C,)` array on x's device (not a
-            Variable: pass `.data`), or None. Typically zeros at the start.
-        running_var (array | None): the running variance, likewise. Typically ones at the start.
-        momentum (float): the weight of the new batch in the running statistics, in [0, 1].
-            Typical values: `0.1` (the default, as in PyTorch), `0.01`.
-        eps (float): added to the variance, > 0. Typical values: `1e-5`.
-        training (bool | None): True for batch statistics, False for the running ones, None to read
-            [is_training][autograd.config.is_training].
-
-    Returns:
-        (Variable): the normalised values, of `x`'s shape.
+        running_mean (array | None): a raw floating `(C,)` array on x's device (not a Variable: pass `.data`),
+            keeping its dtype; typically zeros at the start. Give both running statistics or neither.
+        running_var (array | None): likewise; typically ones at the start.
+        momentum (float): the new batch's weight, in [0, 1]; typically 0.1 (PyTorch's).
+        eps (float): added to the variance, > 0; typically 1e-5.
+        training (bool | None): None reads [is_training][autograd.config.is_training] (False in
+            [test_mode][autograd.config.test_mode]).
 
     Raises:
-        ValueError: `x` is not 2-D or 4-D, gamma, beta or a running statistic is not `(C,)`, only one running
-            statistic is given, `momentum` is not in [0, 1], `eps` is not positive, training sees one value per
-            channel, or test mode has no running statistics.
-        TypeError: `x` or a running statistic is not floating point, or a running statistic is a Variable
-            or not an array.
-        DeviceError: a running statistic is on another device than x.
+        TypeError: a running statistic is a Variable, not a raw array.
+        DeviceError: a running statistic is on another device than `x`.
 
     Examples:
         >>> import numpy as np
         >>> import autograd
-        >>> import autograd.function as F
         >>> from autograd import Variable, to_host
-        >>> x = Variable([[1.0, 2.0], [3.0, 6.0]])
-        >>> gamma, beta = np.ones(2), np.zeros(2)
-        >>> running_mean, running_var = np.zeros(2), np.ones(2)
-        >>> y = F.batch_norm(x, gamma, beta, running_mean, running_var)
-        >>> [[round(v, 3) for v in row] for row in to_host(y).tolist()]
+        >>> x, gamma, beta = Variable([[1.0, 2.0], [3.0, 6.0]]), np.ones(2), np.zeros(2)
+        >>> mean, var = np.zeros(2), np.ones(2)
+        >>> to_host(F.batch_norm(x, gamma, beta, mean, var)).round(3).tolist()
         [[-1.0, -1.0], [1.0, 1.0]]
-        >>> [round(v, 4) for v in running_mean.tolist()], [round(v, 4) for v in running_var.tolist()]
+        >>> mean.round(4).tolist(), var.round(4).tolist()   # 0.9 · running + 0.1 · stat
         ([0.2, 0.4], [1.1, 1.7])
         >>> with autograd.test_mode():                      # (1 - 0.2) / √1.1
-        ...     z = F.batch_norm(x, gamma, beta, running_mean, running_var)
+        ...     z = F.batch_norm(x, gamma, beta, mean, var)
         >>> round(to_host(z)[0, 0].item(), 4)
         0.7628
     """
@@ -141,35 +121,17 @@ def batch_norm(x, gamma, beta, running_mean=None, running_var=None, momentum=0.1
 
 
 def layer_norm(x, gamma, beta, eps=1e-5):
-    """Layer normalisation over the trailing `gamma.ndim` axes of x, separately for each leading index:
+    """Layer normalisation over the trailing `gamma.ndim` axes, for each leading index apart:
+    `y = gamma · (x - mean) / √(var + eps) + beta`.
 
-        y = gamma · (x - mean) / √(var + eps) + beta
-
-    with the mean and *biased* variance over those trailing axes. gamma and beta have their shape
-    (`x.shape[-gamma.ndim:]`); y has x's shape. The same in training and test mode (no running statistics).
-    The op of [LayerNorm][autograd.layer.LayerNorm]; the gradient flows through the statistics.
-
-    Args:
-        x (Variable | array): the input, floating point, `(..., *normalized_shape)`.
-        gamma (Variable | array): the scale, of the normalised trailing shape, at least 1-D. Typically ones.
-        beta (Variable | array): the shift, of gamma's shape. Typically zeros.
-        eps (float): added to the variance, > 0. Typical values: `1e-5`.
-
-    Returns:
-        (Variable): the normalised values, of `x`'s shape.
-
-    Raises:
-        TypeError: `x` is not floating point.
-        ValueError: gamma is 0-d or does not match x's trailing axes, beta's shape differs from gamma's, or
-            `eps` is not positive.
+    gamma and beta have the normalised shape `x.shape[-gamma.ndim:]` (at least 1-D). No running statistics: the
+    same in training and test mode. The op of [LayerNorm][autograd.layer.LayerNorm].
 
     Examples:
         >>> import numpy as np
-        >>> import autograd.function as F
-        >>> from autograd import Variable, to_host
-        >>> x = Variable([[1.0, 3.0], [2.0, 6.0]])
-        >>> y = F.layer_norm(x, np.ones(2), np.zeros(2))    # each row: mean 0, variance 1
-        >>> [[round(v, 3) for v in row] for row in to_host(y).tolist()]
+        >>> from autograd import to_host
+        >>> y = F.layer_norm(np.array([[1.0, 3.0], [2.0, 6.0]]), np.ones(2), np.zeros(2))   # rows: mean 0, var 1
+        >>> to_host(y).round(3).tolist()
         [[-1.0, 1.0], [-1.0, 1.0]]
     """
     x, gamma, beta = as_variable(x), as_variable(gamma), as_variable(beta)
