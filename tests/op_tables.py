@@ -1,9 +1,100 @@
-"""The elementwise binary ops and the reductions, each beside its NumPy reference: one table for the example
-tests (tests/function) and the property tests (tests/test_properties.py)."""
+"""The op table: every op of ``autograd.function``, its operator spellings and its variants, one row each, beside
+its NumPy reference. tests/function/test_ops.py runs every row on every device: forward against the reference
+(float64), float32 in -> float32 out (values, gradients, second-order gradients), results and gradients on the
+input's device, and gradcheck of first and second order (float64).
+
+Adding an op: write it in its family's file, then add one row here:
+
+    "name or variant": Op(call, inputs, reference, options...),
+
+- call: the op applied to the inputs, in their order (``F.add``, ``lambda x: F.sum(x, axis=1)``).
+- inputs: a shape such as ``(2, 3)`` for a differentiable float input of distinct values in [-2, 2);
+  ``floats(2, 3, low=, high=, signed=)`` for another range (signed: random signs on magnitudes in [low, high),
+  to keep away from a pole or a kink); ``const(values)`` for an input that gets no gradient (integer labels,
+  masks, indices, running statistics), passed as an array on the device (a floating one in the test's dtype).
+- reference: NumPy's result from the inputs as host float64 arrays (constants as given); a list for an op that
+  returns a list. ``None`` only for a random op: give ``check(output, *inputs)``, a property of its output.
+- options: ``rtol``/``atol`` of the forward comparison (default rtol 1e-12, atol 0); ``gradcheck`` options
+  (``atol``, ``rtol``, ``second_order=False`` with a comment saying why); ``differentiable=False`` for a metric
+  (the test checks that its result is a constant instead).
+Choose small shapes (gradcheck evaluates the op twice per input element and order) and value ranges away from
+kinks and poles (relu at 0, clip at its bounds, log at 0), so the second-order check holds there too.
+"""
+import math
+from typing import Callable, NamedTuple
+
 import numpy as np
 
+import autograd
 import autograd.function as F
+from autograd.backend import dtype_name
 
+
+# ---- inputs ---------------------------------------------------------------------------------------------------
+
+class Floats(NamedTuple):
+    """A differentiable float input: distinct values in [low, high), with random signs when ``signed``."""
+    shape: tuple
+    low: float = -2.0
+    high: float = 2.0
+    signed: bool = False
+
+    def host(self, rng):
+        n = math.prod(self.shape)
+        a = self.low + (self.high - self.low) * (rng.permutation(n) + rng.uniform(0.1, 0.9, n)) / n
+        return (a * rng.choice([-1.0, 1.0], n) if self.signed else a).reshape(self.shape)
+
+
+class Const(NamedTuple):
+    """An input that gets no gradient, given by its values."""
+    values: object
+
+    def host(self, rng):
+        return np.asarray(self.values)
+
+
+def floats(*shape, low=-2.0, high=2.0, signed=False):
+    return Floats(shape, low, high, signed)
+
+
+def const(values):
+    return Const(values)
+
+
+class Op(NamedTuple):
+    """A row of the table: its fields are described at the top of this module."""
+    call: Callable
+    inputs: list
+    ref: Callable | None
+    rtol: float = 1e-12
+    atol: float = 0.0
+    gradcheck: dict = {}
+    check: Callable | None = None
+    differentiable: bool = True
+
+    def specs(self):
+        """The inputs as Floats and Const (a bare shape is a Floats of the default range)."""
+        return [s if isinstance(s, (Floats, Const)) else Floats(tuple(s)) for s in self.inputs]
+
+
+def in_test_mode(op):
+    """``op`` called inside ``autograd.test_mode()``."""
+    def call(*args, **kwargs):
+        with autograd.test_mode():
+            return op(*args, **kwargs)
+    return call
+
+
+def seeded(op):
+    """``op`` called from a fixed random state, so that a random op draws the same values at every call
+    (gradcheck calls it many times)."""
+    def call(*args, **kwargs):
+        autograd.seed(0)
+        return op(*args, **kwargs)
+    return call
+
+
+# ---- NumPy references -----------------------------------------------------------------------------------------
 
 def np_logsumexp(a, axis=None, keepdims=False):
     m = np.max(a, axis=axis, keepdims=True)
@@ -11,19 +102,371 @@ def np_logsumexp(a, axis=None, keepdims=False):
     return y if keepdims else np.squeeze(y, axis=axis) if axis is not None else y.reshape(())
 
 
-BINARY = {
-    "add": (F.add, np.add),
-    "sub": (F.sub, np.subtract),
-    "mul": (F.mul, np.multiply),
-    "div": (F.div, np.divide),
-    "pow": (F.pow, np.power),
+def np_sigmoid(a):
+    return 1 / (1 + np.exp(-a))
+
+
+def np_gelu(a):
+    """The tanh approximation."""
+    return 0.5 * a * (1 + np.tanh(np.sqrt(2 / np.pi) * (a + 0.044715 * a ** 3)))
+
+
+def np_softmax(a, axis=1):
+    e = np.exp(a - a.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def np_log_softmax(a, axis=1):
+    m = a.max(axis=axis, keepdims=True)
+    return a - m - np.log(np.exp(a - m).sum(axis=axis, keepdims=True))
+
+
+def np_sum_to(a, shape):
+    """a summed down to shape: the reverse of NumPy broadcasting."""
+    a = a.sum(axis=tuple(range(a.ndim - len(shape))))
+    return a.sum(axis=tuple(i for i, s in enumerate(shape) if s == 1 and a.shape[i] != 1), keepdims=True)
+
+
+def np_linear(x, W, b=None):
+    return x @ W + (0.0 if b is None else b)
+
+
+def np_mean_squared_error(a, b):
+    return np.mean((a - b) ** 2)
+
+
+def np_cross_entropy(a, t):
+    """Mean of -log softmax(a)[t] over the labels that are not -100 (class axis 1)."""
+    logp = np.moveaxis(np_log_softmax(a), 1, -1).reshape(-1, a.shape[1])
+    t = t.reshape(-1)
+    valid = t != -100
+    return -logp[np.arange(t.size)[valid], t[valid]].sum() / valid.sum()
+
+
+def np_sigmoid_cross_entropy(a, t):
+    s = np_sigmoid(a)
+    return -np.mean(t * np.log(s) + (1 - t) * np.log(1 - s))
+
+
+def np_accuracy(a, t):
+    return np.mean(a.argmax(axis=1) == t)
+
+
+def np_batch_norm(x, gamma, beta, mean=None, var=None, eps=1e-5):
+    """Normalized over every axis but the channel axis 1, with the batch's statistics unless given."""
+    axes = (0,) + tuple(range(2, x.ndim))
+    mean = x.mean(axis=axes) if mean is None else mean
+    var = x.var(axis=axes) if var is None else var
+    shape = (1, -1) + (1,) * (x.ndim - 2)
+    return (x - mean.reshape(shape)) / np.sqrt(var.reshape(shape) + eps) * gamma.reshape(shape) + beta.reshape(shape)
+
+
+def np_layer_norm(x, gamma, beta, eps=1e-5):
+    ax = tuple(range(x.ndim - gamma.ndim, x.ndim))
+    return (x - x.mean(axis=ax, keepdims=True)) / np.sqrt(x.var(axis=ax, keepdims=True) + eps) * gamma + beta
+
+
+def pair(v):
+    return (v, v) if isinstance(v, int) else tuple(v)
+
+
+def np_pad(x, pad, value=0.0):
+    ph, pw = pair(pad)
+    return np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=value)
+
+
+def out_size(size, k, s, p):
+    return (size + 2 * p - k) // s + 1
+
+
+def np_im2col(x, kernel, stride=1, pad=0):
+    """With plain loops: column (c, i, j) of output pixel (p, q) is the padded x at (c, p·sh + i, q·sw + j)."""
+    (kh, kw), (sh, sw), (ph, pw) = pair(kernel), pair(stride), pair(pad)
+    n, c, h, w = x.shape
+    oh, ow = out_size(h, kh, sh, ph), out_size(w, kw, sw, pw)
+    xp = np_pad(x, pad)
+    col = np.zeros((n, c * kh * kw, oh * ow), dtype=x.dtype)
+    for ci in range(c):
+        for i in range(kh):
+            for j in range(kw):
+                for p in range(oh):
+                    for q in range(ow):
+                        col[:, ci * kh * kw + i * kw + j, p * ow + q] = xp[:, ci, p * sh + i, q * sw + j]
+    return col
+
+
+def np_col2im(col, x_shape, kernel, stride=1, pad=0):
+    """The adjoint of np_im2col, with plain loops: each column entry added back where im2col read it."""
+    (kh, kw), (sh, sw), (ph, pw) = pair(kernel), pair(stride), pair(pad)
+    n, c, h, w = x_shape
+    oh, ow = out_size(h, kh, sh, ph), out_size(w, kw, sw, pw)
+    xp = np.zeros((n, c, h + 2 * ph, w + 2 * pw))
+    for ci in range(c):
+        for i in range(kh):
+            for j in range(kw):
+                for p in range(oh):
+                    for q in range(ow):
+                        xp[:, ci, p * sh + i, q * sw + j] += col[:, ci * kh * kw + i * kw + j, p * ow + q]
+    return xp[:, :, ph:ph + h, pw:pw + w]
+
+
+def np_conv2d(x, W, b=None, stride=1, pad=0):
+    (sh, sw) = pair(stride)
+    oc, c, kh, kw = W.shape
+    xp = np_pad(x, pad)
+    oh, ow = (xp.shape[2] - kh) // sh + 1, (xp.shape[3] - kw) // sw + 1
+    y = np.zeros((x.shape[0], oc, oh, ow))
+    for p in range(oh):
+        for q in range(ow):
+            window = xp[:, :, p * sh:p * sh + kh, q * sw:q * sw + kw]
+            y[:, :, p, q] = np.einsum("nchw,ochw->no", window, W)
+    return y if b is None else y + b[None, :, None, None]
+
+
+def np_conv_transpose2d(x, W, b=None, stride=1, pad=0, outsize=None):
+    """Each input pixel times the kernel, added into the output at its stride position; then crop the padding."""
+    (sh, sw), (ph, pw) = pair(stride), pair(pad)
+    n, c_in, h, w = x.shape
+    _, c_out, kh, kw = W.shape
+    oh, ow = outsize if outsize is not None else ((h - 1) * sh - 2 * ph + kh, (w - 1) * sw - 2 * pw + kw)
+    full = np.zeros((n, c_out, max((h - 1) * sh + kh, oh + 2 * ph), max((w - 1) * sw + kw, ow + 2 * pw)))
+    for p in range(h):
+        for q in range(w):
+            full[:, :, p * sh:p * sh + kh, q * sw:q * sw + kw] += np.einsum("nc,cokl->nokl", x[:, :, p, q], W)
+    y = full[:, :, ph:ph + oh, pw:pw + ow]
+    return y if b is None else y + b[None, :, None, None]
+
+
+def np_pool(x, kernel, stride, pad, reduce, fill):
+    (kh, kw), (sh, sw) = pair(kernel), pair(stride if stride is not None else kernel)
+    xp = np_pad(x, pad, fill)
+    oh, ow = (xp.shape[2] - kh) // sh + 1, (xp.shape[3] - kw) // sw + 1
+    y = np.zeros(x.shape[:2] + (oh, ow))
+    for p in range(oh):
+        for q in range(ow):
+            y[:, :, p, q] = reduce(xp[:, :, p * sh:p * sh + kh, q * sw:q * sw + kw], axis=(2, 3))
+    return y
+
+
+def np_max_pool2d(x, kernel, stride=None, pad=0):
+    return np_pool(x, kernel, stride, pad, np.max, -np.inf)
+
+
+def np_avg_pool2d(x, kernel, stride=None, pad=0):
+    return np_pool(x, kernel, stride, pad, np.mean, 0.0)  # padded zeros count in the mean
+
+
+def dropped_or_scaled(ratio):
+    """dropout's property: each element is 0 or x / (1 - ratio), and both kinds occur."""
+    def check(y, x):
+        dropped = y == 0.0
+        np.testing.assert_allclose(y[~dropped], x[~dropped] / (1 - ratio), rtol=1e-12)
+        assert 0 < dropped.sum() < y.size
+    return check
+
+
+# ---- the table ------------------------------------------------------------------------------------------------
+
+POSITIVE = dict(low=0.5, high=3.0)  # bases of pow and roots, divisors, log
+BN_STATS = [const([0.1, -0.2, 0.3]), const([0.5, 1.5, 2.0])]  # running mean and variance of 3 channels
+
+OPS = {
+    # arithmetic
+    "add": Op(F.add, [(2, 3), (3,)], np.add),
+    "sub": Op(F.sub, [(2, 1), (1, 3)], np.subtract),
+    "mul": Op(F.mul, [(2, 3), ()], np.multiply),
+    "div": Op(F.div, [(), floats(2, 3, low=0.5, signed=True)], np.divide),
+    "pow": Op(F.pow, [floats(2, 3, **POSITIVE), (3,)], np.power),
+    "pow constant exponent": Op(F.pow, [floats(3, low=0.5, signed=True), const([2.0, 3.0, 4.0])], np.power),
+    "neg": Op(F.neg, [(2, 3)], np.negative),
+    "square": Op(F.square, [(2, 3)], np.square),
+    "x + y": Op(lambda x, y: x + y, [(2, 3), (3,)], np.add),
+    "x - y": Op(lambda x, y: x - y, [(3,), (2, 3)], np.subtract),
+    "x * y": Op(lambda x, y: x * y, [(2, 1), (1, 3)], np.multiply),
+    "x / y": Op(lambda x, y: x / y, [(2, 3), floats(3, low=0.5, signed=True)], np.divide),
+    "x ** y": Op(lambda x, y: x ** y, [floats(2, 3, **POSITIVE), (2, 3)], np.power),
+    "-x": Op(lambda x: -x, [(2, 3)], np.negative),
+    "x + 1": Op(lambda x: x + 1, [(2, 3)], lambda a: a + 1),
+    "x + 2.0": Op(lambda x: x + 2.0, [(2, 3)], lambda a: a + 2.0),
+    "2.0 + x": Op(lambda x: 2.0 + x, [(2, 3)], lambda a: 2.0 + a),
+    "x - 2": Op(lambda x: x - 2, [(2, 3)], lambda a: a - 2),
+    "2 - x": Op(lambda x: 2 - x, [(2, 3)], lambda a: 2 - a),
+    "1.5 - x": Op(lambda x: 1.5 - x, [(2, 3)], lambda a: 1.5 - a),
+    "x * 3": Op(lambda x: x * 3, [(2, 3)], lambda a: a * 3),
+    "x * 2.0": Op(lambda x: x * 2.0, [(2, 3)], lambda a: a * 2.0),
+    "2 * x": Op(lambda x: 2 * x, [(2, 3)], lambda a: 2 * a),
+    "3.0 * x": Op(lambda x: 3.0 * x, [(2, 3)], lambda a: 3.0 * a),
+    "x / 3": Op(lambda x: x / 3, [(2, 3)], lambda a: a / 3),
+    "x / 4": Op(lambda x: x / 4, [(2, 3)], lambda a: a / 4),
+    "3.0 / x": Op(lambda x: 3.0 / x, [floats(2, 3, **POSITIVE)], lambda a: 3.0 / a),
+    "4.0 / x": Op(lambda x: 4.0 / x, [floats(2, 3, **POSITIVE)], lambda a: 4.0 / a),
+    "x ** 2": Op(lambda x: x ** 2, [(2, 3)], lambda a: a ** 2),
+    "x ** 0.5": Op(lambda x: x ** 0.5, [floats(2, 3, **POSITIVE)], np.sqrt),
+    "2.0 ** x": Op(lambda x: 2.0 ** x, [(2, 3)], lambda a: 2.0 ** a),
+    "add(x, 1)": Op(lambda x: F.add(x, 1), [(2, 3)], lambda a: a + 1),
+    "sub(1.5, x)": Op(lambda x: F.sub(1.5, x), [(2, 3)], lambda a: 1.5 - a),
+    "mul(2, x)": Op(lambda x: F.mul(2, x), [(2, 3)], lambda a: 2 * a),
+    "div(x, 2)": Op(lambda x: F.div(x, 2), [(2, 3)], lambda a: a / 2),
+    "pow(x, 3)": Op(lambda x: F.pow(x, 3), [(2, 3)], lambda a: a ** 3),
+    # elementwise
+    "sin": Op(F.sin, [(2, 3)], np.sin),
+    "cos": Op(F.cos, [(2, 3)], np.cos),
+    "tanh": Op(F.tanh, [(2, 3)], np.tanh),
+    "exp": Op(F.exp, [(2, 3)], np.exp),
+    "log": Op(F.log, [floats(2, 3, low=0.2, high=3.0)], np.log),
+    "astype": Op(lambda x: F.astype(F.astype(x, "float64") * 2.0, dtype_name(x.dtype)), [(2, 3)], lambda a: 2 * a),
+    "clip": Op(lambda x: F.clip(x, -0.5, 0.5), [(2, 3)], lambda a: np.clip(a, -0.5, 0.5)),
+    "clip None": Op(lambda x: F.clip(x, None, 0.5), [(2, 3)], lambda a: np.minimum(a, 0.5)),
+    "clip low only": Op(lambda x: F.clip(x, -0.5, None), [(2, 3)], lambda a: np.maximum(a, -0.5)),
+    "clip array bounds": Op(lambda x, lo, hi: F.clip(x, lo, hi), [(2, 3), const([-1.0, 0.1, 0.0]),
+                                                                  const([1.0, 1.1, 2.1])], np.clip),
+    "where": Op(lambda x, y: F.where(x > 1.0, x, y), [floats(2, 3, low=0.5), (3,)],
+                lambda a, b: np.where(a > 1.0, a, b)),
+    "where mask": Op(lambda c, x, y: F.where(c, x, y), [const([[True], [False]]), (3,), (2, 3)], np.where),
+    "where scalar": Op(lambda x: F.where(x > 1.0, x, 0.0), [floats(2, 3, low=0.5)],
+                       lambda a: np.where(a > 1.0, a, 0.0)),
+    "mask_fill": Op(lambda x: F.mask_fill(x, x > 1.0, -1.0), [floats(2, 3, low=0.5)],
+                    lambda a: np.where(a > 1.0, -1.0, a)),
+    "mask_fill mask": Op(lambda x, m: F.mask_fill(x, m, 2.0), [(2, 3), const([True, False, True])],
+                         lambda a, m: np.where(m, 2.0, a)),
+    # activations
+    "sigmoid": Op(F.sigmoid, [floats(2, 3, low=-3.0, high=3.0)], np_sigmoid),
+    "relu": Op(F.relu, [floats(2, 3, low=0.1, signed=True)], lambda a: np.maximum(a, 0)),
+    "leaky_relu": Op(F.leaky_relu, [floats(2, 3, low=0.1, signed=True)], lambda a: np.where(a > 0, a, 0.01 * a)),
+    "leaky_relu 0.1": Op(lambda x: F.leaky_relu(x, 0.1), [floats(2, 3, low=0.1, signed=True)],
+                         lambda a: np.where(a > 0, a, 0.1 * a)),
+    "gelu": Op(F.gelu, [(2, 3)], np_gelu),
+    "softmax": Op(F.softmax, [(2, 3)], np_softmax),
+    "softmax axis 0": Op(lambda x: F.softmax(x, axis=0), [(2, 3)], lambda a: np_softmax(a, 0)),
+    "log_softmax": Op(F.log_softmax, [(2, 3)], np_log_softmax),
+    "log_softmax axis -1": Op(lambda x: F.log_softmax(x, axis=-1), [(2, 3, 2)], lambda a: np_log_softmax(a, -1)),
+    # reductions (the bare rows: every element, the defaults)
+    "sum": Op(F.sum, [(2, 3)], np.sum),
+    "mean": Op(F.mean, [(2, 3)], np.mean),
+    "max": Op(F.max, [(2, 3)], np.max),
+    "min": Op(F.min, [(2, 3)], np.min),
+    "variance": Op(F.variance, [(2, 3)], np.var),
+    "logsumexp": Op(F.logsumexp, [(2, 3)], np_logsumexp),
+    "sum axis 1 keepdims": Op(lambda x: F.sum(x, axis=1, keepdims=True), [(2, 3)],
+                              lambda a: a.sum(axis=1, keepdims=True)),
+    "mean axis 0": Op(lambda x: F.mean(x, axis=0), [(2, 3)], lambda a: a.mean(axis=0)),
+    "max axis 1": Op(lambda x: F.max(x, axis=1), [(2, 3)], lambda a: a.max(axis=1)),
+    "min axis (0, 2)": Op(lambda x: F.min(x, axis=(0, 2)), [(2, 3, 2)], lambda a: a.min(axis=(0, 2))),
+    "variance axis 1 ddof 1": Op(lambda x: F.variance(x, axis=1, ddof=1), [(2, 3)], lambda a: a.var(axis=1, ddof=1)),
+    "logsumexp axis -1": Op(lambda x: F.logsumexp(x, axis=-1), [(2, 3)], lambda a: np_logsumexp(a, axis=-1)),
+    "x.sum(axis=0)": Op(lambda x: x.sum(axis=0), [(2, 3)], lambda a: a.sum(axis=0)),
+    "x.mean(axis=1, keepdims=True)": Op(lambda x: x.mean(axis=1, keepdims=True), [(2, 3)],
+                                        lambda a: a.mean(axis=1, keepdims=True)),
+    # linear algebra
+    "matmul": Op(F.matmul, [(2, 3), (3, 2)], np.matmul, atol=1e-12),
+    "matmul 1-d": Op(F.matmul, [(3,), (3,)], np.matmul, atol=1e-12),
+    "matmul vector-matrix": Op(F.matmul, [(3,), (3, 2)], np.matmul, atol=1e-12),
+    "matmul batched": Op(F.matmul, [(2, 1, 2, 3), (2, 3, 2)], np.matmul, atol=1e-12),
+    "x @ y": Op(lambda x, y: x @ y, [(2, 3), (3,)], np.matmul, atol=1e-12),
+    "linear": Op(F.linear, [(2, 3), (3, 2), (2,)], np_linear, atol=1e-12),
+    "linear nobias": Op(F.linear, [(2, 3), (3, 2)], np_linear, atol=1e-12),
+    "linear batched": Op(F.linear, [(2, 2, 3), (3, 2), (2,)], np_linear, atol=1e-12),
+    "linear batched nobias": Op(F.linear, [(2, 2, 3), (3, 2)], np_linear, atol=1e-12),
+    # losses and metrics
+    "mean_squared_error": Op(F.mean_squared_error, [(2, 3), (2, 3)], np_mean_squared_error),
+    "mean_squared_error (3,)": Op(F.mean_squared_error, [(2, 3), (3,)], np_mean_squared_error),
+    "mean_squared_error (2, 1) (1, 3)": Op(F.mean_squared_error, [(2, 1), (1, 3)], np_mean_squared_error),
+    "mean_squared_error 1-d": Op(F.mean_squared_error, [(4,), (4,)], np_mean_squared_error),
+    "cross_entropy": Op(F.cross_entropy, [(3, 3), const([1, 0, 2])], np_cross_entropy),
+    "cross_entropy ignore -100": Op(F.cross_entropy, [(3, 3), const([1, -100, 2])], np_cross_entropy),
+    "cross_entropy spatial": Op(F.cross_entropy, [(2, 3, 2), const([[0, 2], [-100, 1]])], np_cross_entropy),
+    "softmax_cross_entropy": Op(F.softmax_cross_entropy, [(2, 3), const([0, 1])], np_cross_entropy),
+    "sigmoid_cross_entropy": Op(F.sigmoid_cross_entropy, [(1, 3), const([[0, 1, 1]])], np_sigmoid_cross_entropy),
+    "sigmoid_cross_entropy probabilities": Op(F.sigmoid_cross_entropy, [(2, 3), const([[0.1, 0.5, 1.0],
+                                                                                      [0.0, 0.7, 0.3]])],
+                                              np_sigmoid_cross_entropy),
+    "accuracy": Op(F.accuracy, [(4, 3), const([0, 2, 1, 1])], np_accuracy, differentiable=False),
+    # random
+    "dropout": Op(seeded(lambda x: F.dropout(x, 0.5)), [(4, 5)], None, check=dropped_or_scaled(0.5)),
+    "dropout 0": Op(lambda x: F.dropout(x, 0.0), [(2, 3)], lambda a: a),
+    "dropout test mode": Op(in_test_mode(F.dropout), [(2, 3)], lambda a: a),
+    # shapes
+    "reshape": Op(lambda x: F.reshape(x, (3, 2)), [(2, 3)], lambda a: a.reshape(3, 2)),
+    "x.reshape(-1)": Op(lambda x: x.reshape(-1), [(2, 3)], lambda a: a.reshape(-1)),
+    "transpose": Op(lambda x: F.transpose(x, (1, 0, 2)), [(2, 3, 2)], lambda a: a.transpose(1, 0, 2)),
+    "transpose reversed": Op(F.transpose, [(2, 3, 2)], np.transpose),
+    "x.T": Op(lambda x: x.T, [(2, 3)], lambda a: a.T),
+    "matrix_transpose": Op(F.matrix_transpose, [(2, 3, 2)], lambda a: np.swapaxes(a, -1, -2)),
+    "broadcast_to": Op(lambda x: F.broadcast_to(x, (2, 3)), [(3,)], lambda a: np.broadcast_to(a, (2, 3))),
+    "sum_to": Op(lambda x: F.sum_to(x, (1, 3)), [(2, 3)], lambda a: np_sum_to(a, (1, 3))),
+    "squeeze": Op(F.squeeze, [(1, 3, 1)], np.squeeze),
+    "squeeze axis": Op(lambda x: F.squeeze(x, axis=0), [(1, 3, 1)], lambda a: np.squeeze(a, axis=0)),
+    "unsqueeze": Op(lambda x: F.unsqueeze(x, 1), [(2, 3)], lambda a: np.expand_dims(a, 1)),
+    "get_item": Op(lambda x: F.get_item(x, (slice(None), 1)), [(2, 3)], lambda a: a[:, 1]),
+    "get_item int array": Op(lambda x: F.get_item(x, [1, 1, 0]), [(2, 3)], lambda a: a[[1, 1, 0]]),
+    "get_item mask": Op(lambda x: F.get_item(x, x > 1.0), [floats(2, 3, low=0.5)], lambda a: a[a > 1.0]),
+    "x[1, :, ::-1]": Op(lambda x: x[1, :, ::-1], [(2, 3, 2)], lambda a: a[1, :, ::-1]),
+    "concat": Op(lambda x, y: F.concat([x, y], axis=1), [(2, 1), (2, 2)], lambda a, b: np.concatenate([a, b], 1)),
+    "split": Op(lambda x: F.split(x, [1], axis=1), [(2, 3)], lambda a: np.split(a, [1], axis=1)),
+    "split sections": Op(lambda x: F.split(x, 2, axis=0), [(2, 3)], lambda a: np.split(a, 2, axis=0)),
+    "flatten": Op(F.flatten, [(2, 3, 2)], lambda a: a.reshape(2, 6)),
+    # convolution and pooling
+    "im2col": Op(lambda x: F.im2col(x, 2, stride=1, pad=1), [(1, 1, 3, 3)], lambda a: np_im2col(a, 2, 1, 1)),
+    "im2col (2, 2) (2, 1) (1, 0)": Op(lambda x: F.im2col(x, (2, 2), (2, 1), (1, 0)), [(1, 2, 4, 3)],
+                                      lambda a: np_im2col(a, (2, 2), (2, 1), (1, 0))),
+    "col2im": Op(lambda c: F.col2im(c, (1, 1, 3, 3), 2), [(1, 4, 4)], lambda c: np_col2im(c, (1, 1, 3, 3), 2)),
+    "col2im (2, 2) (2, 1) (1, 0)": Op(lambda c: F.col2im(c, (1, 2, 4, 3), (2, 2), (2, 1), (1, 0)), [(1, 8, 6)],
+                                      lambda c: np_col2im(c, (1, 2, 4, 3), (2, 2), (2, 1), (1, 0))),
+    "conv2d": Op(lambda x, W, b: F.conv2d(x, W, b, stride=2, pad=1), [(1, 1, 3, 3), (2, 1, 3, 3), (2,)],
+                 lambda x, W, b: np_conv2d(x, W, b, 2, 1), rtol=1e-10, atol=1e-12),
+    "conv2d 1 0": Op(lambda x, W, b: F.conv2d(x, W, b, stride=1, pad=0), [(1, 2, 4, 3), (2, 2, 2, 2), (2,)],
+                     lambda x, W, b: np_conv2d(x, W, b, 1, 0), rtol=1e-10, atol=1e-12),
+    "conv2d 2 1 nobias": Op(lambda x, W: F.conv2d(x, W, stride=2, pad=1), [(1, 2, 4, 3), (2, 2, 2, 2)],
+                            lambda x, W: np_conv2d(x, W, None, 2, 1), rtol=1e-10, atol=1e-12),
+    "conv2d (2, 1) (1, 0)": Op(lambda x, W, b: F.conv2d(x, W, b, stride=(2, 1), pad=(1, 0)),
+                               [(1, 2, 4, 3), (2, 2, 2, 2), (2,)],
+                               lambda x, W, b: np_conv2d(x, W, b, (2, 1), (1, 0)), rtol=1e-10, atol=1e-12),
+    "conv_transpose2d": Op(lambda x, W, b: F.conv_transpose2d(x, W, b, stride=2, pad=1),
+                           [(1, 2, 2, 2), (2, 1, 3, 3), (1,)],
+                           lambda x, W, b: np_conv_transpose2d(x, W, b, 2, 1), rtol=1e-10, atol=1e-12),
+    "conv_transpose2d 1 0": Op(lambda x, W, b: F.conv_transpose2d(x, W, b, stride=1, pad=0),
+                               [(1, 2, 2, 3), (2, 2, 2, 2), (2,)],
+                               lambda x, W, b: np_conv_transpose2d(x, W, b, 1, 0), rtol=1e-10, atol=1e-12),
+    "conv_transpose2d (2, 1) (1, 0)": Op(lambda x, W, b: F.conv_transpose2d(x, W, b, stride=(2, 1), pad=(1, 0)),
+                                         [(1, 2, 2, 3), (2, 2, 2, 2), (2,)],
+                                         lambda x, W, b: np_conv_transpose2d(x, W, b, (2, 1), (1, 0)),
+                                         rtol=1e-10, atol=1e-12),
+    "conv_transpose2d outsize": Op(lambda x, W, b: F.conv_transpose2d(x, W, b, stride=2, pad=1, outsize=(3, 3)),
+                                   [(1, 2, 2, 2), (2, 2, 2, 2), (2,)],
+                                   lambda x, W, b: np_conv_transpose2d(x, W, b, 2, 1, (3, 3)),
+                                   rtol=1e-10, atol=1e-12),
+    "max_pool2d": Op(lambda x: F.max_pool2d(x, 2), [(1, 2, 4, 4)], lambda a: np_max_pool2d(a, 2)),
+    "max_pool2d 3 2 1": Op(lambda x: F.max_pool2d(x, 3, 2, 1), [(1, 2, 4, 4)], lambda a: np_max_pool2d(a, 3, 2, 1)),
+    "max_pool2d (2, 3) (1, 2) (1, 1)": Op(lambda x: F.max_pool2d(x, (2, 3), (1, 2), (1, 1)), [(1, 2, 4, 4)],
+                                          lambda a: np_max_pool2d(a, (2, 3), (1, 2), (1, 1))),
+    "avg_pool2d": Op(lambda x: F.avg_pool2d(x, 2), [(1, 2, 4, 4)], lambda a: np_avg_pool2d(a, 2), atol=1e-15),
+    "avg_pool2d 3 2 1": Op(lambda x: F.avg_pool2d(x, 3, 2, 1), [(1, 2, 4, 4)], lambda a: np_avg_pool2d(a, 3, 2, 1),
+                           atol=1e-15),
+    "avg_pool2d (2, 3) (1, 2) (1, 1)": Op(lambda x: F.avg_pool2d(x, (2, 3), (1, 2), (1, 1)), [(1, 2, 4, 4)],
+                                          lambda a: np_avg_pool2d(a, (2, 3), (1, 2), (1, 1)), atol=1e-15),
+    "avg_pool2d 2 1 1": Op(lambda x: F.avg_pool2d(x, 2, stride=1, pad=1), [(1, 1, 3, 3)],
+                           lambda a: np_avg_pool2d(a, 2, 1, 1), atol=1e-15),
+    # normalization
+    "batch_norm": Op(F.batch_norm, [(4, 3), (3,), (3,)], np_batch_norm, rtol=1e-10),
+    "batch_norm training (3, 2)": Op(lambda x, g, b: F.batch_norm(x, g, b, training=True), [(3, 2), (2,), (2,)],
+                                     np_batch_norm, rtol=1e-10),
+    "batch_norm training (2, 2, 2, 1)": Op(lambda x, g, b: F.batch_norm(x, g, b, training=True),
+                                           [(2, 2, 2, 1), (2,), (2,)], np_batch_norm, rtol=1e-10),
+    "batch_norm test mode": Op(in_test_mode(F.batch_norm), [(2, 3, 1, 2), (3,), (3,), *BN_STATS], np_batch_norm,
+                               rtol=1e-10),
+    "batch_norm training=False": Op(lambda x, g, b, m, v: F.batch_norm(x, g, b, m, v, training=False),
+                                    [(4, 3), (3,), (3,), *BN_STATS], np_batch_norm, rtol=1e-10),
+    "layer_norm": Op(F.layer_norm, [(2, 3), (3,), (3,)], np_layer_norm, rtol=1e-10, atol=1e-12),
+    "layer_norm (2, 2, 2) (2, 2)": Op(F.layer_norm, [(2, 2, 2), (2, 2), (2, 2)], np_layer_norm, rtol=1e-10,
+                                      atol=1e-12),
+    # embedding
+    "embed_id": Op(F.embed_id, [const([[0, 2], [2, 1]]), (3, 2)], lambda ids, W: W[ids]),
+    "embed_id [0, 2, 2]": Op(F.embed_id, [const([0, 2, 2]), (3, 2)], lambda ids, W: W[ids]),
+    "embed_id [[1, 1], [2, 0]]": Op(F.embed_id, [const([[1, 1], [2, 0]]), (3, 2)], lambda ids, W: W[ids]),
 }
 
-REDUCTIONS = {
-    "sum": (F.sum, np.sum),
-    "mean": (F.mean, np.mean),
-    "max": (F.max, np.max),
-    "min": (F.min, np.min),
-    "variance": (F.variance, np.var),
-    "logsumexp": (F.logsumexp, np_logsumexp),
-}
+# Views of the table for the grid and property tests (test_arithmetic, test_reduction, test_properties): the
+# binary ops and the reductions as (op, NumPy function) pairs, from the rows that call the bare op, so that those
+# tests can call both with other shapes and keyword arguments.
+BINARY = {name: (OPS[name].call, OPS[name].ref) for name in ["add", "sub", "mul", "div", "pow"]}
+REDUCTIONS = {name: (OPS[name].call, OPS[name].ref) for name in ["sum", "mean", "max", "min", "variance", "logsumexp"]}

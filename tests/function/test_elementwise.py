@@ -1,4 +1,5 @@
-"""sin, cos, tanh, exp, log, clip, where, mask_fill."""
+"""sin, cos, tanh, exp, log, clip, where, mask_fill, astype: exact gradients, bounds, broadcasting and errors (the op
+table, tests/op_tables.py, has a row for each)."""
 import numpy as np
 import pytest
 
@@ -33,7 +34,7 @@ def test_unary_forward_and_gradient(device, name):
     np.testing.assert_allclose(to_host(x.grad), dref(a), rtol=1e-12)
 
 
-@pytest.mark.parametrize("shape", [(), (4,), (2, 3)])
+@pytest.mark.parametrize("shape", [(), (4,)])  # (2, 3): the op table's rows
 @pytest.mark.parametrize("name", UNARY)
 def test_unary_gradcheck(device, name, shape):
     assert gradcheck(UNARY[name][0], Variable(unary_input(name, shape), device=device))
@@ -68,12 +69,6 @@ def test_clip_gradient_scales_upstream_gradient(device):
     y = F.clip(x, 0.0, 1.0)
     (y * device.put(np.array([[5.0, 6.0], [7.0, 8.0]]))).sum().backward()
     np.testing.assert_array_equal(to_host(x.grad), [[0.0, 6.0], [7.0, 0.0]])
-
-
-def test_clip_gradcheck(device):
-    a = np.array([[-1.7, -0.4, 0.1], [0.45, 0.8, 1.9]])  # away from the bounds -0.5 and 0.5
-    assert gradcheck(lambda x: F.clip(x, -0.5, 0.5), Variable(a, device=device))
-    assert gradcheck(lambda x: F.clip(x, None, 0.5), Variable(a, device=device))
 
 
 def test_clip_min_greater_than_max_raises(device):
