@@ -1352,3 +1352,240 @@ def test_a_parameter_made_from_another_is_independent_of_its_updates(device, fac
     set_grad(copy, G2, device)
     opt2.update([copy])
     close(other, expected[3])
+
+
+# ---- bound at construction: Adam(model) or SGD(params) then update() -------------------------------------------
+
+
+def set_linear_grads(lin, device, scale):
+    set_grad(lin.W, np.array(GW) * scale, device)
+    set_grad(lin.b, np.array(GB) * (1.0 - scale), device)
+
+
+BOUND_STYLES = {  # how an optimizer gets the Linear it trains: (construction, one step)
+    "unbound": (lambda factory, lin: factory(), lambda opt, lin: opt.update(lin)),
+    "bound-layer": (lambda factory, lin: factory(params=lin), lambda opt, lin: opt.update()),
+    "bound-list": (lambda factory, lin: factory(params=lin.params()), lambda opt, lin: opt.update()),
+    "bound-tuple-step": (lambda factory, lin: factory(params=tuple(lin.params())), lambda opt, lin: opt.step()),
+}
+
+
+@pytest.mark.parametrize("factory", OPT_FACTORIES, ids=OPT_IDS)
+def test_bound_and_unbound_optimizers_take_bit_identical_steps(device, factory):
+    """Every way of giving the parameters (and step(), update()'s other name) gives the same bits, hooks
+    included, and the same state."""
+    runs = {}
+    for style, (make, step) in BOUND_STYLES.items():
+        lin = make_linear(device)
+        opt = make(lambda **kw: factory(hooks=[hook.WeightDecay(0.05), hook.ClipGrad(2.0)], **kw), lin)
+        for s in (1.0, -2.0, 0.5, 3.0):
+            set_linear_grads(lin, device, s)
+            step(opt, lin)
+        assert opt.iteration == 4
+        runs[style] = [to_host(p).copy() for p in lin.params()], opt.state_dict(lin)
+    params, state = runs.pop("unbound")
+    assert not np.array_equal(params[0], np.array(make_linear("cpu").state_dict()["W"]))  # it trained
+    for style, (other_params, other_state) in runs.items():
+        for a, b in zip(params, other_params):
+            np.testing.assert_array_equal(a, b, err_msg=style)
+        assert set(other_state) == set(state), style
+        for key in state:
+            np.testing.assert_array_equal(other_state[key], state[key], err_msg=f"{style}: {key}")
+
+
+def test_a_bound_layer_is_asked_for_its_parameters_at_each_step(device):
+    """Bound before its first call, a lazy MLP's weights (made by that call) are trained; a bound list is
+    fixed at construction: a parameter left out of it is not updated, gradient or not."""
+    autograd.seed(0)
+    mlp = model.MLP([4, 1])
+    opt = optimizer.Adam(mlp, alpha=0.1)
+    x = autograd.Variable(np.ones((2, 3)), dtype="float32")
+    mlp(x)
+    assert len(mlp.params()) == 4
+    before = [to_host(p).copy() for p in mlp.params()]
+    F.sum(mlp(x)).backward()
+    opt.update()
+    assert len(opt.state) == 4 and opt.iteration == 1
+    for p, b in zip(mlp.params(), before):
+        assert not np.array_equal(to_host(p), b)
+
+    lin = make_linear(device)
+    b0 = to_host(lin.b).copy()
+    only_W = optimizer.SGD([lin.W], learning_rate=0.5)
+    set_linear_grads(lin, device, 0.5)
+    W0 = to_host(lin.W).copy()
+    only_W.update()
+    close(lin.W, W0 - 0.25 * np.array(GW))
+    np.testing.assert_array_equal(to_host(lin.b), b0)
+    assert set(only_W.state_dict()) == {"iteration"}  # SGD keeps no state; named "0" if it did
+
+
+def test_a_bound_list_is_named_by_position_and_counts_a_parameter_once(device):
+    lin = make_linear(device)
+    opt = optimizer.Momentum([lin.b, lin.W, lin.b], learning_rate=0.1, momentum=0.5)
+    set_linear_grads(lin, device, 0.25)
+    opt.update()
+    assert set(opt.state_dict()) == {"iteration", "0/v", "1/v"}
+    close(opt.state_dict()["0/v"], -0.1 * 0.75 * np.array(GB))
+    close(opt.state_dict()["1/v"], -0.1 * 0.25 * np.array(GW))
+    assert set(opt.state_dict(lin)) == {"iteration", "W/v", "b/v"}  # named after a model when given one
+
+
+def test_hooks_of_a_bound_optimizer_run_in_order_before_the_update(device):
+    lin = make_linear(device)
+    W0 = to_host(lin.W).copy()
+    log = []
+    opt = optimizer.SGD(lin, learning_rate=0.1, hooks=[Recorder("first", log, scale=2.0), Recorder("second", log)])
+    set_grad(lin.W, GW, device)  # b has no gradient: not handed to the hooks
+    opt.update()
+    assert [entry[0] for entry in log] == ["first", "second"]
+    for name, params, data, grads, backprop in log:
+        assert len(params) == 1 and params[0] is lin.W and backprop is False
+        np.testing.assert_array_equal(data[0], W0)  # not updated yet
+    np.testing.assert_array_equal(log[1][3][0], 2.0 * np.array(GW))  # the second hook sees the first one's work
+    close(lin.W, W0 - 0.2 * np.array(GW))
+
+
+@pytest.mark.parametrize("make, expected", [
+    (lambda: optimizer.SGD(0.5), dict(learning_rate=0.5)),
+    (lambda: optimizer.SGD(np.float32(0.25), [hook.WeightDecay(0.1)]), dict(learning_rate=0.25)),
+    (lambda: optimizer.Momentum(0.1, 0.5), dict(learning_rate=0.1, momentum=0.5)),
+    (lambda: optimizer.AdaGrad(1, 0.0), dict(learning_rate=1.0, eps=0.0)),
+    (lambda: optimizer.RMSprop(0.05, 0.7, 1e-3), dict(learning_rate=0.05, rho=0.7, eps=1e-3)),
+    (lambda: optimizer.Adam(0.1, 0.8, 0.9, 1e-3), ADAM_HP),
+    (lambda: optimizer.AdamW(0.1, 0.8, 0.9, 1e-3, 0.2), ADAMW_HP),
+], ids=["sgd", "sgd-hooks", "momentum", "adagrad-int", "rmsprop", "adam", "adamw"])
+def test_positional_hyperparameters_still_come_first_without_parameters(make, expected):
+    opt = make()
+    for name, value in expected.items():
+        assert getattr(opt, name) == value, name
+    with pytest.raises(TypeError, match=f"{type(opt).__name__}.update: pass the model"):
+        opt.update()  # unbound
+
+
+def test_positional_hyperparameters_after_the_parameters(device):
+    lin = make_linear(device)
+    opt = optimizer.AdamW(lin, 0.1, 0.8, 0.9, 1e-3, 0.2, [hook.ClipGrad(1.0)])
+    assert (opt.alpha, opt.beta1, opt.beta2, opt.eps, opt.weight_decay) == (0.1, 0.8, 0.9, 1e-3, 0.2)
+    assert len(opt.hooks) == 1
+    set_linear_grads(lin, device, 1.0)
+    opt.update()
+    assert len(opt.state) == 2
+    with pytest.raises(TypeError, match="SGD: learning_rate must be a real number, got bool"):
+        optimizer.SGD(True)
+
+
+BAD_PARAMS = [
+    (lambda p: optimizer.SGD("W"), TypeError, r"SGD: expected a Layer or a list of Parameters, got a list holding str"),
+    (lambda p: optimizer.Momentum(object()), TypeError, r"Momentum: expected a Layer or a list of Parameters, got object"),
+    (lambda p: optimizer.Adam(p), TypeError, r"Adam: expected a Layer or a list of Parameters, got one Parameter; "
+                                             r"pass \[param\]"),
+    (lambda p: optimizer.AdaGrad([p, 0.5]), TypeError, r"AdaGrad: .* got a list holding float 0.5"),
+    (lambda p: optimizer.RMSprop([hook.ClipGrad(1.0)]), TypeError, r"RMSprop: .* got a list holding ClipGrad"),
+    (lambda p: optimizer.AdamW([]), ValueError, r"AdamW: no Parameters"),
+    (lambda p: optimizer.SGD(iter(())), ValueError, r"SGD: no Parameters"),
+]
+
+
+@pytest.mark.parametrize("make, error, match", BAD_PARAMS,
+                         ids=["str", "object", "one-parameter", "number-in-list", "hooks-first", "empty", "empty-iter"])
+def test_bad_parameters_at_construction_raise_naming_the_optimizer(device, make, error, match):
+    with pytest.raises(error, match=match):
+        make(param([1.0], device))
+
+
+def test_update_of_a_bound_optimizer_takes_no_other_model(device):
+    lin, other = make_linear(device), make_linear(device)
+    W0 = to_host(lin.W).copy()
+    opt = optimizer.Momentum(lin, learning_rate=0.1)
+    set_linear_grads(lin, device, 1.0)
+    set_linear_grads(other, device, 1.0)
+    for wrong in (other, lin.params(), [lin.W]):
+        with pytest.raises(ValueError, match="Momentum.update: given its parameters at construction, it takes no "
+                                             "model; got a"):
+            opt.update(wrong)
+    assert opt.iteration == 0 and len(opt.state) == 0
+    np.testing.assert_array_equal(to_host(lin.W), W0)
+    np.testing.assert_array_equal(to_host(other.W), W0)
+    opt.update(lin)  # its own Layer is accepted
+    close(lin.W, W0 - 0.1 * np.array(GW))
+    assert opt.iteration == 1
+
+
+def test_update_of_an_unbound_optimizer_refuses_what_is_not_parameters(device):
+    opt = optimizer.SGD(learning_rate=0.1)
+    with pytest.raises(TypeError, match=r"SGD.update: expected a Layer or a list of Parameters, got int 3"):
+        opt.update(3)
+    with pytest.raises(TypeError, match=r"SGD.update: .* got a list holding ndarray"):
+        opt.update([np.ones(2)])
+    assert opt.iteration == 0
+
+
+@pytest.mark.parametrize("factory", [f for _, f in STATEFUL], ids=[n for n, _ in STATEFUL])
+def test_a_bound_optimizer_state_dict_round_trip(device, factory):
+    """state_dict() and load_state_dict(state) need no model when bound: the state is named after the bound
+    Layer and applied at once (nothing pending), and the resumed run continues exactly."""
+    original_model = make_linear(device)
+    original = factory(params=original_model)
+    train_steps(original, original_model, device, [1.0, -2.0])
+    state = original.state_dict()
+    assert set(state) == {"iteration"} | {f"{p}/{s}" for p in ("W", "b") for s in original.slots + original.counters}
+    copy_model = make_linear(device)
+    copy_model.load_state_dict(original_model.state_dict())
+    resumed = factory(params=copy_model)
+    resumed.load_state_dict(state)
+    assert len(resumed.state) == 2 and resumed.iteration == 2  # applied, not pending
+    for p in copy_model.params():
+        assert all(device_of(resumed.state[p][slot]) == device for slot in resumed.slots)
+    again = resumed.state_dict()
+    for key in state:
+        np.testing.assert_array_equal(again[key], state[key], err_msg=key)
+    for s in (0.5, 3.0):
+        set_linear_grads(original_model, device, s)
+        set_linear_grads(copy_model, device, s)
+        original.update()
+        resumed.update()
+    np.testing.assert_array_equal(to_host(copy_model.W), to_host(original_model.W))
+    np.testing.assert_array_equal(to_host(copy_model.b), to_host(original_model.b))
+    listed = factory(params=[copy_model.W, copy_model.b])  # a bound list: named by position
+    listed.load_state_dict({k.replace("W/", "0/").replace("b/", "1/"): v for k, v in state.items()})
+    for slot in listed.slots:
+        close(listed.state[copy_model.W][slot], state[f"W/{slot}"])
+
+
+def test_checkpoint_of_a_bound_optimizer(device, tmp_path):
+    from autograd import checkpoint
+
+    original_model = make_linear(device)
+    original = optimizer.Adam(original_model, alpha=0.1)
+    train_steps(original, original_model, device, [1.0, -2.0])
+    checkpoint.save(tmp_path / "run.npz", original_model, original, epoch=2)
+    resumed_model = make_linear(device)
+    resumed = optimizer.Adam(resumed_model, alpha=0.1)
+    assert checkpoint.load(tmp_path / "run.npz", resumed_model, resumed) == {"epoch": 2}
+    for s in (0.5, 3.0):
+        set_linear_grads(original_model, device, s)
+        set_linear_grads(resumed_model, device, s)
+        original.update()
+        resumed.update()
+    np.testing.assert_array_equal(to_host(resumed_model.W), to_host(original_model.W))
+    assert resumed.iteration == 4 and resumed.state[resumed_model.W]["step"] == 4
+
+
+def test_a_custom_optimizer_written_for_the_old_base_signature_still_works(device):
+    class Halve(optimizer.Optimizer):
+        def __init__(self, hooks=None):
+            super().__init__(hooks)
+
+        def update_one(self, p):
+            p.data = p.data * 0.5  # assigning a new array is allowed too
+
+    p = param([4.0], device)
+    set_grad(p, [1.0], device)
+    opt = Halve(hooks=[hook.WeightDecay(1.0)])
+    opt.update([p])
+    opt.update([p])
+    close(p, [1.0])
+    assert p.version == 2 and opt.iteration == 2
+    with pytest.raises(NotImplementedError):
+        optimizer.Optimizer(params=[p]).update()
