@@ -336,6 +336,7 @@ OPS = {
     "leaky_relu 0.1": Op(lambda x: F.leaky_relu(x, 0.1), [floats(2, 3, low=0.1, signed=True)],
                          lambda a: np.where(a > 0, a, 0.1 * a)),
     "gelu": Op(F.gelu, [(2, 3)], np_gelu),
+    "softplus": Op(F.softplus, [floats(2, 3, low=-4.0, high=4.0)], lambda a: np.logaddexp(a, 0.0)),
     "softmax": Op(F.softmax, [(2, 3)], np_softmax),
     "softmax axis 0": Op(lambda x: F.softmax(x, axis=0), [(2, 3)], lambda a: np_softmax(a, 0)),
     "log_softmax": Op(F.log_softmax, [(2, 3)], np_log_softmax),

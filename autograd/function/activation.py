@@ -6,7 +6,7 @@ from autograd.function.elementwise import exp, tanh
 from autograd.function.reduction import sum
 from autograd.variable import Function
 
-__all__ = ["gelu", "leaky_relu", "log_softmax", "relu", "sigmoid", "softmax"]
+__all__ = ["gelu", "leaky_relu", "log_softmax", "relu", "sigmoid", "softmax", "softplus"]
 
 
 class Sigmoid(Function):
@@ -96,6 +96,31 @@ def leaky_relu(x, slope=0.01):
 
 
 _GELU_C = math.sqrt(2.0 / math.pi)
+
+
+class Softplus(Function):
+    def forward(self, x):
+        xp = device_of(x).xp
+        return xp.maximum(x, 0.0) + xp.log1p(xp.exp(-xp.abs(x)))  # never overflows; log1p keeps the tails exact
+
+    def backward(self, gy):
+        return gy * sigmoid(self.xs[0])
+
+
+def softplus(x):
+    """Elementwise `y = log(1 + e^x)`, a smooth relu; `∂y/∂x = sigmoid(x)`.
+
+    Computed as `max(x, 0) + log1p(e^-|x|)`: no overflow for large x (PyTorch switches to `y = x` above a
+    threshold instead; here the formula is exact everywhere).
+
+    Examples:
+        >>> x = autograd.Variable(0.0)
+        >>> y = F.softplus(x)
+        >>> y.backward()
+        >>> round(y.item(), 6), x.grad.item()   # log 2, sigmoid(0)
+        (0.693147, 0.5)
+    """
+    return Softplus()(x)
 
 
 def gelu(x):
