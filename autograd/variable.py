@@ -399,36 +399,46 @@ def array_of(x):
 
 def _backprop(creator, retain_grad, create_graph):
     """The loop of `Variable.backward`: pop the function of highest generation, run its backward,
-    accumulate the input gradients, and push their creators."""
+    accumulate the input gradients, and push their creators.
+
+    Without create_graph the gradients are raw arrays, and those of intermediate Variables (which keep no grad
+    unless retain_grad) wait in `pending` instead of being wrapped as Variables."""
     heap, seen, count = [(-creator.generation, 0, creator)], {creator}, 1
     anomaly = config.anomaly.get()
+    pending = {}  # intermediate Variable -> its gradient so far (an array)
     while heap:
         f = heapq.heappop(heap)[2]
         if len(f.outputs) == 1:  # the common case, without the lists
             y = f.outputs[0]()
-            if y is None or y.grad is None:
+            if y is None:
                 continue
             ys = (y,)  # held until this step ends, for backwards that read it
             if create_graph:
+                if y.grad is None:
+                    continue
                 f.ys, gys = ys, (y.grad,)
             else:
-                f.ys, gys = (y.data,), (y.grad.data,)
+                g = pending.pop(y, None)  # _gradient_array, inlined: this runs for every function
+                if y.grad is not None:
+                    g = y.grad.data if g is None else y.grad.data + g
+                if g is None:
+                    continue
+                f.ys, gys = (y.data,), (g,)
         else:
             ys = [ref() for ref in f.outputs]
-            gys = [None if y is None else y.grad for y in ys]
+            if create_graph:
+                gys = [None if y is None else y.grad for y in ys]
+            else:
+                gys = [None if y is None else _gradient_array(y, pending) for y in ys]
             missing = gys.count(None)
             if missing == len(gys):
                 continue
             if missing:
-                gys = f._zeros_for_missing(gys)
-            if create_graph:
-                f.ys = tuple(ys)
-            else:
-                f.ys, gys = tuple(None if y is None else y.data for y in ys), [g.data for g in gys]
-        versions, xs = 0, []
+                gys = f._zeros_for_missing(gys, create_graph)
+            f.ys = tuple(ys) if create_graph else tuple(None if y is None else y.data for y in ys)
+        versions = 0
         for x, array_id in zip(f.inputs, f._ids):
             versions += x.version
-            xs.append(x.data)
             if id(x.data) != array_id:
                 raise RuntimeError(f"backward: an input of {type(f).__name__} (shape {x.shape}) was given new data "
                                    "after the forward pass (an optimizer update, load_state_dict, to(), or "
@@ -438,7 +448,7 @@ def _backprop(creator, retain_grad, create_graph):
             raise RuntimeError(f"backward: an input of {type(f).__name__} was updated in place (by an optimizer "
                                "step) after the forward pass; its gradient would be computed with the new values. "
                                "Run the forward pass again")
-        f.xs = f.inputs if create_graph else xs
+        f.xs = f.inputs if create_graph else [x.data for x in f.inputs]
         try:
             gxs = f.backward(*gys)
         except FloatingPointError as e:
@@ -473,8 +483,12 @@ def _backprop(creator, retain_grad, create_graph):
                     gx = device_of(gx).xp.astype(gx, data.dtype)
                 if gx.shape != data.shape:
                     _raise_grad_shape(f, x, gx)
-                # a new array, not written in place: the old grad may be shared
-                x.grad = _wrap(gx) if x.grad is None else _wrap(x.grad.data + gx)
+                # new arrays, not written in place: a gradient may be shared
+                if x.creator is None or retain_grad:
+                    x.grad = _wrap(gx) if x.grad is None else _wrap(x.grad.data + gx)
+                else:
+                    so_far = pending.get(x)
+                    pending[x] = gx if so_far is None else so_far + gx
             g = x.creator
             if g is not None and g not in seen:
                 seen.add(g)
@@ -484,6 +498,14 @@ def _backprop(creator, retain_grad, create_graph):
             for y in ys:
                 if y is not None:
                     y.grad = None
+
+
+def _gradient_array(y, pending):
+    """The gradient of `y` as an array: what is pending for it, plus its `grad` if it has one (None if neither)."""
+    g = pending.pop(y, None)
+    if y.grad is not None:
+        g = y.grad.data if g is None else y.grad.data + g
+    return g
 
 
 def _check_floating_input(f, x):
@@ -649,7 +671,7 @@ class Function:
         """Some inputs are not Variables. In a gradient formula that records no graph, raw arrays in give raw
         arrays out (nothing to record); otherwise they become constant Variables."""
         if config.on_arrays.get():
-            if len(inputs) == 1 and is_array(inputs[0]) and not is_host_scalar(inputs[0]):
+            if len(inputs) == 1 and type(inputs[0]) not in (int, float, bool, list, tuple):
                 return self.forward(inputs[0])  # the usual case: one array
             operands = _operands(inputs)
             if not any(isinstance(v, Variable) for v in operands):
@@ -658,11 +680,11 @@ class Function:
             return self(*[v if isinstance(v, Variable) else _wrap(v, False) for v in operands])
         return self(*_operands(inputs))
 
-    def _zeros_for_missing(self, gys):
+    def _zeros_for_missing(self, gys, as_variables):
         """Zeros in place of the gradients of outputs that were freed or not used."""
         device = device_of(self.inputs[0].data)
-        return [g if g is not None else _wrap(device.xp.zeros(shape, dtype=dtype, device=device.where))
-                for g, (shape, dtype) in zip(gys, self._output_meta)]
+        zeros = [device.xp.zeros(shape, dtype=dtype, device=device.where) for shape, dtype in self._output_meta]
+        return [g if g is not None else _wrap(z) if as_variables else z for g, z in zip(gys, zeros)]
 
     def forward(self, *xs):
         """The outputs from the inputs' raw arrays (one device): an array, or a tuple of arrays. Written against the

@@ -125,10 +125,11 @@ class SumTo(Function):
         self.shape = shape
 
     def forward(self, x):
-        _broadcast_check(self.shape, tuple(x.shape), "sum_to")
         xp = device_of(x).xp
         lead = x.ndim - len(self.shape)
-        kept = tuple(lead + i for i, s in enumerate(self.shape) if s == 1 and x.shape[lead + i] != 1)
+        kept = tuple(lead + i for i, s in enumerate(self.shape) if s != x.shape[lead + i]) if lead >= 0 else ()
+        if lead < 0 or (kept and any(self.shape[k - lead] != 1 for k in kept)):
+            _broadcast_check(self.shape, tuple(x.shape), "sum_to")  # raises
         if kept:
             x = xp.sum(x, axis=kept, keepdims=True)
         return xp.sum(x, axis=tuple(range(lead))) if lead else x
