@@ -1,13 +1,19 @@
-"""Layers: objects that own Parameters and sublayers and call functions on them.
+"""Layers: objects that own Parameters and sublayers and call functions on them. The rules, stated once:
 
-A Layer finds its parameters and sublayers by attribute, in definition order; `params()` walks them
-depth first, so the order and the names of `named_params()` are stable: attribute names joined by dots,
-such as `l0.W` or `lstm.x2f.b`. The same names key `state_dict()` and the files of `save_weights`.
-
-Layers whose weight shape depends on the input (Linear, Conv2d, ConvTranspose2d, and the RNN and LSTM built
-on Linear) can create it lazily, at the first call; every other parameter is created at once, on the cpu,
-until `to(device)` moves it. Weights are drawn on the host, so `autograd.seed(n)` gives the same values on
-every device.
+- **Finding parameters.** A layer's attributes are walked in the order first assigned: a
+  [Parameter][autograd.variable.Parameter] is a parameter, a Layer is walked in turn, a list, tuple or dict
+  is looked into, nested too, whenever its items were put there (`self.blocks = [None] * 3` filled later,
+  `self.heads = {"out": Linear(1)}`: PyTorch's ModuleList and ModuleDict). A layer or parameter reached
+  twice (tied weights) counts once, under its first name. Names join attributes with dots and index
+  container items (`l0.W`, `blocks[1].W`, `heads[out].b`); they key `state_dict()` and checkpoints.
+- **The walk is cached** (it costs more than a small model's training step can spare) until an attribute of
+  a layer is assigned or deleted, or a list or dict it went through changes: assign attributes normally,
+  not through `__dict__`.
+- **Lazy parameters.** Linear, Conv2d, ConvTranspose2d, and RNN and LSTM built on Linear, create their
+  weights at the first call unless the input size is given, on the device of `to` (else the input's); until
+  then they are None and keep their place. Other parameters are created at once, on the cpu. Weights are
+  drawn on the host: `autograd.seed(n)` gives the same values on every device.
+- **Sizes** must be positive ints (NumPy integers welcome), else a ValueError names the layer and argument.
 """
 import math
 import operator
@@ -24,22 +30,13 @@ __all__ = ["Layer", "Linear", "Conv2d", "ConvTranspose2d", "BatchNorm", "LayerNo
 
 
 class Layer:
-    """Base class of layers and models: assign Parameters and Layers as attributes, define `forward`, call it.
+    """Base class of layers and models: assign Parameters, Layers and containers of them as attributes,
+    define `forward`, call the layer.
 
-    Every attribute holding a [Parameter][autograd.variable.Parameter], a Layer, or a list or tuple containing
-    them (or an empty list, to be filled later) is registered, in definition order: [params][autograd.layer.Layer.params] and
-    [named_params][autograd.layer.Layer.named_params] find them there, and optimizers, `to`, `state_dict` and
-    `save_weights` follow. A layer or parameter reached twice (tied weights) is listed once, under its first
-    name. Subclasses call `super().__init__()` first.
-
-    Three class attributes let a subclass declare more:
-
-    - `_lazy`: names of parameters created at the first call (Linear's W and b), None until then; each keeps
-      its place in the definition order, and [load_state_dict][autograd.layer.Layer.load_state_dict] can
-      create it (the subclass then defines `_lazy_shape(attr)`).
-    - `_state`: names of recurrent state attributes, cleared by [reset_state][autograd.layer.Layer.reset_state].
-    - `_buffers`: names of arrays that are not trained but saved with the weights and moved with the layer
-      (BatchNorm's running statistics).
+    A subclass may declare `_lazy`, the parameters created at the first call (it defines `_lazy_shape(attr)`,
+    their shape with None for the input size, for [load_state_dict][autograd.layer.Layer.load_state_dict] to
+    create them), `_state`, the recurrent state cleared by [reset_state][autograd.layer.Layer.reset_state],
+    and `_buffers`, arrays saved with the weights and moved with the layer but not trained.
 
     Examples:
         >>> from autograd import Parameter, Variable, layer
@@ -51,10 +48,8 @@ class Layer:
         ...     def forward(self, x):
         ...         return self.inner(x) * self.scale
         >>> m = ScaledLinear()
-        >>> [name for name, _ in m.named_params()]
-        ['scale', 'inner.W', 'inner.b']
-        >>> m(Variable([[1.0, 2.0, 3.0]], dtype="float32")).shape
-        (1, 1)
+        >>> m(Variable([[1.0, 2.0, 3.0]], dtype="float32")).shape, [name for name, _ in m.named_params()]
+        ((1, 1), ['scale', 'inner.W', 'inner.b'])
     """
 
     _lazy = ()
@@ -62,184 +57,62 @@ class Layer:
     _buffers = ()
     _device = None  # where to() last moved the layer: lazy parameters are created there
 
-    def __init__(self):
-        object.__setattr__(self, "_children", {})
-
     def __setattr__(self, name, value):
-        global _changes
-        children = self.__dict__.setdefault("_children", {})
-        if _is_member(value) or (value is None and name in self._lazy) or (
-                isinstance(value, (list, tuple)) and any(_is_member(item) for item in value)) or (
-                isinstance(value, list) and not value):  # an empty list may be filled with layers later
-            children[name] = None
-            _changes += 1
-        elif name in children:
-            del children[name]
-            _changes += 1
-        super().__setattr__(name, value)
+        global _version
+        if value is None or isinstance(value, _FOUND) or isinstance(self.__dict__.get(name), _FOUND):
+            _version = object()  # a change the cached walks must see
+        object.__setattr__(self, name, value)
 
     def __delattr__(self, name):
-        global _changes
-        if self.__dict__.get("_children", {}).pop(name, 0) is None:
-            _changes += 1
-        super().__delattr__(name)
-
-    def __getstate__(self):  # pickling: the walk cache belongs to this process's change counter
-        state = self.__dict__.copy()
-        state.pop("_cache", None)
-        return state
+        global _version
+        _version = object()
+        object.__delattr__(self, name)
 
     def __call__(self, *inputs):
         """Run the layer: `layer(*inputs)` is `layer.forward(*inputs)`."""
         return self.forward(*inputs)
 
     def forward(self, *inputs):
-        """Compute the layer's output from its inputs; every subclass defines it.
-
-        It takes Variables or arrays and returns a Variable (or several), computed with the ops of
-        [autograd.function][] from the inputs and the layer's parameters, so that `backward()` reaches the
-        parameters. It may create lazy parameters (at the first call) and update recurrent state or buffers.
-
-        Raises:
-            NotImplementedError: on the base class.
-        """
+        """Compute the output from Variables or arrays with the ops of [autograd.function][], so that
+        `backward()` reaches the parameters; every subclass defines it (NotImplementedError here)."""
         raise NotImplementedError
 
-    def _members(self):
-        """(name, attribute, value) of every registered attribute, list items as ``name[i]`` (attribute None)."""
-        for attr in self.__dict__.get("_children", {}):
-            value = getattr(self, attr)
-            if isinstance(value, (list, tuple)):
-                for i, item in enumerate(value):
-                    if _is_member(item):
-                        yield f"{attr}[{i}]", None, item
-            else:
-                yield attr, attr, value
-
-    def _places(self, prefix="", seen=None):
-        """(name, owner, attribute, value) for every parameter place, depth first; value is None while a
-        lazy parameter does not exist yet. A layer or parameter reached twice (shared) is listed once,
-        under its first name, so an optimizer updates it once."""
-        seen = set() if seen is None else seen
-        for name, attr, value in self._members():
-            if value is not None:
-                if id(value) in seen:
-                    continue
-                seen.add(id(value))
-            if isinstance(value, Layer):
-                yield from value._places(f"{prefix}{name}.", seen)
-            else:
-                yield f"{prefix}{name}", self, attr, value
-        for attr in self._buffers:
-            yield f"{prefix}{attr}", self, attr, BUFFER
-
     def _walk(self):
-        """``(places, named parameters, parameters)``, cached: a training step asks for them twice. The cache
-        holds while no layer's registered attributes change (``_changes``) and every registered list keeps
-        its items."""
-        cache = self.__dict__.get("_cache")
-        if cache is not None and cache[0] == _changes and (not cache[1] or all(
-                len(now) == len(items) and all(map(operator.is_, now, items)) for now, items in cache[1])):
-            return cache[2]
-        places = list(self._places())
-        named = [(name, p) for name, _, _, p in places if isinstance(p, Parameter)]
-        walk = places, named, [p for _, p in named]
-        lists = [(value, list(value)) for layer in self.sublayers() for attr in layer._children
-                 if isinstance(value := getattr(layer, attr), list)]
-        object.__setattr__(self, "_cache", (_changes, lists, walk))
+        walk = self.__dict__.get("_last_walk")
+        if walk is None or not walk.holds(self):
+            walk = self._last_walk = _Walk(self)  # a _Walk is no container: no walk looks into it
         return walk
 
     def named_params(self):
-        """`(name, Parameter)` pairs, depth first in definition order; names join attributes with dots and
-        number list items: `l0.W`, `blocks[1].b`.
-
-        A lazy parameter not created yet is left out; a shared one appears once, under its first name.
-
-        Examples:
-            >>> from autograd import layer, model
-            >>> [name for name, _ in model.Sequential(layer.Linear(2, in_size=3)).named_params()]
-            ['l0.W', 'l0.b']
-        """
-        return list(self._walk()[1])
+        """`(name, Parameter)` pairs in the order of the walk; a lazy parameter not created yet is left out."""
+        return list(self._walk().named)
 
     def params(self):
-        """Every Parameter of this layer and its sublayers, each once, in the order of `named_params()`.
-
-        The walk is cached until a registered attribute of some layer changes.
-
-        Examples:
-            >>> from autograd import layer
-            >>> [p.shape for p in layer.Linear(2, in_size=3).params()]
-            [(3, 2), (2,)]
-        """
-        return list(self._walk()[2])
+        """Every Parameter of this layer and its sublayers, each once, in the order of `named_params()`."""
+        return list(self._walk().params)
 
     def sublayers(self):
-        """This layer and every layer inside it, each once, depth first in definition order (a list).
-
-        Examples:
-            >>> from autograd import model
-            >>> [type(m).__name__ for m in model.LSTM(4, 1).sublayers()][:3]
-            ['LSTM', 'LSTM', 'Linear']
-        """
-        found, stack = {}, [self]
-        while stack:
-            layer = stack.pop()
-            if id(layer) not in found:
-                found[id(layer)] = layer
-                stack += reversed([v for _, _, v in layer._members() if isinstance(v, Layer)])
-        return list(found.values())
+        """This layer and every layer inside it, each once, in the order of the walk."""
+        return list(self._walk().layers)
 
     def cleargrads(self):
-        """Set `grad = None` on every parameter: call it before `loss.backward()` in each training step.
-
-        `backward()` adds to an existing gradient, so without it the gradients of successive steps add up.
-
-        Examples:
-            >>> from autograd import Variable, layer
-            >>> import autograd.function as F
-            >>> lin = layer.Linear(1, in_size=2)
-            >>> F.sum(lin(Variable([[1.0, 2.0]], dtype="float32"))).backward()
-            >>> lin.cleargrads()
-            >>> [p.grad for p in lin.params()]
-            [None, None]
-        """
-        for p in self._walk()[2]:
+        """Set `grad = None` on every parameter: call it before each `loss.backward()`, which adds to a gradient."""
+        for p in self._walk().params:
             p.grad = None
 
     def reset_state(self):
-        """Forget the recurrent state of this layer and its sublayers: the next call starts a new sequence.
-
-        Sets every attribute named in a layer's `_state` (RNN's `h`, LSTM's `h` and `c`) to None. Call it
-        before each sequence (each epoch of a stream), and before a batch of another size.
-        """
+        """Forget the recurrent state (each `_state` attribute, such as RNN's `h`, becomes None) of this layer
+        and its sublayers: call it before each sequence, and before a batch of another size."""
         for layer in self.sublayers():
             for name in layer._state:
                 setattr(layer, name, None)
 
     def to(self, device):
-        """Move every parameter (with its gradient), buffer and recurrent state to `device`, in place.
-
-        Parameters keep their identity, so an optimizer's state for them follows on its next update. Lazy
-        parameters not created yet are created on `device` later. Recurrent state moves detached: backprop
-        through time stops at the move, since the steps before it were recorded with the parameters' old arrays.
-
-        Args:
-            device (Device | str): a [Device][autograd.backend.Device] or its name: "cpu", "sim", "cuda", "cuda:N".
-
-        Returns:
-            (Layer): the layer itself, so that `net = model.MLP([64, 1]).to("cuda")` works.
-
-        Raises:
-            DeviceError: an unknown or unavailable device (a ValueError; see
-                [DeviceError][autograd.backend.DeviceError]).
-
-        Examples:
-            >>> from autograd import layer
-            >>> lin = layer.Linear(2, in_size=3).to("cpu")
-            >>> lin.W.device.name
-            'cpu'
-        """
+        """Move every parameter (with its gradient), buffer and recurrent state to `device` (a
+        [Device][autograd.backend.Device] or its name: "cpu", "sim", "cuda", "cuda:N"), in place, and return the
+        layer: `net = model.MLP([64, 1]).to("cuda")`. Parameters keep their identity, so an optimizer's state
+        follows; lazy ones are created there later. Recurrent state moves detached (backprop through time stops
+        there). An unknown device raises [DeviceError][autograd.backend.DeviceError] (a ValueError)."""
         device = get_device(device)
         for p in self.params():
             p.data = device.put(p.data)
@@ -255,47 +128,22 @@ class Layer:
                     setattr(layer, name, Variable(device.put(value.data)))
         return self
 
-    # ---- saving and loading ----------------------------------------------------------------------
     def state_dict(self):
-        """`{name: NumPy array}` of every parameter and buffer, copied to the host.
-
-        Names are those of `named_params()`, and of the buffers (`bn.running_mean`); a lazy parameter not
-        created yet is left out.
-
-        Examples:
-            >>> from autograd import layer
-            >>> {name: a.shape for name, a in layer.Linear(2, in_size=3).state_dict().items()}
-            {'W': (3, 2), 'b': (2,)}
-        """
+        """`{name: NumPy array}` of every parameter and buffer (`bn.running_mean`), copied to the host; a lazy
+        parameter not created yet is left out."""
         arrays = {}
-        for name, owner, attr, p in self._walk()[0]:
-            if p is BUFFER:
-                arrays[name] = to_host(getattr(owner, attr)).copy()
-            elif p is not None:
-                arrays[name] = to_host(p.data).copy()
+        for name, owner, attr, p in self._walk().places:
+            if p is not None:
+                arrays[name] = to_host(getattr(owner, attr) if p is BUFFER else p.data).copy()
         return arrays
 
-    def _lazy_shape(self, attr):
-        """The shape a lazy parameter ``attr`` will have, None for a dimension known only at the first call."""
-        raise NotImplementedError
-
     def check_state_dict(self, arrays):
-        """Check `{name: array}` against this layer's parameters and buffers without changing anything.
-
-        Every entry must name a parameter or buffer, every existing one must have an entry, shapes must match
-        (a lazy parameter's unknown input size accepts any), and each array must convert to the dtype.
-
-        Args:
-            arrays (dict): `{name: array}` as [state_dict][autograd.layer.Layer.state_dict] gives it (any device).
-
-        Returns:
-            (list[tuple]): the planned updates, `(owner layer, attribute, Parameter or None, host array in the
-                target dtype)`: None for a lazy parameter still to be created, a marker string for a buffer.
-
-        Raises:
-            ValueError: naming the entry, for a missing, unexpected, wrongly shaped or unconvertible one.
-        """
-        places = self._walk()[0]
+        """Check `{name: array}` (of any device) against this layer's parameters and buffers, changing nothing:
+        every entry must name one, every existing one must have an entry, shapes must match (a lazy
+        parameter's unknown input size accepts any), and each array must convert to the dtype, else a
+        ValueError names the entry. Returns the planned updates `(owner, attribute, place, host array in the
+        target dtype)`, the place a Parameter, None (lazy, to be created) or BUFFER."""
+        places = self._walk().places
         names = [name for name, _, _, _ in places]
         unexpected = sorted(set(arrays) - set(names))
         if unexpected:
@@ -326,25 +174,16 @@ class Layer:
     def load_state_dict(self, arrays):
         """Set every parameter and buffer from `{name: array}` (any device), keeping each one's dtype and device.
 
-        Everything is checked first (see [check_state_dict][autograd.layer.Layer.check_state_dict]), so a
-        refused state changes nothing. A parameter gets a new array (its identity, and an optimizer's state
-        for it, stay). A lazy parameter not created yet is created from its entry, in its layer's dtype, on
-        the device its layer (or this one) was moved to, else that of the other parameters, else the cpu.
-
-        Args:
-            arrays (dict): `{name: array}` as [state_dict][autograd.layer.Layer.state_dict] gives it.
-
-        Raises:
-            ValueError: a missing, unexpected, wrongly shaped or unconvertible entry.
+        Everything is checked first ([check_state_dict][autograd.layer.Layer.check_state_dict]), so a refused
+        state changes nothing. A parameter keeps its identity (and an optimizer's state for it). A lazy
+        parameter not created yet is created from its entry, in its layer's dtype, on the device its layer (or
+        this one) was moved to, else that of the other parameters, else the cpu.
 
         Examples:
-            A lazy Linear gets its weights from a trained one, before its first call:
-
-            >>> from autograd import layer, to_host
-            >>> trained, fresh = layer.Linear(2, in_size=3), layer.Linear(2)
-            >>> fresh.load_state_dict(trained.state_dict())
-            >>> fresh.in_size, (to_host(fresh.W) == to_host(trained.W)).all().item()
-            (3, True)
+            >>> from autograd import layer
+            >>> fresh = layer.Linear(2)                     # lazy: W is created from the entry
+            >>> fresh.load_state_dict(layer.Linear(2, in_size=3).state_dict()); fresh.in_size
+            3
         """
         updates = self.check_state_dict(arrays)
         existing = self.params()
@@ -358,50 +197,64 @@ class Layer:
                 p.data = p.device.put(array)
 
     def save_weights(self, path):
-        """Write the parameters and buffers (`state_dict()`) to `path` as a NumPy `.npz` of host arrays.
-
-        The file is written atomically, exactly at `path` (no suffix added): a crash mid-save leaves any
-        previous file at `path` intact. `numpy.load(path)` reads it too. To save an optimizer's state with
-        the weights, use [checkpoint.save][autograd.checkpoint.save].
-
-        Args:
-            path (str | os.PathLike): the file to write (a str or path-like).
-
-        Examples:
-            >>> import os, tempfile
-            >>> from autograd import layer, to_host
-            >>> a, b = layer.Linear(2, in_size=3), layer.Linear(2, in_size=3)
-            >>> with tempfile.TemporaryDirectory() as d:
-            ...     a.save_weights(os.path.join(d, "w.npz"))
-            ...     b.load_weights(os.path.join(d, "w.npz"))
-            >>> (to_host(a.W) == to_host(b.W)).all().item()
-            True
-        """
+        """Write `state_dict()` to `path` (no suffix added) as a NumPy `.npz`, atomically (a crash mid-save leaves a
+        previous file intact). [checkpoint.save][autograd.checkpoint.save] saves an optimizer's state too."""
         save_npz(path, self.state_dict())
 
     def load_weights(self, path):
-        """Read the parameters and buffers written by [save_weights][autograd.layer.Layer.save_weights] onto
-        the layer's current device.
-
-        The file is read without unpickling; the names and shapes are checked as by
-        [load_state_dict][autograd.layer.Layer.load_state_dict], so a refused file changes nothing.
-
-        Args:
-            path (str | os.PathLike): the `.npz` file to read.
-
-        Raises:
-            OSError: the file is missing or unreadable.
-            ValueError: the file is damaged or not an `.npz` archive, or its entries do not fit the layer.
-        """
+        """Read a file of [save_weights][autograd.layer.Layer.save_weights] (without unpickling) onto the layer's
+        device, checked as by [load_state_dict][autograd.layer.Layer.load_state_dict]: a refused file changes
+        nothing. OSError: a missing or unreadable file; ValueError: a damaged one, or entries that do not fit."""
         self.load_state_dict(load_npz(path))
 
 
-BUFFER = "buffer"  # the value of a buffer's place in Layer._places: read the array from its owner when needed
-_changes = 0  # counts changes to any layer's registered attributes: Layer._walk's cache is valid while it holds
+BUFFER = "buffer"  # the value of a buffer's place in a walk: read the array from its owner when needed
+_FOUND = (Parameter, Layer, list, tuple, dict)  # what a walk looks into
+_version = object()  # replaced at each change of what walks find; an object, not a count: never equal after pickling
 
 
-def _is_member(value):
-    return isinstance(value, (Parameter, Layer))
+class _Walk:
+    """One walk of a layer: its places `(name, owner, attribute, a Parameter, None (lazy) or BUFFER)`, its
+    parameters, its layers, and the lists and dicts it went through with their items then."""
+
+    def __init__(self, root):
+        self.version = _version
+        self.places, self.layers, self.containers = [], [], []
+        self._visit(root, "", None, None, set())
+        self.named = [(name, p) for name, _, _, p in self.places if isinstance(p, Parameter)]
+        self.params = [p for _, p in self.named]
+
+    def holds(self, root):
+        """Whether the walk still describes ``root``: no attribute changed, no list or dict either."""
+        return self.version is _version and self.layers[0] is root and (not self.containers or all(
+            len(then) == len(now := _items(c)) and all(map(operator.is_, then, now)) for c, then in self.containers))
+
+    def _visit(self, value, name, owner, attr, seen):
+        if id(value) in seen:
+            return
+        seen.add(id(value))
+        if isinstance(value, Parameter):
+            self.places.append((name, owner, attr, value))
+        elif isinstance(value, Layer):
+            self.layers.append(value)
+            prefix = name + "." if name else ""
+            for attr, item in vars(value).items():
+                if isinstance(item, _FOUND):
+                    self._visit(item, prefix + attr, value, attr, seen)
+                elif item is None and attr in value._lazy:
+                    self.places.append((prefix + attr, value, attr, None))
+            self.places += [(prefix + attr, value, attr, BUFFER) for attr in value._buffers]
+        else:
+            if not isinstance(value, tuple):  # a list or dict may change without the layer knowing
+                self.containers.append((value, _items(value)))
+            for key, item in value.items() if isinstance(value, dict) else enumerate(value):
+                if isinstance(item, _FOUND):
+                    self._visit(item, f"{name}[{key}]", owner, None, seen)
+
+
+def _items(container):
+    """What a walk depends on in a list (its items) or dict (its keys and values)."""
+    return [*container, *container.values()] if isinstance(container, dict) else list(container)
 
 
 def _create_weight_and_bias(layer, shape, fan_in, out_size, device):
