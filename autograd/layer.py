@@ -270,41 +270,29 @@ def _check_size(layer, name, value, optional=False):
     if optional and value is None:
         return None
     try:
-        if isinstance(value, bool):
-            raise TypeError
-        size = operator.index(value)
-    except TypeError:
-        raise ValueError(f"{layer}: {name} must be a positive int, got {value!r}") from None
+        size = 0 if isinstance(value, bool) else operator.index(value)
+    except TypeError:  # not an integer
+        size = 0
     if size < 1:
         raise ValueError(f"{layer}: {name} must be a positive int, got {value!r}")
     return size
 
 
 class Linear(Layer):
-    """Fully connected layer: `y = x W + b` with W of shape (in_size, out_size) and b of shape (out_size,).
-
-    W is drawn from N(0, 1/in_size) (LeCun normal) and b is zeros, in `dtype`. With `in_size=None` (the
-    default) W and b are created at the first call, W from the input's last dimension, on the device the layer
-    was moved to with `to` (else on the input's); with `in_size` given, at once, on the cpu. The op is
-    [F.linear][autograd.function.linear].
+    """Fully connected layer: `y = x W + b`, W (in_size, out_size) drawn from N(0, 1/in_size) (LeCun normal),
+    b (out_size,) zeros. The op is [F.linear][autograd.function.linear].
 
     Args:
-        out_size (int): the number of outputs. Typical values: 10 to 1024 (hidden layers 64 to 512).
-        in_size (int | None): the number of inputs, or None to take it from the first input.
+        out_size (int): the number of outputs. Typical values: 10 to 1024.
+        in_size (int | None): the number of inputs, or None (lazy) to take it from the first input's last axis.
         nobias (bool): no bias b (`y = x W`), for example before a normalisation layer. Default False.
         dtype (str): the parameters' dtype: "float32" (default), "float64" or "float16".
 
-    Raises:
-        ValueError: `out_size` or `in_size` is not a positive int.
-
     Examples:
         >>> from autograd import Variable, layer
-        >>> lin = layer.Linear(3)                           # lazy: W is made at the first call
-        >>> lin.W is None
-        True
-        >>> y = lin(Variable([[1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0]], dtype="float32"))
-        >>> y.shape, lin.W.shape, lin.b.shape, lin.in_size
-        ((2, 3), (4, 3), (3,), 4)
+        >>> lin = layer.Linear(3)                           # lazy: W is None until the first call
+        >>> lin(Variable([[1.0, 2.0, 3.0, 4.0]], dtype="float32")).shape, lin.W.shape, lin.b.shape, lin.in_size
+        ((1, 3), (4, 3), (3,), 4)
     """
 
     _lazy = ("W", "b")
@@ -331,9 +319,7 @@ class Linear(Layer):
         _create_weight_and_bias(self, (in_size, self.out_size), in_size, self.out_size, device)
 
     def forward(self, x):
-        """`x W + b` for x of shape (..., in_size), a Variable or an array (an array is a constant); returns
-        (..., out_size). The first call of a lazy layer creates W and b. Feed the layer's dtype: a float64
-        input makes a float64 output (the gradients keep the parameters' dtype)."""
+        """x (..., in_size), a Variable or an array (a constant) -> (..., out_size); float64 in, float64 out."""
         x = x if isinstance(x, Variable) else Variable(x, requires_grad=False)
         if self.W is None:
             self._create(x.shape[-1], self._device or x.device)
@@ -343,29 +329,16 @@ class Linear(Layer):
 class RNN(Layer):
     """Elman RNN, one time step per call: `h = tanh(x2h(x) + h2h(h_prev))`, no h2h term on the first step.
 
-    x2h is a [Linear][autograd.layer.Linear] (in_size -> hidden_size, with bias), h2h one without bias
-    (hidden_size -> hidden_size); both lazy unless `in_size` is given (h2h is always created at the second
-    step). The state `h`, (N, hidden_size), is kept between calls, so backprop runs through the whole
-    sequence; [reset_state][autograd.layer.Layer.reset_state] starts a new sequence, and
-    `loss.unchain_backward()` truncates backprop through time. Clip its gradients
-    ([ClipGrad][autograd.hook.ClipGrad]): they can explode over long sequences.
-
-    Args:
-        hidden_size (int): the size of the state h. Typical values: 32 to 512.
-        in_size (int | None): the size of each input x, or None to take it from the first input.
-        dtype (str): the parameters' dtype. Default "float32".
-
-    Attributes:
-        h: the last output, a Variable (N, hidden_size), or None at the start of a sequence.
+    x2h is a [Linear][autograd.layer.Linear] (in_size, lazy if None, -> hidden_size, typically 32 to 512) with
+    bias, h2h one without, created at the second step. The state `h` (N, hidden_size) is kept between calls
+    until [reset_state][autograd.layer.Layer.reset_state]; `loss.unchain_backward()` truncates backprop through
+    time. Clip the gradients ([ClipGrad][autograd.hook.ClipGrad]): they can explode.
 
     Examples:
         >>> from autograd import Variable, layer
-        >>> rnn = layer.RNN(5)
-        >>> x = Variable([[1.0, 2.0, 3.0]], dtype="float32")
+        >>> rnn, x = layer.RNN(5), Variable([[1.0, 2.0, 3.0]], dtype="float32")
         >>> rnn(x).shape, rnn(x).shape, [name for name, _ in rnn.named_params()]
         ((1, 5), (1, 5), ['x2h.W', 'x2h.b', 'h2h.W'])
-        >>> rnn.reset_state(); rnn.h is None
-        True
     """
 
     _state = ("h",)
@@ -391,42 +364,24 @@ class LSTM(Layer):
         f = sigmoid(x2f(x) + h2f(h)),  i = sigmoid(x2i(x) + h2i(h)),  o = sigmoid(x2o(x) + h2o(h)),
         u = tanh(x2u(x) + h2u(h)),     c = f * c_prev + i * u,         h = o * tanh(c)
 
-    On the first step the h2* terms and f * c_prev are absent (h and c start at zero). The x2* are
-    [Linear][autograd.layer.Linear] layers with bias (lazy unless `in_size` is given), the h2* without bias,
-    created at the second step. The state `h` and `c` is kept between calls, as in [RNN][autograd.layer.RNN]:
-    [reset_state][autograd.layer.Layer.reset_state] starts a new sequence, `loss.unchain_backward()`
-    truncates backprop through time.
-
-    Args:
-        hidden_size (int): the size of h and c. Typical values: 32 to 512.
-        in_size (int | None): the size of each input x, or None to take it from the first input.
-        dtype (str): the parameters' dtype. Default "float32".
-
-    Attributes:
-        h: the last output, a Variable (N, hidden_size), or None at the start of a sequence.
-        c: the cell state, same shape, or None.
+    with no h2* terms and no f * c_prev on the first step. The x2* and h2* are Linear layers as in
+    [RNN][autograd.layer.RNN], whose arguments these are; the state `h` and `c` is kept between calls.
 
     Examples:
         >>> from autograd import Variable, layer
-        >>> lstm = layer.LSTM(4, in_size=1)
-        >>> for value in [0.0, 0.5, 1.0]:
-        ...     h = lstm(Variable([[value]], dtype="float32"))
-        >>> h.shape, lstm.c.shape, len(lstm.params())
-        ((1, 4), (1, 4), 12)
+        >>> lstm, x = layer.LSTM(4, in_size=1), Variable([[0.5]], dtype="float32")
+        >>> lstm(x).shape, lstm(x).shape, lstm.c.shape, len(lstm.params())
+        ((1, 4), (1, 4), (1, 4), 12)
     """
 
     _state = ("h", "c")
 
     def __init__(self, hidden_size, in_size=None, dtype="float32"):
         super().__init__()
-        self.x2f = Linear(hidden_size, in_size, dtype=dtype)
-        self.x2i = Linear(hidden_size, in_size, dtype=dtype)
-        self.x2o = Linear(hidden_size, in_size, dtype=dtype)
-        self.x2u = Linear(hidden_size, in_size, dtype=dtype)
-        self.h2f = Linear(hidden_size, nobias=True, dtype=dtype)
-        self.h2i = Linear(hidden_size, nobias=True, dtype=dtype)
-        self.h2o = Linear(hidden_size, nobias=True, dtype=dtype)
-        self.h2u = Linear(hidden_size, nobias=True, dtype=dtype)
+        for gate in "fiou":
+            setattr(self, f"x2{gate}", Linear(hidden_size, in_size, dtype=dtype))
+        for gate in "fiou":
+            setattr(self, f"h2{gate}", Linear(hidden_size, nobias=True, dtype=dtype))
         self.h = self.c = None
 
     def _gate(self, x2, h2, x):
@@ -467,16 +422,12 @@ class _Conv(Layer):
         """The number of input channels, read from W; None while a lazy W is not created yet."""
         return None if self.W is None else self.W.shape[self._in_axis]
 
-    def _kernel_shape(self, in_channels):
-        raise NotImplementedError
-
     def _lazy_shape(self, attr):
         return self._kernel_shape(None) if attr == "W" else (self.out_channels,)
 
     def _create(self, in_channels, device):
-        kh, kw = self.kernel_size
-        _create_weight_and_bias(self, self._kernel_shape(in_channels), in_channels * kh * kw, self.out_channels,
-                                device)
+        fan_in = in_channels * self.kernel_size[0] * self.kernel_size[1]
+        _create_weight_and_bias(self, self._kernel_shape(in_channels), fan_in, self.out_channels, device)
 
     def _input(self, x):
         x = x if isinstance(x, Variable) else Variable(x, requires_grad=False)
@@ -488,27 +439,14 @@ class _Conv(Layer):
 
 
 class Conv2d(_Conv):
-    """2-D convolution layer: `y = conv2d(x, W, b, stride, pad)` on (N, C, H, W) input.
+    """2-D convolution layer: `y = conv2d(x, W, b, stride, pad)` on (N, C, H, W) input, giving
+    (N, out_channels, OH, OW) with `OH = (H + 2 ph - kh) // sh + 1` (likewise OW).
 
-    W has shape (out_channels, in_channels, kh, kw), drawn from N(0, 1/(in_channels kh kw)); b (out_channels,)
-    is zeros. With `in_channels=None` (the default) W and b are created at the first call from the input's
-    channel axis (as [Linear][autograd.layer.Linear]'s). The output is (N, out_channels, OH, OW) with
-    `OH = (H + 2 ph - kh) // sh + 1` (likewise OW). The op is [F.conv2d][autograd.function.conv2d].
-
-    Args:
-        out_channels (int): the number of filters. Typical values: 16 to 512.
-        kernel_size (int | tuple[int, int]): an int or a pair (kh, kw). Typical values: 3 (also 1, 5, 7).
-        stride (int | tuple[int, int]): an int or a pair. 1 (default); 2 halves the size.
-        pad (int | tuple[int, int]): zero padding, an int or a pair. 0 (default); `kernel_size // 2` keeps the size at
-            stride 1.
-        nobias (bool): no bias. Default False.
-        in_channels (int | None): the input channels, or None to take them from the first input.
-        dtype (str): the parameters' dtype. Default "float32".
-
-    Raises:
-        TypeError: `kernel_size`, `stride` or `pad` is not an int or a pair of ints.
-        ValueError: a size, kernel or stride is not positive, or pad is negative; at a call, the input is not
-            4-D or the kernel does not fit it.
+    W (out_channels, in_channels, kh, kw) is drawn from N(0, 1/(in_channels kh kw)), b (out_channels,) is
+    zeros; `in_channels` None (lazy) takes them from the first input; `nobias` and `dtype` are Linear's.
+    `kernel_size` (typically 3), `stride` (2 halves the size) and `pad` (zeros; `kernel_size // 2` keeps the
+    size at stride 1) are ints or pairs, checked (TypeError, ValueError) as [F.conv2d][autograd.function.conv2d]
+    checks them; a call checks the input is 4-D and fits the kernel.
 
     Examples:
         >>> import numpy as np
@@ -520,8 +458,7 @@ class Conv2d(_Conv):
 
     _in_axis = 1
 
-    def __init__(self, out_channels, kernel_size, stride=1, pad=0, nobias=False, in_channels=None,
-                 dtype="float32"):
+    def __init__(self, out_channels, kernel_size, stride=1, pad=0, nobias=False, in_channels=None, dtype="float32"):
         super().__init__(out_channels, kernel_size, stride, pad, nobias, in_channels, dtype)
 
     def _kernel_shape(self, in_channels):
@@ -533,28 +470,14 @@ class Conv2d(_Conv):
 
 
 class ConvTranspose2d(_Conv):
-    """Transposed convolution layer: `y = conv_transpose2d(x, W, b, stride, pad, outsize)`, for upsampling.
+    """Transposed convolution layer, for upsampling: `y = conv_transpose2d(x, W, b, stride, pad, outsize)`,
+    the gradient of a convolution with respect to its input, giving (N, out_channels, OH, OW) with
+    `OH = (H - 1) sh - 2 ph + kh` (likewise OW), or `outsize` (OH, OW) to choose among the sizes a strided
+    conv2d maps back to the input's.
 
-    The gradient of a convolution with respect to its input, as a layer. W has shape
-    (in_channels, out_channels, kh, kw) (PyTorch's layout), drawn from N(0, 1/(in_channels kh kw)); b
-    (out_channels,) is zeros; both lazy as in [Conv2d][autograd.layer.Conv2d]. The output is
-    (N, out_channels, OH, OW) with `OH = (H - 1) sh - 2 ph + kh` (likewise OW), unless `outsize` is given. The
-    op is [F.conv_transpose2d][autograd.function.conv_transpose2d].
-
-    Args:
-        out_channels (int): the number of output channels.
-        kernel_size (int | tuple[int, int]): an int or a pair. Typical values: 2 or 4 with stride 2 (doubling the size),
-            3.
-        stride (int | tuple[int, int]): an int or a pair. Default 1.
-        pad (int | tuple[int, int]): an int or a pair, removed from each border of the output. Default 0.
-        nobias (bool): no bias. Default False.
-        in_channels (int | None): the input channels, or None to take them from the first input.
-        outsize (tuple[int, int] | None): the output (OH, OW), to choose among the sizes a strided conv2d maps back to
-            the input's; None for the formula above.
-        dtype (str): the parameters' dtype. Default "float32".
-
-    Raises:
-        ValueError: as for Conv2d; at a call, an `outsize` that does not fit the input.
+    W (in_channels, out_channels, kh, kw) (PyTorch's layout) is drawn from N(0, 1/(in_channels kh kw)); the
+    rest is as in [Conv2d][autograd.layer.Conv2d] (pad is removed from each border of the output; kernel 2 or
+    4 at stride 2 doubles the size). The op is [F.conv_transpose2d][autograd.function.conv_transpose2d].
 
     Examples:
         >>> import numpy as np
@@ -581,35 +504,22 @@ class ConvTranspose2d(_Conv):
 
 
 class BatchNorm(Layer):
-    """Batch normalisation over the channel axis 1 of (N, C) or (N, C, H, W) input, per channel:
+    """Batch normalisation over the channel axis 1 (`num_features` channels) of (N, C) or (N, C, H, W) input,
+    per channel: `y = gamma * (x - mean) / sqrt(var + eps) + beta`.
 
-        y = gamma * (x - mean) / sqrt(var + eps) + beta
-
-    In training, mean and var are the batch's (biased variance, over every axis but C), and the buffers
-    follow them: `running = (1 - momentum) * running + momentum * batch_stat`, running_var taking the
-    unbiased batch variance (PyTorch's convention). In [test_mode][autograd.config.test_mode] the buffers
-    normalise and are not changed. gamma (ones) and beta (zeros) are trained; the buffers `running_mean`
-    (zeros) and `running_var` (ones) are saved with the weights and move with `to`. All are created at once,
-    on the cpu. The op is [F.batch_norm][autograd.function.batch_norm].
-
-    Args:
-        num_features (int): the number of channels C.
-        momentum (float): the weight of each new batch in the running statistics, in [0, 1]. Default 0.1.
-        eps (float): added to the variance, > 0. Default 1e-5.
-        dtype (str): the dtype of the parameters and buffers. Default "float32".
-
-    Raises:
-        ValueError: `num_features` is not a positive int, `momentum` not in [0, 1], or `eps` not > 0.
-        TypeError: `momentum` or `eps` is not a real number.
+    In training, mean and var are the batch's (biased variance, over every axis but C), and the buffers follow
+    them: `running = (1 - momentum) * running + momentum * batch_stat`, running_var taking the unbiased batch
+    variance (PyTorch's convention). In [test_mode][autograd.config.test_mode] the buffers normalise and stay.
+    gamma (ones) and beta (zeros) are trained; `running_mean` (zeros) and `running_var` (ones) are buffers.
+    `momentum` in [0, 1] and `eps` > 0, else a ValueError (a TypeError if not real numbers). The op is
+    [F.batch_norm][autograd.function.batch_norm].
 
     Examples:
         >>> from autograd import Variable, layer, to_host
         >>> bn = layer.BatchNorm(2)
         >>> y = bn(Variable([[0.0, 2.0], [2.0, 4.0]], dtype="float32"))  # batch means 1 and 3
-        >>> [round(v, 4) for v in to_host(bn.running_mean).tolist()]     # 0.9 * 0 + 0.1 * mean
-        [0.1, 0.3]
-        >>> sorted(bn.state_dict())
-        ['beta', 'gamma', 'running_mean', 'running_var']
+        >>> [round(v, 4) for v in to_host(bn.running_mean).tolist()], sorted(bn.state_dict())
+        ([0.1, 0.3], ['beta', 'gamma', 'running_mean', 'running_var'])
     """
 
     _buffers = ("running_mean", "running_var")
@@ -632,27 +542,14 @@ class BatchNorm(Layer):
 
 
 class LayerNorm(Layer):
-    """Layer normalisation over the trailing axes `normalized_shape`, the same in training and test mode:
-
-        y = gamma * (x - mean) / sqrt(var + eps) + beta
-
-    with the mean and biased variance of each sample over those axes; gamma (ones) and beta (zeros) have that
-    shape, and y has x's shape. The op is [F.layer_norm][autograd.function.layer_norm].
-
-    Args:
-        normalized_shape (int | tuple[int, ...]): the trailing shape, an int (the feature size, e.g. a transformer's
-            d_model) or a tuple.
-        eps (float): added to the variance, > 0. Default 1e-5.
-        dtype (str): the parameters' dtype. Default "float32".
-
-    Raises:
-        ValueError: a size is not a positive int, or `eps` is not > 0.
-        TypeError: `eps` is not a real number.
+    """Layer normalisation over the trailing axes `normalized_shape` (an int, the feature size, or a tuple), the
+    same in training and test mode: `y = gamma * (x - mean) / sqrt(var + eps) + beta`, with the mean and biased
+    variance of each sample over those axes; gamma (ones) and beta (zeros) have that shape. `eps` > 0, else a
+    ValueError (a TypeError if not a real). The op is [F.layer_norm][autograd.function.layer_norm].
 
     Examples:
         >>> from autograd import Variable, layer, to_host
-        >>> ln = layer.LayerNorm(3)
-        >>> [round(v, 4) for v in to_host(ln(Variable([[1.0, 2.0, 3.0]], dtype="float32")))[0].tolist()]
+        >>> [round(v, 4) for v in to_host(layer.LayerNorm(3)(Variable([[1.0, 2.0, 3.0]])))[0].tolist()]
         [-1.2247, 0.0, 1.2247]
     """
 
@@ -671,23 +568,13 @@ class LayerNorm(Layer):
 
 
 class Embedding(Layer):
-    """Embedding table: rows of W (vocab_size, dim), drawn from N(0, 1), looked up by integer ids, `y = W[ids]`.
-
-    ids of any shape give y of shape (*ids.shape, dim); the gradient adds into the rows used. The op is
+    """Embedding table: rows of W (vocab_size, dim), drawn from N(0, 1) in `dtype`, looked up by integer ids:
+    `y = W[ids]`, of shape (*ids.shape, dim); the gradient adds into the rows used. The op is
     [F.embed_id][autograd.function.embed_id].
-
-    Args:
-        vocab_size (int): the number of ids (rows).
-        dim (int): the size of each vector. Typical values: 16 to 1024.
-        dtype (str): the dtype of W. Default "float32".
-
-    Raises:
-        ValueError: a size is not a positive int.
 
     Examples:
         >>> from autograd import layer
-        >>> emb = layer.Embedding(10, 4)
-        >>> emb([[1, 2, 3], [4, 5, 6]]).shape
+        >>> layer.Embedding(10, 4)([[1, 2, 3], [4, 5, 6]]).shape
         (2, 3, 4)
     """
 
@@ -702,23 +589,15 @@ class Embedding(Layer):
 
 
 class Dropout(Layer):
-    """Inverted dropout: in training, zero each element with probability `ratio` and scale the rest by
-    1 / (1 - ratio); the identity in [test_mode][autograd.config.test_mode]. No parameters.
-
-    The op is [F.dropout][autograd.function.dropout]; masks come from the input's device, reproducibly after
-    `autograd.seed(n)`.
-
-    Args:
-        ratio (float): the drop probability, in [0, 1). Typical values: 0.1 to 0.5 (default 0.5).
-
-    Raises:
-        ValueError: `ratio` is not in [0, 1).
+    """Inverted dropout: in training, zero each element with probability `ratio` (in [0, 1), else a
+    ValueError; typically 0.1 to 0.5) and scale the rest by 1 / (1 - ratio); the identity in
+    [test_mode][autograd.config.test_mode]. The op is [F.dropout][autograd.function.dropout]: masks come from
+    the input's device, reproducibly after `autograd.seed(n)`.
 
     Examples:
         >>> import autograd
         >>> from autograd import Variable, layer, to_host
-        >>> drop = layer.Dropout(0.5)
-        >>> x = Variable([1.0, 1.0, 1.0, 1.0], dtype="float32")
+        >>> drop, x = layer.Dropout(0.5), Variable([1.0, 1.0, 1.0, 1.0], dtype="float32")
         >>> set(to_host(drop(x)).tolist()) <= {0.0, 2.0}       # each element dropped, or kept and doubled
         True
         >>> with autograd.test_mode():
