@@ -59,7 +59,8 @@ class Layer:
 
     def __setattr__(self, name, value):
         global _version
-        if value is None or isinstance(value, _FOUND) or isinstance(self.__dict__.get(name), _FOUND):
+        if isinstance(value, _FOUND) or isinstance(vars(self).get(name), _FOUND) or (
+                value is None and name in self._lazy):
             _version = object()  # a change the cached walks must see
         object.__setattr__(self, name, value)
 
@@ -101,8 +102,7 @@ class Layer:
             p.grad = None
 
     def reset_state(self):
-        """Forget the recurrent state (each `_state` attribute, such as RNN's `h`, becomes None) of this layer
-        and its sublayers: call it before each sequence, and before a batch of another size."""
+        """Set the recurrent state (`_state`: RNN's `h`) of every layer to None: before a new sequence or batch size."""
         for layer in self.sublayers():
             for name in layer._state:
                 setattr(layer, name, None)
