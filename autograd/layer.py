@@ -1,13 +1,19 @@
-"""Layers: objects that own Parameters and sublayers and call functions on them.
+"""Layers: objects that own Parameters and sublayers and call functions on them. The rules, stated once:
 
-A Layer finds its parameters and sublayers by attribute, in definition order; `params()` walks them
-depth first, so the order and the names of `named_params()` are stable: attribute names joined by dots,
-such as `l0.W` or `lstm.x2f.b`. The same names key `state_dict()` and the files of `save_weights`.
-
-Layers whose weight shape depends on the input (Linear, Conv2d, ConvTranspose2d, and the RNN and LSTM built
-on Linear) can create it lazily, at the first call; every other parameter is created at once, on the cpu,
-until `to(device)` moves it. Weights are drawn on the host, so `autograd.seed(n)` gives the same values on
-every device.
+- **Finding parameters.** A layer's attributes are walked in the order first assigned: a
+  [Parameter][autograd.variable.Parameter] is a parameter, a Layer is walked in turn, a list, tuple or dict
+  is looked into, nested too, whenever its items were put there (`self.blocks = [None] * 3` filled later,
+  `self.heads = {"out": Linear(1)}`: PyTorch's ModuleList and ModuleDict). A layer or parameter reached
+  twice (tied weights) counts once, under its first name. Names join attributes with dots and index
+  container items (`l0.W`, `blocks[1].W`, `heads[out].b`); they key `state_dict()` and checkpoints.
+- **The walk is cached** (it costs more than a small model's training step can spare) until an attribute of
+  a layer is assigned or deleted, or a list or dict it went through changes: assign attributes normally,
+  not through `__dict__`.
+- **Lazy parameters.** Linear, Conv2d, ConvTranspose2d, and RNN and LSTM built on Linear, create their
+  weights at the first call unless the input size is given, on the device of `to` (else the input's); until
+  then they are None and keep their place. Other parameters are created at once, on the cpu. Weights are
+  drawn on the host: `autograd.seed(n)` gives the same values on every device.
+- **Sizes** must be positive ints (NumPy integers welcome), else a ValueError names the layer and argument.
 """
 import math
 import operator
@@ -22,22 +28,13 @@ __all__ = ["Layer", "Linear", "Conv2d", "ConvTranspose2d", "BatchNorm", "LayerNo
 
 
 class Layer:
-    """Base class of layers and models: assign Parameters and Layers as attributes, define `forward`, call it.
+    """Base class of layers and models: assign Parameters, Layers and containers of them as attributes,
+    define `forward`, call the layer.
 
-    Every attribute holding a [Parameter][autograd.variable.Parameter], a Layer, or a list or tuple containing
-    them (or an empty list, to be filled later) is registered, in definition order: [params][autograd.layer.Layer.params] and
-    [named_params][autograd.layer.Layer.named_params] find them there, and optimizers, `to`, `state_dict` and
-    `save_weights` follow. A layer or parameter reached twice (tied weights) is listed once, under its first
-    name. Subclasses call `super().__init__()` first.
-
-    Three class attributes let a subclass declare more:
-
-    - `_lazy`: names of parameters created at the first call (Linear's W and b), None until then; each keeps
-      its place in the definition order, and [load_state_dict][autograd.layer.Layer.load_state_dict] can
-      create it (the subclass then defines `_lazy_shape(attr)`).
-    - `_state`: names of recurrent state attributes, cleared by [reset_state][autograd.layer.Layer.reset_state].
-    - `_buffers`: names of arrays that are not trained but saved with the weights and moved with the layer
-      (BatchNorm's running statistics).
+    A subclass may declare `_lazy`, the parameters created at the first call (it defines `_lazy_shape(attr)`,
+    their shape with None for the input size, for [load_state_dict][autograd.layer.Layer.load_state_dict] to
+    create them), `_state`, the recurrent state cleared by [reset_state][autograd.layer.Layer.reset_state],
+    and `_buffers`, arrays saved with the weights and moved with the layer but not trained.
 
     Examples:
         >>> from autograd import Parameter, Variable, layer
@@ -49,10 +46,8 @@ class Layer:
         ...     def forward(self, x):
         ...         return self.inner(x) * self.scale
         >>> m = ScaledLinear()
-        >>> [name for name, _ in m.named_params()]
-        ['scale', 'inner.W', 'inner.b']
-        >>> m(Variable([[1.0, 2.0, 3.0]], dtype="float32")).shape
-        (1, 1)
+        >>> m(Variable([[1.0, 2.0, 3.0]], dtype="float32")).shape, [name for name, _ in m.named_params()]
+        ((1, 1), ['scale', 'inner.W', 'inner.b'])
     """
 
     _lazy = ()
@@ -60,184 +55,62 @@ class Layer:
     _buffers = ()
     _device = None  # where to() last moved the layer: lazy parameters are created there
 
-    def __init__(self):
-        object.__setattr__(self, "_children", {})
-
     def __setattr__(self, name, value):
-        global _changes
-        children = self.__dict__.setdefault("_children", {})
-        if _is_member(value) or (value is None and name in self._lazy) or (
-                isinstance(value, (list, tuple)) and any(_is_member(item) for item in value)) or (
-                isinstance(value, list) and not value):  # an empty list may be filled with layers later
-            children[name] = None
-            _changes += 1
-        elif name in children:
-            del children[name]
-            _changes += 1
-        super().__setattr__(name, value)
+        global _version
+        if isinstance(value, _FOUND) or isinstance(vars(self).get(name), _FOUND) or (
+                value is None and name in self._lazy):
+            _version = object()  # a change the cached walks must see
+        object.__setattr__(self, name, value)
 
     def __delattr__(self, name):
-        global _changes
-        if self.__dict__.get("_children", {}).pop(name, 0) is None:
-            _changes += 1
-        super().__delattr__(name)
-
-    def __getstate__(self):  # pickling: the walk cache belongs to this process's change counter
-        state = self.__dict__.copy()
-        state.pop("_cache", None)
-        return state
+        global _version
+        _version = object()
+        object.__delattr__(self, name)
 
     def __call__(self, *inputs):
         """Run the layer: `layer(*inputs)` is `layer.forward(*inputs)`."""
         return self.forward(*inputs)
 
     def forward(self, *inputs):
-        """Compute the layer's output from its inputs; every subclass defines it.
-
-        It takes Variables or arrays and returns a Variable (or several), computed with the ops of
-        [autograd.function][] from the inputs and the layer's parameters, so that `backward()` reaches the
-        parameters. It may create lazy parameters (at the first call) and update recurrent state or buffers.
-
-        Raises:
-            NotImplementedError: on the base class.
-        """
+        """Compute the output from Variables or arrays with the ops of [autograd.function][], so that
+        `backward()` reaches the parameters; every subclass defines it (NotImplementedError here)."""
         raise NotImplementedError
 
-    def _members(self):
-        """(name, attribute, value) of every registered attribute, list items as ``name[i]`` (attribute None)."""
-        for attr in self.__dict__.get("_children", {}):
-            value = getattr(self, attr)
-            if isinstance(value, (list, tuple)):
-                for i, item in enumerate(value):
-                    if _is_member(item):
-                        yield f"{attr}[{i}]", None, item
-            else:
-                yield attr, attr, value
-
-    def _places(self, prefix="", seen=None):
-        """(name, owner, attribute, value) for every parameter place, depth first; value is None while a
-        lazy parameter does not exist yet. A layer or parameter reached twice (shared) is listed once,
-        under its first name, so an optimizer updates it once."""
-        seen = set() if seen is None else seen
-        for name, attr, value in self._members():
-            if value is not None:
-                if id(value) in seen:
-                    continue
-                seen.add(id(value))
-            if isinstance(value, Layer):
-                yield from value._places(f"{prefix}{name}.", seen)
-            else:
-                yield f"{prefix}{name}", self, attr, value
-        for attr in self._buffers:
-            yield f"{prefix}{attr}", self, attr, BUFFER
-
     def _walk(self):
-        """``(places, named parameters, parameters)``, cached: a training step asks for them twice. The cache
-        holds while no layer's registered attributes change (``_changes``) and every registered list keeps
-        its items."""
-        cache = self.__dict__.get("_cache")
-        if cache is not None and cache[0] == _changes and (not cache[1] or all(
-                len(now) == len(items) and all(map(operator.is_, now, items)) for now, items in cache[1])):
-            return cache[2]
-        places = list(self._places())
-        named = [(name, p) for name, _, _, p in places if isinstance(p, Parameter)]
-        walk = places, named, [p for _, p in named]
-        lists = [(value, list(value)) for layer in self.sublayers() for attr in layer._children
-                 if isinstance(value := getattr(layer, attr), list)]
-        object.__setattr__(self, "_cache", (_changes, lists, walk))
+        walk = self.__dict__.get("_last_walk")
+        if walk is None or not walk.holds(self):
+            walk = self._last_walk = _Walk(self)  # a _Walk is no container: no walk looks into it
         return walk
 
     def named_params(self):
-        """`(name, Parameter)` pairs, depth first in definition order; names join attributes with dots and
-        number list items: `l0.W`, `blocks[1].b`.
-
-        A lazy parameter not created yet is left out; a shared one appears once, under its first name.
-
-        Examples:
-            >>> from autograd import layer, model
-            >>> [name for name, _ in model.Sequential(layer.Linear(2, in_size=3)).named_params()]
-            ['l0.W', 'l0.b']
-        """
-        return list(self._walk()[1])
+        """`(name, Parameter)` pairs in the order of the walk; a lazy parameter not created yet is left out."""
+        return list(self._walk().named)
 
     def params(self):
-        """Every Parameter of this layer and its sublayers, each once, in the order of `named_params()`.
-
-        The walk is cached until a registered attribute of some layer changes.
-
-        Examples:
-            >>> from autograd import layer
-            >>> [p.shape for p in layer.Linear(2, in_size=3).params()]
-            [(3, 2), (2,)]
-        """
-        return list(self._walk()[2])
+        """Every Parameter of this layer and its sublayers, each once, in the order of `named_params()`."""
+        return list(self._walk().params)
 
     def sublayers(self):
-        """This layer and every layer inside it, each once, depth first in definition order (a list).
-
-        Examples:
-            >>> from autograd import model
-            >>> [type(m).__name__ for m in model.LSTM(4, 1).sublayers()][:3]
-            ['LSTM', 'LSTM', 'Linear']
-        """
-        found, stack = {}, [self]
-        while stack:
-            layer = stack.pop()
-            if id(layer) not in found:
-                found[id(layer)] = layer
-                stack += reversed([v for _, _, v in layer._members() if isinstance(v, Layer)])
-        return list(found.values())
+        """This layer and every layer inside it, each once, in the order of the walk."""
+        return list(self._walk().layers)
 
     def cleargrads(self):
-        """Set `grad = None` on every parameter: call it before `loss.backward()` in each training step.
-
-        `backward()` adds to an existing gradient, so without it the gradients of successive steps add up.
-
-        Examples:
-            >>> from autograd import Variable, layer
-            >>> import autograd.function as F
-            >>> lin = layer.Linear(1, in_size=2)
-            >>> F.sum(lin(Variable([[1.0, 2.0]], dtype="float32"))).backward()
-            >>> lin.cleargrads()
-            >>> [p.grad for p in lin.params()]
-            [None, None]
-        """
-        for p in self._walk()[2]:
+        """Set `grad = None` on every parameter: call it before each `loss.backward()`, which adds to a gradient."""
+        for p in self._walk().params:
             p.grad = None
 
     def reset_state(self):
-        """Forget the recurrent state of this layer and its sublayers: the next call starts a new sequence.
-
-        Sets every attribute named in a layer's `_state` (RNN's `h`, LSTM's `h` and `c`) to None. Call it
-        before each sequence (each epoch of a stream), and before a batch of another size.
-        """
+        """Set the recurrent state (`_state`: RNN's `h`) of every layer to None: before a new sequence or batch size."""
         for layer in self.sublayers():
             for name in layer._state:
                 setattr(layer, name, None)
 
     def to(self, device):
-        """Move every parameter (with its gradient), buffer and recurrent state to `device`, in place.
-
-        Parameters keep their identity, so an optimizer's state for them follows on its next update. Lazy
-        parameters not created yet are created on `device` later. Recurrent state moves detached: backprop
-        through time stops at the move, since the steps before it were recorded with the parameters' old arrays.
-
-        Args:
-            device (Device | str): a [Device][autograd.backend.Device] or its name: "cpu", "sim", "cuda", "cuda:N".
-
-        Returns:
-            (Layer): the layer itself, so that `net = model.MLP([64, 1]).to("cuda")` works.
-
-        Raises:
-            DeviceError: an unknown or unavailable device (a ValueError; see
-                [DeviceError][autograd.backend.DeviceError]).
-
-        Examples:
-            >>> from autograd import layer
-            >>> lin = layer.Linear(2, in_size=3).to("cpu")
-            >>> lin.W.device.name
-            'cpu'
-        """
+        """Move every parameter (with its gradient), buffer and recurrent state to `device` (a
+        [Device][autograd.backend.Device] or its name: "cpu", "sim", "cuda", "cuda:N"), in place, and return the
+        layer: `net = model.MLP([64, 1]).to("cuda")`. Parameters keep their identity, so an optimizer's state
+        follows; lazy ones are created there later. Recurrent state moves detached (backprop through time stops
+        there). An unknown device raises [DeviceError][autograd.backend.DeviceError] (a ValueError)."""
         device = get_device(device)
         for p in self.params():
             p.data = device.put(p.data)
@@ -253,47 +126,22 @@ class Layer:
                     setattr(layer, name, Variable(device.put(value.data)))
         return self
 
-    # ---- saving and loading ----------------------------------------------------------------------
     def state_dict(self):
-        """`{name: NumPy array}` of every parameter and buffer, copied to the host.
-
-        Names are those of `named_params()`, and of the buffers (`bn.running_mean`); a lazy parameter not
-        created yet is left out.
-
-        Examples:
-            >>> from autograd import layer
-            >>> {name: a.shape for name, a in layer.Linear(2, in_size=3).state_dict().items()}
-            {'W': (3, 2), 'b': (2,)}
-        """
+        """`{name: NumPy array}` of every parameter and buffer (`bn.running_mean`), copied to the host; a lazy
+        parameter not created yet is left out."""
         arrays = {}
-        for name, owner, attr, p in self._walk()[0]:
-            if p is BUFFER:
-                arrays[name] = to_host(getattr(owner, attr)).copy()
-            elif p is not None:
-                arrays[name] = to_host(p.data).copy()
+        for name, owner, attr, p in self._walk().places:
+            if p is not None:
+                arrays[name] = to_host(getattr(owner, attr) if p is BUFFER else p.data).copy()
         return arrays
 
-    def _lazy_shape(self, attr):
-        """The shape a lazy parameter ``attr`` will have, None for a dimension known only at the first call."""
-        raise NotImplementedError
-
     def check_state_dict(self, arrays):
-        """Check `{name: array}` against this layer's parameters and buffers without changing anything.
-
-        Every entry must name a parameter or buffer, every existing one must have an entry, shapes must match
-        (a lazy parameter's unknown input size accepts any), and each array must convert to the dtype.
-
-        Args:
-            arrays (dict): `{name: array}` as [state_dict][autograd.layer.Layer.state_dict] gives it (any device).
-
-        Returns:
-            (list[tuple]): the planned updates, `(owner layer, attribute, Parameter or None, host array in the
-                target dtype)`: None for a lazy parameter still to be created, a marker string for a buffer.
-
-        Raises:
-            ValueError: naming the entry, for a missing, unexpected, wrongly shaped or unconvertible one.
-        """
-        places = self._walk()[0]
+        """Check `{name: array}` (of any device) against this layer's parameters and buffers, changing nothing:
+        every entry must name one, every existing one must have an entry, shapes must match (a lazy
+        parameter's unknown input size accepts any), and each array must convert to the dtype, else a
+        ValueError names the entry. Returns the planned updates `(owner, attribute, place, host array in the
+        target dtype)`, the place a Parameter, None (lazy, to be created) or BUFFER."""
+        places = self._walk().places
         names = [name for name, _, _, _ in places]
         unexpected = sorted(set(arrays) - set(names))
         if unexpected:
@@ -324,25 +172,16 @@ class Layer:
     def load_state_dict(self, arrays):
         """Set every parameter and buffer from `{name: array}` (any device), keeping each one's dtype and device.
 
-        Everything is checked first (see [check_state_dict][autograd.layer.Layer.check_state_dict]), so a
-        refused state changes nothing. A parameter gets a new array (its identity, and an optimizer's state
-        for it, stay). A lazy parameter not created yet is created from its entry, in its layer's dtype, on
-        the device its layer (or this one) was moved to, else that of the other parameters, else the cpu.
-
-        Args:
-            arrays (dict): `{name: array}` as [state_dict][autograd.layer.Layer.state_dict] gives it.
-
-        Raises:
-            ValueError: a missing, unexpected, wrongly shaped or unconvertible entry.
+        Everything is checked first ([check_state_dict][autograd.layer.Layer.check_state_dict]), so a refused
+        state changes nothing. A parameter keeps its identity (and an optimizer's state for it). A lazy
+        parameter not created yet is created from its entry, in its layer's dtype, on the device its layer (or
+        this one) was moved to, else that of the other parameters, else the cpu.
 
         Examples:
-            A lazy Linear gets its weights from a trained one, before its first call:
-
-            >>> from autograd import layer, to_host
-            >>> trained, fresh = layer.Linear(2, in_size=3), layer.Linear(2)
-            >>> fresh.load_state_dict(trained.state_dict())
-            >>> fresh.in_size, (to_host(fresh.W) == to_host(trained.W)).all().item()
-            (3, True)
+            >>> from autograd import layer
+            >>> fresh = layer.Linear(2)                     # lazy: W is created from the entry
+            >>> fresh.load_state_dict(layer.Linear(2, in_size=3).state_dict()); fresh.in_size
+            3
         """
         updates = self.check_state_dict(arrays)
         existing = self.params()
@@ -356,50 +195,64 @@ class Layer:
                 p.data = p.device.put(array)
 
     def save_weights(self, path):
-        """Write the parameters and buffers (`state_dict()`) to `path` as a NumPy `.npz` of host arrays.
-
-        The file is written atomically, exactly at `path` (no suffix added): a crash mid-save leaves any
-        previous file at `path` intact. `numpy.load(path)` reads it too. To save an optimizer's state with
-        the weights, use [checkpoint.save][autograd.checkpoint.save].
-
-        Args:
-            path (str | os.PathLike): the file to write (a str or path-like).
-
-        Examples:
-            >>> import os, tempfile
-            >>> from autograd import layer, to_host
-            >>> a, b = layer.Linear(2, in_size=3), layer.Linear(2, in_size=3)
-            >>> with tempfile.TemporaryDirectory() as d:
-            ...     a.save_weights(os.path.join(d, "w.npz"))
-            ...     b.load_weights(os.path.join(d, "w.npz"))
-            >>> (to_host(a.W) == to_host(b.W)).all().item()
-            True
-        """
+        """Write `state_dict()` to `path` (no suffix added) as a NumPy `.npz`, atomically (a crash mid-save leaves a
+        previous file intact). [checkpoint.save][autograd.checkpoint.save] saves an optimizer's state too."""
         save_npz(path, self.state_dict())
 
     def load_weights(self, path):
-        """Read the parameters and buffers written by [save_weights][autograd.layer.Layer.save_weights] onto
-        the layer's current device.
-
-        The file is read without unpickling; the names and shapes are checked as by
-        [load_state_dict][autograd.layer.Layer.load_state_dict], so a refused file changes nothing.
-
-        Args:
-            path (str | os.PathLike): the `.npz` file to read.
-
-        Raises:
-            OSError: the file is missing or unreadable.
-            ValueError: the file is damaged or not an `.npz` archive, or its entries do not fit the layer.
-        """
+        """Read a file of [save_weights][autograd.layer.Layer.save_weights] (without unpickling) onto the layer's
+        device, checked as by [load_state_dict][autograd.layer.Layer.load_state_dict]: a refused file changes
+        nothing. OSError: a missing or unreadable file; ValueError: a damaged one, or entries that do not fit."""
         self.load_state_dict(load_npz(path))
 
 
-BUFFER = "buffer"  # the value of a buffer's place in Layer._places: read the array from its owner when needed
-_changes = 0  # counts changes to any layer's registered attributes: Layer._walk's cache is valid while it holds
+BUFFER = "buffer"  # the value of a buffer's place in a walk: read the array from its owner when needed
+_FOUND = (Parameter, Layer, list, tuple, dict)  # what a walk looks into
+_version = object()  # replaced at each change of what walks find; an object, not a count: never equal after pickling
 
 
-def _is_member(value):
-    return isinstance(value, (Parameter, Layer))
+class _Walk:
+    """One walk of a layer: its places `(name, owner, attribute, a Parameter, None (lazy) or BUFFER)`, its
+    parameters, its layers, and the lists and dicts it went through with their items then."""
+
+    def __init__(self, root):
+        self.version = _version
+        self.places, self.layers, self.containers = [], [], []
+        self._visit(root, "", None, None, set())
+        self.named = [(name, p) for name, _, _, p in self.places if isinstance(p, Parameter)]
+        self.params = [p for _, p in self.named]
+
+    def holds(self, root):
+        """Whether the walk still describes ``root``: no attribute changed, no list or dict either."""
+        return self.version is _version and self.layers[0] is root and (not self.containers or all(
+            len(then) == len(now := _items(c)) and all(map(operator.is_, then, now)) for c, then in self.containers))
+
+    def _visit(self, value, name, owner, attr, seen):
+        if id(value) in seen:
+            return
+        seen.add(id(value))
+        if isinstance(value, Parameter):
+            self.places.append((name, owner, attr, value))
+        elif isinstance(value, Layer):
+            self.layers.append(value)
+            prefix = name + "." if name else ""
+            for attr, item in vars(value).items():
+                if isinstance(item, _FOUND):
+                    self._visit(item, prefix + attr, value, attr, seen)
+                elif item is None and attr in value._lazy:
+                    self.places.append((prefix + attr, value, attr, None))
+            self.places += [(prefix + attr, value, attr, BUFFER) for attr in value._buffers]
+        else:
+            if not isinstance(value, tuple):  # a list or dict may change without the layer knowing
+                self.containers.append((value, _items(value)))
+            for key, item in value.items() if isinstance(value, dict) else enumerate(value):
+                if isinstance(item, _FOUND):
+                    self._visit(item, f"{name}[{key}]", owner, None, seen)
+
+
+def _items(container):
+    """What a walk depends on in a list (its items) or dict (its keys and values)."""
+    return [*container, *container.values()] if isinstance(container, dict) else list(container)
 
 
 def _create_weight_and_bias(layer, shape, fan_in, out_size, device):
@@ -415,41 +268,29 @@ def _check_size(layer, name, value, optional=False):
     if optional and value is None:
         return None
     try:
-        if isinstance(value, bool):
-            raise TypeError
-        size = operator.index(value)
-    except TypeError:
-        raise ValueError(f"{layer}: {name} must be a positive int, got {value!r}") from None
+        size = 0 if isinstance(value, bool) else operator.index(value)
+    except TypeError:  # not an integer
+        size = 0
     if size < 1:
         raise ValueError(f"{layer}: {name} must be a positive int, got {value!r}")
     return size
 
 
 class Linear(Layer):
-    """Fully connected layer: `y = x W + b` with W of shape (in_size, out_size) and b of shape (out_size,).
-
-    W is drawn from N(0, 1/in_size) (LeCun normal) and b is zeros, in `dtype`. With `in_size=None` (the
-    default) W and b are created at the first call, W from the input's last dimension, on the device the layer
-    was moved to with `to` (else on the input's); with `in_size` given, at once, on the cpu. The op is
-    [F.linear][autograd.function.linear].
+    """Fully connected layer: `y = x W + b`, W (in_size, out_size) drawn from N(0, 1/in_size) (LeCun normal),
+    b (out_size,) zeros. The op is [F.linear][autograd.function.linear].
 
     Args:
-        out_size (int): the number of outputs. Typical values: 10 to 1024 (hidden layers 64 to 512).
-        in_size (int | None): the number of inputs, or None to take it from the first input.
+        out_size (int): the number of outputs. Typical values: 10 to 1024.
+        in_size (int | None): the number of inputs, or None (lazy) to take it from the first input's last axis.
         nobias (bool): no bias b (`y = x W`), for example before a normalisation layer. Default False.
         dtype (str): the parameters' dtype: "float32" (default), "float64" or "float16".
 
-    Raises:
-        ValueError: `out_size` or `in_size` is not a positive int.
-
     Examples:
         >>> from autograd import Variable, layer
-        >>> lin = layer.Linear(3)                           # lazy: W is made at the first call
-        >>> lin.W is None
-        True
-        >>> y = lin(Variable([[1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0]], dtype="float32"))
-        >>> y.shape, lin.W.shape, lin.b.shape, lin.in_size
-        ((2, 3), (4, 3), (3,), 4)
+        >>> lin = layer.Linear(3)                           # lazy: W is None until the first call
+        >>> lin(Variable([[1.0, 2.0, 3.0, 4.0]], dtype="float32")).shape, lin.W.shape, lin.b.shape, lin.in_size
+        ((1, 3), (4, 3), (3,), 4)
     """
 
     _lazy = ("W", "b")
@@ -476,9 +317,7 @@ class Linear(Layer):
         _create_weight_and_bias(self, (in_size, self.out_size), in_size, self.out_size, device)
 
     def forward(self, x):
-        """`x W + b` for x of shape (..., in_size), a Variable or an array (an array is a constant); returns
-        (..., out_size). The first call of a lazy layer creates W and b. Feed the layer's dtype: a float64
-        input makes a float64 output (the gradients keep the parameters' dtype)."""
+        """x (..., in_size), a Variable or an array (a constant) -> (..., out_size); float64 in, float64 out."""
         x = x if isinstance(x, Variable) else Variable(x, requires_grad=False)
         if self.W is None:
             self._create(x.shape[-1], self._device or x.device)
@@ -488,29 +327,16 @@ class Linear(Layer):
 class RNN(Layer):
     """Elman RNN, one time step per call: `h = tanh(x2h(x) + h2h(h_prev))`, no h2h term on the first step.
 
-    x2h is a [Linear][autograd.layer.Linear] (in_size -> hidden_size, with bias), h2h one without bias
-    (hidden_size -> hidden_size); both lazy unless `in_size` is given (h2h is always created at the second
-    step). The state `h`, (N, hidden_size), is kept between calls, so backprop runs through the whole
-    sequence; [reset_state][autograd.layer.Layer.reset_state] starts a new sequence, and
-    `loss.unchain_backward()` truncates backprop through time. Clip its gradients
-    ([ClipGrad][autograd.hook.ClipGrad]): they can explode over long sequences.
-
-    Args:
-        hidden_size (int): the size of the state h. Typical values: 32 to 512.
-        in_size (int | None): the size of each input x, or None to take it from the first input.
-        dtype (str): the parameters' dtype. Default "float32".
-
-    Attributes:
-        h: the last output, a Variable (N, hidden_size), or None at the start of a sequence.
+    x2h is a [Linear][autograd.layer.Linear] (in_size, lazy if None, -> hidden_size, typically 32 to 512) with
+    bias, h2h one without, created at the second step. The state `h` (N, hidden_size) is kept between calls
+    until [reset_state][autograd.layer.Layer.reset_state]; `loss.unchain_backward()` truncates backprop through
+    time. Clip the gradients ([ClipGrad][autograd.hook.ClipGrad]): they can explode.
 
     Examples:
         >>> from autograd import Variable, layer
-        >>> rnn = layer.RNN(5)
-        >>> x = Variable([[1.0, 2.0, 3.0]], dtype="float32")
+        >>> rnn, x = layer.RNN(5), Variable([[1.0, 2.0, 3.0]], dtype="float32")
         >>> rnn(x).shape, rnn(x).shape, [name for name, _ in rnn.named_params()]
         ((1, 5), (1, 5), ['x2h.W', 'x2h.b', 'h2h.W'])
-        >>> rnn.reset_state(); rnn.h is None
-        True
     """
 
     _state = ("h",)
@@ -536,42 +362,24 @@ class LSTM(Layer):
         f = sigmoid(x2f(x) + h2f(h)),  i = sigmoid(x2i(x) + h2i(h)),  o = sigmoid(x2o(x) + h2o(h)),
         u = tanh(x2u(x) + h2u(h)),     c = f * c_prev + i * u,         h = o * tanh(c)
 
-    On the first step the h2* terms and f * c_prev are absent (h and c start at zero). The x2* are
-    [Linear][autograd.layer.Linear] layers with bias (lazy unless `in_size` is given), the h2* without bias,
-    created at the second step. The state `h` and `c` is kept between calls, as in [RNN][autograd.layer.RNN]:
-    [reset_state][autograd.layer.Layer.reset_state] starts a new sequence, `loss.unchain_backward()`
-    truncates backprop through time.
-
-    Args:
-        hidden_size (int): the size of h and c. Typical values: 32 to 512.
-        in_size (int | None): the size of each input x, or None to take it from the first input.
-        dtype (str): the parameters' dtype. Default "float32".
-
-    Attributes:
-        h: the last output, a Variable (N, hidden_size), or None at the start of a sequence.
-        c: the cell state, same shape, or None.
+    with no h2* terms and no f * c_prev on the first step. The x2* and h2* are Linear layers as in
+    [RNN][autograd.layer.RNN], whose arguments these are; the state `h` and `c` is kept between calls.
 
     Examples:
         >>> from autograd import Variable, layer
-        >>> lstm = layer.LSTM(4, in_size=1)
-        >>> for value in [0.0, 0.5, 1.0]:
-        ...     h = lstm(Variable([[value]], dtype="float32"))
-        >>> h.shape, lstm.c.shape, len(lstm.params())
-        ((1, 4), (1, 4), 12)
+        >>> lstm, x = layer.LSTM(4, in_size=1), Variable([[0.5]], dtype="float32")
+        >>> lstm(x).shape, lstm(x).shape, lstm.c.shape, len(lstm.params())
+        ((1, 4), (1, 4), (1, 4), 12)
     """
 
     _state = ("h", "c")
 
     def __init__(self, hidden_size, in_size=None, dtype="float32"):
         super().__init__()
-        self.x2f = Linear(hidden_size, in_size, dtype=dtype)
-        self.x2i = Linear(hidden_size, in_size, dtype=dtype)
-        self.x2o = Linear(hidden_size, in_size, dtype=dtype)
-        self.x2u = Linear(hidden_size, in_size, dtype=dtype)
-        self.h2f = Linear(hidden_size, nobias=True, dtype=dtype)
-        self.h2i = Linear(hidden_size, nobias=True, dtype=dtype)
-        self.h2o = Linear(hidden_size, nobias=True, dtype=dtype)
-        self.h2u = Linear(hidden_size, nobias=True, dtype=dtype)
+        for gate in "fiou":
+            setattr(self, f"x2{gate}", Linear(hidden_size, in_size, dtype=dtype))
+        for gate in "fiou":
+            setattr(self, f"h2{gate}", Linear(hidden_size, nobias=True, dtype=dtype))
         self.h = self.c = None
 
     def _gate(self, x2, h2, x):
@@ -612,16 +420,12 @@ class _Conv(Layer):
         """The number of input channels, read from W; None while a lazy W is not created yet."""
         return None if self.W is None else self.W.shape[self._in_axis]
 
-    def _kernel_shape(self, in_channels):
-        raise NotImplementedError
-
     def _lazy_shape(self, attr):
         return self._kernel_shape(None) if attr == "W" else (self.out_channels,)
 
     def _create(self, in_channels, device):
-        kh, kw = self.kernel_size
-        _create_weight_and_bias(self, self._kernel_shape(in_channels), in_channels * kh * kw, self.out_channels,
-                                device)
+        fan_in = in_channels * self.kernel_size[0] * self.kernel_size[1]
+        _create_weight_and_bias(self, self._kernel_shape(in_channels), fan_in, self.out_channels, device)
 
     def _input(self, x):
         x = x if isinstance(x, Variable) else Variable(x, requires_grad=False)
@@ -633,27 +437,14 @@ class _Conv(Layer):
 
 
 class Conv2d(_Conv):
-    """2-D convolution layer: `y = conv2d(x, W, b, stride, pad)` on (N, C, H, W) input.
+    """2-D convolution layer: `y = conv2d(x, W, b, stride, pad)` on (N, C, H, W) input, giving
+    (N, out_channels, OH, OW) with `OH = (H + 2 ph - kh) // sh + 1` (likewise OW).
 
-    W has shape (out_channels, in_channels, kh, kw), drawn from N(0, 1/(in_channels kh kw)); b (out_channels,)
-    is zeros. With `in_channels=None` (the default) W and b are created at the first call from the input's
-    channel axis (as [Linear][autograd.layer.Linear]'s). The output is (N, out_channels, OH, OW) with
-    `OH = (H + 2 ph - kh) // sh + 1` (likewise OW). The op is [F.conv2d][autograd.function.conv2d].
-
-    Args:
-        out_channels (int): the number of filters. Typical values: 16 to 512.
-        kernel_size (int | tuple[int, int]): an int or a pair (kh, kw). Typical values: 3 (also 1, 5, 7).
-        stride (int | tuple[int, int]): an int or a pair. 1 (default); 2 halves the size.
-        pad (int | tuple[int, int]): zero padding, an int or a pair. 0 (default); `kernel_size // 2` keeps the size at
-            stride 1.
-        nobias (bool): no bias. Default False.
-        in_channels (int | None): the input channels, or None to take them from the first input.
-        dtype (str): the parameters' dtype. Default "float32".
-
-    Raises:
-        TypeError: `kernel_size`, `stride` or `pad` is not an int or a pair of ints.
-        ValueError: a size, kernel or stride is not positive, or pad is negative; at a call, the input is not
-            4-D or the kernel does not fit it.
+    W (out_channels, in_channels, kh, kw) is drawn from N(0, 1/(in_channels kh kw)), b (out_channels,) is
+    zeros; `in_channels` None (lazy) takes them from the first input; `nobias` and `dtype` are Linear's.
+    `kernel_size` (typically 3), `stride` (2 halves the size) and `pad` (zeros; `kernel_size // 2` keeps the
+    size at stride 1) are ints or pairs, checked (TypeError, ValueError) as [F.conv2d][autograd.function.conv2d]
+    checks them; a call checks the input is 4-D and fits the kernel.
 
     Examples:
         >>> import numpy as np
@@ -665,8 +456,7 @@ class Conv2d(_Conv):
 
     _in_axis = 1
 
-    def __init__(self, out_channels, kernel_size, stride=1, pad=0, nobias=False, in_channels=None,
-                 dtype="float32"):
+    def __init__(self, out_channels, kernel_size, stride=1, pad=0, nobias=False, in_channels=None, dtype="float32"):
         super().__init__(out_channels, kernel_size, stride, pad, nobias, in_channels, dtype)
 
     def _kernel_shape(self, in_channels):
@@ -678,28 +468,14 @@ class Conv2d(_Conv):
 
 
 class ConvTranspose2d(_Conv):
-    """Transposed convolution layer: `y = conv_transpose2d(x, W, b, stride, pad, outsize)`, for upsampling.
+    """Transposed convolution layer, for upsampling: `y = conv_transpose2d(x, W, b, stride, pad, outsize)`,
+    the gradient of a convolution with respect to its input, giving (N, out_channels, OH, OW) with
+    `OH = (H - 1) sh - 2 ph + kh` (likewise OW), or `outsize` (OH, OW) to choose among the sizes a strided
+    conv2d maps back to the input's.
 
-    The gradient of a convolution with respect to its input, as a layer. W has shape
-    (in_channels, out_channels, kh, kw) (PyTorch's layout), drawn from N(0, 1/(in_channels kh kw)); b
-    (out_channels,) is zeros; both lazy as in [Conv2d][autograd.layer.Conv2d]. The output is
-    (N, out_channels, OH, OW) with `OH = (H - 1) sh - 2 ph + kh` (likewise OW), unless `outsize` is given. The
-    op is [F.conv_transpose2d][autograd.function.conv_transpose2d].
-
-    Args:
-        out_channels (int): the number of output channels.
-        kernel_size (int | tuple[int, int]): an int or a pair. Typical values: 2 or 4 with stride 2 (doubling the size),
-            3.
-        stride (int | tuple[int, int]): an int or a pair. Default 1.
-        pad (int | tuple[int, int]): an int or a pair, removed from each border of the output. Default 0.
-        nobias (bool): no bias. Default False.
-        in_channels (int | None): the input channels, or None to take them from the first input.
-        outsize (tuple[int, int] | None): the output (OH, OW), to choose among the sizes a strided conv2d maps back to
-            the input's; None for the formula above.
-        dtype (str): the parameters' dtype. Default "float32".
-
-    Raises:
-        ValueError: as for Conv2d; at a call, an `outsize` that does not fit the input.
+    W (in_channels, out_channels, kh, kw) (PyTorch's layout) is drawn from N(0, 1/(in_channels kh kw)); the
+    rest is as in [Conv2d][autograd.layer.Conv2d] (pad is removed from each border of the output; kernel 2 or
+    4 at stride 2 doubles the size). The op is [F.conv_transpose2d][autograd.function.conv_transpose2d].
 
     Examples:
         >>> import numpy as np
@@ -726,35 +502,22 @@ class ConvTranspose2d(_Conv):
 
 
 class BatchNorm(Layer):
-    """Batch normalisation over the channel axis 1 of (N, C) or (N, C, H, W) input, per channel:
+    """Batch normalisation over the channel axis 1 (`num_features` channels) of (N, C) or (N, C, H, W) input,
+    per channel: `y = gamma * (x - mean) / sqrt(var + eps) + beta`.
 
-        y = gamma * (x - mean) / sqrt(var + eps) + beta
-
-    In training, mean and var are the batch's (biased variance, over every axis but C), and the buffers
-    follow them: `running = (1 - momentum) * running + momentum * batch_stat`, running_var taking the
-    unbiased batch variance (PyTorch's convention). In [test_mode][autograd.config.test_mode] the buffers
-    normalise and are not changed. gamma (ones) and beta (zeros) are trained; the buffers `running_mean`
-    (zeros) and `running_var` (ones) are saved with the weights and move with `to`. All are created at once,
-    on the cpu. The op is [F.batch_norm][autograd.function.batch_norm].
-
-    Args:
-        num_features (int): the number of channels C.
-        momentum (float): the weight of each new batch in the running statistics, in [0, 1]. Default 0.1.
-        eps (float): added to the variance, > 0. Default 1e-5.
-        dtype (str): the dtype of the parameters and buffers. Default "float32".
-
-    Raises:
-        ValueError: `num_features` is not a positive int, `momentum` not in [0, 1], or `eps` not > 0.
-        TypeError: `momentum` or `eps` is not a real number.
+    In training, mean and var are the batch's (biased variance, over every axis but C), and the buffers follow
+    them: `running = (1 - momentum) * running + momentum * batch_stat`, running_var taking the unbiased batch
+    variance (PyTorch's convention). In [test_mode][autograd.config.test_mode] the buffers normalise and stay.
+    gamma (ones) and beta (zeros) are trained; `running_mean` (zeros) and `running_var` (ones) are buffers.
+    `momentum` in [0, 1] and `eps` > 0, else a ValueError (a TypeError if not real numbers). The op is
+    [F.batch_norm][autograd.function.batch_norm].
 
     Examples:
         >>> from autograd import Variable, layer, to_host
         >>> bn = layer.BatchNorm(2)
         >>> y = bn(Variable([[0.0, 2.0], [2.0, 4.0]], dtype="float32"))  # batch means 1 and 3
-        >>> [round(v, 4) for v in to_host(bn.running_mean).tolist()]     # 0.9 * 0 + 0.1 * mean
-        [0.1, 0.3]
-        >>> sorted(bn.state_dict())
-        ['beta', 'gamma', 'running_mean', 'running_var']
+        >>> [round(v, 4) for v in to_host(bn.running_mean).tolist()], sorted(bn.state_dict())
+        ([0.1, 0.3], ['beta', 'gamma', 'running_mean', 'running_var'])
     """
 
     _buffers = ("running_mean", "running_var")
@@ -777,27 +540,14 @@ class BatchNorm(Layer):
 
 
 class LayerNorm(Layer):
-    """Layer normalisation over the trailing axes `normalized_shape`, the same in training and test mode:
-
-        y = gamma * (x - mean) / sqrt(var + eps) + beta
-
-    with the mean and biased variance of each sample over those axes; gamma (ones) and beta (zeros) have that
-    shape, and y has x's shape. The op is [F.layer_norm][autograd.function.layer_norm].
-
-    Args:
-        normalized_shape (int | tuple[int, ...]): the trailing shape, an int (the feature size, e.g. a transformer's
-            d_model) or a tuple.
-        eps (float): added to the variance, > 0. Default 1e-5.
-        dtype (str): the parameters' dtype. Default "float32".
-
-    Raises:
-        ValueError: a size is not a positive int, or `eps` is not > 0.
-        TypeError: `eps` is not a real number.
+    """Layer normalisation over the trailing axes `normalized_shape` (an int, the feature size, or a tuple), the
+    same in training and test mode: `y = gamma * (x - mean) / sqrt(var + eps) + beta`, with the mean and biased
+    variance of each sample over those axes; gamma (ones) and beta (zeros) have that shape. `eps` > 0, else a
+    ValueError (a TypeError if not a real). The op is [F.layer_norm][autograd.function.layer_norm].
 
     Examples:
         >>> from autograd import Variable, layer, to_host
-        >>> ln = layer.LayerNorm(3)
-        >>> [round(v, 4) for v in to_host(ln(Variable([[1.0, 2.0, 3.0]], dtype="float32")))[0].tolist()]
+        >>> [round(v, 4) for v in to_host(layer.LayerNorm(3)(Variable([[1.0, 2.0, 3.0]])))[0].tolist()]
         [-1.2247, 0.0, 1.2247]
     """
 
@@ -816,23 +566,13 @@ class LayerNorm(Layer):
 
 
 class Embedding(Layer):
-    """Embedding table: rows of W (vocab_size, dim), drawn from N(0, 1), looked up by integer ids, `y = W[ids]`.
-
-    ids of any shape give y of shape (*ids.shape, dim); the gradient adds into the rows used. The op is
+    """Embedding table: rows of W (vocab_size, dim), drawn from N(0, 1) in `dtype`, looked up by integer ids:
+    `y = W[ids]`, of shape (*ids.shape, dim); the gradient adds into the rows used. The op is
     [F.embed_id][autograd.function.embed_id].
-
-    Args:
-        vocab_size (int): the number of ids (rows).
-        dim (int): the size of each vector. Typical values: 16 to 1024.
-        dtype (str): the dtype of W. Default "float32".
-
-    Raises:
-        ValueError: a size is not a positive int.
 
     Examples:
         >>> from autograd import layer
-        >>> emb = layer.Embedding(10, 4)
-        >>> emb([[1, 2, 3], [4, 5, 6]]).shape
+        >>> layer.Embedding(10, 4)([[1, 2, 3], [4, 5, 6]]).shape
         (2, 3, 4)
     """
 
@@ -847,23 +587,15 @@ class Embedding(Layer):
 
 
 class Dropout(Layer):
-    """Inverted dropout: in training, zero each element with probability `ratio` and scale the rest by
-    1 / (1 - ratio); the identity in [test_mode][autograd.config.test_mode]. No parameters.
-
-    The op is [F.dropout][autograd.function.dropout]; masks come from the input's device, reproducibly after
-    `autograd.seed(n)`.
-
-    Args:
-        ratio (float): the drop probability, in [0, 1). Typical values: 0.1 to 0.5 (default 0.5).
-
-    Raises:
-        ValueError: `ratio` is not in [0, 1).
+    """Inverted dropout: in training, zero each element with probability `ratio` (in [0, 1), else a
+    ValueError; typically 0.1 to 0.5) and scale the rest by 1 / (1 - ratio); the identity in
+    [test_mode][autograd.config.test_mode]. The op is [F.dropout][autograd.function.dropout]: masks come from
+    the input's device, reproducibly after `autograd.seed(n)`.
 
     Examples:
         >>> import autograd
         >>> from autograd import Variable, layer, to_host
-        >>> drop = layer.Dropout(0.5)
-        >>> x = Variable([1.0, 1.0, 1.0, 1.0], dtype="float32")
+        >>> drop, x = layer.Dropout(0.5), Variable([1.0, 1.0, 1.0, 1.0], dtype="float32")
         >>> set(to_host(drop(x)).tolist()) <= {0.0, 2.0}       # each element dropped, or kept and doubled
         True
         >>> with autograd.test_mode():

@@ -1,7 +1,7 @@
 """Models: Layers that compose other layers (Sequential, MLP, LSTM), meant to be trained as a whole.
 
-A model is a [Layer][autograd.layer.Layer]: it has `params()`, `cleargrads()`, `to(device)`, `state_dict()`
-and `save_weights()`, and an optimizer's `update(model)` takes it.
+A model is a [Layer][autograd.layer.Layer] (`params()`, `cleargrads()`, `to(device)`, `state_dict()`, ...),
+and an optimizer's `update(model)` takes it. The Linear layers these models make are lazy.
 """
 import autograd.function as F
 from autograd import layer
@@ -11,45 +11,31 @@ __all__ = ["Model", "Sequential", "MLP", "LSTM"]
 
 
 class Model(Layer):
-    """A Layer meant to be trained as a whole; `m(x)` and `m.forward(x)` are the same.
-
-    Subclass it as a [Layer][autograd.layer.Layer]: assign layers in `__init__`, define `forward`.
+    """A Layer meant to be trained as a whole; subclass it as a [Layer][autograd.layer.Layer].
 
     Examples:
         >>> from autograd import Variable, layer, model
-        >>> import autograd.function as F
-        >>> class TwoLayer(model.Model):
+        >>> class Affine(model.Model):
         ...     def __init__(self):
         ...         super().__init__()
-        ...         self.hidden, self.out = layer.Linear(8), layer.Linear(1)
+        ...         self.lin = layer.Linear(1)
         ...     def forward(self, x):
-        ...         return self.out(F.relu(self.hidden(x)))
-        >>> net = TwoLayer()
-        >>> net(Variable([[1.0, 2.0]], dtype="float32")).shape, len(net.params())
-        ((1, 1), 4)
+        ...         return self.lin(x)
+        >>> Affine()(Variable([[1.0, 2.0]], dtype="float32")).shape
+        (1, 1)
     """
 
 
 class Sequential(Model):
-    """Layers (or plain functions such as `F.relu`) applied in order: `y = fn(... f1(f0(x)))`.
-
-    Item i is the attribute `l{i}`, so the names of `Sequential(Linear(8), F.relu, Linear(1))` are `l0.W`,
-    `l0.b`, `l2.W`, `l2.b`.
-
-    Args:
-        *layers (Layer | Callable): Layers and callables taking one input and returning one output.
-
-    Raises:
-        TypeError: an item is not callable.
+    """Layers (or plain functions such as `F.relu`) applied in order: `y = fn(... f1(f0(x)))`. Item i is the
+    attribute `l{i}`; an item that is not callable raises a TypeError.
 
     Examples:
         >>> from autograd import Variable, layer, model
         >>> import autograd.function as F
         >>> net = model.Sequential(layer.Linear(8), F.relu, layer.Linear(1))
-        >>> net(Variable([[1.0, 2.0, 3.0]], dtype="float32")).shape
-        (1, 1)
-        >>> [name for name, _ in net.named_params()]
-        ['l0.W', 'l0.b', 'l2.W', 'l2.b']
+        >>> net(Variable([[1.0, 2.0, 3.0]], dtype="float32")).shape, [name for name, _ in net.named_params()]
+        ((1, 1), ['l0.W', 'l0.b', 'l2.W', 'l2.b'])
     """
 
     def __init__(self, *layers):
@@ -68,20 +54,9 @@ class Sequential(Model):
 
 
 class MLP(Model):
-    """Multilayer perceptron: Linear layers `l0, l1, ...` of the given output sizes, with `activation` after
-    every layer but the last.
-
-        y = l_last(activation(... activation(l0(x))))
-
-    The input sizes are inferred at the first call (the layers are lazy [Linear][autograd.layer.Linear]s).
-
-    Args:
-        out_sizes (list[int]): the output size of each layer, the last one the model's output, e.g. `[64, 64, 1]`.
-        activation (Callable): the function between layers. Default [F.sigmoid][autograd.function.sigmoid] (the
-            seed's); [F.relu][autograd.function.relu] is the usual choice for deeper networks.
-
-    Raises:
-        ValueError: `out_sizes` is empty, or a size is not a positive int.
+    """Multilayer perceptron: Linear layers `l0, l1, ...` of the output sizes `out_sizes` (at least one, else a
+    ValueError; e.g. `[64, 64, 1]`), with `activation` ([F.sigmoid][autograd.function.sigmoid], the seed's, by
+    default; [F.relu][autograd.function.relu] for deeper networks) after every layer but the last.
 
     Examples:
         >>> from autograd import Variable, model
@@ -109,25 +84,15 @@ class MLP(Model):
 
 
 class LSTM(Model):
-    """An LSTM layer followed by a Linear read-out: `y = linear(lstm(x))`, one time step per call.
-
-    The sublayers are `lstm` ([layer.LSTM][autograd.layer.LSTM]) and `linear`, both lazy. The recurrent state
-    is kept between calls: `reset_state()` starts a new sequence, `loss.unchain_backward()` truncates
-    backprop through time.
-
-    Args:
-        hidden_size (int): the LSTM's state size. Typical values: 32 to 256.
-        out_size (int): the size of each output, e.g. 1 for next-value prediction.
+    """An LSTM layer followed by a Linear read-out, one time step per call: `y = linear(lstm(x))`, with
+    sublayers `lstm` ([layer.LSTM][autograd.layer.LSTM], hidden_size) and `linear` (out_size), keeping the
+    recurrent state between calls until `reset_state()`.
 
     Examples:
         >>> from autograd import Variable, model
         >>> net = model.LSTM(hidden_size=8, out_size=1)
-        >>> y = net(Variable([[0.5]], dtype="float32"))
-        >>> y = net(Variable([[0.6]], dtype="float32"))
-        >>> y.shape, net.lstm.h.shape
+        >>> net(Variable([[0.5]], dtype="float32")).shape, net.lstm.h.shape
         ((1, 1), (1, 8))
-        >>> net.reset_state(); net.lstm.h is None
-        True
     """
 
     def __init__(self, hidden_size, out_size):

@@ -1136,11 +1136,64 @@ def change_fill_an_empty_list(h, walk):
     return holder_places(h) + [("extra[0].w", new.w)]
 
 
-CHANGES = [change_fill_an_empty_list, change_add_param, change_add_param_to_sublayer, change_add_param_to_list_item, change_add_sublayer,
-           change_add_sublayer_to_sublayer, change_del_param, change_del_sublayer, change_del_param_of_sublayer,
-           change_param_to_number, change_sublayer_to_none, change_list_to_numbers, change_append,
-           change_replace_item, change_replace_item_by_number, change_pop, change_pop_front,
-           change_clear_then_append, change_append_param, change_replace_param_in_list, change_list_of_a_list_item]
+def change_fill_a_list_of_none(h, walk):
+    """A list assigned as `[None] * 3` and filled after a walk."""
+    h.slots = [None] * 3
+    walk()
+    first, last = Block(8.0), Block(9.0)
+    h.slots[2], h.slots[0] = last, first
+    return holder_places(h) + [("slots[0].w", first.w), ("slots[2].w", last.w)]
+
+
+def change_add_to_a_dict(h, walk):
+    h.heads = {"a": Block(8.0)}
+    walk()
+    h.heads["b"] = Block(9.0)
+    return holder_places(h) + [("heads[a].w", h.heads["a"].w), ("heads[b].w", h.heads["b"].w)]
+
+
+def change_replace_in_a_dict(h, walk):
+    h.heads = {"a": Block(8.0)}
+    walk()
+    h.heads["a"] = new = Block(9.0)
+    return holder_places(h) + [("heads[a].w", new.w)]
+
+
+def change_delete_from_a_dict(h, walk):
+    h.heads = {"a": Block(8.0), "b": Block(9.0)}
+    walk()
+    del h.heads["a"]
+    return holder_places(h) + [("heads[b].w", h.heads["b"].w)]
+
+
+def change_rename_a_dict_key(h, walk):
+    h.heads = {"a": Block(8.0)}
+    walk()
+    h.heads["b"] = h.heads.pop("a")
+    return holder_places(h) + [("heads[b].w", h.heads["b"].w)]
+
+
+def change_list_inside_a_tuple(h, walk):
+    h.pair = ([], Block(8.0))
+    walk()
+    h.pair[0].append(Block(9.0))
+    return holder_places(h) + [("pair[0][0].w", h.pair[0][0].w), ("pair[1].w", h.pair[1].w)]
+
+
+def change_dict_inside_a_list(h, walk):
+    h.stages = [{}]
+    walk()
+    h.stages[0]["x"] = Block(8.0)
+    return holder_places(h) + [("stages[0][x].w", h.stages[0]["x"].w)]
+
+
+CHANGES = [change_fill_an_empty_list, change_add_param, change_add_param_to_sublayer, change_add_param_to_list_item,
+           change_add_sublayer, change_add_sublayer_to_sublayer, change_del_param, change_del_sublayer,
+           change_del_param_of_sublayer, change_param_to_number, change_sublayer_to_none, change_list_to_numbers,
+           change_append, change_replace_item, change_replace_item_by_number, change_pop, change_pop_front,
+           change_clear_then_append, change_append_param, change_replace_param_in_list, change_list_of_a_list_item,
+           change_fill_a_list_of_none, change_add_to_a_dict, change_replace_in_a_dict, change_delete_from_a_dict,
+           change_rename_a_dict_key, change_list_inside_a_tuple, change_dict_inside_a_list]
 
 
 def assert_walkers_see(layer, expected):
@@ -1209,20 +1262,36 @@ def test_walks_without_a_change_are_equal_and_fresh_lists():
     assert list(top.state_dict()) == ["l0.a", "l0.inner.w", "l0.blocks[0].w", "l0.blocks[1].w", "l0.ws[0]"]
 
 
-def test_a_pickled_layer_walks_afresh():
-    """The walk cache is not pickled: an unpickled layer sees attributes added after the load, whatever the
-    change counter of the process it lands in."""
+def _pickled(layer):
     import pickle
+    return pickle.loads(pickle.dumps(layer))
 
-    import autograd.layer as L
+
+def _shallow_copy(layer):
+    import copy
+    return copy.copy(layer)
+
+
+def _deep_copy(layer):
+    import copy
+    return copy.deepcopy(layer)
+
+
+@pytest.mark.parametrize("copy_of", [_pickled, _shallow_copy, _deep_copy])
+def test_a_copied_layer_walks_itself(copy_of):
+    """A layer copied or unpickled with its last walk (stale, too) walks itself afresh: its own sublayers, and
+    the attributes added before the copy and after it."""
     c = Layer()
     c.w = Parameter(np.ones(2, np.float32))
     c.params()
-    blob = pickle.dumps(c)
-    L._changes -= 1  # as if another process had counted one change fewer
-    d = pickle.loads(blob)
-    d.z = Parameter(np.ones(1, np.float32))
-    assert [name for name, _ in d.named_params()] == ["w", "z"]
+    d = copy_of(c)
+    assert d.sublayers() == [d] and [name for name, _ in d.named_params()] == ["w"]
+    c.u = Parameter(np.ones(3, np.float32))  # the walk c keeps is stale now
+    e = copy_of(c)
+    assert [name for name, _ in e.named_params()] == ["w", "u"]
+    e.z = Parameter(np.ones(1, np.float32))
+    assert [name for name, _ in e.named_params()] == ["w", "u", "z"]
+    assert [name for name, _ in c.named_params()] == ["w", "u"] and c.sublayers() == [c]
 
 
 # ---- BatchNorm, LayerNorm, Embedding, Dropout ------------------------------------------------------------

@@ -354,3 +354,69 @@ def test_an_attribute_no_longer_holding_a_layer_is_forgotten():
     assert names(m) == ["l0.W", "l0.b"]
     del m.l0
     assert names(m) == []
+
+
+class Containers(model.Model):
+    """Layers and parameters held in containers, built the ways users build them: a list of None filled
+    later, a tuple holding a layer and a list appended to later, a dict filled later, a dict in a list."""
+
+    def __init__(self):
+        super().__init__()
+        self.slots = [None] * 2
+        self.pair = (layer.Linear(3, in_size=2), [])
+        self.heads = {"mean": layer.Linear(1, in_size=3)}
+        self.stages = [{"scale": Parameter(np.ones(3, np.float32))}]
+        self.slots[1] = layer.Linear(3, in_size=3)
+        self.pair[1].append(layer.Linear(3, in_size=3))
+        self.heads["spread"] = layer.Linear(1, in_size=3)
+
+    def forward(self, x):
+        h = self.slots[1](F.tanh(self.pair[0](x))) * self.stages[0]["scale"]
+        h = F.tanh(self.pair[1][0](h))
+        return self.heads["mean"](h) + self.heads["spread"](h)
+
+
+CONTAINER_NAMES = ["slots[1].W", "slots[1].b", "pair[0].W", "pair[0].b", "pair[1][0].W", "pair[1][0].b",
+                   "heads[mean].W", "heads[mean].b", "heads[spread].W", "heads[spread].b", "stages[0][scale]"]
+
+
+def test_layers_in_containers_are_trained_cleared_saved_and_loaded(device, tmp_path):
+    from autograd import checkpoint
+    m = Containers().to(device)
+    assert names(m) == CONTAINER_NAMES
+    assert [id(p) for p in m.params()] == [id(p) for _, p in m.named_params()]
+    assert m.sublayers() == [m, m.slots[1], m.pair[0], m.pair[1][0], m.heads["mean"], m.heads["spread"]]
+    assert all(p.device == device for p in m.params())
+    x, t = var(RNG.normal(size=(4, 2)), device), var(RNG.normal(size=(4, 1)), device)
+    before = {name: host(p).copy() for name, p in m.named_params()}
+    opt = optimizer.Adam(alpha=0.01)
+    for _ in range(2):
+        m.cleargrads()
+        F.mean_squared_error(m(x), t).backward()
+        assert all(p.grad is not None for p in m.params())
+        opt.update(m)
+    assert all(not np.array_equal(host(p), before[name]) for name, p in m.named_params()), "a parameter was not trained"
+    m.cleargrads()
+    assert all(p.grad is None for p in m.params())
+    assert list(m.state_dict()) == CONTAINER_NAMES
+
+    m.save_weights(tmp_path / "w.npz")
+    checkpoint.save(tmp_path / "run.npz", m, opt)
+    for load in (lambda fresh, _: fresh.load_weights(tmp_path / "w.npz"),
+                 lambda fresh, fresh_opt: checkpoint.load(tmp_path / "run.npz", fresh, fresh_opt)):
+        fresh, fresh_opt = Containers().to(device), optimizer.Adam(alpha=0.01)
+        load(fresh, fresh_opt)
+        for (name, p), (_, q) in zip(m.named_params(), fresh.named_params()):
+            np.testing.assert_array_equal(host(q), host(p), err_msg=name)
+        np.testing.assert_array_equal(host(fresh(x)), host(m(x)))
+
+
+def test_a_container_shared_or_holding_itself_is_walked_once():
+    m = model.Model()
+    m.blocks = [layer.Linear(2, in_size=2)]
+    m.same = m.blocks                     # the same list again: its layers keep their first names
+    m.loop = [m.blocks]
+    m.loop.append(m.loop)                 # a list holding itself ends the walk instead of recursing forever
+    m.numbers = [1.0, "a", None, {"k": 2}]  # containers of plain values hold nothing
+    assert names(m) == ["blocks[0].W", "blocks[0].b"]
+    assert m.sublayers() == [m, m.blocks[0]]
