@@ -430,7 +430,7 @@ def _backprop(creator, retain_grad, create_graph):
                 gys = [None if y is None else y.grad for y in ys]
             else:
                 gys = [None if y is None else _gradient_array(y, pending) for y in ys]
-            missing = gys.count(None)
+            missing = sum(g is None for g in gys)  # not count(None): arrays compare elementwise
             if missing == len(gys):
                 continue
             if missing:

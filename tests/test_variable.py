@@ -9,7 +9,7 @@ import pytest
 import autograd
 import autograd.function as F
 from autograd import DeviceError, Function, Parameter, Variable, to_host
-from autograd.backend import available_devices, dtype_name, get_device
+from autograd.backend import available_devices, device_of, dtype_name, get_device
 
 
 def var(values, device, dtype=np.float64, **kwargs):
@@ -768,3 +768,23 @@ def test_parameters_stay_float32_through_the_seed_example_with_float64_data(devi
         loss.backward()
         opt.update(mlp)
     assert [dtype_name(p.dtype) for p in mlp.params()] == ["float32"] * 4
+
+
+class _SinCos(Function):
+    """Two outputs: (sin x, cos x)."""
+
+    def forward(self, x):
+        xp = device_of(x).xp
+        return xp.sin(x), xp.cos(x)
+
+    def backward(self, g_sin, g_cos):
+        (x,) = self.xs
+        return g_sin * F.cos(x) - g_cos * F.sin(x)
+
+
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_an_unused_output_of_a_multi_output_function_gets_zeros(device, create_graph):
+    x = Variable(np.array([0.5, 1.0, 2.0]), device=device)
+    s, c = _SinCos()(x)
+    F.sum(s * 2.0).backward(create_graph=create_graph)  # c unused: its gradient counts as zeros
+    np.testing.assert_allclose(to_host(x.grad), 2.0 * np.cos([0.5, 1.0, 2.0]), rtol=1e-12)
