@@ -75,15 +75,15 @@ class Linear(Function):
 
     def backward(self, gy):
         x, W, *b = self.inputs
-        xv, Wv = self.xs[:2]
+        xv, Wv, *bv = self.xs
         gx = gy @ Wv.T if x.requires_grad else None  # operators and .T: cheaper than the namespace's calls
         gW = None
         if W.requires_grad:  # the batch axes of x and gy flattened into one
-            x2 = xv if x.ndim == 2 else reshape(xv, (-1, x.shape[-1]))
+            x2 = xv if xv.ndim == 2 else reshape(xv, (-1, xv.shape[-1]))
             gW = x2.T @ (gy if gy.ndim == 2 else reshape(gy, (-1, gy.shape[-1])))
         if not b:
             return gx, gW
-        return gx, gW, (sum_to(gy, b[0].shape) if b[0].requires_grad else None)
+        return gx, gW, (sum_to(gy, bv[0].shape) if b[0].requires_grad else None)
 
 
 def linear(x, W, b=None):
