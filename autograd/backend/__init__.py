@@ -4,8 +4,8 @@ A [Device][autograd.backend.Device] owns an array namespace `xp` that follows th
 2.1+ itself, or array-api-compat's wrapper) and the few things the standard lacks: moving arrays to and from the
 host, scatter-add for indexing gradients and random numbers. Everything else in autograd asks
 `device_of(array).xp` for its functions; this package is the only place that names numpy, cupy or
-array_api_strict. It also reads and writes arrays: `.npz` files ([save_npz][autograd.backend.save_npz],
-[load_npz][autograd.backend.load_npz]) and MNIST's IDX files ([read_idx][autograd.backend.read_idx]).
+array_api_strict. It also writes and reads `.npz` files ([save_npz][autograd.backend.save_npz],
+[load_npz][autograd.backend.load_npz]).
 
 Devices, found by name with [get_device][autograd.backend.get_device]:
 
@@ -34,7 +34,7 @@ from autograd.backend._device import (
     seed,
     to_host,
 )
-from autograd.backend._io import load_npz, read_idx, save_npz
+from autograd.backend._io import load_npz, save_npz
 
 __all__ = [
     "CPU",
@@ -53,7 +53,6 @@ __all__ = [
     "is_array",
     "is_host_scalar",
     "load_npz",
-    "read_idx",
     "same_device",
     "save_npz",
     "seed",
