@@ -11,7 +11,6 @@ import pytest
 
 import autograd
 import autograd.backend
-from autograd import Variable
 from autograd.backend import (CPU, Device, DeviceError, available_devices, device_of, get_device, is_array,
                               refuse_other_device, register, to_host, unregister)
 
@@ -65,7 +64,6 @@ def test_a_registered_device_moves_data_only_when_asked(abacus):
     beads = abacus.put(np.array([1.0, 2.0]))
     assert abacus.put(beads) is beads
     assert to_host(beads).tolist() == [1.0, 2.0]
-    assert to_host(Variable(np.array([3.0]))).tolist() == [3.0]
     assert isinstance(CPU.put(beads), np.ndarray)
     with pytest.raises(DeviceError, match="an array of abacus is not moved to cpu"):
         CPU.asarray(beads)
@@ -101,10 +99,11 @@ def test_an_unregistered_class_is_forgotten():
 
 
 BACKEND = pathlib.Path(autograd.backend.__file__).parent
-SUBMODULES = sorted(f"autograd.backend.{m.name}" for m in pkgutil.iter_modules([str(BACKEND)]))
+WITH_EXAMPLES = sorted(f"autograd.backend.{m.name}" for m in pkgutil.iter_modules([str(BACKEND)])
+                       if ">>>" in (BACKEND / f"{m.name}.py").read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("name", SUBMODULES)
+@pytest.mark.parametrize("name", WITH_EXAMPLES)
 def test_docstring_examples_of_every_backend_module_run(name):
     finder = doctest.DocTestFinder(exclude_empty=True)
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
@@ -112,7 +111,7 @@ def test_docstring_examples_of_every_backend_module_run(name):
         autograd.seed(0)
         runner.run(test)
     failed, attempted = runner.summarize(verbose=False)
-    assert failed == 0, f"{failed} of {attempted} docstring examples in {name} failed (output above)"
+    assert attempted > 0 and failed == 0, f"{failed} of {attempted} docstring examples in {name} failed"
 
 
 def _named_libraries(path):
