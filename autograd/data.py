@@ -11,13 +11,18 @@ then puts it on its device once, as constant Variables ready for a model:
 Shuffling and generated data draw from their own generator, reseeded by [autograd.seed][autograd.backend.seed]:
 runs are reproducible, and loading or shuffling data never changes a model's initial weights.
 """
+import array
+import gzip
 import math
 import os
+import sys
+import zlib
 
-from autograd.backend import CPU, data_rng, get_device, read_idx
+from autograd.backend import CPU, data_rng, get_device
 from autograd.variable import Variable
 
-__all__ = ["Dataset", "DataLoader", "SeqDataLoader", "spiral", "sin_curve", "digits", "mnist", "cache_dir", "fetch"]
+__all__ = ["Dataset", "DataLoader", "SeqDataLoader", "spiral", "sin_curve", "digits", "mnist", "read_idx", "cache_dir",
+           "fetch"]
 
 xp = CPU.xp  # datasets are host arrays
 
@@ -392,3 +397,48 @@ def mnist(train=True, directory=None):
         raise ValueError(f"mnist: images {tuple(x.shape)} and labels {tuple(t.shape)} do not match")
     x = xp.astype(xp.reshape(x, (x.shape[0], -1)), xp.float32) / 255.0
     return Dataset(x, xp.astype(t, xp.int64))
+
+
+_IDX_TYPES = {0x08: ("B", "uint8"), 0x09: ("b", "int8"), 0x0B: ("h", "int16"), 0x0C: ("i", "int32"),
+              0x0D: ("f", "float32"), 0x0E: ("d", "float64")}  # type code: (Python array typecode, dtype)
+
+
+def read_idx(path):
+    """A NumPy array from an IDX file (the format of MNIST), gzip-compressed when the name ends in `.gz`.
+
+    The header is two zero bytes, a type code, the number of dimensions and each dimension as a big-endian
+    uint32; the data follow, big-endian. The array is in the machine's byte order, of dtype uint8, int8, int16,
+    int32, float32 or float64 as the type code says. ValueError for a malformed, truncated or broken gzip file.
+
+    Examples:
+        >>> import os, tempfile
+        >>> from autograd.data import read_idx
+        >>> with tempfile.TemporaryDirectory() as directory:
+        ...     path = os.path.join(directory, "labels.idx")
+        ...     with open(path, "wb") as f:
+        ...         _ = f.write(bytes([0, 0, 0x08, 1, 0, 0, 0, 3, 7, 2, 1]))  # uint8, 1 dimension of 3
+        ...     labels = read_idx(path)
+        >>> labels.tolist()
+        [7, 2, 1]
+    """
+    opener = gzip.open if os.fspath(path).endswith(".gz") else open
+    try:
+        with opener(path, "rb") as f:
+            raw = f.read()
+    except (EOFError, gzip.BadGzipFile, zlib.error) as e:  # a partial download, or not gzip at all
+        raise ValueError(f"read_idx: {os.fspath(path)} is not a readable gzip file: {e}") from None
+    if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] not in _IDX_TYPES:
+        raise ValueError(f"read_idx: {os.fspath(path)} is not an IDX file (bad magic number)")
+    (typecode, dtype), ndim = _IDX_TYPES[raw[2]], raw[3]
+    header = 4 + 4 * ndim
+    if len(raw) < header:
+        raise ValueError(f"read_idx: {os.fspath(path)} is truncated in its header")
+    shape = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
+    values = array.array(typecode)
+    expected = header + values.itemsize * math.prod(shape)
+    if len(raw) != expected:
+        raise ValueError(f"read_idx: {os.fspath(path)} has {len(raw)} bytes, its header {shape} needs {expected}")
+    values.frombytes(raw[header:])
+    if sys.byteorder == "little":
+        values.byteswap()
+    return xp.reshape(xp.asarray(values, dtype=getattr(xp, dtype)), shape)

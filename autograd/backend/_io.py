@@ -1,8 +1,6 @@
-"""Reading and writing arrays: NumPy's `.npz` of host arrays, written atomically, and IDX files (MNIST)."""
-from __future__ import annotations
+"""NumPy's `.npz` files of host arrays: written atomically, read without pickles."""
 
-import gzip
-import math
+import contextlib
 import os
 import secrets
 import stat
@@ -16,20 +14,12 @@ from autograd.backend._device import to_host
 
 
 def save_npz(path, arrays) -> None:
-    """Write `{name: array}` (any device) to `path` as an uncompressed `.npz` of host arrays, exactly
-    at `path` (no suffix added). Object arrays are refused (they would need pickle).
+    """Write `{name: array}` (arrays of any device, Variables, numbers) to `path` as an uncompressed `.npz` of
+    host arrays, exactly at `path` (no suffix added); ValueError for an object array (it would need pickle).
 
-    The file is written beside `path` under a fresh temporary name and renamed over it only when complete,
-    so a crash mid-save leaves the previous file intact (`os.replace` is atomic on POSIX and Windows). A file
+    The file is written beside `path` under a fresh temporary name and renamed over it only when complete
+    (`os.replace` is atomic on POSIX and Windows), so a crash mid-save leaves the previous file intact; a file
     replaced keeps its permissions.
-
-    Args:
-        path (str | os.PathLike): the file to write, a string or path-like.
-        arrays (dict): a dict from names to arrays of any device, Variables or numbers.
-
-    Raises:
-        ValueError: an object array (nothing is written).
-        OSError: the directory does not exist or is not writable.
 
     Examples:
         >>> import os, tempfile
@@ -65,31 +55,19 @@ def save_npz(path, arrays) -> None:
 
 def _sync_directory(directory):
     """Make the rename itself durable, where the system allows opening a directory (POSIX)."""
-    try:
+    with contextlib.suppress(OSError):
         fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def load_npz(path) -> dict:
-    """`{name: NumPy array}` from a `.npz` file (pickled objects are refused).
+    """`{name: NumPy array}` from a `.npz` file, read into memory (pickled objects are refused).
 
-    The arrays are read into memory, so the file is closed when this returns. See
-    [save_npz][autograd.backend.save_npz] for an example.
-
-    Args:
-        path (str | os.PathLike): the file to read, a string or path-like.
-
-    Raises:
-        ValueError: the file is empty, truncated, corrupted, not a zip archive or holds anything but `.npy`
-            arrays; the message names the file and the problem.
-        OSError: the file is missing or unreadable.
+    ValueError, naming the file and the problem, for a file empty, truncated, corrupted, not a zip archive or
+    holding anything but `.npy` arrays; OSError for a file missing or unreadable.
     """
     path = os.fspath(path)
     with open(path, "rb") as f:  # OSError (FileNotFoundError, PermissionError) as it is
@@ -135,51 +113,3 @@ def _declared_entries(f):
         return None
     count = int.from_bytes(tail[at + 10:at + 12], "little")
     return None if count == 0xFFFF else count
-
-
-_IDX_DTYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: np.dtype(">i2"), 0x0C: np.dtype(">i4"),
-               0x0D: np.dtype(">f4"), 0x0E: np.dtype(">f8")}
-
-
-def read_idx(path) -> np.ndarray:
-    """An array from an IDX file (the format of MNIST), gzip-compressed when the name ends in `.gz`.
-
-    The header is two zero bytes, a type code, the number of dimensions and each dimension as a big-endian
-    uint32; the data follow, big-endian. The result is a NumPy array in the machine's byte order, of dtype
-    uint8, int8, int16, int32, float32 or float64 as the type code says.
-
-    Args:
-        path (str | os.PathLike): the file to read, a string or path-like.
-
-    Raises:
-        ValueError: a malformed or truncated file, or a `.gz` file that is not gzip.
-        OSError: the file is missing or unreadable.
-
-    Examples:
-        >>> import os, tempfile
-        >>> from autograd.backend import read_idx
-        >>> with tempfile.TemporaryDirectory() as directory:
-        ...     path = os.path.join(directory, "labels.idx")
-        ...     with open(path, "wb") as f:
-        ...         _ = f.write(bytes([0, 0, 0x08, 1, 0, 0, 0, 3, 7, 2, 1]))  # uint8, 1 dimension of 3
-        ...     labels = read_idx(path)
-        >>> labels.tolist()
-        [7, 2, 1]
-    """
-    opener = gzip.open if os.fspath(path).endswith(".gz") else open
-    try:
-        with opener(path, "rb") as f:
-            raw = f.read()
-    except (EOFError, gzip.BadGzipFile, zlib.error) as e:  # a partial download, or not gzip at all
-        raise ValueError(f"read_idx: {os.fspath(path)} is not a readable gzip file: {e}") from None
-    if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] not in _IDX_DTYPES:
-        raise ValueError(f"read_idx: {os.fspath(path)} is not an IDX file (bad magic number)")
-    dtype, ndim = np.dtype(_IDX_DTYPES[raw[2]]), raw[3]
-    header = 4 + 4 * ndim
-    if len(raw) < header:
-        raise ValueError(f"read_idx: {os.fspath(path)} is truncated in its header")
-    shape = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
-    expected = header + dtype.itemsize * math.prod(shape)
-    if len(raw) != expected:
-        raise ValueError(f"read_idx: {os.fspath(path)} has {len(raw)} bytes, its header {shape} needs {expected}")
-    return np.frombuffer(raw, dtype=dtype, offset=header).reshape(shape).astype(dtype.newbyteorder("="))

@@ -6,7 +6,7 @@ import pytest
 
 import autograd
 from autograd import Device, DeviceError, Variable, available_devices, get_device, to_host
-from autograd.backend import CPU, _device, device_of, dtype_in, dtype_name, is_array
+from autograd.backend import CPU, _device, _random, device_of, dtype_in, dtype_name, is_array
 
 
 @pytest.fixture
@@ -268,7 +268,7 @@ class _LargestDraws:
 
 
 def test_uniform_float32_never_reaches_one(device, monkeypatch):
-    monkeypatch.setattr(_device, "_host_rng", _LargestDraws())  # a float64 draw this close rounds to 1.0f
+    monkeypatch.setattr(_random, "_host", _LargestDraws())  # a float64 draw this close rounds to 1.0f
     a = to_host(device.uniform((4,), device.xp.float32))
     assert a.dtype == np.float32
     assert (a < 1.0).all()
