@@ -24,7 +24,7 @@ PUBLIC_MODULES = ["variable", "function", "layer", "model", "optimizer", "hook",
                   "checkpoint", "config", "backend"]
 # Modules whose docstrings are searched for doctest examples: the public ones and the op files behind F.
 DOCTEST_MODULES = (["autograd"] + [f"autograd.{m}" for m in PUBLIC_MODULES]
-                   + ["autograd.backend._device", "autograd.backend._io"]
+                   + sorted(f"autograd.backend.{p.stem}" for p in (ROOT / "autograd" / "backend").glob("_[!_]*.py"))
                    + sorted(f"autograd.function.{p.stem}" for p in (ROOT / "autograd" / "function").glob("[!_]*.py")))
 
 FENCE = re.compile(r"^\s*```(.*)$", re.MULTILINE)
