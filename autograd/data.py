@@ -30,22 +30,8 @@ xp = CPU.xp  # datasets are host arrays
 class Dataset:
     """Inputs `x` and targets `t` (host arrays of equal length); `transform` maps each input batch.
 
-    Floating-point arrays are stored as `dtype` (float32 by default, the parameters' dtype, so a float64
-    source does not silently train in float64); `dtype=None` keeps them as given. Labels (integer arrays) keep
-    their dtype. `len(dataset)` is the number of examples, and `dataset[index]` gives `(x[index], t[index])`
-    for an int, a slice or an integer array of indices.
-
-    Args:
-        x (array | list): the inputs, a NumPy array or a list, examples along the first axis.
-        t (array | list): the targets (labels or values), as many as there are inputs.
-        transform (callable | None): a function applied to `x[index]` each time the dataset is indexed (augmentation,
-            normalisation); None for none.
-        dtype (str | None): the dtype for floating-point arrays, by name. Typical values: `"float32"`, `"float64"`; None
-            keeps them as given.
-
-    Attributes:
-        x: the inputs, a NumPy array.
-        t: the targets, a NumPy array.
+    Floating-point arrays are stored as `dtype` (float32 by default, the parameters' dtype; None keeps them);
+    labels keep their dtype. `dataset[index]` gives `(x[index], t[index])` for an int, a slice or integer indices.
 
     Raises:
         ValueError: `x` and `t` have different lengths.
@@ -53,11 +39,8 @@ class Dataset:
     Examples:
         >>> from autograd import data
         >>> ds = data.Dataset([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], [0, 1, 0])
-        >>> len(ds), str(ds.x.dtype), str(ds.t.dtype)
-        (3, 'float32', 'int64')
-        >>> x, t = ds[1]
-        >>> x.tolist(), int(t)
-        ([3.0, 4.0], 1)
+        >>> len(ds), str(ds.x.dtype), str(ds.t.dtype), ds[1][0].tolist()
+        (3, 'float32', 'int64', [3.0, 4.0])
     """
 
     def __init__(self, x, t, transform=None, dtype="float32"):
@@ -88,22 +71,12 @@ def _check_batch_size(batch_size):
 
 
 class DataLoader:
-    """Batches of `batch_size` (the last one smaller unless `drop_last`) as constant Variables on
-    `device`; `shuffle` draws a new order every epoch (every `iter`).
+    """Batches of `batch_size` (the last one smaller unless `drop_last`) as constant Variables on `device`;
+    `shuffle` draws a new order every epoch from [data_rng][autograd.backend.data_rng] (reseeded by
+    [autograd.seed][autograd.backend.seed]).
 
-    Iterating gives `(x, t)` pairs of Variables with `requires_grad=False`, each gathered on the host and
-    copied to `device` once. `len(loader)` is the number of batches per epoch. The order comes from
-    [data_rng][autograd.backend.data_rng], reseeded by [autograd.seed][autograd.backend.seed].
-
-    Args:
-        dataset (Dataset | Sequence): a [Dataset][autograd.data.Dataset] (gathered a batch at a time) or any
-            sequence of (x, t) pairs, such as a PyTorch-style dataset (gathered item by item and stacked, dtypes
-            as given).
-        batch_size (int): the number of examples per batch, a positive int. Typical values: 32 to 256.
-        shuffle (bool): draw a new random order every epoch (the default); False keeps the dataset's order.
-        device (str | Device): where the batches go: `"cpu"` (the default), `"sim"`, `"cuda"`, `"cuda:N"` or a
-            [Device][autograd.backend.Device].
-        drop_last (bool): drop the last batch when it is smaller than `batch_size`. Default False.
+    `dataset` is a [Dataset][autograd.data.Dataset] (gathered a batch at a time) or any sequence of (x, t) pairs,
+    such as a PyTorch-style dataset (stacked item by item). Each batch is copied to `device` once.
 
     Raises:
         ValueError: `batch_size` is not a positive int.
@@ -112,13 +85,9 @@ class DataLoader:
     Examples:
         >>> from autograd import data
         >>> loader = data.DataLoader(data.spiral(), batch_size=32)
-        >>> len(loader)
-        10
         >>> x, t = next(iter(loader))
-        >>> x.shape, t.shape, str(x.dtype), x.requires_grad
-        ((32, 2), (32,), 'float32', False)
-        >>> [x.shape[0] for x, t in loader][-1]
-        12
+        >>> len(loader), x.shape, t.shape, x.requires_grad
+        (10, (32, 2), (32,), False)
     """
 
     def __init__(self, dataset, batch_size, shuffle=True, device="cpu", drop_last=False):
@@ -148,16 +117,9 @@ class DataLoader:
 
 
 class SeqDataLoader(DataLoader):
-    """For truncated backprop through time over one long sequence: the sequence is cut into `batch_size`
-    streams of equal length, and batch i holds element i of every stream, so consecutive batches are
-    consecutive time steps of each stream. Never shuffled; `len(dataset) // batch_size` batches (the last
-    `len(dataset) % batch_size` elements are left out).
-
-    Args:
-        dataset (Dataset | Sequence): a [Dataset][autograd.data.Dataset] or a sequence of (x, t) pairs, in time order.
-        batch_size (int): the number of streams, a positive int.
-        device (str | Device): where the batches go: `"cpu"`, `"sim"`, `"cuda"`, `"cuda:N"` or a
-            [Device][autograd.backend.Device].
+    """For truncated backprop through time over one long sequence: it is cut into `batch_size` streams of equal
+    length, and batch i holds element i of every stream (consecutive batches are consecutive time steps). Never
+    shuffled; the last `len(dataset) % batch_size` elements are left out.
 
     Raises:
         ValueError: `batch_size` is not a positive int, or the dataset is shorter than `batch_size`.
@@ -165,11 +127,8 @@ class SeqDataLoader(DataLoader):
     Examples:
         >>> from autograd import data
         >>> loader = data.SeqDataLoader(data.sin_curve(num=101), batch_size=10)
-        >>> len(loader)
-        10
-        >>> x, t = next(iter(loader))
-        >>> x.shape, t.shape
-        ((10, 1), (10, 1))
+        >>> len(loader), next(iter(loader))[0].shape
+        (10, (10, 1))
     """
 
     def __init__(self, dataset, batch_size, device="cpu"):
@@ -187,24 +146,16 @@ class SeqDataLoader(DataLoader):
 # ---- data sets ---------------------------------------------------------------------------------------------
 
 def spiral(num_per_class=100, num_classes=3):
-    """Points on `num_classes` interleaved noisy spiral arms in the plane (CS231n's toy problem):
-    x float32 (N, 2), t int64 class labels (N,), N = num_per_class * num_classes.
+    """Points on `num_classes` interleaved noisy spiral arms (CS231n's toy problem): x float32 (N, 2), t int64 (N,).
 
-    Class k's points run from the centre outwards at radius `r` in [0, 1], angle `4k + 4r` plus normal noise
-    of standard deviation 0.2, drawn from [data_rng][autograd.backend.data_rng].
-
-    Args:
-        num_per_class (int): points per class.
-        num_classes (int): the number of classes (arms).
-
-    Returns:
-        dataset (Dataset): the points, the classes in order (shuffle when loading).
+    Class k's points run outwards at radius r in [0, 1], angle 4k + 4r plus normal noise (standard deviation 0.2)
+    from [data_rng][autograd.backend.data_rng]; the classes come in order (shuffle when loading).
 
     Examples:
         >>> from autograd import data
         >>> train = data.spiral()
-        >>> len(train), train.x.shape, str(train.x.dtype), sorted(set(train.t.tolist()))
-        (300, (300, 2), 'float32', [0, 1, 2])
+        >>> len(train), train.x.shape, sorted(set(train.t.tolist()))
+        (300, (300, 2), [0, 1, 2])
     """
     rng = data_rng()
     r = xp.linspace(0.0, 1.0, num_per_class)
@@ -217,22 +168,14 @@ def spiral(num_per_class=100, num_classes=3):
 
 
 def sin_curve(num=1000, noise=0.05, train=True):
-    """A noisy sine over one period, for next-value prediction: x[i] = y[i], t[i] = y[i + 1], shapes (N - 1, 1)
-    float32, with y = sin(theta) + uniform(-noise, noise) noise (the test set is the clean cosine).
-
-    Args:
-        num (int): the number N of points over `theta` in [0, 2π].
-        noise (float): the half-width of the uniform noise added to the training sine.
-        train (bool): the noisy sine (True) or the clean cosine (False).
-
-    Returns:
-        dataset (Dataset): N - 1 (x, t) pairs, in time order.
+    """A noisy sine over one period for next-value prediction: x[i] = y[i], t[i] = y[i + 1], shapes (num - 1, 1)
+    float32, y = sin θ plus uniform noise in [-noise, noise]; the test set (`train=False`) is the clean cosine.
 
     Examples:
         >>> from autograd import data
         >>> test = data.sin_curve(num=3, train=False)  # cos at 0, π, 2π
-        >>> len(test), test.x[:, 0].tolist(), test.t[:, 0].tolist()
-        (2, [1.0, -1.0], [-1.0, 1.0])
+        >>> test.x[:, 0].tolist(), test.t[:, 0].tolist()
+        ([1.0, -1.0], [-1.0, 1.0])
     """
     theta = xp.linspace(0.0, 2.0 * math.pi, num)
     y = xp.sin(theta) + data_rng().uniform(-noise, noise, num) if train else xp.cos(theta)
@@ -241,17 +184,8 @@ def sin_curve(num=1000, noise=0.05, train=True):
 
 
 def digits(train=True, test_fraction=0.2):
-    """scikit-learn's bundled 8x8 handwritten digits (1797 images; `pip install scikit-learn`): x float32
-    (N, 64) scaled to [0, 1], t int64 (N,). A fixed shuffle puts `test_fraction` of them in the test set.
-
-    The split is the same on every machine and run, whatever the seed; nothing is downloaded.
-
-    Args:
-        train (bool): the training set (True) or the test set (False).
-        test_fraction (float): the fraction of the images in the test set, in [0, 1].
-
-    Returns:
-        dataset (Dataset): the images and their labels.
+    """scikit-learn's bundled 8x8 digits (1797 images; `pip install scikit-learn`): x float32 (N, 64) in [0, 1],
+    t int64 (N,). A fixed shuffle, the same on every machine whatever the seed, puts `test_fraction` in the test set.
 
     Raises:
         ValueError: `test_fraction` is outside [0, 1].
@@ -259,9 +193,8 @@ def digits(train=True, test_fraction=0.2):
 
     Examples:
         >>> from autograd import data
-        >>> train, test = data.digits(), data.digits(train=False)
-        >>> len(train), len(test), train.x.shape[1]
-        (1438, 359, 64)
+        >>> len(data.digits()), len(data.digits(train=False))
+        (1438, 359)
     """
     if not 0.0 <= test_fraction <= 1.0:
         raise ValueError(f"digits: test_fraction must be in [0, 1], got {test_fraction!r}")
@@ -307,21 +240,9 @@ def cache_dir():
 
 
 def fetch(name, md5, mirrors, directory=None):
-    """The path of file `name` in the cache, downloaded from the first mirror that answers when it is
-    missing or its MD5 differs (`pip install pooch`).
-
-    A file already in the cache with the right checksum is used without any network access, so copying the
-    file there by hand works offline. Usage, as [mnist][autograd.data.mnist] does it:
-    `fetch("t10k-labels-idx1-ubyte.gz", data.MNIST_FILES["t10k-labels-idx1-ubyte.gz"], data.MNIST_MIRRORS)`.
-
-    Args:
-        name (str): the file name, both in the cache and after each mirror's URL.
-        md5 (str): the file's MD5 checksum, as hex.
-        mirrors (list[str]): base URLs ending in `/`, tried in order.
-        directory (str | None): the cache directory; None for [cache_dir][autograd.data.cache_dir]`()`.
-
-    Returns:
-        path (str): the path of the verified file.
+    """The path of file `name` in the cache (`directory`, default [cache_dir][autograd.data.cache_dir]), downloaded
+    from the first of `mirrors` (base URLs ending in `/`) that answers when it is missing or its MD5 differs
+    (`pip install pooch`). A cached file with the right checksum needs no network, so copying it there works offline.
 
     Raises:
         ConnectionError: no mirror could be reached; the message names each mirror's error.
@@ -370,19 +291,8 @@ def _has_tqdm():
 
 
 def mnist(train=True, directory=None):
-    """MNIST handwritten digits, downloaded once into `directory` (default [cache_dir][autograd.data.cache_dir])
-    and verified: x float32 (N, 784) scaled to [0, 1], t int64 (N,); 60 000 training or 10 000 test images.
-
-    The first call downloads the set's two files with [fetch][autograd.data.fetch] (`pip install pooch`;
-    about 10 MB for the training set, 2 MB for the test set); later calls read the cache. Usage:
-    `train = data.mnist()`, then `data.DataLoader(train, batch_size=100, device="cuda")`.
-
-    Args:
-        train (bool): the 60 000 training images (True) or the 10 000 test images (False).
-        directory (str | None): the cache directory; None for `cache_dir()`.
-
-    Returns:
-        dataset (Dataset): the images and their labels.
+    """MNIST, downloaded once with [fetch][autograd.data.fetch] into `directory` and verified: x float32 (N, 784) in
+    [0, 1], t int64 (N,); 60 000 training or 10 000 test images (about 10 MB and 2 MB to download).
 
     Raises:
         ConnectionError: the files are not cached and no mirror could be reached.
