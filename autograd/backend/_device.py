@@ -129,6 +129,7 @@ class Device:
 
 _classes = []  # the registered Device classes, in the order available_devices lists them
 _owners = {}  # type of array -> `of` of the class that owns it, or None: device_of's cache
+_fixed = {}  # type of array -> its device, for a class of one device (`of` not overridden): the fast path
 _devices = {}  # a name -> its one device ("cuda" and "cuda:0" share theirs)
 
 
@@ -146,6 +147,7 @@ def register(cls):
     """
     _classes.append(cls)
     _owners.clear()
+    _fixed.clear()
     return cls
 
 
@@ -153,6 +155,7 @@ def unregister(cls) -> None:
     """Forget a class that [register][autograd.backend.register] added, and its devices."""
     _classes.remove(cls)
     _owners.clear()
+    _fixed.clear()
     for name, device in list(_devices.items()):
         if type(device) is cls:
             del _devices[name]
@@ -201,8 +204,10 @@ def available_devices() -> list[Device]:
 
 def _owner(array):
     """The `of` of the registered class that owns arrays of this type, or None (cached)."""
-    found = next((cls.of for cls in _classes if cls.owns(array)), None)
-    _owners[type(array)] = found
+    owner = next((cls for cls in _classes if cls.owns(array)), None)
+    found = _owners[type(array)] = None if owner is None else owner.of
+    if owner is not None and owner.of.__func__ is Device.of.__func__:
+        _fixed[type(array)] = owner.of(array)
     return found
 
 
@@ -216,6 +221,9 @@ def device_of(array) -> Device:
         >>> device_of(np.ones(2)).name
         'cpu'
     """
+    device = _fixed.get(type(array))
+    if device is not None:
+        return device
     try:
         of = _owners[type(array)]
     except KeyError:

@@ -22,10 +22,6 @@ class NumpyDevice(Device):
     def owns(cls, array):
         return isinstance(array, (np.ndarray, np.generic))
 
-    @classmethod
-    def of(cls, array):
-        return CPU
-
     def asarray(self, data, dtype=None):
         refuse_other_device(self, data)
         return np.asarray(data, dtype=dtype)
