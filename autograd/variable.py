@@ -436,9 +436,10 @@ def _backprop(creator, retain_grad, create_graph):
             if missing:
                 gys = f._zeros_for_missing(gys, create_graph)
             f.ys = tuple(ys) if create_graph else tuple(None if y is None else y.data for y in ys)
-        versions = 0
+        versions, xs = 0, []
         for x, array_id in zip(f.inputs, f._ids):
             versions += x.version
+            xs.append(x.data)
             if id(x.data) != array_id:
                 raise RuntimeError(f"backward: an input of {type(f).__name__} (shape {x.shape}) was given new data "
                                    "after the forward pass (an optimizer update, load_state_dict, to(), or "
@@ -448,7 +449,7 @@ def _backprop(creator, retain_grad, create_graph):
             raise RuntimeError(f"backward: an input of {type(f).__name__} was updated in place (by an optimizer "
                                "step) after the forward pass; its gradient would be computed with the new values. "
                                "Run the forward pass again")
-        f.xs = f.inputs if create_graph else [x.data for x in f.inputs]
+        f.xs = f.inputs if create_graph else xs
         try:
             gxs = f.backward(*gys)
         except FloatingPointError as e:
@@ -456,8 +457,8 @@ def _backprop(creator, retain_grad, create_graph):
                 raise
             raise FloatingPointError(f"{e}, in the backward pass of {type(f).__name__} made at "
                                      f"{getattr(f, 'created_at', 'an unknown place')}") from None
-        finally:
-            f.xs = f.ys = ()  # the outputs, held strongly here, must not outlive the call (a cycle)
+        if create_graph:
+            f.xs = f.ys = ()  # f must not hold its outputs strongly (a cycle); arrays can stay
         if type(gxs) is not tuple:
             gxs = (gxs,)
         if anomaly:

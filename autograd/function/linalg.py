@@ -74,16 +74,16 @@ class Linear(Function):
         return y + b
 
     def backward(self, gy):
-        x, W, *b = self.inputs
-        xv, Wv, *bv = self.xs
+        inputs, xs = self.inputs, self.xs
+        x, W, xv, Wv = inputs[0], inputs[1], xs[0], xs[1]
         gx = gy @ Wv.T if x.requires_grad else None  # operators and .T: cheaper than the namespace's calls
         gW = None
         if W.requires_grad:  # the batch axes of x and gy flattened into one
             x2 = xv if xv.ndim == 2 else reshape(xv, (-1, xv.shape[-1]))
             gW = x2.T @ (gy if gy.ndim == 2 else reshape(gy, (-1, gy.shape[-1])))
-        if not b:
+        if len(inputs) == 2:
             return gx, gW
-        return gx, gW, (sum_to(gy, bv[0].shape) if b[0].requires_grad else None)
+        return gx, gW, (sum_to(gy, xs[2].shape) if inputs[2].requires_grad else None)
 
 
 def linear(x, W, b=None):

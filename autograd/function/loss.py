@@ -26,8 +26,8 @@ class MeanSquaredError(Function):
         x0, x1 = self.xs
         diff = x0 - x1
         gx = diff * (gy * (2.0 / math.prod(diff.shape)))
-        return (sum_to(gx, a.shape) if a.requires_grad else None,
-                sum_to(-gx, b.shape) if b.requires_grad else None)
+        return (sum_to(gx, x0.shape) if a.requires_grad else None,
+                sum_to(-gx, x1.shape) if b.requires_grad else None)
 
 
 def mean_squared_error(x0, x1):

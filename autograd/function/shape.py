@@ -127,6 +127,8 @@ class SumTo(Function):
     def forward(self, x):
         xp = device_of(x).xp
         lead = x.ndim - len(self.shape)
+        if lead and x.shape[lead:] == self.shape:  # only leading axes to sum away (a bias's gradient)
+            return xp.sum(x, axis=0 if lead == 1 else tuple(range(lead)))
         kept = tuple(lead + i for i, s in enumerate(self.shape) if s != x.shape[lead + i]) if lead >= 0 else ()
         if lead < 0 or (kept and any(self.shape[k - lead] != 1 for k in kept)):
             _broadcast_check(self.shape, tuple(x.shape), "sum_to")  # raises
