@@ -457,8 +457,7 @@ def _backprop(creator, retain_grad, create_graph):
                 raise
             raise FloatingPointError(f"{e}, in the backward pass of {type(f).__name__} made at "
                                      f"{getattr(f, 'created_at', 'an unknown place')}") from None
-        if create_graph:
-            f.xs = f.ys = ()  # f must not hold its outputs strongly (a cycle); arrays can stay
+        f.xs = f.ys = ()  # f must not hold its outputs: Variables would make a cycle, arrays raise the peak memory
         if type(gxs) is not tuple:
             gxs = (gxs,)
         if anomaly:
