@@ -457,7 +457,8 @@ def _backprop(creator, retain_grad, create_graph):
                 raise
             raise FloatingPointError(f"{e}, in the backward pass of {type(f).__name__} made at "
                                      f"{getattr(f, 'created_at', 'an unknown place')}") from None
-        f.xs = f.ys = ()  # f must not hold its outputs: Variables would make a cycle, arrays raise the peak memory
+        finally:  # f must not hold its outputs: Variables would make a cycle, arrays raise the peak memory
+            f.xs = f.ys = ()
         if type(gxs) is not tuple:
             gxs = (gxs,)
         if anomaly:

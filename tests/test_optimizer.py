@@ -1512,6 +1512,14 @@ def test_update_of_a_bound_optimizer_takes_no_other_model(device):
     assert opt.iteration == 1
 
 
+
+def step_side_by_side(device, *runs):
+    """Two more steps, with the same gradients, for each (model, optimizer) pair."""
+    for s in (0.5, 3.0):
+        for model, opt in runs:
+            set_linear_grads(model, device, s)
+            opt.update()
+
 def test_update_of_an_unbound_optimizer_refuses_what_is_not_parameters(device):
     opt = optimizer.SGD(learning_rate=0.1)
     with pytest.raises(TypeError, match=r"SGD.update: expected a Layer or a list of Parameters, got int 3"):
@@ -1540,11 +1548,7 @@ def test_a_bound_optimizer_state_dict_round_trip(device, factory):
     again = resumed.state_dict()
     for key in state:
         np.testing.assert_array_equal(again[key], state[key], err_msg=key)
-    for s in (0.5, 3.0):
-        set_linear_grads(original_model, device, s)
-        set_linear_grads(copy_model, device, s)
-        original.update()
-        resumed.update()
+    step_side_by_side(device, (original_model, original), (copy_model, resumed))
     np.testing.assert_array_equal(to_host(copy_model.W), to_host(original_model.W))
     np.testing.assert_array_equal(to_host(copy_model.b), to_host(original_model.b))
     listed = factory(params=[copy_model.W, copy_model.b])  # a bound list: named by position
@@ -1563,11 +1567,7 @@ def test_checkpoint_of_a_bound_optimizer(device, tmp_path):
     resumed_model = make_linear(device)
     resumed = optimizer.Adam(resumed_model, alpha=0.1)
     assert checkpoint.load(tmp_path / "run.npz", resumed_model, resumed) == {"epoch": 2}
-    for s in (0.5, 3.0):
-        set_linear_grads(original_model, device, s)
-        set_linear_grads(resumed_model, device, s)
-        original.update()
-        resumed.update()
+    step_side_by_side(device, (original_model, original), (resumed_model, resumed))
     np.testing.assert_array_equal(to_host(resumed_model.W), to_host(original_model.W))
     assert resumed.iteration == 4 and resumed.state[resumed_model.W]["step"] == 4
 
