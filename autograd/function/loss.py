@@ -6,6 +6,7 @@ import math
 
 from autograd.backend import CPU, DeviceError, device_of
 from autograd.function.activation import sigmoid, softmax
+from autograd.function.reduction import sum
 from autograd.function.shape import sum_to
 from autograd.variable import Function, Variable, as_variable
 
@@ -80,6 +81,7 @@ class CrossEntropy(Function):
         shifted = x - xp.max(x, axis=1, keepdims=True)
         e = xp.exp(shifted)
         s = xp.sum(e, axis=1, keepdims=True)
+        self.softmax = e / s  # for the gradient
         self.count = xp.sum(xp.astype(valid, x.dtype))
         # -log p, picked with where, not a product with the one-hot: a masked class (-inf logit) must not
         # give inf * 0 = nan
@@ -89,11 +91,30 @@ class CrossEntropy(Function):
         return loss
 
     def backward(self, gy):
-        x = self.inputs[0]
-        xp = device_of(x.data).xp
-        scale = xp.astype(self.valid, x.dtype) / self.count
-        one_hot = xp.astype(self.one_hot, x.dtype)
-        return (softmax(self.xs[0], axis=1) - one_hot) * (gy * scale), None
+        p = self.softmax
+        xp = device_of(p).xp
+        grad = CrossEntropyGrad(p, xp.astype(self.one_hot, p.dtype), xp.astype(self.valid, p.dtype) / self.count)
+        return grad(self.xs[0], gy), None
+
+
+class CrossEntropyGrad(Function):
+    """The gradient of cross_entropy as an op of (x, gy), so that it has one itself: `g = (p - onehot) · gy · s`,
+    with p = softmax(x) kept from the forward pass and s the weight of each sample (1/n, 0 if ignored).
+
+    Its gradient, from `ggx`: `∂/∂x = p (u - Σ p u)` over the class axis, u = ggx · gy · s (softmax's Jacobian),
+    and `∂/∂gy = Σ (p - onehot) · s · ggx`; p is computed from x there, so higher orders follow."""
+
+    def __init__(self, softmax, one_hot, scale):
+        self.softmax, self.one_hot, self.scale = softmax, one_hot, scale
+
+    def forward(self, x, gy):  # x: for the graph, to reach it from g; its softmax is at hand
+        return (self.softmax - self.one_hot) * (gy * self.scale)
+
+    def backward(self, ggx):
+        x, gy = self.xs
+        p = softmax(x, axis=1)
+        u = p * (ggx * (gy * self.scale))
+        return u - p * sum(u, axis=1, keepdims=True), sum((p - self.one_hot) * (ggx * self.scale))
 
 
 def cross_entropy(x, t):

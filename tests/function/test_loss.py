@@ -54,6 +54,19 @@ def test_cross_entropy_value_and_gradient(device, op):
     np.testing.assert_allclose(to_host(x.grad), expected, rtol=1e-10, atol=1e-15)
 
 
+def test_cross_entropy_third_order(device):
+    """The gradient is an op of its own (softmax kept from the forward pass): its gradient, and that gradient's,
+    still match central differences, with an ignored label and an (N, C, d) input."""
+    t = device.put(np.array([[1, -100], [0, 2]]))
+
+    def gradient(x):  # ∂/∂x cross_entropy(x, t), recorded: gradcheck's second order is the third order here
+        F.cross_entropy(x, t).backward(create_graph=True)
+        g, x.grad = x.grad, None
+        return g
+
+    assert gradcheck(gradient, Variable(RNG.normal(size=(2, 3, 2)), device=device))
+
+
 def test_cross_entropy_known_value(device):
     # uniform logits: -log(1/C)
     y = F.cross_entropy(Variable(np.zeros((2, 5)), device=device), device.put(np.array([0, 4])))
