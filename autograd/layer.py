@@ -78,7 +78,8 @@ class Layer:
 
     def _walk(self):
         walk = self.__dict__.get("_last_walk")
-        if walk is None or not walk.holds(self):
+        if walk is None or walk.version is not _version or walk.layers[0] is not self or (
+                walk.containers and not walk.containers_hold()):  # an attribute, a list or a dict changed
             walk = self._last_walk = _Walk(self)  # a _Walk is no container: no walk looks into it
         return walk
 
@@ -222,10 +223,10 @@ class _Walk:
         self.named = [(name, p) for name, _, _, p in self.places if isinstance(p, Parameter)]
         self.params = [p for _, p in self.named]
 
-    def holds(self, root):
-        """Whether the walk still describes ``root``: no attribute changed, no list or dict either."""
-        return self.version is _version and self.layers[0] is root and (not self.containers or all(
-            len(then) == len(now := _items(c)) and all(map(operator.is_, then, now)) for c, then in self.containers))
+    def containers_hold(self):
+        """Whether the lists and dicts the walk went through still hold the same items."""
+        return all(len(then) == len(now := _items(c)) and all(map(operator.is_, then, now))
+                   for c, then in self.containers)
 
     def _visit(self, value, name, owner, attr, seen):
         if id(value) in seen:

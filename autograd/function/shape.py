@@ -5,7 +5,8 @@ inverse permutation, broadcast_to ↔ sum_to, get_item ↔ a scatter-add, concat
 `broadcast_to` and `sum_to` return a Variable that already has the target shape as it is.
 """
 from autograd._checks import normalize_axes
-from autograd.backend import device_of
+from autograd import config
+from autograd.backend import device_of, is_array
 from autograd.variable import Function, Variable, array_of, as_variable
 
 __all__ = ["broadcast_to", "concat", "get_item", "matrix_transpose", "reshape", "split", "squeeze", "sum_to",
@@ -125,16 +126,7 @@ class SumTo(Function):
         self.shape = shape
 
     def forward(self, x):
-        xp = device_of(x).xp
-        lead = x.ndim - len(self.shape)
-        if lead and x.shape[lead:] == self.shape:  # only leading axes to sum away (a bias's gradient)
-            return xp.sum(x, axis=0 if lead == 1 else tuple(range(lead)))
-        kept = tuple(lead + i for i, s in enumerate(self.shape) if s != x.shape[lead + i]) if lead >= 0 else ()
-        if lead < 0 or (kept and any(self.shape[k - lead] != 1 for k in kept)):
-            _broadcast_check(self.shape, tuple(x.shape), "sum_to")  # raises
-        if kept:
-            x = xp.sum(x, axis=kept, keepdims=True)
-        return xp.sum(x, axis=tuple(range(lead))) if lead else x
+        return _summed_to(x, self.shape)
 
     def backward(self, gy):
         return broadcast_to(gy, self.inputs[0].shape)
@@ -153,8 +145,26 @@ def sum_to(x, shape):
         [[3.0], [3.0]]
     """
     shape = tuple(shape)
+    if not isinstance(x, Variable) and is_array(x) and config.on_arrays.get():
+        # an array in a gradient formula that records no graph (the gradient of every broadcasting op comes
+        # here): summed at once, without an op
+        return x if x.shape == shape else _summed_to(x, shape)
     x = as_variable(x)
     return x if tuple(x.shape) == shape else SumTo(shape)(x)
+
+
+def _summed_to(x, shape):
+    """The array `x` summed down to `shape`."""
+    xp = device_of(x).xp
+    lead = x.ndim - len(shape)
+    if lead and x.shape[lead:] == shape:  # only leading axes to sum away (a bias's gradient)
+        return xp.sum(x, axis=0 if lead == 1 else tuple(range(lead)))
+    kept = tuple(lead + i for i, s in enumerate(shape) if s != x.shape[lead + i]) if lead >= 0 else ()
+    if lead < 0 or (kept and any(shape[k - lead] != 1 for k in kept)):
+        _broadcast_check(shape, tuple(x.shape), "sum_to")  # raises
+    if kept:
+        x = xp.sum(x, axis=kept, keepdims=True)
+    return xp.sum(x, axis=tuple(range(lead))) if lead else x
 
 
 def squeeze(x, axis=None):
