@@ -81,7 +81,7 @@ class CrossEntropy(Function):
         shifted = x - xp.max(x, axis=1, keepdims=True)
         e = xp.exp(shifted)
         s = xp.sum(e, axis=1, keepdims=True)
-        self.softmax = e / s  # for the gradient
+        self.exp, self.exp_sum = e, s  # softmax = exp / exp_sum, divided only if the gradient is asked for
         self.count = xp.sum(xp.astype(valid, x.dtype))
         # -log p, picked with where, not a product with the one-hot: a masked class (-inf logit) must not
         # give inf * 0 = nan
@@ -91,7 +91,7 @@ class CrossEntropy(Function):
         return loss
 
     def backward(self, gy):
-        p = self.softmax
+        p = self.exp / self.exp_sum
         xp = device_of(p).xp
         grad = CrossEntropyGrad(p, xp.astype(self.one_hot, p.dtype), xp.astype(self.valid, p.dtype) / self.count)
         return grad(self.xs[0], gy), None
@@ -104,11 +104,11 @@ class CrossEntropyGrad(Function):
     Its gradient, from `ggx`: `∂/∂x = p (u - Σ p u)` over the class axis, u = ggx · gy · s (softmax's Jacobian),
     and `∂/∂gy = Σ (p - onehot) · s · ggx`; p is computed from x there, so higher orders follow."""
 
-    def __init__(self, softmax, one_hot, scale):
-        self.softmax, self.one_hot, self.scale = softmax, one_hot, scale
+    def __init__(self, p, one_hot, scale):
+        self.p, self.one_hot, self.scale = p, one_hot, scale
 
     def forward(self, x, gy):  # x: for the graph, to reach it from g; its softmax is at hand
-        return (self.softmax - self.one_hot) * (gy * self.scale)
+        return (self.p - self.one_hot) * (gy * self.scale)
 
     def backward(self, ggx):
         x, gy = self.xs

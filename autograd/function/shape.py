@@ -145,7 +145,7 @@ def sum_to(x, shape):
         [[3.0], [3.0]]
     """
     shape = tuple(shape)
-    if not isinstance(x, Variable) and is_array(x) and config.on_arrays.get():
+    if not isinstance(x, Variable) and config.on_arrays.get() and is_array(x):
         # an array in a gradient formula that records no graph (the gradient of every broadcasting op comes
         # here): summed at once, without an op
         return x if x.shape == shape else _summed_to(x, shape)
