@@ -60,6 +60,19 @@ def backward_after_an_in_place_update():
     loss.backward()
 
 
+def load_a_huge_header(tmp_path):
+    """A .npz whose entry's header declares 10**12 float64 numbers but holds 16 bytes."""
+    import io
+    import zipfile
+
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(header, {"descr": "<f8", "fortran_order": False, "shape": (10**6, 10**6)})
+    path = tmp_path / "huge.npz"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("model/W.npy", header.getvalue() + bytes(16))
+    checkpoint.load(path, layer.Linear(1))
+
+
 # (name, callable (tmp_path is passed when it takes an argument), exception type, message pattern)
 CATALOGUE = [
     ("add broadcast", lambda: v((2, 3)) + v((4,)), ValueError, r"^Add: .*broadcast.*\(2, 3\), \(4,\)"),
@@ -106,6 +119,9 @@ CATALOGUE = [
      TypeError, r"^checkpoint.save: extra note='hi' is not a number"),
     ("accuracy devices", lambda: F.accuracy(v((2, 3), device="sim"), [0, 1]), autograd.DeviceError,
      r"^accuracy: the labels are on cpu but the scores on sim"),
+    # issue 15, checkpoints and files
+    ("load: header declares a huge shape", load_a_huge_header, ValueError,
+     r"huge.npz, entry 'model/W.npy'.*declares shape \(1000000, 1000000\) of float64 \(8000000000000 bytes"),
 ]
 
 
