@@ -1,22 +1,28 @@
-"""Checkpoints: a model's parameters, its optimizer's state and a few numbers (the epoch, say) in one
-atomically written `.npz` file, so training can stop and go on exactly where it was, on any device.
+"""Checkpoints: a model's parameters, its optimizer's state, the random streams, a data loader's place in its
+epoch and a few numbers (the epoch, say) in one atomically written `.npz` file, so training can stop and go on
+exactly where it was, on any device: a resumed run draws the same dropout masks and the same batches, in the
+same order, as one never interrupted, even when stopped in the middle of an epoch.
 
-    checkpoint.save("run.npz", model, opt, epoch=3)
-    extra = checkpoint.load("run.npz", model, opt)     # {"epoch": 3}
+    checkpoint.save("run.npz", model, opt, loader=loader, epoch=3)
+    extra = checkpoint.load("run.npz", model, opt, loader=loader)     # {"epoch": 3}
 
-Entries are named `model/<param name>`, `optimizer/<state_dict key>` and `extra/<name>`: a plain `.npz` that
-NumPy reads too. Loading never unpickles.
+Entries are named `model/<param name>`, `optimizer/<state_dict key>`, `rng/<stream>` (`rng/host`, and
+`rng/cuda:0` for a GPU's own generator: [get_rng_state][autograd.backend.get_rng_state]), `loader/<key>`
+([DataLoader.state_dict][autograd.data.DataLoader.state_dict]) and `extra/<name>`: a plain `.npz` that NumPy
+reads too. Loading never unpickles. Checkpoints written before the random streams were saved still load (and
+leave the streams as they are).
 """
-from autograd.backend import load_npz, save_npz, to_host
+from autograd.backend import get_rng_state, load_npz, save_npz, set_rng_state, to_host
 
 __all__ = ["save", "load"]
 
-_SECTIONS = ("model/", "optimizer/", "extra/")
+_SECTIONS = ("model/", "optimizer/", "rng/", "loader/", "extra/")
 
 
-def save(path, model, optimizer=None, **extra):
-    """Write `model.state_dict()`, `optimizer.state_dict(model)` and `extra` numbers or arrays to
-    `path`; a crash mid-save leaves any previous file there intact.
+def save(path, model, optimizer=None, loader=None, **extra):
+    """Write `model.state_dict()`, `optimizer.state_dict(model)`, the state of every random stream
+    ([get_rng_state][autograd.backend.get_rng_state]), `loader.state_dict()` and `extra` numbers or arrays to
+    `path`; a crash mid-save leaves any previous file there intact. A symbolic link at `path` is followed.
 
     The file is written exactly at `path` (no suffix added) by [save_npz][autograd.backend.save_npz], all
     arrays copied to the host, so a checkpoint saved on a GPU loads on a cpu. A lazy parameter not created
@@ -28,6 +34,8 @@ def save(path, model, optimizer=None, **extra):
             [state_dict][autograd.layer.Layer.state_dict] to save (parameters and buffers).
         optimizer (Optimizer | None): the optimizer whose [state_dict][autograd.optimizer.Optimizer.state_dict] to save
             (moments, step counts); None for none.
+        loader (DataLoader | None): the [DataLoader][autograd.data.DataLoader] whose place in its epoch to save
+            (its order and the batches it handed out), to resume mid-epoch; None for none.
         **extra (number | array | Variable): numbers, arrays or Variables to keep beside them, such as
             `epoch=3` (no strings).
 
@@ -58,6 +66,9 @@ def save(path, model, optimizer=None, **extra):
     arrays = {f"model/{name}": array for name, array in model.state_dict().items()}
     if optimizer is not None:
         arrays.update({f"optimizer/{key}": array for key, array in optimizer.state_dict(model).items()})
+    arrays.update({f"rng/{name}": state for name, state in get_rng_state().items()})
+    if loader is not None:
+        arrays.update({f"loader/{key}": array for key, array in loader.state_dict().items()})
     for name, value in extra.items():
         try:
             arrays[f"extra/{name}"] = to_host(value)
@@ -67,10 +78,14 @@ def save(path, model, optimizer=None, **extra):
     save_npz(path, arrays)
 
 
-def load(path, model, optimizer=None):
-    """Restore `model` (on its current device) and `optimizer` from `path`; return the extras as
-    `{name: value}`, 0-d arrays as Python numbers. Everything is checked before anything changes: an entry
-    that does not fit raises ValueError naming it. With `optimizer=None` the optimizer entries are ignored.
+def load(path, model, optimizer=None, loader=None, rng=True):
+    """Restore `model` (on its current device), `optimizer`, `loader` and the random streams from `path`;
+    return the extras as `{name: value}`, 0-d arrays as Python numbers. Everything is checked before anything
+    changes: an entry that does not fit raises ValueError naming it. With `optimizer=None` (`loader=None`) the
+    optimizer (loader) entries are ignored.
+
+    Build the fresh model, optimizer and loader first, then load: what building them drew from the random
+    streams does not matter once they are restored, and the next `iter(loader)` goes on with the saved epoch.
 
     The model must have the same architecture as the saved one; a lazy model that has not run yet gets its
     parameters created from the file. See [save][autograd.checkpoint.save] for an example.
@@ -80,6 +95,10 @@ def load(path, model, optimizer=None):
         model (Layer): the [Layer][autograd.layer.Layer] or model to restore, in place.
         optimizer (Optimizer | None): the optimizer to restore (its state, its step count), of the kind that
             was saved; None to leave optimizers alone.
+        loader (DataLoader | None): the [DataLoader][autograd.data.DataLoader] (same batch size, a dataset of
+            the same length) to go on with the saved epoch; None to leave loaders alone.
+        rng (bool): restore the random streams saved (those of a device this machine lacks are skipped); False
+            leaves them as they are (to load weights only, or a GPU state onto another kind of GPU).
 
     Returns:
         extra (dict): the `extra` values given to `save`: numbers as Python numbers, other arrays as NumPy arrays.
@@ -87,7 +106,8 @@ def load(path, model, optimizer=None):
     Raises:
         ValueError: the file is damaged or not a checkpoint, a parameter is missing, unexpected or of another
             shape, the optimizer's state does not fit it, or the file holds no optimizer state while an
-            optimizer is given.
+            optimizer is given, the loader's state does not fit it or the file holds none while a loader is
+            given, or a saved random stream does not fit this machine's.
         OSError: the file is missing or unreadable.
     """
     arrays = load_npz(path)
@@ -103,7 +123,19 @@ def load(path, model, optimizer=None):
             raise ValueError(f"checkpoint.load: {path} holds no optimizer state")
         shapes = {name: array.shape for name, array in sections["model/"].items()}
         optimizer.check_state_dict(sections["optimizer/"], shapes)
+    if loader is not None:
+        if not sections["loader/"]:
+            raise ValueError(f"checkpoint.load: {path} holds no data loader state (save it with "
+                             f"checkpoint.save(..., loader=loader))")
+        loader.check_state_dict(sections["loader/"])
+    if rng and sections["rng/"]:  # older checkpoints have none
+        try:
+            set_rng_state(sections["rng/"])  # the first change: it checks everything before changing anything
+        except ValueError as e:
+            raise ValueError(f"checkpoint.load: {path}: {e}") from None
     model.load_state_dict(sections["model/"])
     if optimizer is not None:
         optimizer.load_state_dict(sections["optimizer/"], model)
+    if loader is not None:
+        loader.load_state_dict(sections["loader/"])
     return {name: value.item() if value.ndim == 0 else value for name, value in sections["extra/"].items()}

@@ -18,7 +18,7 @@ import os
 import sys
 import zlib
 
-from autograd.backend import CPU, data_rng, get_device
+from autograd.backend import CPU, data_rng, get_device, to_host
 from autograd.variable import Variable
 
 __all__ = ["Dataset", "DataLoader", "SeqDataLoader", "spiral", "sin_curve", "digits", "mnist", "read_idx", "cache_dir",
@@ -78,6 +78,10 @@ class DataLoader:
     `dataset` is a [Dataset][autograd.data.Dataset] (gathered a batch at a time) or any sequence of (x, t) pairs,
     such as a PyTorch-style dataset (stacked item by item). Each batch is copied to `device` once.
 
+    Each `iter(loader)` starts a new epoch, except the first one after
+    [load_state_dict][autograd.data.DataLoader.load_state_dict], which goes on from where the saved epoch was
+    (so [checkpoint.save][autograd.checkpoint.save] can take the loader and a run resumes mid-epoch exactly).
+
     Raises:
         ValueError: `batch_size` is not a positive int.
         DeviceError: `device` is unknown or not present on this machine.
@@ -94,17 +98,84 @@ class DataLoader:
         _check_batch_size(batch_size)
         self.dataset, self.batch_size, self.shuffle, self.drop_last = dataset, batch_size, shuffle, drop_last
         self.device = get_device(device)
+        self._order, self._position = None, 0  # the epoch in progress: its order, the batches handed out
+        self._resume = None  # (order, position) to go on from, set by load_state_dict
 
     def __len__(self):
         n, b = len(self.dataset), self.batch_size
         return n // b if self.drop_last else math.ceil(n / b)
 
     def __iter__(self):
-        n = len(self.dataset)
-        order = data_rng().permutation(n) if self.shuffle else xp.arange(n)
-        for i in range(len(self)):
-            x, t = self._gather(order[i * self.batch_size:(i + 1) * self.batch_size])
+        if self._resume is not None:
+            (order, start), self._resume = self._resume, None
+        else:
+            n = len(self.dataset)
+            order, start = (data_rng().permutation(n) if self.shuffle else xp.arange(n)), 0
+        self._order, self._position = order, start
+        for i in range(start, len(self)):
+            x, t = self._gather(self._indices(order, i))
+            self._position = i + 1
             yield self._put(x), self._put(t)
+
+    def _indices(self, order, i):
+        """The dataset indices of batch `i` of an epoch in `order`."""
+        return order[i * self.batch_size:(i + 1) * self.batch_size]
+
+    def state_dict(self):
+        """`{"order", "position", "batch_size"}` as host arrays: the epoch in progress (its order of the dataset
+        and how many batches it handed out; an empty order before the first epoch) and the batch size.
+
+        Examples:
+            >>> from autograd import data
+            >>> loader = data.DataLoader(data.Dataset([[1.0], [2.0], [3.0]], [0, 1, 2]), batch_size=2, shuffle=False)
+            >>> batches = iter(loader); _ = next(batches)
+            >>> state = loader.state_dict()
+            >>> state["order"].tolist(), int(state["position"])
+            ([0, 1, 2], 1)
+            >>> again = data.DataLoader(loader.dataset, batch_size=2, shuffle=False)
+            >>> again.load_state_dict(state)
+            >>> [x.shape for x, t in again]           # the rest of that epoch: batch 1 of 2
+            [(1, 1)]
+        """
+        order = xp.zeros(0, dtype=xp.int64) if self._order is None else xp.astype(self._order, xp.int64)
+        return {"order": order, "position": xp.asarray(self._position, dtype=xp.int64),
+                "batch_size": xp.asarray(self.batch_size, dtype=xp.int64)}
+
+    def check_state_dict(self, state):
+        """The `(order, position)` that `state` (from [state_dict][autograd.data.DataLoader.state_dict]) resumes,
+        None for an epoch finished or never begun, changing nothing; ValueError naming what does not fit this
+        loader (another batch size, an order that is not a permutation of this dataset, a position outside it)."""
+        name = type(self).__name__
+        if set(state) != {"order", "position", "batch_size"}:
+            raise ValueError(f"{name}.load_state_dict: expected entries ['batch_size', 'order', 'position'], "
+                             f"got {sorted(state)}")
+        order, position, batch_size = (to_host(state[k]) for k in ("order", "position", "batch_size"))
+        if any(a.shape != () or a.dtype.kind not in "iu" for a in (position, batch_size)):
+            raise ValueError(f"{name}.load_state_dict: position and batch_size must be integers, got "
+                             f"{position.dtype} {position.shape} and {batch_size.dtype} {batch_size.shape}")
+        if int(batch_size) != self.batch_size:
+            raise ValueError(f"{name}.load_state_dict: the state was saved with batch_size={int(batch_size)}, "
+                             f"this loader has batch_size={self.batch_size}")
+        if order.size == 0 and int(position) == 0:
+            return None
+        n = len(self.dataset)
+        if order.shape != (n,) or order.dtype.kind not in "iu" or not (xp.sort(order) == xp.arange(n)).all():
+            raise ValueError(f"{name}.load_state_dict: the order {order.dtype} {order.shape} is not a permutation "
+                             f"of this loader's {n} elements")
+        if not 0 <= int(position) <= len(self):
+            raise ValueError(f"{name}.load_state_dict: position {int(position)} is outside this loader's "
+                             f"{len(self)} batches")
+        return None if int(position) == len(self) else (order, int(position))
+
+    def load_state_dict(self, state):
+        """Make the next `iter(loader)` go on with the epoch `state` describes, from the batch after the last one
+        it handed out, in the same order; an epoch finished gives a new epoch, as usual. Checked first
+        ([check_state_dict][autograd.data.DataLoader.check_state_dict]), so a refused state changes nothing.
+
+        Random numbers are not part of it: restore them too
+        ([set_rng_state][autograd.backend.set_rng_state], which [checkpoint.load][autograd.checkpoint.load] does)
+        so that the epochs after it shuffle the same way."""
+        self._resume = self.check_state_dict(state)
 
     def _gather(self, index):
         if isinstance(self.dataset, Dataset):
@@ -136,11 +207,8 @@ class SeqDataLoader(DataLoader):
         if len(dataset) < batch_size:
             raise ValueError(f"SeqDataLoader: {len(dataset)} elements cannot make {batch_size} streams")
 
-    def __iter__(self):
-        steps = len(self)
-        for i in range(steps):
-            x, t = self._gather(xp.arange(self.batch_size) * steps + i)
-            yield self._put(x), self._put(t)
+    def _indices(self, order, i):
+        return xp.arange(self.batch_size) * len(self) + i  # element i of each of the batch_size streams
 
 
 # ---- data sets ---------------------------------------------------------------------------------------------

@@ -126,7 +126,7 @@ def test_a_save_killed_half_way_leaves_the_previous_checkpoint_intact(tmp_path, 
     path = _kill_mid_save(tmp_path, point)
 
     # the file at path is exactly the first checkpoint: its own entries, its values
-    assert sorted(load_npz(path)) == ["extra/epoch", "extra/note", "model/W", "model/b"]
+    assert sorted(load_npz(path)) == ["extra/epoch", "extra/note", "model/W", "model/b", "rng/host"]
     expected = _first_checkpoint()
     restored = Linear(3, in_size=4)
     extra = checkpoint.load(path, restored)
@@ -136,7 +136,7 @@ def test_a_save_killed_half_way_leaves_the_previous_checkpoint_intact(tmp_path, 
 
     # SIGKILL runs no cleanup: the temporary file of the killed save stays, under a name of its own
     leftovers = sorted(p.name for p in tmp_path.iterdir() if p.name != "ckpt.npz")
-    assert len(leftovers) == 1 and leftovers[0].startswith("ckpt.npz.") and leftovers[0].endswith(".tmp")
+    assert len(leftovers) == 1 and leftovers[0].startswith(".") and leftovers[0].endswith(".tmp")
     leftover = tmp_path / leftovers[0]
     leftover_bytes = leftover.read_bytes()
     if point == "write":  # a partial file: no reader would take it for a checkpoint
@@ -373,4 +373,75 @@ def test_loading_a_file_with_a_pickled_payload_refuses_and_runs_nothing(tmp_path
         LOADERS[loader](path, target)
     assert str(path) in str(caught.value)
     assert not marker.exists(), "loading ran the pickled code"
+    _assert_state_equal(target.state_dict(), before)
+
+
+# ---- 4. files: symlinks, long names, headers that lie about their size ---------------------------------
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="symbolic links")
+def test_saving_through_a_symlink_updates_its_target_and_keeps_the_link(tmp_path):
+    target = tmp_path / "runs" / "ckpt.npz"
+    target.parent.mkdir()
+    checkpoint.save(target, _linear(seed=0))
+    link = tmp_path / "latest.npz"
+    link.symlink_to(target)
+
+    newer = _linear(seed=1)
+    checkpoint.save(link, newer)
+
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    restored = _linear(seed=2)
+    checkpoint.load(target, restored)
+    _assert_state_equal(restored.state_dict(), newer.state_dict())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["latest.npz", "runs"]
+    assert [p.name for p in target.parent.iterdir()] == ["ckpt.npz"]  # no temporary left beside either
+
+
+def test_a_name_as_long_as_numpy_can_save_saves_here_too(tmp_path):
+    longest = None
+    for length in range(300, 0, -1):  # the longest name this file system takes, found the way NumPy meets it
+        try:
+            np.savez(tmp_path / ("n" * (length - 4) + ".npz"), w=np.ones(2))
+        except OSError:
+            continue
+        longest = tmp_path / ("n" * (length - 4) + ".npz")
+        break
+    os.remove(longest)
+    checkpoint.save(longest, _linear(size=4))
+    restored = Linear(4, in_size=4)
+    checkpoint.load(longest, restored)
+    _assert_state_equal(restored.state_dict(), _linear(size=4).state_dict())
+    assert [p.name for p in tmp_path.iterdir()] == [longest.name]
+
+
+def _npy_declaring(shape, data=b"\0" * 16, dtype="<f8"):
+    buffer = io.BytesIO()
+    np.lib.format.write_array_header_1_0(buffer, {"descr": dtype, "fortran_order": False, "shape": shape})
+    return buffer.getvalue() + data
+
+
+@pytest.mark.parametrize("shape", [(10**6, 10**6), (2**27,), (3,)])
+def test_a_header_declaring_another_size_than_the_file_holds_fails_before_allocating(tmp_path, shape):
+    """(10**6, 10**6) float64 is 7 TiB, (2**27,) 1 GiB that an overcommitting system would hand out, (3,) 24
+    bytes where 16 are held: each a ValueError naming the file, the entry and the shape, allocating nothing."""
+    import tracemalloc
+
+    path = tmp_path / "huge.npz"
+    path.write_bytes(_zip_bytes({"model/b.npy": _npy_bytes(np.zeros(64, dtype=np.float32)),
+                                 "model/W.npy": _npy_declaring(shape)}))
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError) as caught:
+            load_npz(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    message = str(caught.value)
+    assert str(path) in message and "'model/W.npy'" in message and str(shape) in message, message
+    assert "16 bytes" in message
+    assert peak < 2**20, f"{peak} bytes allocated before failing"
+    target = _linear()
+    before = target.state_dict()
+    with pytest.raises(ValueError, match="declares shape"):
+        checkpoint.load(path, target)
     _assert_state_equal(target.state_dict(), before)

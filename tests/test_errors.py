@@ -5,7 +5,7 @@ import pytest
 
 import autograd
 import autograd.function as F
-from autograd import Variable, checkpoint, layer, optimizer
+from autograd import Variable, checkpoint, data, layer, optimizer
 
 
 def v(shape, dtype="float64", device="cpu"):
@@ -60,6 +60,31 @@ def backward_after_an_in_place_update():
     loss.backward()
 
 
+def load_a_huge_header(tmp_path):
+    """A .npz whose entry's header declares 10**12 float64 numbers but holds 16 bytes."""
+    import io
+    import zipfile
+
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(header, {"descr": "<f8", "fortran_order": False, "shape": (10**6, 10**6)})
+    path = tmp_path / "huge.npz"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("model/W.npy", header.getvalue() + bytes(16))
+    checkpoint.load(path, layer.Linear(1))
+
+
+def load_a_loader_without_its_state(tmp_path):
+    path = tmp_path / "weights.npz"
+    checkpoint.save(path, layer.Linear(1, in_size=2))
+    checkpoint.load(path, layer.Linear(1, in_size=2), loader=data.DataLoader(data.Dataset([[1.0]], [0]), 1))
+
+
+def resume_a_loader_of_another_batch_size():
+    loader = data.DataLoader(data.Dataset([[1.0], [2.0], [3.0]], [0, 1, 2]), batch_size=2)
+    next(iter(loader))
+    data.DataLoader(loader.dataset, batch_size=3).load_state_dict(loader.state_dict())
+
+
 # (name, callable (tmp_path is passed when it takes an argument), exception type, message pattern)
 CATALOGUE = [
     ("add broadcast", lambda: v((2, 3)) + v((4,)), ValueError, r"^Add: .*broadcast.*\(2, 3\), \(4,\)"),
@@ -106,6 +131,14 @@ CATALOGUE = [
      TypeError, r"^checkpoint.save: extra note='hi' is not a number"),
     ("accuracy devices", lambda: F.accuracy(v((2, 3), device="sim"), [0, 1]), autograd.DeviceError,
      r"^accuracy: the labels are on cpu but the scores on sim"),
+    # issue 15, checkpoints and files
+    ("load: loader state missing", load_a_loader_without_its_state, ValueError,
+     r"^checkpoint.load: .*weights.npz holds no data loader state \(save it with checkpoint.save\(\.\.\., "
+     r"loader=loader\)\)"),
+    ("loader state of another batch size", resume_a_loader_of_another_batch_size, ValueError,
+     r"^DataLoader.load_state_dict: the state was saved with batch_size=2, this loader has batch_size=3"),
+    ("load: header declares a huge shape", load_a_huge_header, ValueError,
+     r"huge.npz, entry 'model/W.npy'.*declares shape \(1000000, 1000000\) of float64 \(8000000000000 bytes"),
 ]
 
 

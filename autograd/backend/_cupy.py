@@ -91,3 +91,13 @@ class CupyDevice(Device):
     def reseed(self, value):
         with self.cp.cuda.Device(self.index):
             self.rng = self.cp.random.default_rng(value)
+
+    def rng_state(self):
+        """The bytes of CuPy's cuRAND states (one per GPU thread: their count depends on the GPU), on the host.
+        CuPy has no public accessor: they are its bit generator's `_state` array."""
+        with self.cp.cuda.Device(self.index):
+            return self.cp.asnumpy(self.rng.bit_generator._state).view("uint8")
+
+    def set_rng_state(self, state):
+        with self.cp.cuda.Device(self.index):
+            self.rng.bit_generator._state[...] = self.cp.asarray(state.view("int8"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograd.backend._dtypes import host_dtype
-from autograd.backend._random import host_normal, host_uniform, reseed
+from autograd.backend._random import check_host_state, host_normal, host_state, host_uniform, reseed, set_host_state
 
 
 class DeviceError(ValueError):
@@ -113,6 +113,15 @@ class Device:
 
     def reseed(self, value):
         """Reseed the device's own generator, where it has one (`seed` calls it on every device made)."""
+
+    def rng_state(self):
+        """The state of the device's own generator as a host uint8 array, None where it has none (it draws on
+        the host): what [get_rng_state][autograd.backend.get_rng_state] saves."""
+        return None
+
+    def set_rng_state(self, state):
+        """Restore the device's own generator from a [rng_state][autograd.backend.Device.rng_state] of the same
+        size (checked by [set_rng_state][autograd.backend.set_rng_state] before anything changes)."""
 
     def __repr__(self):
         return f"Device({self.name!r})"
@@ -306,3 +315,57 @@ def seed(value: int) -> None:
     reseed(value)
     for device in list(_devices.values()):
         device.reseed(value)
+
+
+def get_rng_state() -> dict:
+    """`{"host": uint8 array, device name: uint8 array}`: the state of every random stream autograd draws from,
+    the host's two (and the last seed) and those of the devices made that have a generator of their own (CUDA),
+    copied to the host; [set_rng_state][autograd.backend.set_rng_state] restores it, so the numbers drawn next
+    are the same again (PyTorch's `torch.get_rng_state`, for every device at once).
+
+    Examples:
+        >>> import autograd
+        >>> from autograd.backend import get_rng_state, set_rng_state
+        >>> cpu = autograd.get_device("cpu")
+        >>> state = get_rng_state()
+        >>> a = cpu.randn((3,), "float32")
+        >>> set_rng_state(state)
+        >>> bool((cpu.randn((3,), "float32") == a).all())
+        True
+    """
+    state = {"host": host_state()}
+    for device in set(_devices.values()):
+        own = device.rng_state()
+        if own is not None:
+            state[device.name] = own
+    return state
+
+
+def set_rng_state(state) -> None:
+    """Restore what [get_rng_state][autograd.backend.get_rng_state] gave; a device named there that this
+    machine lacks is skipped (a GPU run resumed on a cpu). Everything is checked before anything changes:
+    ValueError naming the entry for a malformed host state or a device state of another size (another kind of
+    GPU) or for a device without a generator of its own."""
+    if "host" not in state:
+        raise ValueError(f"set_rng_state: no 'host' entry among {sorted(state)}")
+    try:
+        check_host_state(state["host"])
+    except ValueError as e:
+        raise ValueError(f"set_rng_state: {e}") from None
+    devices = []
+    for name, saved in state.items():
+        if name == "host":
+            continue
+        try:
+            device = get_device(name)
+        except DeviceError:
+            continue  # not on this machine: its stream cannot matter here
+        current, saved = device.rng_state(), np.asarray(saved)
+        if current is None or saved.dtype != current.dtype or saved.shape != current.shape:
+            expected = "none (it draws on the host)" if current is None else f"{current.dtype} {current.shape}"
+            raise ValueError(f"set_rng_state: the state of {name} is {saved.dtype} {saved.shape}, its generator "
+                             f"has {expected}")
+        devices.append((device, saved))
+    set_host_state(state["host"])
+    for device, saved in devices:
+        device.set_rng_state(saved)

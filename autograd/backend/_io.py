@@ -1,6 +1,7 @@
 """NumPy's `.npz` files of host arrays: written atomically, read without pickles."""
 
 import contextlib
+import math
 import os
 import secrets
 import stat
@@ -17,9 +18,10 @@ def save_npz(path, arrays) -> None:
     """Write `{name: array}` (arrays of any device, Variables, numbers) to `path` as an uncompressed `.npz` of
     host arrays, exactly at `path` (no suffix added); ValueError for an object array (it would need pickle).
 
-    The file is written beside `path` under a fresh temporary name and renamed over it only when complete
-    (`os.replace` is atomic on POSIX and Windows), so a crash mid-save leaves the previous file intact; a file
-    replaced keeps its permissions.
+    The file is written beside `path` under a short fresh temporary name (`.<16 hex digits>.tmp`, so any name
+    NumPy can save works here too) and renamed over it only when complete (`os.replace` is atomic on POSIX and
+    Windows), so a crash mid-save leaves the previous file intact; a file replaced keeps its permissions. A
+    symbolic link is followed: its target is updated and the link stays.
 
     Examples:
         >>> import os, tempfile
@@ -32,10 +34,9 @@ def save_npz(path, arrays) -> None:
         >>> loaded["w"].tolist(), loaded["step"].item()
         ([1.0, 2.0], 3)
     """
-    path = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(path))
-    tmp = f"{path}.{secrets.token_hex(8)}.tmp"  # a fresh name: never another writer's file
-    f = open(tmp, "xb")  # mode from the umask, like any new file
+    path = os.path.realpath(path)  # through a symlink: replace its target, not the link
+    directory = os.path.dirname(path)
+    f, tmp = _create_temporary(directory)
     try:
         with f:
             with zipfile.ZipFile(f, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
@@ -51,6 +52,17 @@ def save_npz(path, arrays) -> None:
         os.remove(tmp)
         raise
     _sync_directory(directory)
+
+
+def _create_temporary(directory):
+    """A new file of a fresh short name in `directory`, opened for writing, and its path: never another
+    writer's file, and never longer than the shortest name a file system allows (a long `path` may be near it)."""
+    while True:
+        tmp = os.path.join(directory, f".{secrets.token_hex(8)}.tmp")
+        try:
+            return open(tmp, "xb"), tmp  # mode from the umask, like any new file
+        except FileExistsError:  # 2**-64 odds, or a leftover of a killed save: draw again
+            continue
 
 
 def _sync_directory(directory):
@@ -91,6 +103,7 @@ def load_npz(path) -> dict:
                     entry = info.filename
                     if not entry.endswith(".npy"):
                         raise ValueError("it is not a .npy array")
+                    _check_declared_size(archive, info)
                     with archive.open(info) as member:
                         arrays[entry[:-len(".npy")]] = np.lib.format.read_array(member, allow_pickle=False)
             return arrays
@@ -100,6 +113,23 @@ def load_npz(path) -> dict:
             where = f"{path}, entry {entry!r}" if entry is not None else path
             raise ValueError(f"load_npz: cannot read {where} (truncated, corrupted or not written by "
                              f"save_npz): {type(e).__name__}: {e}") from e
+
+
+def _check_declared_size(archive, info):
+    """ValueError unless the `.npy` header of entry `info` declares exactly as many data bytes as the entry holds
+    (shape product times itemsize): a damaged header declaring a huge shape must fail before allocating it."""
+    with archive.open(info) as member:
+        version = np.lib.format.read_magic(member)
+        read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else \
+            np.lib.format.read_array_header_2_0  # 3.0 differs from 2.0 only in its text's encoding
+        shape, _, dtype = read_header(member)
+        declared = math.prod(shape) * dtype.itemsize
+        held = info.file_size - member.tell()
+    if dtype.hasobject:
+        return  # object arrays are refused by read_array itself (they would need pickle)
+    if declared != held:
+        raise ValueError(f"its header declares shape {shape} of {dtype} ({declared} bytes of data), but the "
+                         f"entry holds {held} bytes")
 
 
 def _declared_entries(f):
