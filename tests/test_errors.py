@@ -106,6 +106,11 @@ CATALOGUE = [
      TypeError, r"^checkpoint.save: extra note='hi' is not a number"),
     ("accuracy devices", lambda: F.accuracy(v((2, 3), device="sim"), [0, 1]), autograd.DeviceError,
      r"^accuracy: the labels are on cpu but the scores on sim"),
+    # issue 15, ops
+    ("float axis", lambda: F.sum(v((2, 3)), axis=1.0), TypeError, r"^sum: axis must be an integer, got float 1.0"),
+    ("bool axis", lambda: F.mean(v((2, 3)), axis=True), TypeError, r"^mean: axis must be an integer, got bool True"),
+    ("float reshape size", lambda: F.reshape(v((2, 3)), (3, 2.0)), TypeError,
+     r"^reshape: shape must be an integer or a sequence of integers, got \(3, 2.0\)"),
 ]
 
 

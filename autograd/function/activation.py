@@ -1,6 +1,7 @@
 """Activation functions."""
 import math
 
+from autograd._checks import number
 from autograd.backend import device_of, ignoring_overflow
 from autograd.function.elementwise import exp, tanh
 from autograd.function.reduction import is_float16, sum
@@ -91,7 +92,7 @@ def leaky_relu(x, slope=0.01):
         >>> autograd.to_host(y).tolist(), autograd.to_host(x.grad).tolist()
         ([-0.1, 2.0], [0.1, 1.0])
     """
-    return LeakyReLU(slope)(x)
+    return LeakyReLU(number("leaky_relu: slope", slope, -math.inf))(x)  # a Python float, from NumPy's too
 
 
 _GELU_C = math.sqrt(2.0 / math.pi)

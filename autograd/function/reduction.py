@@ -8,7 +8,7 @@ float16 is summed in float32 and rounded to float16 once, after any division (Py
 `sum_array`, the one place of that policy.
 """
 import math
-from autograd._checks import normalize_axes
+from autograd._checks import normalize_axes, number
 from autograd.backend import device_of
 from autograd.function.elementwise import exp
 from autograd.function.shape import broadcast_to, reshape
@@ -183,6 +183,7 @@ def variance(x, axis=None, keepdims=False, ddof=0):
     x = as_variable(x)
     axes = normalize_axes(axis, x.ndim, "variance")
     d = x - mean(x, axes, keepdims=True)
+    ddof = number("variance: ddof", ddof, -math.inf)  # a Python number, from NumPy's too
     return Sum(axes, keepdims, _count(x.shape, axes) - ddof)(d * d)
 
 

@@ -4,7 +4,9 @@ Ops that move elements without arithmetic; each gradient moves them back: reshap
 inverse permutation, broadcast_to ↔ sum_to, get_item ↔ a scatter-add, concat ↔ slices. `reshape`,
 `broadcast_to` and `sum_to` return a Variable that already has the target shape as it is.
 """
-from autograd._checks import normalize_axes
+import operator
+
+from autograd._checks import is_integer, normalize_axes
 from autograd import config
 from autograd.backend import device_of, is_array
 from autograd.variable import Function, Variable, array_of, as_variable
@@ -33,7 +35,10 @@ def reshape(x, shape):
         >>> to_host(F.reshape(x, (2, -1))).tolist()
         [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]
     """
-    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    try:  # integers, NumPy's too, as Python ints
+        shape = (operator.index(shape),) if is_integer(shape) else tuple(map(operator.index, shape))
+    except TypeError:
+        raise TypeError(f"reshape: shape must be an integer or a sequence of integers, got {shape!r}") from None
     x = as_variable(x)
     return x if tuple(x.shape) == shape else Reshape(shape)(x)
 
@@ -195,7 +200,7 @@ def unsqueeze(x, axis):
         (1, 2, 1)
     """
     x = as_variable(x)
-    ndim = x.ndim + (1 if isinstance(axis, int) else len(axis))
+    ndim = x.ndim + (1 if is_integer(axis) else len(axis))
     axes = normalize_axes(axis, ndim, "unsqueeze")
     it = iter(x.shape)
     return reshape(x, tuple(1 if i in axes else next(it) for i in range(ndim)))
@@ -405,7 +410,8 @@ def split(x, indices_or_sections, axis=0):
     x = as_variable(x)
     axis = normalize_axes(axis, x.ndim, "split")[0]
     n = x.shape[axis]
-    if isinstance(indices_or_sections, int):
+    if is_integer(indices_or_sections):
+        indices_or_sections = operator.index(indices_or_sections)
         if indices_or_sections <= 0 or n % indices_or_sections:
             raise ValueError(f"split: axis {axis} of shape {x.shape} does not divide into "
                              f"{indices_or_sections} equal parts")
