@@ -13,7 +13,7 @@ __all__ = ["gelu", "leaky_relu", "log_softmax", "relu", "sigmoid", "softmax", "s
 class Sigmoid(Function):
     def forward(self, x):
         xp = device_of(x).xp
-        if is_float16(xp, x):  # exp(-x) overflows float16 from x = -11.1 (y = 1.5e-5)
+        if is_float16(x):  # exp(-x) overflows float16 from x = -11.1 (y = 1.5e-5)
             return xp.astype(self.forward(xp.astype(x, xp.float32)), x.dtype)
         with ignoring_overflow():
             z = xp.exp(-x)  # inf for x below about -88 (float32): y = 1 / inf = 0, the limit
@@ -142,7 +142,7 @@ class Softmax(Function):
 
     def forward(self, x):
         xp = device_of(x).xp
-        if is_float16(xp, x):  # Σ exp over more than 65,504 classes overflows float16
+        if is_float16(x):  # Σ exp over more than 65,504 classes overflows float16
             return xp.astype(self.forward(xp.astype(x, xp.float32)), x.dtype)
         y = xp.exp(x - xp.max(x, axis=self.axis, keepdims=True))
         return y / xp.sum(y, axis=self.axis, keepdims=True)
@@ -175,7 +175,7 @@ class LogSoftmax(Function):
 
     def forward(self, x):
         xp = device_of(x).xp
-        if is_float16(xp, x):  # as Softmax
+        if is_float16(x):  # as Softmax
             return xp.astype(self.forward(xp.astype(x, xp.float32)), x.dtype)
         m = xp.max(x, axis=self.axis, keepdims=True)
         shifted = x - m

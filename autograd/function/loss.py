@@ -82,7 +82,7 @@ class CrossEntropy(Function):
         s = xp.sum(e, axis=1, keepdims=True)
         self.exp, self.exp_sum = e, s  # softmax = exp / exp_sum, divided only if the gradient is asked for
         # float16 counts and sums in float32 (sum_array): it overflows from 65,504 samples
-        self.count = xp.sum(xp.astype(valid, xp.float32 if is_float16(xp, x) else x.dtype))
+        self.count = xp.sum(xp.astype(valid, xp.float32 if is_float16(x) else x.dtype))
         # -log p, picked with where, not a product with the one-hot: a masked class (-inf logit) must not
         # give inf * 0 = nan
         loss = sum_array(xp.where(one_hot, xp.log(s) - shifted, 0.0), divisor=self.count)
@@ -93,7 +93,9 @@ class CrossEntropy(Function):
     def backward(self, gy):
         p = self.exp / self.exp_sum
         xp = device_of(p).xp
-        scale = xp.astype(xp.astype(self.valid, self.count.dtype) / self.count, p.dtype, copy=False)
+        scale = xp.astype(self.valid, self.count.dtype) / self.count
+        if scale.dtype != p.dtype:  # float16, counted in float32
+            scale = xp.astype(scale, p.dtype)
         grad = CrossEntropyGrad(p, xp.astype(self.one_hot, p.dtype), scale)
         return grad(self.xs[0], gy), None
 
