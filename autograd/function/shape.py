@@ -8,7 +8,7 @@ import operator
 
 from autograd._checks import is_integer, normalize_axes
 from autograd import config
-from autograd.backend import device_of, is_array
+from autograd.backend import DeviceError, device_of, is_array, is_host_scalar
 from autograd.variable import Function, Variable, array_of, as_variable
 
 __all__ = ["broadcast_to", "concat", "get_item", "matrix_transpose", "reshape", "split", "squeeze", "sum_to",
@@ -207,15 +207,23 @@ def unsqueeze(x, axis):
 
 
 def _index_on_device(index, device):
-    """An index (as a tuple) with lists and Variables turned into integer (or boolean) arrays on `device`."""
+    """An index (as a tuple) with lists and Variables turned into integer (or boolean) arrays on `device`; an
+    array of another device is a DeviceError (nothing moves implicitly)."""
     if not isinstance(index, tuple):
         index = (index,)
     out = []
     for i in index:
-        if isinstance(i, Variable):
+        variable = isinstance(i, Variable)
+        if variable:
             i = i.data
+        if is_array(i) and not is_host_scalar(i):  # (a NumPy scalar is a number)
+            other = device_of(i)
+            if other != device:
+                moved = f"idx.to('{device}')" if variable else f"autograd.get_device('{device}').put(idx)"
+                raise DeviceError(f"get_item: the index array is on {other} but x is on {device}; arrays do not "
+                                  f"move between devices implicitly: index with {moved}")
         if isinstance(i, list) or (hasattr(i, "shape") and not isinstance(i, (int, slice))):
-            i = device.asarray(i)  # refuses an array of another device
+            i = device.asarray(i)
         out.append(i)
     return tuple(out)
 

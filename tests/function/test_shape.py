@@ -351,3 +351,20 @@ def test_split_concat_round_trip(device):
 def test_split_into_unequal_sections_raises(device):
     with pytest.raises(ValueError, match="split"):
         F.split(var(device, np.zeros((2, 5))), 2, axis=1)
+
+
+# ---- an index array of another device (issue 15) ----------------------------------------------------------
+
+def test_index_array_on_another_device_names_both_and_says_what_to_write(device):
+    from autograd import DeviceError, get_device
+    other = get_device("sim" if device.name == "cpu" else "cpu")
+    x = var(device, [1.0, 2.0, 3.0])
+    with pytest.raises(DeviceError, match=rf"^get_item: the index array is on {other} but x is on {device}; .*"
+                                          rf"index with autograd.get_device\('{device}'\).put\(idx\)$"):
+        x[other.put(np.array([0, 2]))]
+    with pytest.raises(DeviceError, match=rf"^get_item: the index array is on {other} .* index with idx.to\('{device}'\)$"):
+        x[Variable(np.array([0, 2]), device=other)]
+    # what the message says to write works; NumPy scalars and lists are numbers, not arrays of the cpu
+    np.testing.assert_array_equal(to_host(x[device.put(np.array([0, 2]))]), [1.0, 3.0])
+    np.testing.assert_array_equal(to_host(x[Variable(np.array([0, 2]), device=other).to(device)]), [1.0, 3.0])
+    assert x[np.int64(1)].item() == 2.0 and to_host(x[[2, 0]]).tolist() == [3.0, 1.0]
