@@ -4,6 +4,7 @@ Ops that move elements without arithmetic; each gradient moves them back: reshap
 inverse permutation, broadcast_to ↔ sum_to, get_item ↔ a scatter-add, concat ↔ slices. `reshape`,
 `broadcast_to` and `sum_to` return a Variable that already has the target shape as it is.
 """
+import math
 import operator
 
 from autograd._checks import is_integer, normalize_axes
@@ -287,7 +288,7 @@ def _gather(x, index):
     if len(core) == 1 and _is_bool_array(core[0]):
         return x[core[0]]  # a mask over the leading axes
     if any(_is_bool_array(full[k]) for k in arrays):
-        return x[full]  # masks among other indices: NumPy's meaning, where the namespace has it
+        return _advanced(x, full)  # masks among other indices
     xp = device_of(x).xp
     if len(arrays) == 1 and all(isinstance(i, slice) for k, i in enumerate(full) if k != arrays[0]):
         # one integer array among slices: slice, then take along its axis (its dimensions stay in place)
@@ -308,7 +309,49 @@ def _gather(x, index):
         tail = tuple(xp.reshape(xp.arange(n, device=device.where), (n,) + (1,) * (rest - 1 - j))
                      for j, n in enumerate(x.shape[len(core):]))
         return x[lead + tail]
-    return x[full]  # NumPy's meaning, where the namespace has it
+    return _advanced(x, full)
+
+
+def _advanced(x, full):
+    """`x[full]` for any NumPy index (slices, ints, None, integer and boolean arrays; Ellipsis spelled out) with
+    only what the array API standard has, so that every device takes what NumPy and CuPy take: a mask becomes its
+    `nonzero` integer arrays, an int a 0-d one, None a new axis of size 1 indexed by `:`; the slices apply first,
+    then one `take` of the advanced axes flattened into one, whose result goes where NumPy puts it (in place of
+    adjacent advanced axes, else first)."""
+    device = device_of(x)
+    xp = device.xp
+    parts, shape, axis = [], [], 0
+    for i in full:
+        if i is None:
+            parts.append(slice(None))
+            shape.append(1)
+            continue
+        if _is_bool_array(i):
+            parts.extend(xp.nonzero(i))
+        else:
+            parts.append(xp.asarray(i, dtype=xp.int64, device=device.where) if isinstance(i, int) else i)
+        width = i.ndim if _is_bool_array(i) else 1
+        shape.extend(x.shape[axis:axis + width])
+        axis += width
+    y = xp.reshape(x, tuple(shape)) if len(shape) != x.ndim else x
+    y = y[tuple(p if isinstance(p, slice) else slice(None) for p in parts)]
+    adv = [k for k, p in enumerate(parts) if not isinstance(p, slice)]
+    indices = xp.broadcast_arrays(*[parts[k] for k in adv])
+    flat = None  # the row-major position among the advanced axes, negative indices counted from the end
+    for k, i in zip(adv, indices):
+        n = y.shape[k]
+        i = xp.where(i < 0, i + n, i)
+        flat = i if flat is None else flat * n + i
+    rest = [k for k in range(y.ndim) if k not in adv]
+    y = xp.permute_dims(y, tuple(adv + rest))
+    y = xp.reshape(y, (math.prod(y.shape[:len(adv)]),) + tuple(y.shape[len(adv):]))
+    y = xp.take(y, xp.reshape(flat, (-1,)), axis=0)
+    batch = tuple(indices[0].shape)
+    y = xp.reshape(y, batch + tuple(y.shape[1:]))
+    if adv == list(range(adv[0], adv[-1] + 1)) and adv[0] > 0:  # adjacent: back to where they stood
+        nb, before = len(batch), adv[0]
+        y = xp.permute_dims(y, tuple(range(nb, nb + before)) + tuple(range(nb)) + tuple(range(nb + before, y.ndim)))
+    return y
 
 
 def _is_basic(index):
