@@ -2,6 +2,7 @@
 the op (or layer) and the argument."""
 import math
 import numbers
+import operator
 
 
 def number(name, value, low, high=math.inf, low_open=False, high_open=False):
@@ -17,13 +18,29 @@ def number(name, value, low, high=math.inf, low_open=False, high_open=False):
     return value
 
 
+def is_integer(value):
+    """True for an integer, a Python int or a NumPy one (any `numbers.Integral`), but not a bool."""
+    return type(value) is int or (isinstance(value, numbers.Integral) and not isinstance(value, bool))
+
+
+def integer(value, name):
+    """`value` as a Python int if it is an integer (see `is_integer`), else a TypeError naming `name`."""
+    if type(value) is int:
+        return value
+    if not is_integer(value):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
+    return operator.index(value)
+
+
 def normalize_axes(axis, ndim, op):
-    """`axis` (None, an int or a sequence) as a sorted tuple of non-negative ints."""
+    """`axis` (None, an integer or a tuple or list of them) as a sorted tuple of non-negative ints."""
     if axis is None:
         return tuple(range(ndim))
-    axes = (axis,) if isinstance(axis, int) else tuple(axis)
+    axes = tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
     out = []
     for a in axes:
+        if type(a) is not int:
+            a = integer(a, f"{op}: axis")
         if not -ndim <= a < ndim:
             raise ValueError(f"{op}: axis {a} is out of range for an array of {ndim} dimensions")
         out.append(a % ndim)
@@ -33,14 +50,11 @@ def normalize_axes(axis, ndim, op):
 
 
 def pair(value, name, op, minimum):
-    """An int or a pair of ints as a tuple (a, b), each at least `minimum`."""
-    if isinstance(value, bool):
-        raise TypeError(f"{op}: {name} must be an int or a pair of ints, got {value!r}")
-    if isinstance(value, int):
-        pair = (value, value)
-    elif isinstance(value, (tuple, list)) and len(value) == 2 and all(
-            isinstance(v, int) and not isinstance(v, bool) for v in value):
-        pair = (value[0], value[1])
+    """An integer or a pair of integers as a tuple (a, b) of Python ints, each at least `minimum`."""
+    if is_integer(value):
+        pair = (operator.index(value),) * 2
+    elif isinstance(value, (tuple, list)) and len(value) == 2 and all(is_integer(v) for v in value):
+        pair = (operator.index(value[0]), operator.index(value[1]))
     else:
         raise TypeError(f"{op}: {name} must be an int or a pair of ints, got {value!r}")
     if min(pair) < minimum:
@@ -55,16 +69,19 @@ def kernel_geometry(kernel_size, stride, pad, op):
 
 
 def check_ratio(op, ratio):
-    """A dropout probability: a real number in [0, 1) (the Dropout layer checks it at construction too)."""
-    if isinstance(ratio, bool) or not isinstance(ratio, (int, float)) or not 0.0 <= ratio < 1.0:
+    """A dropout probability, a real number in [0, 1) (a NumPy one too), as a Python float (the Dropout layer
+    checks it at construction too)."""
+    if isinstance(ratio, bool) or not isinstance(ratio, numbers.Real) or not 0.0 <= ratio < 1.0:
         raise ValueError(f"{op}: ratio must be in [0, 1), got {ratio!r}")
+    return float(ratio)
 
 
 def check_momentum(op, momentum):
-    """The running statistics' momentum: a real number in [0, 1]; BatchNorm checks its own at construction."""
-    number(f"{op}: momentum", momentum, 0, 1)
+    """The running statistics' momentum, a real number in [0, 1], as a Python float; BatchNorm checks its own at
+    construction."""
+    return number(f"{op}: momentum", momentum, 0, 1)
 
 
 def check_eps(op, eps):
-    """The variance's stabiliser: eps > 0; the layers check theirs at construction."""
-    number(f"{op}: eps", eps, 0, low_open=True)
+    """The variance's stabiliser, eps > 0, as a Python float; the layers check theirs at construction."""
+    return number(f"{op}: eps", eps, 0, low_open=True)

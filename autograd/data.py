@@ -18,6 +18,7 @@ import os
 import sys
 import zlib
 
+from autograd._checks import is_integer
 from autograd.backend import CPU, data_rng, get_device, to_host
 from autograd.variable import Variable
 
@@ -66,8 +67,9 @@ def _as_dtype(array, dtype):
 
 
 def _check_batch_size(batch_size):
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+    if not is_integer(batch_size) or batch_size < 1:  # a NumPy integer too
         raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
+    return int(batch_size)
 
 
 class DataLoader:
@@ -95,7 +97,7 @@ class DataLoader:
     """
 
     def __init__(self, dataset, batch_size, shuffle=True, device="cpu", drop_last=False):
-        _check_batch_size(batch_size)
+        batch_size = _check_batch_size(batch_size)  # a Python int, from a NumPy integer too
         self.dataset, self.batch_size, self.shuffle, self.drop_last = dataset, batch_size, shuffle, drop_last
         self.device = get_device(device)
         self._order, self._position = None, 0  # the epoch in progress: its order, the batches handed out

@@ -125,7 +125,7 @@ CATALOGUE = [
     ("batch_norm momentum None", lambda: F.batch_norm(v((2, 3)), v((3,)), v((3,)), np.zeros(3), np.ones(3),
                                                      momentum=None), TypeError, r"^batch_norm: momentum must be a"),
     ("index from another device", lambda: v((3,), device="sim")[Variable(np.array([0, 1]))], autograd.DeviceError,
-     r"cpu is not moved to sim"),
+     r"^get_item: the index array is on cpu but x is on sim; .* index with idx.to\('sim'\)$"),
     ("checkpoint extra string", lambda tmp_path: checkpoint.save(tmp_path / "c.npz", layer.Linear(1),
                                                                             note="hi"),
      TypeError, r"^checkpoint.save: extra note='hi' is not a number"),
@@ -139,6 +139,19 @@ CATALOGUE = [
      r"^DataLoader.load_state_dict: the state was saved with batch_size=2, this loader has batch_size=3"),
     ("load: header declares a huge shape", load_a_huge_header, ValueError,
      r"huge.npz, entry 'model/W.npy'.*declares shape \(1000000, 1000000\) of float64 \(8000000000000 bytes"),
+    # issue 15, ops
+    ("float axis", lambda: F.sum(v((2, 3)), axis=1.0), TypeError, r"^sum: axis must be an integer, got float 1.0"),
+    ("bool axis", lambda: F.mean(v((2, 3)), axis=True), TypeError, r"^mean: axis must be an integer, got bool True"),
+    ("float reshape size", lambda: F.reshape(v((2, 3)), (3, 2.0)), TypeError,
+     r"^reshape: shape must be an integer or a sequence of integers, got \(3, 2.0\)"),
+    ("index array from another device", lambda: v((3,), device="sim")[np.array([0, 1])], autograd.DeviceError,
+     r"^get_item: the index array is on cpu but x is on sim; .* index with autograd.get_device\('sim'\).put\(idx\)$"),
+    ("clip bound on another device", lambda: F.clip(v((3,), device="sim"), np.zeros(3), 1.0), autograd.DeviceError,
+     r"^clip: x_min is on cpu but x is on sim; .* autograd.get_device\('sim'\).put\(x_min\)"),
+    ("clip Variable bound on another device", lambda: F.clip(v((3,)), 0.0, Variable(np.ones(3), device="sim")),
+     autograd.DeviceError, r"^clip: x_max is on sim but x is on cpu; .*x_max.to\('cpu'\) for a Variable"),
+    ("clip string bound", lambda: F.clip(v((3,)), "0", 1.0), TypeError,
+     r"^clip: x_min must be a number, an array or None, got str"),
 ]
 
 

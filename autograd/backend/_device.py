@@ -255,7 +255,8 @@ def refuse_other_device(device, data) -> None:
     [Device.asarray][autograd.backend.Device.asarray] asks, as data moves between devices only when asked."""
     other = _array_device(data)
     if other is not None and other != device:
-        raise DeviceError(f"asarray: an array of {other} is not moved to {device} implicitly; use .to('{device}')")
+        raise DeviceError(f"asarray: an array of {other} is not moved to {device} implicitly; move it with "
+                          f"autograd.get_device('{device}').put(array) (a Variable with .to('{device}'))")
 
 
 def _array_device(data):

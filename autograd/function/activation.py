@@ -1,9 +1,10 @@
 """Activation functions."""
 import math
 
+from autograd._checks import number
 from autograd.backend import device_of, ignoring_overflow
 from autograd.function.elementwise import exp, tanh
-from autograd.function.reduction import sum
+from autograd.function.reduction import is_float16, sum
 from autograd.variable import Function
 
 __all__ = ["gelu", "leaky_relu", "log_softmax", "relu", "sigmoid", "softmax", "softplus"]
@@ -12,8 +13,7 @@ __all__ = ["gelu", "leaky_relu", "log_softmax", "relu", "sigmoid", "softmax", "s
 class Sigmoid(Function):
     def forward(self, x):
         xp = device_of(x).xp
-        float16 = getattr(xp, "float16", None)  # (the array API standard has none)
-        if float16 is not None and x.dtype == float16:  # exp(-x) overflows float16 from x = -11.1 (y = 1.5e-5)
+        if is_float16(x):  # exp(-x) overflows float16 from x = -11.1 (y = 1.5e-5)
             return xp.astype(self.forward(xp.astype(x, xp.float32)), x.dtype)
         with ignoring_overflow():
             z = xp.exp(-x)  # inf for x below about -88 (float32): y = 1 / inf = 0, the limit
@@ -92,7 +92,7 @@ def leaky_relu(x, slope=0.01):
         >>> autograd.to_host(y).tolist(), autograd.to_host(x.grad).tolist()
         ([-0.1, 2.0], [0.1, 1.0])
     """
-    return LeakyReLU(slope)(x)
+    return LeakyReLU(number("leaky_relu: slope", slope, -math.inf))(x)  # a Python float, from NumPy's too
 
 
 _GELU_C = math.sqrt(2.0 / math.pi)
@@ -142,6 +142,8 @@ class Softmax(Function):
 
     def forward(self, x):
         xp = device_of(x).xp
+        if is_float16(x):  # Σ exp over more than 65,504 classes overflows float16
+            return xp.astype(self.forward(xp.astype(x, xp.float32)), x.dtype)
         y = xp.exp(x - xp.max(x, axis=self.axis, keepdims=True))
         return y / xp.sum(y, axis=self.axis, keepdims=True)
 
@@ -173,6 +175,8 @@ class LogSoftmax(Function):
 
     def forward(self, x):
         xp = device_of(x).xp
+        if is_float16(x):  # as Softmax
+            return xp.astype(self.forward(xp.astype(x, xp.float32)), x.dtype)
         m = xp.max(x, axis=self.axis, keepdims=True)
         shifted = x - m
         return shifted - xp.log(xp.sum(xp.exp(shifted), axis=self.axis, keepdims=True))

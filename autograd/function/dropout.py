@@ -27,7 +27,7 @@ def dropout(x, ratio=0.5):
         ...     F.dropout(x, 0.5) is x
         True
     """
-    check_ratio("dropout", ratio)
+    ratio = check_ratio("dropout", ratio)  # a float: a NumPy float32 would promote float16 data
     x = as_variable(x)
     if not config.is_training() or ratio == 0.0:
         return x

@@ -2,9 +2,13 @@
 
 The math functions want floats: NumPy makes integers float64, an array API device raises `TypeError`.
 """
-from autograd.backend import device_of, dtype_in, dtype_name
+import numbers
+import operator
+
+from autograd._checks import is_integer
+from autograd.backend import DeviceError, device_of, dtype_in, dtype_name, is_array
 from autograd.function.shape import sum_to
-from autograd.variable import Function, array_of, as_variable
+from autograd.variable import Function, Variable, array_of, as_variable
 
 __all__ = ["astype", "clip", "cos", "exp", "log", "mask_fill", "sin", "tanh", "where"]
 
@@ -136,10 +140,31 @@ def clip(x, x_min, x_max):
         >>> autograd.to_host(y).tolist(), autograd.to_host(x.grad).tolist()
         ([1.0, 1.5, 2.0], [0.0, 1.0, 0.0])
     """
-    numbers = (int, float)
-    if isinstance(x_min, numbers) and isinstance(x_max, numbers) and x_min > x_max:
+    x = as_variable(x)
+    x_min, x_max = _clip_bound(x_min, "x_min", x), _clip_bound(x_max, "x_max", x)
+    if isinstance(x_min, (int, float)) and isinstance(x_max, (int, float)) and x_min > x_max:
         raise ValueError(f"clip: x_min {x_min} is greater than x_max {x_max}")
     return Clip(x_min, x_max)(x)
+
+
+def _clip_bound(bound, name, x):
+    """A bound of clip as None, a Python number (from a NumPy one too) or an array on x's device (a Variable's
+    data: bounds get no gradient); DeviceError for an array on another device."""
+    if bound is None:
+        return None
+    if isinstance(bound, numbers.Real):
+        return operator.index(bound) if is_integer(bound) else float(bound)
+    if isinstance(bound, Variable):
+        bound = bound.data
+    elif isinstance(bound, (list, tuple)):
+        return x.device.asarray(bound)
+    if not is_array(bound):
+        raise TypeError(f"clip: {name} must be a number, an array or None, got {type(bound).__name__}")
+    if device_of(bound) != x.device:
+        raise DeviceError(f"clip: {name} is on {device_of(bound)} but x is on {x.device}; arrays do not move "
+                          f"between devices implicitly: pass autograd.get_device('{x.device}').put({name}) "
+                          f"(or {name}.to('{x.device}') for a Variable)")
+    return bound
 
 
 class AsType(Function):

@@ -1,6 +1,8 @@
 """Flattening: the trailing axes of x merged into one."""
 import math
+import operator
 
+from autograd._checks import is_integer
 from autograd.function.shape import reshape
 from autograd.variable import as_variable
 
@@ -26,8 +28,9 @@ def flatten(x, start_axis=1):
     x = as_variable(x)
     if x.ndim == 0:
         raise ValueError("flatten: x must have at least one axis, got a 0-d array")
-    if not isinstance(start_axis, int) or not -x.ndim <= start_axis <= x.ndim:
+    if not is_integer(start_axis) or not -x.ndim <= start_axis <= x.ndim:
         raise ValueError(f"flatten: start_axis must be an int in [{-x.ndim}, {x.ndim}] for x of shape {x.shape}, "
                          f"got {start_axis!r}")
-    start = start_axis % x.ndim if start_axis < 0 else start_axis
+    start = operator.index(start_axis)
+    start = start % x.ndim if start < 0 else start
     return reshape(x, x.shape[:start] + (math.prod(x.shape[start:]),))

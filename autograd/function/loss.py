@@ -6,7 +6,7 @@ import math
 
 from autograd.backend import CPU, DeviceError, device_of
 from autograd.function.activation import sigmoid, softmax
-from autograd.function.reduction import sum
+from autograd.function.reduction import is_float16, sum, sum_array
 from autograd.function.shape import sum_to
 from autograd.variable import Function, Variable, as_variable
 
@@ -19,8 +19,7 @@ IGNORE_INDEX = -100
 class MeanSquaredError(Function):
     def forward(self, x0, x1):
         diff = x0 - x1
-        xp = device_of(diff).xp
-        return xp.sum(diff * diff) / math.prod(diff.shape)
+        return sum_array(diff * diff, divisor=math.prod(diff.shape))
 
     def backward(self, gy):
         a, b = self.inputs
@@ -82,10 +81,11 @@ class CrossEntropy(Function):
         e = xp.exp(shifted)
         s = xp.sum(e, axis=1, keepdims=True)
         self.exp, self.exp_sum = e, s  # softmax = exp / exp_sum, divided only if the gradient is asked for
-        self.count = xp.sum(xp.astype(valid, x.dtype))
+        # float16 counts and sums in float32 (sum_array): it overflows from 65,504 samples
+        self.count = xp.sum(xp.astype(valid, xp.float32 if is_float16(x) else x.dtype))
         # -log p, picked with where, not a product with the one-hot: a masked class (-inf logit) must not
         # give inf * 0 = nan
-        loss = xp.sum(xp.where(one_hot, xp.log(s) - shifted, 0.0)) / self.count
+        loss = sum_array(xp.where(one_hot, xp.log(s) - shifted, 0.0), divisor=self.count)
         if bad is not None:  # the device-side stand-in for _check_label_range, which does not wait for the device
             loss = xp.where(xp.any(bad), xp.asarray(float("nan"), dtype=loss.dtype, device=device.where), loss)
         return loss
@@ -93,7 +93,10 @@ class CrossEntropy(Function):
     def backward(self, gy):
         p = self.exp / self.exp_sum
         xp = device_of(p).xp
-        grad = CrossEntropyGrad(p, xp.astype(self.one_hot, p.dtype), xp.astype(self.valid, p.dtype) / self.count)
+        scale = xp.astype(self.valid, self.count.dtype) / self.count
+        if scale.dtype != p.dtype:  # float16, counted in float32
+            scale = xp.astype(scale, p.dtype)
+        grad = CrossEntropyGrad(p, xp.astype(self.one_hot, p.dtype), scale)
         return grad(self.xs[0], gy), None
 
 
@@ -169,12 +172,12 @@ class SigmoidCrossEntropy(Function):
         xp = device_of(x).xp
         t = xp.astype(t, x.dtype)
         loss = xp.where(x > 0, x, xp.zeros_like(x)) - x * t + xp.log1p(xp.exp(-xp.abs(x)))
-        return xp.sum(loss) / math.prod(x.shape)
+        return sum_array(loss, divisor=math.prod(x.shape))
 
     def backward(self, gy):
         x, t = self.inputs
         target = device_of(x.data).xp.astype(t.data, x.dtype)
-        return (sigmoid(self.xs[0]) - target) * (gy / x.size), None
+        return (sigmoid(self.xs[0]) - target) * (gy * (1.0 / x.size)), None  # not / size: inf in float16
 
 
 def sigmoid_cross_entropy(x, t):

@@ -84,8 +84,8 @@ def batch_norm(x, gamma, beta, running_mean=None, running_var=None, momentum=0.1
         if p.shape != (channels,):
             raise ValueError(f"batch_norm: {name} must have shape ({channels},) for x of shape {x.shape} "
                              f"(channels on axis 1), got {p.shape}")
-    check_momentum("batch_norm", momentum)
-    check_eps("batch_norm", eps)
+    momentum = check_momentum("batch_norm", momentum)  # Python floats: NumPy scalars do not mix with sim arrays
+    eps = check_eps("batch_norm", eps)
     if (running_mean is None) != (running_var is None):
         raise ValueError("batch_norm: give both running_mean and running_var, or neither")
     if running_mean is not None:
@@ -144,7 +144,7 @@ def layer_norm(x, gamma, beta, eps=1e-5):
                          f"got x of shape {x.shape}")
     if beta.shape != gamma.shape:
         raise ValueError(f"layer_norm: beta must have gamma's shape {gamma.shape}, got {beta.shape}")
-    check_eps("layer_norm", eps)
+    eps = check_eps("layer_norm", eps)
     return _standardize(x, tuple(range(x.ndim - k, x.ndim)), eps)[2] * gamma + beta
 
 

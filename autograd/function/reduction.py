@@ -2,15 +2,36 @@
 
 Each takes `axis` (an int, a tuple of ints, or None for all axes) and `keepdims` (keep the reduced axes with
 size 1, so that the result broadcasts against `x`). The gradient is broadcast back over the reduced axes.
+
+float16 is summed in float32 and rounded to float16 once, after any division (PyTorch's policy): the mean of
+70,000 ones is 1, not inf / 70,000. Every op that sums raw arrays (losses, softmax, normalisation) calls
+`sum_array`, the one place of that policy.
 """
 import math
-from autograd._checks import normalize_axes
-from autograd.backend import device_of
+from autograd._checks import normalize_axes, number
+from autograd.backend import device_of, dtype_name
 from autograd.function.elementwise import exp
 from autograd.function.shape import broadcast_to, reshape
 from autograd.variable import Function, as_variable
 
 __all__ = ["logsumexp", "max", "mean", "min", "sum", "variance"]
+
+
+def is_float16(x):
+    """True for a float16 array (the array API standard has none), which ops accumulate in float32."""
+    return dtype_name(x.dtype) == "float16"  # a cached name: comparing a dtype with xp.float16 costs more
+
+
+def sum_array(x, axis=None, keepdims=False, divisor=None):
+    """`Σ x` (or `Σ x / divisor`, a number or an array) over `axis` of a raw array, in x's dtype; float16
+    accumulates in float32 and is rounded once, at the end (its largest value is 65,504: a sum of 70,000 ones
+    would overflow on the way)."""
+    xp = device_of(x).xp
+    if dtype_name(x.dtype) == "float16":  # is_float16, inline: the hot path of every loss
+        y = xp.sum(x, axis=axis, keepdims=keepdims, dtype=xp.float32)
+        return xp.astype(y if divisor is None else y / divisor, x.dtype)
+    y = xp.sum(x, axis=axis, keepdims=keepdims)
+    return y if divisor is None else y / divisor
 
 
 def _keepdims_shape(x_shape, axis):
@@ -29,14 +50,18 @@ def _expand(gy, x_shape, axis):
 
 
 class Sum(Function):
-    def __init__(self, axis, keepdims):
-        self.axis, self.keepdims = axis, keepdims
+    """`y = Σ x / divisor` (None: F.sum; the count: F.mean and variance). Gradient: `gy / divisor`."""
+
+    def __init__(self, axis, keepdims, divisor=None):
+        self.axis, self.keepdims, self.divisor = axis, keepdims, divisor
 
     def forward(self, x):
-        return device_of(x).xp.sum(x, axis=self.axis, keepdims=self.keepdims)
+        return sum_array(x, self.axis, self.keepdims, self.divisor)
 
     def backward(self, gy):
-        return _expand(gy, self.inputs[0].shape, self.axis)
+        gx = _expand(gy, self.inputs[0].shape, self.axis)
+        # times 1/n, not / n: a float16 gy would take n > 65,504 as inf
+        return gx if self.divisor is None else gx * (1.0 / self.divisor)
 
 
 def _axis(axis, ndim, op):
@@ -75,7 +100,7 @@ def mean(x, axis=None, keepdims=False):
     """
     x = as_variable(x)
     axes = normalize_axes(axis, x.ndim, "mean")
-    return sum(x, axis, keepdims) / _count(x.shape, axes)
+    return Sum(axes, keepdims, _count(x.shape, axes))(x)
 
 
 class _Extremum(Function):
@@ -157,7 +182,8 @@ def variance(x, axis=None, keepdims=False, ddof=0):
     x = as_variable(x)
     axes = normalize_axes(axis, x.ndim, "variance")
     d = x - mean(x, axes, keepdims=True)
-    return sum(d * d, axes, keepdims) / (_count(x.shape, axes) - ddof)
+    ddof = number("variance: ddof", ddof, -math.inf)  # a Python number, from NumPy's too
+    return Sum(axes, keepdims, _count(x.shape, axes) - ddof)(d * d)
 
 
 class LogSumExp(Function):

@@ -4,9 +4,12 @@ Ops that move elements without arithmetic; each gradient moves them back: reshap
 inverse permutation, broadcast_to ↔ sum_to, get_item ↔ a scatter-add, concat ↔ slices. `reshape`,
 `broadcast_to` and `sum_to` return a Variable that already has the target shape as it is.
 """
-from autograd._checks import normalize_axes
+import math
+import operator
+
+from autograd._checks import is_integer, normalize_axes
 from autograd import config
-from autograd.backend import device_of, is_array
+from autograd.backend import DeviceError, device_of, is_array, is_host_scalar
 from autograd.variable import Function, Variable, array_of, as_variable
 
 __all__ = ["broadcast_to", "concat", "get_item", "matrix_transpose", "reshape", "split", "squeeze", "sum_to",
@@ -33,7 +36,10 @@ def reshape(x, shape):
         >>> to_host(F.reshape(x, (2, -1))).tolist()
         [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]
     """
-    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    try:  # integers, NumPy's too, as Python ints
+        shape = (operator.index(shape),) if is_integer(shape) else tuple(map(operator.index, shape))
+    except TypeError:
+        raise TypeError(f"reshape: shape must be an integer or a sequence of integers, got {shape!r}") from None
     x = as_variable(x)
     return x if tuple(x.shape) == shape else Reshape(shape)(x)
 
@@ -195,22 +201,30 @@ def unsqueeze(x, axis):
         (1, 2, 1)
     """
     x = as_variable(x)
-    ndim = x.ndim + (1 if isinstance(axis, int) else len(axis))
+    ndim = x.ndim + (1 if is_integer(axis) else len(axis))
     axes = normalize_axes(axis, ndim, "unsqueeze")
     it = iter(x.shape)
     return reshape(x, tuple(1 if i in axes else next(it) for i in range(ndim)))
 
 
 def _index_on_device(index, device):
-    """An index (as a tuple) with lists and Variables turned into integer (or boolean) arrays on `device`."""
+    """An index (as a tuple) with lists and Variables turned into integer (or boolean) arrays on `device`; an
+    array of another device is a DeviceError (nothing moves implicitly)."""
     if not isinstance(index, tuple):
         index = (index,)
     out = []
     for i in index:
-        if isinstance(i, Variable):
+        variable = isinstance(i, Variable)
+        if variable:
             i = i.data
+        if is_array(i) and not is_host_scalar(i):  # (a NumPy scalar is a number)
+            other = device_of(i)
+            if other != device:
+                moved = f"idx.to('{device}')" if variable else f"autograd.get_device('{device}').put(idx)"
+                raise DeviceError(f"get_item: the index array is on {other} but x is on {device}; arrays do not "
+                                  f"move between devices implicitly: index with {moved}")
         if isinstance(i, list) or (hasattr(i, "shape") and not isinstance(i, (int, slice))):
-            i = device.asarray(i)  # refuses an array of another device
+            i = device.asarray(i)
         out.append(i)
     return tuple(out)
 
@@ -274,7 +288,7 @@ def _gather(x, index):
     if len(core) == 1 and _is_bool_array(core[0]):
         return x[core[0]]  # a mask over the leading axes
     if any(_is_bool_array(full[k]) for k in arrays):
-        return x[full]  # masks among other indices: NumPy's meaning, where the namespace has it
+        return _advanced(x, full)  # masks among other indices
     xp = device_of(x).xp
     if len(arrays) == 1 and all(isinstance(i, slice) for k, i in enumerate(full) if k != arrays[0]):
         # one integer array among slices: slice, then take along its axis (its dimensions stay in place)
@@ -295,7 +309,49 @@ def _gather(x, index):
         tail = tuple(xp.reshape(xp.arange(n, device=device.where), (n,) + (1,) * (rest - 1 - j))
                      for j, n in enumerate(x.shape[len(core):]))
         return x[lead + tail]
-    return x[full]  # NumPy's meaning, where the namespace has it
+    return _advanced(x, full)
+
+
+def _advanced(x, full):
+    """`x[full]` for any NumPy index (slices, ints, None, integer and boolean arrays; Ellipsis spelled out) with
+    only what the array API standard has, so that every device takes what NumPy and CuPy take: a mask becomes its
+    `nonzero` integer arrays, an int a 0-d one, None a new axis of size 1 indexed by `:`; the slices apply first,
+    then one `take` of the advanced axes flattened into one, whose result goes where NumPy puts it (in place of
+    adjacent advanced axes, else first)."""
+    device = device_of(x)
+    xp = device.xp
+    parts, shape, axis = [], [], 0
+    for i in full:
+        if i is None:
+            parts.append(slice(None))
+            shape.append(1)
+            continue
+        if _is_bool_array(i):
+            parts.extend(xp.nonzero(i))
+        else:
+            parts.append(xp.asarray(i, dtype=xp.int64, device=device.where) if isinstance(i, int) else i)
+        width = i.ndim if _is_bool_array(i) else 1
+        shape.extend(x.shape[axis:axis + width])
+        axis += width
+    y = xp.reshape(x, tuple(shape)) if len(shape) != x.ndim else x
+    y = y[tuple(p if isinstance(p, slice) else slice(None) for p in parts)]
+    adv = [k for k, p in enumerate(parts) if not isinstance(p, slice)]
+    indices = xp.broadcast_arrays(*[parts[k] for k in adv])
+    flat = None  # the row-major position among the advanced axes, negative indices counted from the end
+    for k, i in zip(adv, indices):
+        n = y.shape[k]
+        i = xp.where(i < 0, i + n, i)
+        flat = i if flat is None else flat * n + i
+    rest = [k for k in range(y.ndim) if k not in adv]
+    y = xp.permute_dims(y, tuple(adv + rest))
+    y = xp.reshape(y, (math.prod(y.shape[:len(adv)]),) + tuple(y.shape[len(adv):]))
+    y = xp.take(y, xp.reshape(flat, (-1,)), axis=0)
+    batch = tuple(indices[0].shape)
+    y = xp.reshape(y, batch + tuple(y.shape[1:]))
+    if adv == list(range(adv[0], adv[-1] + 1)) and adv[0] > 0:  # adjacent: back to where they stood
+        nb, before = len(batch), adv[0]
+        y = xp.permute_dims(y, tuple(range(nb, nb + before)) + tuple(range(nb)) + tuple(range(nb + before, y.ndim)))
+    return y
 
 
 def _is_basic(index):
@@ -405,7 +461,8 @@ def split(x, indices_or_sections, axis=0):
     x = as_variable(x)
     axis = normalize_axes(axis, x.ndim, "split")[0]
     n = x.shape[axis]
-    if isinstance(indices_or_sections, int):
+    if is_integer(indices_or_sections):
+        indices_or_sections = operator.index(indices_or_sections)
         if indices_or_sections <= 0 or n % indices_or_sections:
             raise ValueError(f"split: axis {axis} of shape {x.shape} does not divide into "
                              f"{indices_or_sections} equal parts")

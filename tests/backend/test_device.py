@@ -320,3 +320,21 @@ def test_scatter_add_with_two_index_arrays(device):
     values = device.asarray([1.0, 2.0, 3.0, 4.0])
     out = device.scatter_add((2, 3), (rows, cols), values)
     np.testing.assert_array_equal(to_host(out), [[0.0, 3.0, 4.0], [3.0, 0.0, 0.0]])
+
+
+# ---- an array of the device on the left of an operator defers to the Variable (issue 15) --------------------
+
+def test_device_array_on_the_left_defers_to_the_variable(device):
+    a = device.put(np.array([1.0, 2.0]))
+    v = Variable(np.array([3.0, 5.0]), device=device)
+    cases = [(a + v, [4.0, 7.0]), (a * v, [3.0, 10.0]), (a - v, [-2.0, -3.0]), (a / v, [1 / 3, 0.4]),
+             (a @ v, 13.0), (a ** v, [1.0, 32.0])]
+    for result, expected in cases:
+        assert isinstance(result, Variable) and result.device == device
+        np.testing.assert_allclose(to_host(result), expected, rtol=1e-12)
+    (a * v).sum().backward()
+    np.testing.assert_array_equal(to_host(v.grad), [1.0, 2.0])
+    np.testing.assert_array_equal(to_host(a < v), [True, True])  # the Variable's comparison, reflected
+    np.testing.assert_array_equal(to_host(a * a), [1.0, 4.0])  # arrays among themselves: unchanged
+    with pytest.raises(TypeError):  # in place, an array does not become a Variable (NumPy refuses too)
+        a += v

@@ -196,3 +196,16 @@ def test_log_softmax_does_not_underflow(device):
     a = np.array([[0.0, -800.0]])
     y = to_host(F.log_softmax(Variable(a, device=device)))
     np.testing.assert_allclose(y, [[0.0, -800.0]], atol=1e-12)
+
+
+def test_softmax_and_log_softmax_of_float16_over_70000_classes(device):
+    if not hasattr(device.xp, "float16"):
+        pytest.skip(f"{device.name} has no float16 (the array API standard has none)")
+    n = 70_000  # Σ exp(0) = 70,000 overflows float16 (max 65504)
+    x = Variable(np.zeros((1, n), dtype=np.float16), device=device)
+    y = F.softmax(x)
+    assert y.dtype == np.float16
+    np.testing.assert_array_equal(to_host(y), np.float16(1 / n))
+    z = F.log_softmax(x)
+    assert z.dtype == np.float16
+    np.testing.assert_array_equal(to_host(z), np.float16(-np.log(n)))

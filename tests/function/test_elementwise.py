@@ -5,7 +5,7 @@ import pytest
 
 import autograd.function as F
 from autograd import Variable, to_host
-from autograd.backend import dtype_name
+from autograd.backend import DeviceError, dtype_name
 from autograd.numerical import gradcheck
 
 RNG = np.random.default_rng(11)
@@ -180,3 +180,35 @@ def test_clip_accepts_array_bounds(device):
     np.testing.assert_array_equal(to_host(y), [-1.0, 0.5, 2.0])
     y.sum().backward()
     np.testing.assert_array_equal(to_host(x.grad), [0.0, 1.0, 0.0])
+
+
+# ---- clip's bounds: numbers, arrays and Variables of x's device; another device is refused (issue 15) -------
+
+def _other_device(device):
+    from autograd import get_device
+    return get_device("sim" if device.name == "cpu" else "cpu")
+
+
+def test_clip_bounds_arrays_variables_and_numpy_numbers(device):
+    a, lo, hi = np.array([-2.0, 0.5, 3.0, 1.0]), np.array([-1.0, 0.0, 0.0, 1.5]), np.array([1.0, 1.0, 2.0, 2.0])
+    expected = np.clip(a, lo, hi)
+    for bounds in [(device.put(lo), device.put(hi)), (Variable(lo, device=device), Variable(hi, device=device))]:
+        x = Variable(a, device=device)
+        y = F.clip(x, *bounds)
+        np.testing.assert_array_equal(to_host(y), expected)
+        F.sum(y).backward()
+        np.testing.assert_array_equal(to_host(x.grad), [0.0, 1.0, 0.0, 0.0])  # only 0.5 is inside
+    y = F.clip(Variable(a.astype(np.float32), device=device), np.float64(0.0), np.float32(1.0))
+    assert dtype_name(y.dtype) == "float32"  # NumPy scalars are numbers: they neither promote nor meet a sim array
+    np.testing.assert_array_equal(to_host(y), [0.0, 0.5, 1.0, 1.0])
+
+
+def test_clip_bound_on_another_device_names_both(device):
+    other = _other_device(device)
+    x = Variable(np.zeros(3), device=device)
+    with pytest.raises(DeviceError, match=rf"^clip: x_min is on {other} but x is on {device}; .*"
+                                          rf"autograd.get_device\('{device}'\).put\(x_min\)"):
+        F.clip(x, other.put(np.zeros(3)), 1.0)
+    with pytest.raises(DeviceError, match=rf"^clip: x_max is on {other} but x is on {device}; .*"
+                                          rf"x_max.to\('{device}'\) for a Variable"):
+        F.clip(x, None, Variable(np.ones(3), device=other))

@@ -229,3 +229,38 @@ def test_cross_entropy_accepts_every_valid_label_and_the_ignore_index(device):
     x = Variable(np.zeros((4, 3), np.float32), device=device)
     loss = F.cross_entropy(x, device.put(np.array([0, 2, -100, 1])))
     np.testing.assert_allclose(float(loss), np.log(3.0), rtol=1e-6)
+
+
+# ---- float16: sums accumulated in float32 (issue 15) -------------------------------------------------------
+
+N16 = 70_000  # more elements than float16's largest value, 65,504
+
+
+def skip_without_float16(device):
+    if not hasattr(device.xp, "float16"):
+        pytest.skip(f"{device.name} has no float16 (the array API standard has none)")
+
+
+def test_mean_squared_error_of_float16_accumulates_in_float32(device):
+    skip_without_float16(device)
+    x = Variable(np.full(N16, 1.5, dtype=np.float16), device=device)
+    t = Variable(np.ones(N16, dtype=np.float16), device=device)
+    y = F.mean_squared_error(x, t)
+    assert y.dtype == np.float16 and y.item() == 0.25  # Σ 0.25 = 17,500, then / 70,000
+    y.backward()
+    np.testing.assert_array_equal(to_host(x.grad), np.full(N16, np.float16(2 * 0.5 / N16)))
+
+
+def test_cross_entropies_of_float16_count_and_sum_in_float32(device):
+    skip_without_float16(device)
+    x = Variable(np.zeros((N16, 2), dtype=np.float16), device=device)  # log 2 per sample: Σ = 48,520
+    t = Variable(np.zeros(N16, dtype=np.int64), device=device)
+    y = F.cross_entropy(x, t)
+    assert y.dtype == np.float16 and y.item() == float(np.float16(np.log(2.0)))  # the count 70,000 is no float16
+    y.backward()
+    g = to_host(x.grad)
+    assert g.dtype == np.float16
+    np.testing.assert_array_equal(g[:, 0], np.float16(-0.5 / N16))
+    z = Variable(np.full(N16, 2.0, dtype=np.float16), device=device)  # 2 + log(1 + e^-2) = 2.127 each
+    y = F.sigmoid_cross_entropy(z, Variable(np.zeros(N16, dtype=np.int64), device=device))
+    assert y.dtype == np.float16 and y.item() == float(np.float16(2.0 + np.log1p(np.exp(-2.0))))

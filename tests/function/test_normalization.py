@@ -190,3 +190,23 @@ def test_flatten_gradcheck_and_errors(device):
         flatten(Variable(np.array(1.0), device=device))
     with pytest.raises(ValueError, match="flatten.*start_axis"):
         flatten(x, 4)
+
+
+# ---- float16: statistics accumulated in float32 (issue 15) -------------------------------------------------
+
+def test_batch_norm_and_layer_norm_of_float16_over_70000_values(device):
+    if not hasattr(device.xp, "float16"):
+        pytest.skip(f"{device.name} has no float16 (the array API standard has none)")
+    n = 70_000  # more values per channel than float16's largest value, 65,504
+    a = np.where(np.arange(2 * n).reshape(n, 2) // 2 % 2 == 0, 1.0, 1.5).astype(np.float16)  # mean 1.25, sd 0.25
+    x = Variable(a, device=device)
+    gamma, beta = (device.put(np.full(2, v, dtype=np.float16)) for v in (1.0, 0.0))
+    rm, rv = device.put(np.zeros(2, dtype=np.float16)), device.put(np.ones(2, dtype=np.float16))
+    y = batch_norm(x, gamma, beta, rm, rv, training=True)
+    assert y.dtype == np.float16
+    np.testing.assert_allclose(to_host(y), np.where(a == 1.0, -1.0, 1.0), atol=2e-3)
+    np.testing.assert_array_equal(to_host(rm), np.float16(0.1 * 1.25))  # finite: not inf
+    np.testing.assert_allclose(to_host(rv), 0.9 + 0.1 * 0.0625 * n / (n - 1), rtol=1e-3)
+    ones, zeros = device.put(np.ones(n, dtype=np.float16)), device.put(np.zeros(n, dtype=np.float16))
+    z = layer_norm(Variable(a.T, device=device), ones, zeros)  # each row normalised over its 70,000 values
+    np.testing.assert_allclose(to_host(z), np.where(a.T == 1.0, -1.0, 1.0), atol=2e-3)

@@ -137,3 +137,39 @@ def test_bad_axis_raises(device, op, axis):
 def test_reducing_a_0d_variable_over_axis_0_raises(op):
     with pytest.raises(ValueError, match="out of range"):
         op(Variable(2.0), axis=0)
+
+
+# ---- float16: accumulated in float32 (issue 15) -----------------------------------------------------------
+
+N16 = 70_000  # more elements than float16's largest value, 65,504
+
+
+def float16_values(device, shape=(N16,)):
+    """Alternating 1.0 and 1.5 (mean 1.25, variance 0.0625) in float16; skips a device without float16."""
+    if not hasattr(device.xp, "float16"):
+        pytest.skip(f"{device.name} has no float16 (the array API standard has none)")
+    a = np.where(np.arange(int(np.prod(shape))) % 2 == 0, 1.0, 1.5).reshape(shape).astype(np.float16)
+    return a, Variable(a, device=device)
+
+
+def test_mean_of_float16_accumulates_in_float32(device):
+    a, x = float16_values(device)
+    y = F.mean(x)
+    assert y.dtype == np.float16 and y.item() == 1.25  # not inf: the sum 87,500 overflows float16
+    y.backward()
+    g = to_host(x.grad)
+    assert g.dtype == np.float16
+    np.testing.assert_array_equal(g, np.full(N16, np.float16(1 / N16)))
+    a2, x2 = float16_values(device, (2, N16 // 2))
+    np.testing.assert_array_equal(to_host(F.mean(x2, axis=1)), [1.25, 1.25])
+
+
+def test_sum_and_variance_of_float16_accumulate_in_float32(device):
+    a, x = float16_values(device)
+    y = F.sum(x * 0.25)  # 21,875: a float16, reached exactly only by float32 partial sums
+    assert y.dtype == np.float16 and y.item() == float(np.float16(21_875.0))
+    with np.errstate(over="ignore"):  # NumPy warns of the overflow
+        assert np.isinf(to_host(F.sum(x)))  # 87,500 is no float16: inf, as PyTorch's float16 sum
+    v = F.variance(x)
+    assert v.dtype == np.float16 and v.item() == 0.0625
+    assert F.variance(x, ddof=1).item() == float(np.float16(0.0625 * N16 / (N16 - 1)))

@@ -351,3 +351,58 @@ def test_split_concat_round_trip(device):
 def test_split_into_unequal_sections_raises(device):
     with pytest.raises(ValueError, match="split"):
         F.split(var(device, np.zeros((2, 5))), 2, axis=1)
+
+
+# ---- an index array of another device (issue 15) ----------------------------------------------------------
+
+def test_index_array_on_another_device_names_both_and_says_what_to_write(device):
+    from autograd import DeviceError, get_device
+    other = get_device("sim" if device.name == "cpu" else "cpu")
+    x = var(device, [1.0, 2.0, 3.0])
+    with pytest.raises(DeviceError, match=rf"^get_item: the index array is on {other} but x is on {device}; .*"
+                                          rf"index with autograd.get_device\('{device}'\).put\(idx\)$"):
+        x[other.put(np.array([0, 2]))]
+    with pytest.raises(DeviceError, match=rf"^get_item: the index array is on {other} .* index with idx.to\('{device}'\)$"):
+        x[Variable(np.array([0, 2]), device=other)]
+    # what the message says to write works; NumPy scalars and lists are numbers, not arrays of the cpu
+    np.testing.assert_array_equal(to_host(x[device.put(np.array([0, 2]))]), [1.0, 3.0])
+    np.testing.assert_array_equal(to_host(x[Variable(np.array([0, 2]), device=other).to(device)]), [1.0, 3.0])
+    assert x[np.int64(1)].item() == 2.0 and to_host(x[[2, 0]]).tolist() == [3.0, 1.0]
+
+
+# ---- every index form NumPy and CuPy take, on every device (issue 15) ---------------------------------------
+
+_I, _J = np.array([0, 2]), np.array([1, 3])
+_MASK3, _MASK4 = np.array([True, False, True]), np.array([True, False, True, True])
+INDEX_FORMS = {  # name -> index for a (3, 4, 5) array, with NumPy arrays as the device's
+    "arrays split by a slice": lambda put: (put(_I), slice(None), put(_J)),
+    "arrays split by a partial slice": lambda put: (put(_I), slice(1, None), put(_J)),
+    "int and array split by a slice": lambda put: (1, slice(None), put(_J)),
+    "array and int split by a slice": lambda put: (put(_I), slice(None), 1),
+    "adjacent arrays after a slice": lambda put: (slice(None), put(_I), put(_J)),
+    "2-d arrays split by a slice": lambda put: (put(np.array([[0, 1], [2, 0]])), slice(None), put(np.array([[1], [-1]]))),
+    "arrays split by None": lambda put: (put(_I), None, put(_J)),
+    "None then an array": lambda put: (None, put(_I)),
+    "mask then a slice": lambda put: (put(_MASK3), slice(1, None)),
+    "mask, slice, int": lambda put: (put(_MASK3), slice(1, None), 2),
+    "mask then an array": lambda put: (put(_MASK3), put(_J)),
+    "slice then a mask": lambda put: (slice(None), put(_MASK4)),
+    "mask, Ellipsis, int": lambda put: (put(_MASK3), Ellipsis, 1),
+    "2-d mask then a slice": lambda put: (put(np.arange(12).reshape(3, 4) % 3 == 0), slice(0, 4, 2)),
+}
+
+
+@pytest.mark.parametrize("form", INDEX_FORMS)
+def test_index_forms_give_numpy_values_and_gradients(device, form):
+    a = weights((3, 4, 5))
+    np_index = INDEX_FORMS[form](lambda i: i)
+    expected = a[np_index]
+    x = var(device, a)
+    y = x[INDEX_FORMS[form](device.put)]
+    assert y.shape == expected.shape
+    np.testing.assert_array_equal(to_host(y), expected)
+    g = weights(expected.shape)
+    F.sum(y * var(device, g)).backward()
+    expected_grad = np.zeros_like(a)
+    np.add.at(expected_grad, np_index, g)
+    np.testing.assert_array_equal(to_host(x.grad), expected_grad)
