@@ -1,4 +1,6 @@
 """sum, mean, max, min, variance, logsumexp: every axis form, keepdims, ties, ddof, stability."""
+import re
+
 import numpy as np
 import pytest
 
@@ -137,3 +139,24 @@ def test_bad_axis_raises(device, op, axis):
 def test_reducing_a_0d_variable_over_axis_0_raises(op):
     with pytest.raises(ValueError, match="out of range"):
         op(Variable(2.0), axis=0)
+
+
+@pytest.mark.parametrize("shape, axis, ddof", [((4,), None, 4), ((4,), None, 5), ((2, 3), 1, 3), ((2, 3), (0, 1), 6),
+                                               ((0, 3), 0, 0)])
+def test_variance_refuses_ddof_at_least_the_count(device, shape, axis, ddof):
+    # n - ddof <= 0 has no variance: it was a negative number (or inf / NaN with a NumPy warning)
+    x = Variable(np.arange(float(np.prod(shape))).reshape(shape), device=device)
+    n = int(np.prod([shape[a] for a in ((axis,) if isinstance(axis, int) else axis or range(len(shape)))]))
+    with pytest.raises(ValueError, match=rf"^variance: ddof={ddof} must be less than the number of elements reduced, "
+                                         rf"{n} \(input shape {re.escape(str(shape))}"):
+        F.variance(x, axis=axis, ddof=ddof)
+
+
+@pytest.mark.filterwarnings("error")
+def test_variance_with_the_largest_ddof(device):
+    a = np.array([1.0, 2.0, 4.0, 9.0])
+    x = Variable(a, device=device)
+    y = F.variance(x, ddof=3)
+    y.backward()
+    np.testing.assert_allclose(to_host(y), np.var(a, ddof=3), rtol=1e-12)
+    np.testing.assert_allclose(to_host(x.grad), 2 * (a - a.mean()), rtol=1e-12)
