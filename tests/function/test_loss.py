@@ -229,3 +229,20 @@ def test_cross_entropy_accepts_every_valid_label_and_the_ignore_index(device):
     x = Variable(np.zeros((4, 3), np.float32), device=device)
     loss = F.cross_entropy(x, device.put(np.array([0, 2, -100, 1])))
     np.testing.assert_allclose(float(loss), np.log(3.0), rtol=1e-6)
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("shape", [(3, 4), (2, 4, 3)], ids=str)
+def test_cross_entropy_with_every_label_ignored(device, dtype, shape):
+    # PyTorch: the mean over no sample is NaN, the gradient zero; here also at second order, and no warning
+    x = Variable(RNG.normal(size=shape).astype(dtype), device=device)
+    t = device.put(np.full((shape[0],) + shape[2:], -100))
+    y = F.cross_entropy(x, t)
+    assert np.isnan(to_host(y))
+    y.backward(create_graph=True)
+    g = x.grad
+    np.testing.assert_array_equal(to_host(g), np.zeros(shape, dtype))
+    x.cleargrad()
+    F.sum(g * g).backward()
+    np.testing.assert_array_equal(to_host(x.grad), np.zeros(shape, dtype))
