@@ -106,6 +106,11 @@ CATALOGUE = [
      TypeError, r"^checkpoint.save: extra note='hi' is not a number"),
     ("accuracy devices", lambda: F.accuracy(v((2, 3), device="sim"), [0, 1]), autograd.DeviceError,
      r"^accuracy: the labels are on cpu but the scores on sim"),
+    # issue 15, layers and edge gradients
+    ("variance ddof >= n", lambda: F.variance(v((2, 3)), axis=1, ddof=3), ValueError,
+     r"^variance: ddof=3 must be less than the number of elements reduced, 3 \(input shape \(2, 3\), axis=1\)"),
+    ("dropout integer data", lambda: F.dropout(v((2, 3), dtype="int64"), 0.5), TypeError,
+     r"^dropout: x must be a floating-point array, got dtype int64"),
 ]
 
 
