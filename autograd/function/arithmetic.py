@@ -67,8 +67,8 @@ class Pow(Function):
         x0, x1 = self.xs
         gx0 = gx1 = None
         with ignoring_poles():  # inf at a pole (0.5 x^-0.5 at 0) is the value, not a reason to warn
-            if a.requires_grad:  # c x^(c-1), and 0 where c = 0 (computed there as 1 x^0, not 0 x^-1 = 0 inf at 0)
-                flat = b.data == 0
+            if a.requires_grad:  # c x^(c-1), and 0 where x = c = 0 (computed there as 1 x^0, not 0 · 0^-1 = 0 · inf)
+                flat = (b.data == 0) & (a.data == 0)
                 gx0 = sum_to(gy * where(flat, 0.0, x1 * x0 ** (where(flat, 1.0, x1) - 1)), a.shape)
             if b.requires_grad:  # y ln x, and 0 where x = 0 and c >= 0 (computed there as y ln 1)
                 gx1 = sum_to(gy * x0 ** x1 * log(where((a.data == 0) & (b.data >= 0), 1.0, x0)), b.shape)
@@ -148,10 +148,10 @@ def neg(x):
 def pow(x, c):
     """Elementwise power `y = x ** c` (the `**` operator, both ways round).
 
-    Gradient (PyTorch's, at every order): `∂y/∂x = c x^(c-1)`, 0 where `c = 0` (also at x = 0), inf at x = 0
-    for 0 < c < 1; `∂y/∂c = y ln x`, computed only when `c` needs a gradient, 0 where `x = 0` and `c >= 0`, NaN
-    where `x < 0`. No warning from the backward at these points. A negative `x` with a non-integer `c` gives NaN
-    already in the forward pass.
+    Gradient (PyTorch's values): `∂y/∂x = c x^(c-1)`, 0 where `c = 0` (at x = 0 too), inf at x = 0 for
+    0 < c < 1; `∂y/∂c = y ln x`, computed only when `c` needs a gradient, 0 where `x = 0` and `c >= 0`, NaN
+    where `x < 0`; the 0s are constants at x = 0, so higher orders are 0 there too. No warning from the backward
+    at these points. A negative `x` with a non-integer `c` gives NaN already in the forward pass.
 
     Examples:
         >>> x = autograd.Variable(2.0)
