@@ -11,8 +11,9 @@
   not through `__dict__`.
 - **Lazy parameters.** Linear, Conv2d, ConvTranspose2d, and RNN and LSTM built on Linear, create their
   weights at the first call unless the input size is given, on the device of `to` (else the input's); until
-  then they are None and keep their place. Other parameters are created at once, on the cpu. Weights are
-  drawn on the host: `autograd.seed(n)` gives the same values on every device.
+  then they are None and keep their place, and a first call that raises keeps none of them. Other parameters
+  are created at once, on the cpu. Weights are drawn on the host: `autograd.seed(n)` gives the same values on
+  every device.
 - **Sizes** must be positive ints (NumPy integers welcome), else a ValueError names the layer and argument.
 """
 import math
@@ -31,10 +32,11 @@ class Layer:
     """Base class of layers and models: assign Parameters, Layers and containers of them as attributes,
     define `forward`, call the layer.
 
-    A subclass may declare `_lazy`, the parameters created at the first call (it defines `_lazy_shape(attr)`,
-    their shape with None for the input size, for [load_state_dict][autograd.layer.Layer.load_state_dict] to
-    create them), `_state`, the recurrent state cleared by [reset_state][autograd.layer.Layer.reset_state],
-    and `_buffers`, arrays saved with the weights and moved with the layer but not trained.
+    A subclass may declare `_lazy`, the parameters created at the first call, None until then (it defines
+    `_lazy_shape(attr)`, their shape with None for the input size, for
+    [load_state_dict][autograd.layer.Layer.load_state_dict] to create them), `_state`, the recurrent state
+    cleared by [reset_state][autograd.layer.Layer.reset_state], and `_buffers`, arrays saved with the weights
+    and moved with the layer but not trained.
 
     Examples:
         >>> from autograd import Parameter, Variable, layer
@@ -54,12 +56,15 @@ class Layer:
     _state = ()
     _buffers = ()
     _device = None  # where to() last moved the layer: lazy parameters are created there
+    _unbuilt = False  # True from the assignment of None to a lazy parameter until a call finds all created
 
     def __setattr__(self, name, value):
         global _version
-        if isinstance(value, _FOUND) or isinstance(vars(self).get(name), _FOUND) or (
-                value is None and name in self._lazy):
+        if value is None and name in self._lazy:
+            object.__setattr__(self, "_unbuilt", True)  # the next call may create it: it runs as a first call
             _version = object()  # a change the cached walks must see
+        elif isinstance(value, _FOUND) or isinstance(vars(self).get(name), _FOUND):
+            _version = object()
         object.__setattr__(self, name, value)
 
     def __delattr__(self, name):
@@ -67,9 +72,24 @@ class Layer:
         _version = object()
         object.__delattr__(self, name)
 
-    def __call__(self, *inputs):
-        """Run the layer: `layer(*inputs)` is `layer.forward(*inputs)`."""
-        return self.forward(*inputs)
+    def __call__(self, *args, **kwargs):
+        """Run the layer: `layer(*args, **kwargs)` is `layer.forward(*args, **kwargs)`, keywords included
+        (`model(x, future=2)`), as PyTorch's Module. The first call of a lazy layer keeps the parameters it
+        creates only if it succeeds: a call refused for its input leaves them None, for the next to create."""
+        if self._unbuilt:  # lazy parameters still to be created: this call may create them
+            return self._first_call(args, kwargs)
+        return self.forward(*args, **kwargs)
+
+    def _first_call(self, args, kwargs):
+        pending = [name for name in self._lazy if getattr(self, name) is None]
+        try:
+            y = self.forward(*args, **kwargs)
+        except BaseException:
+            for name in pending:  # weights shaped by an input that failed would make the next call fail too
+                setattr(self, name, None)
+            raise
+        self._unbuilt = any(getattr(self, name) is None for name in self._lazy)
+        return y
 
     def forward(self, *inputs):
         """Compute the output from Variables or arrays with the ops of [autograd.function][], so that

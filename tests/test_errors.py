@@ -152,6 +152,11 @@ CATALOGUE = [
      autograd.DeviceError, r"^clip: x_max is on sim but x is on cpu; .*x_max.to\('cpu'\) for a Variable"),
     ("clip string bound", lambda: F.clip(v((3,)), "0", 1.0), TypeError,
      r"^clip: x_min must be a number, an array or None, got str"),
+    # issue 15, layers and edge gradients
+    ("variance ddof >= n", lambda: F.variance(v((2, 3)), axis=1, ddof=3), ValueError,
+     r"^variance: ddof=3 must be less than the number of elements reduced, 3 \(input shape \(2, 3\), axis=1\)"),
+    ("dropout integer data", lambda: F.dropout(v((2, 3), dtype="int64"), 0.5), TypeError,
+     r"^dropout: x must be a floating-point array, got dtype int64"),
 ]
 
 

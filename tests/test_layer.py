@@ -6,7 +6,7 @@ import pytest
 import autograd
 import autograd.function as F
 from autograd import DeviceError, Parameter, Variable
-from autograd.backend import CPU
+from autograd.backend import CPU, get_device
 from autograd.layer import LSTM, RNN, Layer, Linear
 from autograd.numerical import gradcheck
 from numpy_layers import host, np_linear, np_lstm_step, np_rnn_step, np_sigmoid
@@ -196,6 +196,8 @@ def test_linear_moved_to_cpu_creates_on_cpu_whatever_the_input(device):
     lin = Linear(2).to("cpu")
     with pytest.raises(DeviceError):
         lin(var(normal(3, 4), device, dtype="float32"))
+    assert lin.W is None and lin.b is None  # the refused call keeps nothing it created
+    lin(Variable(normal(3, 4).astype(np.float32)))
     assert lin.W.device == CPU and lin.b.device == CPU
 
 
@@ -1453,3 +1455,83 @@ def test_a_list_filled_in_a_loop_is_registered():
     net(Variable(np.ones((1, 4))))
     assert [name for name, _ in net.named_params()] == ["blocks[0].W", "blocks[0].b", "blocks[1].W", "blocks[1].b"]
     assert list(net.state_dict()) == [name for name, _ in net.named_params()]
+
+
+# ---- a failed first call of a lazy layer keeps nothing ----------------------------------------------------
+
+def _other_device(device):
+    return get_device("sim") if device == CPU else CPU
+
+
+def _lazy_layers():
+    from autograd.layer import Conv2d, ConvTranspose2d
+    flat = lambda n: (3, n)  # noqa: E731  (N, features) input
+    image = lambda n: (2, n, 6, 6)  # noqa: E731  (N, C, H, W) input
+    return [
+        ("Linear", lambda: Linear(2), flat, lambda layer: layer.W.shape[0]),
+        ("Linear nobias", lambda: Linear(2, nobias=True), flat, lambda layer: layer.W.shape[0]),
+        ("RNN", lambda: RNN(2), flat, lambda layer: layer.x2h.W.shape[0]),
+        ("LSTM", lambda: LSTM(2), flat, lambda layer: layer.x2f.W.shape[0]),
+        ("Conv2d", lambda: Conv2d(2, 3), image, lambda layer: layer.W.shape[1]),
+        ("ConvTranspose2d", lambda: ConvTranspose2d(2, 3, stride=2), image, lambda layer: layer.W.shape[0]),
+    ]
+
+
+@pytest.mark.parametrize("name, make, shape, in_size", _lazy_layers(), ids=[r[0] for r in _lazy_layers()])
+def test_a_lazy_layer_whose_first_call_fails_keeps_no_weights(device, name, make, shape, in_size):
+    # the first call is refused (its input is on another device than the layer was moved to) after the weights
+    # were shaped from it; the next, correct call with another input size must build them afresh and work
+    layer = make().to(device)
+    wrong = Variable(normal(*shape(5)).astype(np.float32), device=_other_device(device))
+    with pytest.raises(DeviceError):
+        layer(wrong)
+    assert layer.params() == [] and all(getattr(sub, n) is None for sub in layer.sublayers() for n in sub._lazy)
+    y = layer(Variable(normal(*shape(4)).astype(np.float32), device=device))
+    assert in_size(layer) == 4 and y.device == device and all(p.device == device for p in layer.params())
+    y.sum().backward()
+    assert layer.params()[-1].grad.shape == layer.params()[-1].shape
+
+
+def test_a_lazy_conv_whose_first_input_is_too_small_keeps_no_kernel(device):
+    from autograd.layer import Conv2d
+    conv = Conv2d(2, 3)
+    with pytest.raises(ValueError, match="kernel size 3 is larger"):
+        conv(Variable(np.zeros((1, 3, 2, 2), np.float32), device=device))  # W (2, 3, 3, 3) was built for it
+    assert conv.W is None and conv.b is None
+    x = normal(1, 1, 4, 4).astype(np.float32)
+    y = conv(Variable(x, device=device))
+    assert conv.W.shape == (2, 1, 3, 3) and y.shape == (1, 2, 2, 2)
+    np.testing.assert_allclose(host(y), host(F.conv2d(Variable(x, device=device), conv.W, conv.b)), rtol=1e-6)
+
+
+def test_a_lazy_layer_keeps_weights_loaded_before_a_failed_first_call(device):
+    # only what the failed call created is dropped
+    lin = Linear(2).to(device)
+    lin.load_state_dict(Linear(2, in_size=3).state_dict())
+    W = lin.W
+    with pytest.raises(ValueError):
+        lin(Variable(normal(2, 5).astype(np.float32), device=device))
+    assert lin.W is W
+
+
+# ---- keyword arguments reach forward -----------------------------------------------------------------------
+
+def test_a_layer_call_passes_keyword_arguments_to_forward(device):
+    from autograd.model import Model
+
+    class Forecast(Model):
+        def __init__(self):
+            super().__init__()
+            self.lin = Linear(1)
+
+        def forward(self, x, future=0, *, scale=1.0):
+            return self.lin(x) * scale + future
+
+    net = Forecast()
+    x = Variable(normal(2, 3).astype(np.float32), device=device)
+    base = host(net(x))
+    np.testing.assert_allclose(host(net(x, future=2)), base + 2, rtol=1e-6)
+    np.testing.assert_allclose(host(net(x, 2, scale=3.0)), base * 3 + 2, rtol=1e-6)
+    np.testing.assert_allclose(host(net.forward(x, future=2)), base + 2, rtol=1e-6)
+    with pytest.raises(TypeError, match="unexpected keyword argument 'past'"):
+        net(x, past=1)

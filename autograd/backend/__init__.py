@@ -21,7 +21,8 @@ A dtype argument may be a dtype of any library, a NumPy type or a name (`"float3
 from autograd.backend._device import (Device, DeviceError, available_devices, device_of, get_device, get_rng_state,
                                       is_array, refuse_other_device, register, same_device, seed, set_rng_state,
                                       to_host, unregister)
-from autograd.backend._numpy import CPU, as_array, host_str, ignoring_overflow, is_host_scalar  # registered first
+from autograd.backend._numpy import (CPU, as_array, host_str, ignoring_overflow, ignoring_poles,  # registered first
+                                     is_host_scalar)
 from autograd.backend import _sim, _cupy  # noqa: F401, I001  registered next, in available_devices' order
 from autograd.backend._dtypes import dtype_in, dtype_name
 from autograd.backend._io import load_npz, save_npz
@@ -29,7 +30,7 @@ from autograd.backend._random import data_rng, host_rng
 
 __all__ = [
     "CPU", "Device", "DeviceError", "as_array", "available_devices", "data_rng", "device_of", "dtype_in",
-    "dtype_name", "get_device", "get_rng_state", "host_rng", "host_str", "ignoring_overflow", "is_array",
-    "is_host_scalar", "load_npz", "refuse_other_device", "register", "same_device", "save_npz", "seed",
+    "dtype_name", "get_device", "get_rng_state", "host_rng", "host_str", "ignoring_overflow", "ignoring_poles",
+    "is_array", "is_host_scalar", "load_npz", "refuse_other_device", "register", "same_device", "save_npz", "seed",
     "set_rng_state", "to_host", "unregister",
 ]

@@ -63,6 +63,13 @@ def ignoring_overflow():
     return np.errstate(over="ignore")
 
 
+def ignoring_poles():
+    """A context in which inf and NaN at a pole are intended (`d/dx x^0.5 = 0.5 x^-0.5` is inf at 0, PyTorch's
+    value; `ln 0 = -inf`): NumPy, and array-api-strict, would warn "divide by zero" or "invalid value", which
+    fails a user who runs with `-W error`, though the value is the right one; CuPy never warns."""
+    return np.errstate(divide="ignore", invalid="ignore")
+
+
 def host_str(array) -> str:
     """The values of an array of any device as NumPy prints them, continuation lines indented to follow
     `Variable(` as a Variable's `repr` shows them (a copy to the host)."""

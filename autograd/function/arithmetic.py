@@ -1,6 +1,6 @@
 """Elementwise arithmetic."""
-from autograd.backend import device_of
-from autograd.function.elementwise import log
+from autograd.backend import device_of, ignoring_poles
+from autograd.function.elementwise import log, where
 from autograd.function.shape import sum_to
 from autograd.variable import Function
 
@@ -65,8 +65,14 @@ class Pow(Function):
     def backward(self, gy):
         a, b = self.inputs
         x0, x1 = self.xs
-        return (sum_to(gy * x1 * x0 ** (x1 - 1), a.shape) if a.requires_grad else None,
-                sum_to(gy * x0 ** x1 * log(x0), b.shape) if b.requires_grad else None)
+        gx0 = gx1 = None
+        with ignoring_poles():  # inf at a pole (0.5 x^-0.5 at 0) is the value, not a reason to warn
+            if a.requires_grad:  # c x^(c-1), and 0 where x = c = 0 (computed there as 1 x^0, not 0 · 0^-1 = 0 · inf)
+                flat = (b.data == 0) & (a.data == 0)
+                gx0 = sum_to(gy * where(flat, 0.0, x1 * x0 ** (where(flat, 1.0, x1) - 1)), a.shape)
+            if b.requires_grad:  # y ln x, and 0 where x = 0 and c >= 0 (computed there as y ln 1)
+                gx1 = sum_to(gy * x0 ** x1 * log(where((a.data == 0) & (b.data >= 0), 1.0, x0)), b.shape)
+        return gx0, gx1
 
 
 class Square(Function):
@@ -142,8 +148,10 @@ def neg(x):
 def pow(x, c):
     """Elementwise power `y = x ** c` (the `**` operator, both ways round).
 
-    Gradient: `∂y/∂x = c x^(c-1)`, and `∂y/∂c = y ln x`, computed only when `c` needs a gradient and not finite
-    where `x <= 0`. A negative `x` with a non-integer `c` gives NaN already in the forward pass.
+    Gradient (PyTorch's values): `∂y/∂x = c x^(c-1)`, 0 where `c = 0` (at x = 0 too), inf at x = 0 for
+    0 < c < 1; `∂y/∂c = y ln x`, computed only when `c` needs a gradient, 0 where `x = 0` and `c >= 0`, NaN
+    where `x < 0`; the 0s are constants at x = 0, so higher orders are 0 there too. No warning from the backward
+    at these points. A negative `x` with a non-integer `c` gives NaN already in the forward pass.
 
     Examples:
         >>> x = autograd.Variable(2.0)

@@ -1,6 +1,7 @@
 """Dropout."""
 from autograd import config
 from autograd._checks import check_ratio
+from autograd.backend import dtype_name
 from autograd.variable import as_variable
 
 __all__ = ["dropout"]
@@ -11,7 +12,8 @@ def dropout(x, ratio=0.5):
 
     Gradient: `gy · mask / (1 - ratio)`. E[y] = x, so in [test_mode][autograd.config.test_mode] (or with
     `ratio=0`) `x` itself is returned, as a Variable. The mask comes from x's device's generator, which
-    [seed][autograd.backend.seed] reseeds. The op of [Dropout][autograd.layer.Dropout].
+    [seed][autograd.backend.seed] reseeds. The op of [Dropout][autograd.layer.Dropout]. `x` must be floating
+    point (TypeError), in test mode too.
 
     Args:
         ratio (float): the probability of zeroing an element, in [0, 1); typically 0.1 to 0.5.
@@ -29,6 +31,8 @@ def dropout(x, ratio=0.5):
     """
     ratio = check_ratio("dropout", ratio)  # a float: a NumPy float32 would promote float16 data
     x = as_variable(x)
+    if not x.xp.isdtype(x.dtype, "real floating"):  # an integer mask product would round every kept value
+        raise TypeError(f"dropout: x must be a floating-point array, got dtype {dtype_name(x.dtype)}")
     if not config.is_training() or ratio == 0.0:
         return x
     device = x.device

@@ -6,7 +6,7 @@ import numbers
 import operator
 
 from autograd._checks import is_integer
-from autograd.backend import DeviceError, device_of, dtype_in, dtype_name, is_array
+from autograd.backend import DeviceError, device_of, dtype_in, dtype_name, is_array, is_host_scalar
 from autograd.function.shape import sum_to
 from autograd.variable import Function, Variable, array_of, as_variable
 
@@ -231,8 +231,10 @@ def where(condition, x0, x1):
     if not device_of(array_of(condition)).xp.isdtype(condition.dtype, "bool"):
         raise TypeError(f"where: condition must be boolean, got dtype {condition.dtype}")
     like = x0 if not isinstance(x0, (int, float)) else x1
-    if isinstance(like, (int, float)):
-        raise TypeError("where: at least one of x0 and x1 must be an array or a Variable")
+    if isinstance(like, (int, float)):  # two numbers: a NumPy scalar (a 0-d result of NumPy) is an array here
+        like = x0 if is_host_scalar(x0) else x1
+        if not is_host_scalar(like):
+            raise TypeError("where: at least one of x0 and x1 must be an array or a Variable")
     like = array_of(as_variable(like))
     return Where()(condition, as_variable(x0, like), as_variable(x1, like))
 

@@ -4,7 +4,7 @@ Each loss is a 0-d Variable, a mean over elements (or labelled samples), so its 
 """
 import math
 
-from autograd.backend import CPU, DeviceError, device_of
+from autograd.backend import CPU, DeviceError, device_of, ignoring_poles
 from autograd.function.activation import sigmoid, softmax
 from autograd.function.reduction import is_float16, sum, sum_array
 from autograd.function.shape import sum_to
@@ -85,7 +85,8 @@ class CrossEntropy(Function):
         self.count = xp.sum(xp.astype(valid, xp.float32 if is_float16(x) else x.dtype))
         # -log p, picked with where, not a product with the one-hot: a masked class (-inf logit) must not
         # give inf * 0 = nan
-        loss = sum_array(xp.where(one_hot, xp.log(s) - shifted, 0.0), divisor=self.count)
+        with ignoring_poles():  # every label ignored: 0 / 0 = NaN, PyTorch's loss, and no warning
+            loss = sum_array(xp.where(one_hot, xp.log(s) - shifted, 0.0), divisor=self.count)
         if bad is not None:  # the device-side stand-in for _check_label_range, which does not wait for the device
             loss = xp.where(xp.any(bad), xp.asarray(float("nan"), dtype=loss.dtype, device=device.where), loss)
         return loss
@@ -93,8 +94,9 @@ class CrossEntropy(Function):
     def backward(self, gy):
         p = self.exp / self.exp_sum
         xp = device_of(p).xp
-        scale = xp.astype(self.valid, self.count.dtype) / self.count
-        if scale.dtype != p.dtype:  # float16, counted in float32
+        # 1/n, 0 if ignored (also when n = 0); float16 is counted in float32
+        scale = xp.astype(self.valid, self.count.dtype) / xp.maximum(self.count, 1.0)
+        if scale.dtype != p.dtype:
             scale = xp.astype(scale, p.dtype)
         grad = CrossEntropyGrad(p, xp.astype(self.one_hot, p.dtype), scale)
         return grad(self.xs[0], gy), None
@@ -124,7 +126,8 @@ def cross_entropy(x, t):
     """Softmax cross entropy of logits against integer labels: `y = -(1/n) Σ_i log softmax(x_i)[t_i]`.
 
     Logits `(N, C)` or `(N, C, d1, ...)` (the class axis is 1, as in PyTorch), labels `(N,)` or `(N, d1, ...)`.
-    A label of -100 is ignored: left out of the sum and of the count n, with a zero gradient (all ignored: NaN).
+    A label of -100 is ignored: left out of the sum and of the count n, with a zero gradient (all ignored: the
+    loss is NaN and the gradient zero, as in PyTorch, without a warning).
     Fused: `∂y/∂x = (softmax(x) - onehot(t)) / n`. Also `F.softmax_cross_entropy`. Labels must be integers
     (else `TypeError`); one outside `[0, C)` raises `ValueError` on the cpu, and on other devices, where reading
     the labels would wait for the device, makes the loss NaN ([detect_anomaly][autograd.config.detect_anomaly]

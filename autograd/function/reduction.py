@@ -167,7 +167,8 @@ def variance(x, axis=None, keepdims=False, ddof=0):
     """Variance over `axis`: `y = Σ (x - mean(x))² / (n - ddof)`. Gradient: `2 (x - mean(x)) / (n - ddof)`.
 
     `ddof=0` (the default, NumPy's) gives the biased population variance, `ddof=1` the unbiased sample estimate
-    (PyTorch's default).
+    (PyTorch's default). `ddof` must be below n, the number of elements reduced, else a ValueError (NumPy and
+    PyTorch divide by max(n - ddof, 0) there and warn, giving inf or NaN and non-finite gradients).
 
     Examples:
         >>> from autograd import Variable, to_host
@@ -181,9 +182,13 @@ def variance(x, axis=None, keepdims=False, ddof=0):
     """
     x = as_variable(x)
     axes = normalize_axes(axis, x.ndim, "variance")
+    n = _count(x.shape, axes)
+    divisor = n - number("variance: ddof", ddof, -math.inf)  # number: a Python number, from NumPy's too
+    if not divisor > 0:
+        raise ValueError(f"variance: ddof={ddof} must be less than the number of elements reduced, {n} "
+                         f"(input shape {tuple(x.shape)}, axis={axis}): the variance has no divisor n - ddof > 0")
     d = x - mean(x, axes, keepdims=True)
-    ddof = number("variance: ddof", ddof, -math.inf)  # a Python number, from NumPy's too
-    return Sum(axes, keepdims, _count(x.shape, axes) - ddof)(d * d)
+    return Sum(axes, keepdims, divisor)(d * d)
 
 
 class LogSumExp(Function):

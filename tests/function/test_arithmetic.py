@@ -150,3 +150,77 @@ def test_constants_only_build_no_graph(device):
     y = F.mul(device.put(np.array([1.0, 2.0])), device.put(np.array([3.0, 4.0])))
     np.testing.assert_array_equal(to_host(y), [3.0, 8.0])
     assert y.creator is None
+
+
+# ---- pow at the edge points: PyTorch's gradients, no warning ------------------------------------------------
+
+LN2 = np.log(2.0)
+
+
+def _first_and_second(f, *xs):
+    """f(*xs) summed, its gradients (recorded), and the gradients of their sum: [(g_i, [d(sum g_i)/dx_j])]."""
+    F.sum(f(*xs)).backward(create_graph=True)
+    grads = [x.grad for x in xs]
+    second = []
+    for g in grads:
+        for x in xs:
+            x.cleargrad()
+        F.sum(g).backward()
+        second.append([to_host(x.grad) if x.grad is not None else None for x in xs])
+    return [to_host(g) for g in grads], second
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("c, gx, ggx", [
+    (0, [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]),  # x^0 = 1: derivative 0 everywhere, at x = 0 too
+    (1, [1.0, 1.0, 1.0], [0.0, 0.0, 0.0]),
+    (2, [0.0, 4.0, -2.0], [2.0, 2.0, 2.0]),
+    (3, [0.0, 12.0, 3.0], [0.0, 12.0, -6.0]),
+])
+def test_pow_with_a_number_exponent_at_zero(device, c, gx, ggx):
+    x = Variable(np.array([0.0, 2.0, -1.0]), device=device)
+    (g,), ((gg,),) = _first_and_second(lambda x: x ** c, x)
+    np.testing.assert_allclose(g, gx, rtol=1e-12)
+    np.testing.assert_allclose(gg, ggx, rtol=1e-12)
+
+
+@pytest.mark.filterwarnings("error")
+def test_pow_of_a_square_root_at_zero_is_inf_without_warning(device):
+    # d/dx x^0.5 = 0.5 x^-0.5: inf at 0 (PyTorch's value), -inf for the second derivative
+    x = Variable(np.array([0.0, 4.0]), device=device)
+    (g,), ((gg,),) = _first_and_second(lambda x: x ** 0.5, x)
+    np.testing.assert_allclose(g, [np.inf, 0.25], rtol=1e-12)
+    np.testing.assert_allclose(gg, [-np.inf, -0.25 * 4.0 ** -1.5], rtol=1e-12)
+    x = Variable(np.array([0.0, 4.0]), device=device)
+    F.sum(F.pow(x, 0.5)).backward()
+    np.testing.assert_allclose(to_host(x.grad), [np.inf, 0.25], rtol=1e-12)
+
+
+@pytest.mark.filterwarnings("error")
+def test_pow_with_a_tensor_exponent_at_zero_base(device):
+    # PyTorch: dy/dx = 0 where c = 0; dy/dc = y ln x, 0 where x = 0 and c >= 0; at every order
+    x = Variable(np.array([0.0, 0.0, 0.0, 2.0]), device=device)
+    c = Variable(np.array([0.0, 2.0, 0.5, 2.0]), device=device)
+    F.sum(x ** c).backward()
+    np.testing.assert_allclose(to_host(x.grad), [0.0, 0.0, np.inf, 4.0], rtol=1e-12)
+    np.testing.assert_allclose(to_host(c.grad), [0.0, 0.0, 0.0, 4.0 * LN2], rtol=1e-12)
+    # second order: constant 0s at x = 0; elsewhere the true derivatives, at c = 0 too (there PyTorch's
+    # where(c == 0, 0, ...) would give 0 for ∂²y/∂x∂c = 1/x, which gradcheck refuses)
+    x = Variable(np.array([0.0, 0.0, 2.0, 2.0]), device=device)
+    c = Variable(np.array([0.0, 2.0, 2.0, 0.0]), device=device)
+    (gx, gc), ((gxx, gxc), (gcx, gcc)) = _first_and_second(lambda x, c: x ** c, x, c)
+    np.testing.assert_allclose(gx, [0.0, 0.0, 4.0, 0.0], rtol=1e-12)
+    np.testing.assert_allclose(gc, [0.0, 0.0, 4.0 * LN2, LN2], rtol=1e-12)
+    np.testing.assert_allclose(gxx, [0.0, 2.0, 2.0, 0.0], rtol=1e-12)
+    np.testing.assert_allclose(gxc, [0.0, 0.0, 2.0 + 4.0 * LN2, 0.5], rtol=1e-12)  # x^(c-1) (1 + c ln x)
+    np.testing.assert_allclose(gcx, [0.0, 0.0, 4.0 * LN2 + 2.0, 0.5], rtol=1e-12)  # c x^(c-1) ln x + y / x
+    np.testing.assert_allclose(gcc, [0.0, 0.0, 4.0 * LN2 ** 2, LN2 ** 2], rtol=1e-12)  # y ln² x
+
+
+@pytest.mark.filterwarnings("error")
+def test_zero_to_a_tensor_power(device):
+    c = Variable(np.array([0.0, 2.0, 0.5]), device=device)
+    y = 0.0 ** c
+    F.sum(y).backward()
+    np.testing.assert_array_equal(to_host(y), [1.0, 0.0, 0.0])
+    np.testing.assert_array_equal(to_host(c.grad), [0.0, 0.0, 0.0])  # PyTorch: 0 where the base is 0 and c >= 0

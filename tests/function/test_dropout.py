@@ -78,3 +78,12 @@ def test_dropout_ratio_outside_range_raises(device, ratio):
         F.dropout(Variable(np.ones(3), device=device), ratio)
     with autograd.test_mode(), pytest.raises(ValueError, match="dropout"):
         F.dropout(Variable(np.ones(3), device=device), ratio)
+
+
+@pytest.mark.parametrize("dtype", ["int64", "int32", "uint8", "bool"])
+def test_dropout_refuses_non_floating_data(device, dtype):
+    # an integer mask product rounds 1 / (1 - ratio) away (or drops everything); PyTorch refuses it too
+    x = Variable(np.ones((4, 5), dtype=dtype), device=device)
+    for mode in (autograd.enable_grad, autograd.test_mode):
+        with mode(), pytest.raises(TypeError, match=rf"^dropout: x must be a floating-point array, got dtype {dtype}"):
+            F.dropout(x, 0.5)

@@ -212,3 +212,14 @@ def test_clip_bound_on_another_device_names_both(device):
     with pytest.raises(DeviceError, match=rf"^clip: x_max is on {other} but x is on {device}; .*"
                                           rf"x_max.to\('{device}'\) for a Variable"):
         F.clip(x, None, Variable(np.ones(3), device=other))
+
+
+def test_where_second_order_on_0d_operands(device):
+    # NumPy's 0-d results are NumPy scalars: the backward's where(condition, gy, 0.0) must take one as an array
+    x = Variable(np.array(2.0), device=device)
+    y = F.where(Variable(np.array(True), device=device), x * x * x, 0.0)
+    y.backward(create_graph=True)
+    g = x.grad
+    x.cleargrad()
+    g.backward()
+    assert float(to_host(g)) == 12.0 and float(to_host(x.grad)) == 12.0  # 3 x², 6 x

@@ -264,3 +264,20 @@ def test_cross_entropies_of_float16_count_and_sum_in_float32(device):
     z = Variable(np.full(N16, 2.0, dtype=np.float16), device=device)  # 2 + log(1 + e^-2) = 2.127 each
     y = F.sigmoid_cross_entropy(z, Variable(np.zeros(N16, dtype=np.int64), device=device))
     assert y.dtype == np.float16 and y.item() == float(np.float16(2.0 + np.log1p(np.exp(-2.0))))
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("shape", [(3, 4), (2, 4, 3)], ids=str)
+def test_cross_entropy_with_every_label_ignored(device, dtype, shape):
+    # PyTorch: the mean over no sample is NaN, the gradient zero; here also at second order, and no warning
+    x = Variable(RNG.normal(size=shape).astype(dtype), device=device)
+    t = device.put(np.full((shape[0],) + shape[2:], -100))
+    y = F.cross_entropy(x, t)
+    assert np.isnan(to_host(y))
+    y.backward(create_graph=True)
+    g = x.grad
+    np.testing.assert_array_equal(to_host(g), np.zeros(shape, dtype))
+    x.cleargrad()
+    F.sum(g * g).backward()
+    np.testing.assert_array_equal(to_host(x.grad), np.zeros(shape, dtype))

@@ -1,4 +1,6 @@
 """sum, mean, max, min, variance, logsumexp: every axis form, keepdims, ties, ddof, stability."""
+import re
+
 import numpy as np
 import pytest
 
@@ -173,3 +175,24 @@ def test_sum_and_variance_of_float16_accumulate_in_float32(device):
     v = F.variance(x)
     assert v.dtype == np.float16 and v.item() == 0.0625
     assert F.variance(x, ddof=1).item() == float(np.float16(0.0625 * N16 / (N16 - 1)))
+
+
+@pytest.mark.parametrize("shape, axis, ddof", [((4,), None, 4), ((4,), None, 5), ((2, 3), 1, 3), ((2, 3), (0, 1), 6),
+                                               ((0, 3), 0, 0)])
+def test_variance_refuses_ddof_at_least_the_count(device, shape, axis, ddof):
+    # n - ddof <= 0 has no variance: it was a negative number (or inf / NaN with a NumPy warning)
+    x = Variable(np.arange(float(np.prod(shape))).reshape(shape), device=device)
+    n = int(np.prod([shape[a] for a in ((axis,) if isinstance(axis, int) else axis or range(len(shape)))]))
+    with pytest.raises(ValueError, match=rf"^variance: ddof={ddof} must be less than the number of elements reduced, "
+                                         rf"{n} \(input shape {re.escape(str(shape))}"):
+        F.variance(x, axis=axis, ddof=ddof)
+
+
+@pytest.mark.filterwarnings("error")
+def test_variance_with_the_largest_ddof(device):
+    a = np.array([1.0, 2.0, 4.0, 9.0])
+    x = Variable(a, device=device)
+    y = F.variance(x, ddof=3)
+    y.backward()
+    np.testing.assert_allclose(to_host(y), np.var(a, ddof=3), rtol=1e-12)
+    np.testing.assert_allclose(to_host(x.grad), 2 * (a - a.mean()), rtol=1e-12)
