@@ -65,6 +65,8 @@ class Layer:
             _version = object()  # a change the cached walks must see
         elif isinstance(value, _FOUND) or isinstance(vars(self).get(name), _FOUND):
             _version = object()
+            if _holds_unbuilt(value):  # its first call runs inside ours: ours undoes all if the call fails
+                object.__setattr__(self, "_unbuilt", True)
         object.__setattr__(self, name, value)
 
     def __delattr__(self, name):
@@ -81,14 +83,15 @@ class Layer:
         return self.forward(*args, **kwargs)
 
     def _first_call(self, args, kwargs):
-        pending = [name for name in self._lazy if getattr(self, name) is None]
+        """forward, keeping the lazy parameters it creates (here and in sublayers) only if it succeeds."""
+        pending = _lazy_unbuilt(self)
         try:
             y = self.forward(*args, **kwargs)
         except BaseException:
-            for name in pending:  # weights shaped by an input that failed would make the next call fail too
-                setattr(self, name, None)
+            for layer, name in pending:  # weights shaped by an input that failed would make the next call fail too
+                setattr(layer, name, None)
             raise
-        self._unbuilt = any(getattr(self, name) is None for name in self._lazy)
+        self._unbuilt = bool(_lazy_unbuilt(self))
         return y
 
     def forward(self, *inputs):
@@ -229,6 +232,20 @@ class Layer:
 
 BUFFER = "buffer"  # the value of a buffer's place in a walk: read the array from its owner when needed
 _FOUND = (Parameter, Layer, list, tuple, dict)  # what a walk looks into
+
+
+def _holds_unbuilt(value):
+    """Whether `value` (a layer, or a list, tuple or dict of them) holds a layer with lazy parameters to create."""
+    if isinstance(value, Layer):
+        return value._unbuilt
+    if isinstance(value, dict):
+        value = value.values()
+    return isinstance(value, (list, tuple, type({}.values()))) and any(_holds_unbuilt(item) for item in value)
+
+
+def _lazy_unbuilt(layer):
+    """`(sublayer, name)` of every lazy parameter of `layer` and its sublayers not created yet."""
+    return [(sub, name) for sub in layer.sublayers() for name in sub._lazy if getattr(sub, name) is None]
 _version = object()  # replaced at each change of what walks find; an object, not a count: never equal after pickling
 
 

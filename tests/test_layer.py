@@ -1514,6 +1514,31 @@ def test_a_lazy_layer_keeps_weights_loaded_before_a_failed_first_call(device):
     assert lin.W is W
 
 
+
+def test_a_model_whose_first_call_fails_in_a_later_layer_keeps_no_weights(device):
+    # the first sublayer's call succeeds and shapes its W from x; the call fails later (y has the wrong shape):
+    # a corrected call with another input size must build every sublayer afresh, in a Model and in a list of layers
+    from autograd.model import Model, Sequential
+
+    class Net(Model):
+        def __init__(self):
+            super().__init__()
+            self.blocks = [Sequential(Linear(4)), Linear(3)]
+
+        def forward(self, x, y):
+            return self.blocks[1](self.blocks[0](x)) + y
+
+    net = Net().to(device)
+    with pytest.raises(ValueError, match="broadcast"):
+        net(Variable(normal(2, 5).astype(np.float32), device=device),
+            Variable(np.zeros((2, 7), np.float32), device=device))
+    assert net.params() == []
+    x = normal(2, 6).astype(np.float32)
+    y = net(Variable(x, device=device), Variable(np.ones((2, 3), np.float32), device=device))
+    first, second = net.blocks[0].l0, net.blocks[1]
+    assert first.W.shape == (6, 4) and second.W.shape == (4, 3) and not net._unbuilt
+    np.testing.assert_allclose(host(y), np_linear(np_linear(x, first), second) + 1, rtol=1e-5)
+
 # ---- keyword arguments reach forward -----------------------------------------------------------------------
 
 def test_a_layer_call_passes_keyword_arguments_to_forward(device):
