@@ -171,11 +171,12 @@ class Layer:
         if unexpected:
             raise ValueError(f"load_state_dict: unexpected entries {unexpected}; "
                              f"this {type(self).__name__} has {names}")
-        updates = []
+        updates, lazy_missing = [], {}
         for name, owner, attr, p in places:
             kind, current = ("buffer", getattr(owner, attr)) if p is BUFFER else ("parameter", p)
             if name not in arrays:
                 if p is None:
+                    lazy_missing.setdefault(id(owner), []).append(name)
                     continue  # lazy on both sides: still to be created by the first call
                 raise ValueError(f"load_state_dict: no entry for {kind} {name!r} (shape {tuple(current.shape)})")
             array = to_host(arrays[name])
@@ -191,6 +192,12 @@ class Layer:
                 raise ValueError(f"load_state_dict: entry {name!r} ({array.dtype}) does not convert to "
                                  f"{dtype}: {e}") from None
             updates.append((owner, attr, p, array))
+        for owner, _, p, _ in updates:  # a layer builds all its lazy parameters at once, or none: b alone never comes
+            if p is None and id(owner) in lazy_missing:
+                missing = lazy_missing.pop(id(owner))
+                raise ValueError(f"load_state_dict: no entry for lazy parameter {missing[0]!r} while other "
+                                 f"parameters of its {type(owner).__name__} have one; its first call would "
+                                 "not create it")
         return updates
 
     def load_state_dict(self, arrays):

@@ -157,6 +157,9 @@ CATALOGUE = [
      r"^variance: ddof=3 must be less than the number of elements reduced, 3 \(input shape \(2, 3\), axis=1\)"),
     ("dropout integer data", lambda: F.dropout(v((2, 3), dtype="int64"), 0.5), TypeError,
      r"^dropout: x must be a floating-point array, got dtype int64"),
+    # issue 15, found while at it
+    ("load W alone into a lazy Linear", lambda: layer.Linear(2).load_state_dict({"W": np.ones((3, 2))}), ValueError,
+     r"^load_state_dict: no entry for lazy parameter 'b' while other parameters of its Linear have one"),
 ]
 
 
