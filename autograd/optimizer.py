@@ -21,7 +21,7 @@ import numbers
 import weakref
 
 from autograd._checks import number
-from autograd.backend import dtype_name, to_host
+from autograd.backend import DeviceError, device_of, dtype_name, to_host
 from autograd.config import no_grad
 from autograd.variable import Variable
 
@@ -78,7 +78,9 @@ class Optimizer:
 
         Raises:
             TypeError: no model for an unbound optimizer, a single Variable (pass `[param]`), or a gradient of
-                another dtype than its parameter. ValueError: a bound optimizer given another model.
+                another dtype than its parameter. ValueError: a bound optimizer given another model, or a gradient
+                of another shape than its parameter. DeviceError: a gradient on another device than its parameter.
+                Each is raised before anything is written, naming the parameter as `state_dict` does.
 
         Examples:
             >>> from autograd import Parameter, Variable, optimizer, to_host
@@ -93,13 +95,14 @@ class Optimizer:
         params = self._params_of(model, kind)
         if self._pending is not None:
             self.load_state_dict(self._pending, model)
-        params = _with_grads(params, kind)
+        where = functools.partial(self._named_params, model)
+        params = _with_grads(params, kind, where)
         if self.hooks:
             with no_grad():
                 for hook in self.hooks:
                     hook(params)
                     params = [p for p in params if p.grad is not None]
-            params = _with_grads(params, kind, ", after the hooks")
+            params = _with_grads(params, kind, where, ", after the hooks")
         self.iteration += 1
         owned = self._owned
         for p in params:  # on plain arrays: no graph is recorded
@@ -264,18 +267,33 @@ def _parameter_list(params, where):
     return params
 
 
-def _with_grads(params, kind, when=""):
-    """The parameters that have a gradient, each checked to have its parameter's dtype."""
+def _with_grads(params, kind, where, when=""):
+    """The parameters that have a gradient, each checked, before anything is written, to have its parameter's
+    device (DeviceError), dtype (TypeError) and shape (ValueError); `where()` gives the parameters' names."""
     kept = []
     for p in params:
         grad = p.grad
         if grad is not None:
-            if grad.data.dtype != p.data.dtype:
-                raise TypeError(f"{kind}.update{when}: a {dtype_name(grad.dtype)} gradient for a "
-                                f"{dtype_name(p.dtype)} parameter {p.name or ''} of shape {p.shape}; gradients "
-                                "keep their parameter's dtype")
+            g, data = grad.data, p.data
+            if device_of(g) != device_of(data) or g.dtype != data.dtype or g.shape != data.shape:
+                _refuse(p, g, f"{kind}.update{when}", where)
             kept.append(p)
     return kept
+
+
+def _refuse(p, g, op, where):
+    """Raise the error for a gradient `g` that does not fit its parameter `p`."""
+    name = dict((id(q), name) for name, q in where() or ()).get(id(p), p.name)  # as state_dict names it
+    label = "" if name is None else f" {name!r}"
+    gdev, pdev = device_of(g), device_of(p.data)
+    if gdev != pdev:
+        raise DeviceError(f"{op}: the gradient of parameter{label} is on {gdev}, the parameter on {pdev}; "
+                          "a gradient lives on its parameter's device")
+    if g.dtype != p.data.dtype:
+        raise TypeError(f"{op}: a {dtype_name(g.dtype)} gradient for a {dtype_name(p.dtype)} parameter{label} of "
+                        f"shape {tuple(p.shape)}; gradients keep their parameter's dtype")
+    raise ValueError(f"{op}: the gradient of parameter{label} has shape {tuple(g.shape)}, the parameter "
+                     f"{tuple(p.shape)}; a gradient has its parameter's shape")
 
 
 def _check_count(key, array):

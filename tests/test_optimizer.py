@@ -1589,3 +1589,51 @@ def test_a_custom_optimizer_written_for_the_old_base_signature_still_works(devic
     assert p.version == 2 and opt.iteration == 2
     with pytest.raises(NotImplementedError):
         optimizer.Optimizer(params=[p]).update()
+
+
+# ---- issue 15: gradients that do not fit their parameter are refused before anything is written -------------
+
+class Reshape:
+    """A (faulty) custom hook that hands back gradients of another shape."""
+
+    def __call__(self, params):
+        for p in params:
+            p.grad = autograd.Variable(p.xp.reshape(p.grad.data, (-1,)))
+
+
+@pytest.mark.parametrize("factory", OPT_FACTORIES, ids=OPT_IDS)
+def test_a_gradient_of_another_shape_is_refused_naming_the_parameter(device, factory):
+    lin = make_linear(device)
+    F.sum(lin(autograd.Variable([[1.0, 2.0, 3.0]], dtype="float64", device=device))).backward()
+    W, b = to_host(lin.W).copy(), to_host(lin.b).copy()
+    opt = factory(hooks=[Reshape()])
+    with pytest.raises(ValueError, match=r"\.update, after the hooks: the gradient of parameter 'W' has shape "
+                                         r"\(6,\), the parameter \(3, 2\)"):
+        opt.update(lin)
+    close(lin.W, W)
+    close(lin.b, b)
+    assert opt.iteration == 0 and len(opt.state) == 0
+
+
+@pytest.mark.parametrize("factory", OPT_FACTORIES, ids=OPT_IDS)
+def test_a_gradient_of_another_shape_in_a_list_is_named_by_position(device, factory):
+    p, q = param([1.0, 2.0], device), param([[1.0, 2.0]], device)
+    set_grad(p, [1.0, 1.0], device)
+    set_grad(q, [1.0, 1.0], device)
+    with pytest.raises(ValueError, match=r"the gradient of parameter '1' has shape \(2,\), the parameter \(1, 2\)"):
+        factory().update([p, q])
+    close(p, [1.0, 2.0])
+    close(q, [[1.0, 2.0]])
+
+
+@pytest.mark.parametrize("factory", OPT_FACTORIES, ids=OPT_IDS)
+def test_a_gradient_on_another_device_is_a_device_error(device, factory):
+    other = "sim" if device.name == "cpu" else "cpu"
+    p = autograd.Parameter([1.0, 2.0], dtype="float32", device=device, name="w")
+    p.grad = autograd.Variable([1.0, 1.0], dtype="float32", device=other)
+    opt = factory()
+    with pytest.raises(autograd.DeviceError, match=rf"\.update: the gradient of parameter '0' is on {other}, "
+                                                   rf"the parameter on {device.name}"):
+        opt.update([p])
+    close(p, [1.0, 2.0], rtol=0)
+    assert opt.iteration == 0 and len(opt.state) == 0
