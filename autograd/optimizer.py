@@ -72,6 +72,10 @@ class Optimizer:
         """One training step: the hooks (under [no_grad][autograd.config.no_grad]), then an update of every
         parameter that has a gradient; `iteration` grows by one even if none has. `step()` is PyTorch's name.
 
+        All or nothing: every gradient is checked before the first write, and a hook that raises (or a gradient
+        it leaves unfit) puts every gradient back as it was, so a retry after fixing the cause is one clean step;
+        parameters, state and counters are untouched until the hooks are through.
+
         Args:
             model (Layer | list[Parameter] | None): an unbound optimizer's Layer (which then names its state) or
                 list of Parameters (one listed twice is updated once); None, or its Layer, for a bound one.
@@ -98,11 +102,17 @@ class Optimizer:
         where = functools.partial(self._named_params, model)
         params = _with_grads(params, kind, where)
         if self.hooks:
-            with no_grad():
-                for hook in self.hooks:
-                    hook(params)
-                    params = [p for p in params if p.grad is not None]
-            params = _with_grads(params, kind, where, ", after the hooks")
+            grads = [(p, p.grad) for p in params]  # hooks replace gradients: these references undo them
+            try:
+                with no_grad():
+                    for hook in self.hooks:
+                        hook(params)
+                        params = [p for p in params if p.grad is not None]
+                params = _with_grads(params, kind, where, ", after the hooks")
+            except BaseException:
+                for p, grad in grads:
+                    p.grad = grad
+                raise
         self.iteration += 1
         owned = self._owned
         for p in params:  # on plain arrays: no graph is recorded

@@ -1637,3 +1637,46 @@ def test_a_gradient_on_another_device_is_a_device_error(device, factory):
         opt.update([p])
     close(p, [1.0, 2.0], rtol=0)
     assert opt.iteration == 0 and len(opt.state) == 0
+
+
+# ---- issue 15: an update is all or nothing --------------------------------------------------------------------
+
+@pytest.mark.parametrize("factory", OPT_FACTORIES, ids=OPT_IDS)
+def test_a_failing_hook_leaves_no_half_applied_step(device, factory):
+    """WeightDecay, then ClipGrad raising on an infinite gradient: the decayed gradients are put back, so a retry
+    (after fixing the gradient) decays once, exactly as a clean step does."""
+    def run(first_grad):
+        p, q = param([1.0, -2.0], device), param([0.5], device)
+        set_grad(p, [0.5, 1.0], device)
+        set_grad(q, first_grad, device)
+        opt = factory(hooks=[hook.WeightDecay(0.5), hook.ClipGrad(10.0, error_if_nonfinite=True)])
+        return p, q, opt
+
+    p, q, opt = run([math.inf])
+    grads = (p.grad, q.grad)
+    with pytest.raises(ValueError, match="ClipGrad: the total gradient norm"):
+        opt.update([p, q])
+    assert (p.grad, q.grad) == grads and opt.iteration == 0 and len(opt.state) == 0
+    close(p.grad, [0.5, 1.0])
+    close(p, [1.0, -2.0])
+    set_grad(q, [0.25], device)  # the cause fixed: the retry is one clean step
+    opt.update([p, q])
+    clean_p, clean_q, clean = run([0.25])
+    clean.update([clean_p, clean_q])
+    close(p, to_host(clean_p))
+    close(q, to_host(clean_q))
+    close(p.grad, to_host(clean_p.grad))
+    assert opt.iteration == clean.iteration == 1
+
+
+def test_a_hook_that_drops_a_gradient_then_fails_puts_it_back(device):
+    p = param([1.0], device)
+    set_grad(p, [2.0], device)
+    g = p.grad
+
+    def fail(params):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        optimizer.SGD(hooks=[hook.FreezeParam(p), fail]).update([p])
+    assert p.grad is g
