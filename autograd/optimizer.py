@@ -4,7 +4,8 @@ Every optimizer takes `params` first, then its hyperparameters, then `hooks`. Th
 construction, `opt = Adam(mlp)` then `opt.update()` (PyTorch's habit), or at each step, `opt = Adam()` then
 `opt.update(mlp)` (the seed's), with the same steps. A bound Layer is asked for its parameters at each step (so
 lazy weights are trained too); a bound list is fixed. A number in first place is the first hyperparameter
-(`SGD(0.1)`). A hyperparameter that is not a real number raises TypeError, one out of range ValueError.
+(`SGD(0.1)`). A hyperparameter that is not a real number raises TypeError, one out of range ValueError,
+at construction and at every later assignment (`opt.learning_rate = -1.0`) alike.
 An update applies the `hooks` in order (see [autograd.hook][]), then updates each parameter with a gradient.
 
 **In place, into its own arrays.** An update writes into `p.data` only if that is the array it left there at its
@@ -325,9 +326,23 @@ def _params_first(init):
     return init_params_first
 
 
-_rate = functools.partial(number, low=0.0, low_open=True, high_open=True)  # (0, inf)
-_beta = functools.partial(number, low=0.0, high=1.0, high_open=True)  # [0, 1)
-_eps = functools.partial(number, low=0.0, high_open=True)  # [0, inf)
+class _Hyper:
+    """A hyperparameter, checked by `check(name, value)` at every assignment, the constructor's included, with
+    the message naming the optimizer and the hyperparameter; reading it is a plain attribute read."""
+
+    def __init__(self, **bounds):
+        self.bounds = bounds
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __set__(self, opt, value):  # no __get__: the checked float lives in the instance's __dict__
+        opt.__dict__[self.name] = number(f"{type(opt).__name__}: {self.name}", value, **self.bounds)
+
+
+_rate = functools.partial(_Hyper, low=0.0, low_open=True, high_open=True)  # (0, inf)
+_beta = functools.partial(_Hyper, low=0.0, high=1.0, high_open=True)  # [0, 1)
+_eps = functools.partial(_Hyper, low=0.0, high_open=True)  # [0, inf)
 
 
 class SGD(Optimizer):
@@ -345,10 +360,12 @@ class SGD(Optimizer):
         [0.95, 2.1]
     """
 
+    learning_rate = _rate()
+
     @_params_first
     def __init__(self, params=None, learning_rate=0.01, hooks=None):
         super().__init__(hooks, params)
-        self.learning_rate = _rate("SGD: learning_rate", learning_rate)
+        self.learning_rate = learning_rate
 
     def update_one(self, param):
         param.data -= self.learning_rate * param.grad.data
@@ -376,11 +393,13 @@ class Momentum(Optimizer):
 
     slots = ("v",)
 
+    learning_rate, momentum = _rate(), _beta()
+
     @_params_first
     def __init__(self, params=None, learning_rate=0.01, momentum=0.9, hooks=None):
         super().__init__(hooks, params)
-        self.learning_rate = _rate("Momentum: learning_rate", learning_rate)
-        self.momentum = _beta("Momentum: momentum", momentum)
+        self.learning_rate = learning_rate
+        self.momentum = momentum
 
     def update_one(self, param):
         v = self._state_of(param)["v"]
@@ -408,11 +427,13 @@ class AdaGrad(Optimizer):
 
     slots = ("h",)
 
+    learning_rate, eps = _rate(), _eps()
+
     @_params_first
     def __init__(self, params=None, learning_rate=0.01, eps=1e-10, hooks=None):
         super().__init__(hooks, params)
-        self.learning_rate = _rate("AdaGrad: learning_rate", learning_rate)
-        self.eps = _eps("AdaGrad: eps", eps)
+        self.learning_rate = learning_rate
+        self.eps = eps
 
     def update_one(self, param):
         h, g = self._state_of(param)["h"], param.grad.data
@@ -441,12 +462,14 @@ class RMSprop(Optimizer):
 
     slots = ("v",)
 
+    learning_rate, rho, eps = _rate(), _beta(), _eps()
+
     @_params_first
     def __init__(self, params=None, learning_rate=0.01, rho=0.99, eps=1e-8, hooks=None):
         super().__init__(hooks, params)
-        self.learning_rate = _rate("RMSprop: learning_rate", learning_rate)
-        self.rho = _beta("RMSprop: rho", rho)
-        self.eps = _eps("RMSprop: eps", eps)
+        self.learning_rate = learning_rate
+        self.rho = rho
+        self.eps = eps
 
     def update_one(self, param):
         v, g = self._state_of(param)["v"], param.grad.data
@@ -482,14 +505,15 @@ class Adam(Optimizer):
     slots = ("m", "v")
     counters = ("step",)
 
+    alpha, beta1, beta2, eps = _rate(), _beta(), _beta(), _eps()
+
     @_params_first
     def __init__(self, params=None, alpha=0.001, beta1=0.9, beta2=0.999, eps=1e-8, hooks=None):
         super().__init__(hooks, params)
-        name = type(self).__name__
-        self.alpha = _rate(f"{name}: alpha", alpha)
-        self.beta1 = _beta(f"{name}: beta1", beta1)
-        self.beta2 = _beta(f"{name}: beta2", beta2)
-        self.eps = _eps(f"{name}: eps", eps)
+        self.alpha = alpha
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.eps = eps
 
     def adam_step(self, param):
         """Advance t, m and v of `param` (which has a gradient); return `(lr_t, lr_t * m / (sqrt(v) + eps))`,
@@ -524,10 +548,12 @@ class AdamW(Adam):
         0.996838
     """
 
+    weight_decay = _eps()
+
     @_params_first
     def __init__(self, params=None, alpha=0.001, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01, hooks=None):
         super().__init__(params, alpha, beta1, beta2, eps, hooks)
-        self.weight_decay = number("AdamW: weight_decay", weight_decay, 0.0, high_open=True)
+        self.weight_decay = weight_decay
 
     def update_one(self, param):
         lr, step = self.adam_step(param)

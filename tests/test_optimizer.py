@@ -1680,3 +1680,40 @@ def test_a_hook_that_drops_a_gradient_then_fails_puts_it_back(device):
     with pytest.raises(KeyboardInterrupt):
         optimizer.SGD(hooks=[hook.FreezeParam(p), fail]).update([p])
     assert p.grad is g
+
+
+# ---- issue 15: hyperparameters are checked on every assignment, as at construction -----------------------------
+
+ASSIGNED = [
+    (optimizer.SGD, "learning_rate", -1.0, ValueError), (optimizer.SGD, "learning_rate", 0, ValueError),
+    (optimizer.Momentum, "learning_rate", math.nan, ValueError), (optimizer.Momentum, "momentum", 1.0, ValueError),
+    (optimizer.AdaGrad, "eps", -1e-8, ValueError), (optimizer.AdaGrad, "learning_rate", "0.1", TypeError),
+    (optimizer.RMSprop, "rho", 1.5, ValueError), (optimizer.RMSprop, "eps", True, TypeError),
+    (optimizer.Adam, "alpha", -1e-3, ValueError), (optimizer.Adam, "beta1", 1.0, ValueError),
+    (optimizer.Adam, "beta2", -0.5, ValueError), (optimizer.Adam, "eps", None, TypeError),
+    (optimizer.AdamW, "beta1", 1.0, ValueError), (optimizer.AdamW, "weight_decay", -0.01, ValueError),
+]
+
+
+@pytest.mark.parametrize("cls, name, value, error", ASSIGNED,
+                         ids=[f"{c.__name__}.{n}={v!r}" for c, n, v, _ in ASSIGNED])
+def test_a_hyperparameter_assigned_later_is_checked_as_the_constructor_checks_it(cls, name, value, error):
+    with pytest.raises(error) as at_construction:
+        cls(**{name: value})
+    opt = cls()
+    before = getattr(opt, name)
+    with pytest.raises(error) as assigned:
+        setattr(opt, name, value)
+    assert str(assigned.value) == str(at_construction.value)
+    assert str(assigned.value).startswith(f"{cls.__name__}: {name} must be")
+    assert getattr(opt, name) == before  # a refused value is not kept
+
+
+def test_an_assigned_hyperparameter_is_kept_as_a_float_and_used(device):
+    p = param([1.0], device)
+    opt = optimizer.SGD([p], learning_rate=0.1)
+    opt.learning_rate = 1  # an int becomes a float, as at construction
+    assert type(opt.learning_rate) is float and opt.learning_rate == 1.0
+    set_grad(p, [0.25], device)
+    opt.update()
+    close(p, [0.75])
