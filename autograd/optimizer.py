@@ -14,7 +14,9 @@ first. An array you handed in is never written into; `p.data` read between steps
 update raises `p.version`, so a graph recorded before it refuses its backward pass.
 
 **State.** `opt.state` maps each parameter (weakly) to its slots (arrays made at its first update, on its
-device, moved with it) and counters (ints). `state_dict()` saves them; hyperparameters and hooks are not saved.
+device, moved with it) and counters (ints). `state_dict()` saves them with the optimizer's kind (its class name),
+which `load_state_dict` checks (Momentum state is refused by RMSprop; a state saved without a kind is taken as
+this kind's); hyperparameters and hooks are not saved.
 """
 import functools
 import math
@@ -22,7 +24,7 @@ import numbers
 import weakref
 
 from autograd._checks import number
-from autograd.backend import DeviceError, device_of, dtype_name, to_host
+from autograd.backend import CPU, DeviceError, device_of, dtype_name, to_host
 from autograd.config import no_grad
 from autograd.variable import Variable
 
@@ -168,8 +170,8 @@ class Optimizer:
         return model.named_params() if hasattr(model, "named_params") else [(str(i), p) for i, p in enumerate(model)]
 
     def state_dict(self, model=None):
-        """The state as `{"iteration": n, "<param name>/<slot or counter>": NumPy copy}`, parameters named as by
-        `model.named_params()` (`l0.W`) or by position in a list ("0", "1", ...).
+        """The state as `{"kind": "Adam", "iteration": n, "<param name>/<slot or counter>": NumPy copy}` (the kind
+        a 0-d string array), parameters named as by `model.named_params()` (`l0.W`) or by position in a list.
 
         Args:
             model (Layer | list[Parameter] | None): the parameters to name. Default: the bound ones, or the Layer
@@ -182,7 +184,7 @@ class Optimizer:
             self.load_state_dict(self._pending, model)
         if named is None and len(self.state):
             raise ValueError("state_dict: pass the model (or parameter list) this optimizer updates")
-        state = {"iteration": to_host(self.iteration)}
+        state = {"kind": CPU.xp.asarray(type(self).__name__), "iteration": to_host(self.iteration)}
         for name, p in named or ():
             for key, value in self.state.get(p, {}).items():
                 state[f"{name}/{key}"] = to_host(value).copy()
@@ -206,7 +208,7 @@ class Optimizer:
             >>> F.sum(lin(Variable([[1.0, 2.0, 3.0]], dtype="float32"))).backward()
             >>> opt.update()
             >>> sorted(opt.state_dict())
-            ['W/m', 'W/step', 'W/v', 'b/m', 'b/step', 'b/v', 'iteration']
+            ['W/m', 'W/step', 'W/v', 'b/m', 'b/step', 'b/v', 'iteration', 'kind']
             >>> again = optimizer.Adam(lin)
             >>> again.load_state_dict(opt.state_dict())
             >>> again.iteration, (to_host(again.state[lin.W]["m"]) == to_host(opt.state[lin.W]["m"])).all().item()
@@ -215,7 +217,8 @@ class Optimizer:
         named = self._named_params(model)
         if named is None:
             self.check_state_dict(state)
-            self._pending = {key: to_host(array).copy() for key, array in state.items()}
+            self._pending = {key: to_host(array).copy() for key, array in state.items() if key != "kind"}
+            self._pending["kind"] = CPU.xp.asarray(type(self).__name__)
             self.iteration = int(self._pending["iteration"].item())
             return
         params = dict(named)
@@ -232,16 +235,21 @@ class Optimizer:
 
     def check_state_dict(self, state, shapes=None):
         """Check a state_dict against this optimizer and `{parameter name: shape}` (if given), changing nothing;
-        return its entries as `(parameter name, slot or counter, host array)`, "iteration" left out. A ValueError
-        names the entry: "iteration" or a counter not one whole number >= 0, an unknown parameter or slot, a
-        missing slot, or a wrong shape."""
+        return its entries as `(parameter name, slot or counter, host array)`, "kind" and "iteration" left out. A
+        ValueError names the entry: a "kind" other than this optimizer's class name (Momentum state refused by
+        RMSprop; a state saved without one is taken as this kind's), "iteration" or a counter not one whole number
+        >= 0, an unknown parameter or slot, a missing slot, or a wrong shape."""
         kind, kept = type(self).__name__, self.slots + self.counters
+        if "kind" in state:
+            saved = state["kind"] if isinstance(state["kind"], str) else to_host(state["kind"]).item()
+            if saved != kind:
+                raise ValueError(f"load_state_dict: entry 'kind': the state_dict of {saved} does not fit {kind}")
         if "iteration" not in state:
             raise ValueError("load_state_dict: no entry 'iteration'; expected what state_dict() returns")
         _check_count("iteration", state["iteration"])
         entries = []
         for key, array in state.items():
-            if key == "iteration":
+            if key in ("kind", "iteration"):
                 continue
             name, _, slot = key.rpartition("/")
             if slot not in kept:

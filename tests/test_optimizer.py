@@ -421,7 +421,7 @@ def test_a_shared_parameter_is_updated_once_per_step(device):
     mom = optimizer.Momentum(learning_rate=0.1, momentum=0.5)
     mom.update(tied)
     close(lin.W, W0 - 0.2 * np.array(GW))
-    assert set(mom.state_dict()) == {"iteration", "enc.W/v", "enc.b/v"}  # named once, by its first name
+    assert set(mom.state_dict()) == {"kind", "iteration", "enc.W/v", "enc.b/v"}  # named once, by its first name
 
 
 def test_a_parameter_listed_twice_is_updated_once(device):
@@ -690,7 +690,7 @@ def test_state_dict_keys_and_host_arrays(device):
     opt = optimizer.Adam(alpha=0.1)
     train_steps(opt, lin, device, [1.0])
     state = opt.state_dict()
-    assert set(state) == {"iteration", "W/m", "W/v", "W/step", "b/m", "b/v", "b/step"}
+    assert set(state) == {"kind", "iteration", "W/m", "W/v", "W/step", "b/m", "b/v", "b/step"}
     for key, value in state.items():
         assert isinstance(value, np.ndarray), key
     assert int(state["iteration"]) == 1
@@ -716,7 +716,7 @@ def test_step_counters_round_trip(device):
             set_grad(p1, [1.0, -0.5], device)
         opt.update([p0, p1])
     state = opt.state_dict([p0, p1])
-    assert set(state) == {"iteration", "0/m", "0/v", "0/step", "1/m", "1/v", "1/step"}
+    assert set(state) == {"kind", "iteration", "0/m", "0/v", "0/step", "1/m", "1/v", "1/step"}
     assert (int(state["iteration"]), int(state["0/step"]), int(state["1/step"])) == (3, 3, 1)
     q0, q1 = param(to_host(p0), device), param(to_host(p1), device)
     resumed = optimizer.AdamW(**ADAMW_HP)
@@ -746,14 +746,14 @@ def test_state_dict_of_a_parameter_list_is_named_by_position(device):
     with pytest.raises(ValueError, match="state_dict"):
         opt.state_dict()  # no model known, state not empty
     state = opt.state_dict([p0, p1])
-    assert set(state) == {"iteration", "0/v", "1/v"}
+    assert set(state) == {"kind", "iteration", "0/v", "1/v"}
     np.testing.assert_allclose(state["0/v"], [-0.1, -0.1], rtol=1e-15)
     np.testing.assert_allclose(state["1/v"], [-0.2], rtol=1e-15)
 
 
 def test_state_dict_of_a_fresh_optimizer():
     state = optimizer.Adam().state_dict()
-    assert set(state) == {"iteration"} and int(state["iteration"]) == 0
+    assert set(state) == {"kind", "iteration"} and int(state["iteration"]) == 0
 
 
 def test_state_dict_names_nested_parameters(device):
@@ -763,7 +763,7 @@ def test_state_dict_names_nested_parameters(device):
         set_grad(p, np.ones(p.shape), device)
     opt = optimizer.RMSprop()
     opt.update(seq)
-    assert set(opt.state_dict()) == {"iteration", "l0.W/v", "l0.b/v", "l2.W/v", "l2.b/v"}
+    assert set(opt.state_dict()) == {"kind", "iteration", "l0.W/v", "l0.b/v", "l2.W/v", "l2.b/v"}
 
 
 @pytest.mark.parametrize("factory", OPT_FACTORIES, ids=OPT_IDS)
@@ -916,11 +916,11 @@ def test_load_state_dict_errors_name_the_entry_and_change_nothing(device, change
 
 def test_load_state_dict_of_another_optimizer_kind_raises(device):
     lin = make_linear(device)
-    with pytest.raises(ValueError, match="W/m"):  # Adam's state into Momentum
+    with pytest.raises(ValueError, match="entry 'kind': the state_dict of Adam does not fit Momentum"):
         optimizer.Momentum().load_state_dict(adam_state(device), lin)
     ada = optimizer.AdaGrad()
     train_steps(ada, lin, device, [1.0])
-    with pytest.raises(ValueError, match="/h"):  # AdaGrad's state into Adam
+    with pytest.raises(ValueError, match="the state_dict of AdaGrad does not fit Adam"):
         optimizer.Adam().load_state_dict(ada.state_dict(), lin)
     with pytest.raises(ValueError, match="SGD"):  # SGD keeps nothing
         optimizer.SGD().load_state_dict(ada.state_dict(), lin)
@@ -938,7 +938,7 @@ def test_a_malformed_iteration_raises_before_anything_changes_even_when_pending(
     with pytest.raises(ValueError, match="iteration"):
         opt.load_state_dict({"iteration": np.array([3, 4])})
     assert opt.iteration == 0 and len(opt.state) == 0
-    assert set(opt.state_dict()) == {"iteration"} and int(opt.state_dict()["iteration"]) == 0  # nothing pending
+    assert set(opt.state_dict()) == {"kind", "iteration"} and int(opt.state_dict()["iteration"]) == 0  # nothing pending
 
     state = adam_state(device)
     opt.load_state_dict(state)  # pending
@@ -1006,7 +1006,7 @@ def test_state_dict_with_a_model_applies_a_pending_state(device):
     original_model, original, copy_model, resumed, state = trained_and_pending(device)
     assert len(resumed.state) == 0
     got = resumed.state_dict(copy_model)  # applies it
-    assert set(got) == set(state) == {"iteration", "W/m", "W/v", "W/step", "b/m", "b/v", "b/step"}
+    assert set(got) == set(state) == {"kind", "iteration", "W/m", "W/v", "W/step", "b/m", "b/v", "b/step"}
     for key in state:
         assert got[key].dtype == state[key].dtype, key
         np.testing.assert_array_equal(got[key], state[key], err_msg=key)
@@ -1027,7 +1027,7 @@ def test_state_dict_with_a_parameter_list_applies_a_pending_state(device):
     pending = {"iteration": np.asarray(7), "0/v": np.array([1.0, -1.0]), "1/v": np.array([2.0])}
     opt.load_state_dict(pending)
     got = opt.state_dict([p0, p1])
-    assert set(got) == set(pending) and int(got["iteration"]) == 7
+    assert set(got) == set(pending) | {"kind"} and int(got["iteration"]) == 7
     close(opt.state[p0]["v"], [1.0, -1.0])
     np.testing.assert_array_equal(got["1/v"], [2.0])
 
@@ -1042,20 +1042,20 @@ def test_a_pending_state_that_does_not_fit_stays_pending(device):
     with pytest.raises(ValueError, match="X/v"):
         opt.state_dict(lin)
     assert len(opt.state) == 0
-    assert set(opt.state_dict()) == {"iteration", "X/v"}  # still pending
+    assert set(opt.state_dict()) == {"kind", "iteration", "X/v"}  # still pending
     set_grad(lin.W, GW, device)
     with pytest.raises(ValueError, match="X/v"):  # and still refused by update()
         opt.update(lin)
     good = {"iteration": np.asarray(4), "W/v": np.ones((3, 2)), "b/v": np.ones(2)}
     opt.load_state_dict(good, lin)  # an explicit load replaces it
-    assert set(opt.state_dict()) == set(good) and opt.iteration == 4
+    assert set(opt.state_dict()) == set(good) | {"kind"} and opt.iteration == 4
 
 
 def test_loading_momentum_state_into_adam_raises(device):
     lin = make_linear(device)
     mom = optimizer.Momentum()
     train_steps(mom, lin, device, [1.0])
-    with pytest.raises(ValueError, match="W/m|W/v"):
+    with pytest.raises(ValueError, match="the state_dict of Momentum does not fit Adam"):
         optimizer.Adam().load_state_dict(mom.state_dict(), lin)
 
 
@@ -1417,7 +1417,7 @@ def test_a_bound_layer_is_asked_for_its_parameters_at_each_step(device):
     only_W.update()
     close(lin.W, W0 - 0.25 * np.array(GW))
     np.testing.assert_array_equal(to_host(lin.b), b0)
-    assert set(only_W.state_dict()) == {"iteration"}  # SGD keeps no state; named "0" if it did
+    assert set(only_W.state_dict()) == {"kind", "iteration"}  # SGD keeps no state; named "0" if it did
 
 
 def test_a_bound_list_is_named_by_position_and_counts_a_parameter_once(device):
@@ -1425,10 +1425,10 @@ def test_a_bound_list_is_named_by_position_and_counts_a_parameter_once(device):
     opt = optimizer.Momentum([lin.b, lin.W, lin.b], learning_rate=0.1, momentum=0.5)
     set_linear_grads(lin, device, 0.25)
     opt.update()
-    assert set(opt.state_dict()) == {"iteration", "0/v", "1/v"}
+    assert set(opt.state_dict()) == {"kind", "iteration", "0/v", "1/v"}
     close(opt.state_dict()["0/v"], -0.1 * 0.75 * np.array(GB))
     close(opt.state_dict()["1/v"], -0.1 * 0.25 * np.array(GW))
-    assert set(opt.state_dict(lin)) == {"iteration", "W/v", "b/v"}  # named after a model when given one
+    assert set(opt.state_dict(lin)) == {"kind", "iteration", "W/v", "b/v"}  # named after a model when given one
 
 
 def test_hooks_of_a_bound_optimizer_run_in_order_before_the_update(device):
@@ -1537,7 +1537,7 @@ def test_a_bound_optimizer_state_dict_round_trip(device, factory):
     original = factory(params=original_model)
     train_steps(original, original_model, device, [1.0, -2.0])
     state = original.state_dict()
-    assert set(state) == {"iteration"} | {f"{p}/{s}" for p in ("W", "b") for s in original.slots + original.counters}
+    assert set(state) == {"kind", "iteration"} | {f"{p}/{s}" for p in ("W", "b") for s in original.slots + original.counters}
     copy_model = make_linear(device)
     copy_model.load_state_dict(original_model.state_dict())
     resumed = factory(params=copy_model)
@@ -1717,3 +1717,52 @@ def test_an_assigned_hyperparameter_is_kept_as_a_float_and_used(device):
     set_grad(p, [0.25], device)
     opt.update()
     close(p, [0.75])
+
+
+# ---- issue 15: a state_dict records the optimizer's kind -------------------------------------------------------
+
+KIND_PAIRS = [(optimizer.Momentum, optimizer.RMSprop), (optimizer.SGD, optimizer.Adam),
+              (optimizer.Adam, optimizer.AdamW), (optimizer.AdaGrad, optimizer.Momentum)]
+
+
+@pytest.mark.parametrize("saved_cls, loading_cls", KIND_PAIRS, ids=[f"{a.__name__}-into-{b.__name__}"
+                                                                    for a, b in KIND_PAIRS])
+def test_a_state_dict_of_another_kind_is_refused_naming_both(device, saved_cls, loading_cls, tmp_path):
+    """Momentum's v loaded as RMSprop's v gave NaN after one step, SGD's empty state restarted Adam's moments
+    silently: now refused (directly and through a checkpoint), before anything changes."""
+    from autograd import checkpoint
+    lin = make_linear(device)
+    saved = saved_cls()
+    train_steps(saved, lin, device, [1.0])
+    state = saved.state_dict()
+    assert to_host(state["kind"]).item() == saved_cls.__name__
+    loading = loading_cls()
+    train_steps(loading, lin, device, [0.5, 0.25])
+    before = loading.state_dict()
+    pattern = f"entry 'kind': the state_dict of {saved_cls.__name__} does not fit {loading_cls.__name__}$"
+    with pytest.raises(ValueError, match=pattern):
+        loading.load_state_dict(state, lin)
+    with pytest.raises(ValueError, match=pattern):
+        loading.load_state_dict(state)  # no model: checked all the same
+    checkpoint.save(tmp_path / "run.npz", lin, saved)
+    W = to_host(lin.W).copy()
+    with pytest.raises(ValueError, match=pattern):
+        checkpoint.load(tmp_path / "run.npz", make_linear(device), loading)
+    after = loading.state_dict()
+    assert set(after) == set(before) and loading.iteration == 2
+    for key in before:
+        np.testing.assert_array_equal(after[key], before[key], err_msg=key)
+    close(lin.W, W)
+
+
+def test_a_state_dict_saved_without_a_kind_still_loads(device):
+    lin = make_linear(device)
+    adam = optimizer.Adam()
+    train_steps(adam, lin, device, [1.0])
+    old = {key: value for key, value in adam.state_dict().items() if key != "kind"}  # as saved before the kind
+    again = optimizer.Adam()
+    again.load_state_dict(old, lin)
+    assert again.iteration == 1 and to_host(again.state_dict()["kind"]).item() == "Adam"
+    np.testing.assert_array_equal(to_host(again.state[lin.W]["m"]), to_host(adam.state[lin.W]["m"]))
+    with pytest.raises(ValueError, match=r"entry 'W/m': RMSprop keeps \['v'\]"):  # the slots still tell
+        optimizer.RMSprop().load_state_dict(old, lin)
