@@ -13,6 +13,9 @@ last update of `p`; otherwise (a first update, or `p.data` replaced by a load, a
 first. An array you handed in is never written into; `p.data` read between steps is the live array. Each
 update raises `p.version`, so a graph recorded before it refuses its backward pass.
 
+**float16.** A float16 (or bfloat16) parameter keeps float32 state and is updated in float32, the result rounded
+into its dtype as it is written (PyTorch's mixed-precision practice): in float16, eps = 1e-8 is 0.
+
 **State.** `opt.state` maps each parameter (weakly) to its slots (arrays made at its first update, on its
 device, moved with it) and counters (ints). `state_dict()` saves them with the optimizer's kind (its class name),
 which `load_state_dict` checks (Momentum state is refused by RMSprop; a state saved without a kind is taken as
@@ -127,8 +130,21 @@ class Optimizer:
     step = update
 
     def update_one(self, param):
-        """The step rule for one parameter, which a subclass defines: update `param.data`, an array of the
-        optimizer's own, in place from `param.grad.data` (an array of its dtype, on its device)."""
+        """Update one parameter (which has a fitting gradient): [rule][autograd.optimizer.Optimizer.rule] on its
+        arrays, or, for a float16 or bfloat16 parameter, on float32 copies written back into `param.data` in its
+        dtype. A subclass defines `rule`, or overrides this to update `param.data` in place itself."""
+        data, grad = param.data, param.grad.data
+        if dtype_name(data.dtype) not in _HALF:
+            return self.rule(param, data, grad)
+        xp = param.xp
+        work = xp.astype(data, xp.float32)
+        self.rule(param, work, xp.astype(grad, xp.float32))
+        data[...] = xp.astype(work, data.dtype)
+
+    def rule(self, param, data, grad):
+        """The step rule, which a subclass defines: update the array `data` (the parameter's own, or its float32
+        copy) in place from the array `grad` of the same dtype; `param` keys the state
+        (`self._state_of(param)`)."""
         raise NotImplementedError
 
     def _params_of(self, model, kind):
@@ -157,7 +173,9 @@ class Optimizer:
     def _state_of(self, param):
         state = self.state.get(param)
         if state is None:
-            state = self.state[param] = {name: param.xp.zeros_like(param.data) for name in self.slots}
+            xp = param.xp
+            dtype = xp.float32 if dtype_name(param.dtype) in _HALF else None  # None: the parameter's dtype
+            state = self.state[param] = {name: xp.zeros_like(param.data, dtype=dtype) for name in self.slots}
             state.update(dict.fromkeys(self.counters, 0))
         return state
 
@@ -226,7 +244,7 @@ class Optimizer:
         self.state = weakref.WeakKeyDictionary()
         for name, key, array in entries:
             p = params[name]
-            value = int(array.item()) if key in self.counters else p.device.put(array.astype(dtype_name(p.dtype)))
+            value = int(array.item()) if key in self.counters else p.device.put(array.astype(_state_dtype(p)))
             self.state.setdefault(p, {})[key] = value
         self.iteration = int(to_host(state["iteration"]).item())
         self._pending = None
@@ -315,6 +333,15 @@ def _refuse(p, g, op, where):
                      f"{tuple(p.shape)}; a gradient has its parameter's shape")
 
 
+_HALF = ("float16", "bfloat16")  # updated in float32, with float32 state: eps = 1e-8 is 0 in float16
+
+
+def _state_dtype(param):
+    """The dtype name of the state of `param`: its own, float32 for a float16 or bfloat16 parameter."""
+    name = dtype_name(param.dtype)
+    return "float32" if name in _HALF else name
+
+
 def _check_count(key, array):
     """A saved count (`iteration`, Adam's `step`) must be one whole number >= 0."""
     array = to_host(array)
@@ -375,8 +402,8 @@ class SGD(Optimizer):
         super().__init__(hooks, params)
         self.learning_rate = learning_rate
 
-    def update_one(self, param):
-        param.data -= self.learning_rate * param.grad.data
+    def rule(self, param, data, grad):
+        data -= self.learning_rate * grad
 
 
 class Momentum(Optimizer):
@@ -409,11 +436,11 @@ class Momentum(Optimizer):
         self.learning_rate = learning_rate
         self.momentum = momentum
 
-    def update_one(self, param):
+    def rule(self, param, data, grad):
         v = self._state_of(param)["v"]
         v *= self.momentum
-        v -= self.learning_rate * param.grad.data
-        param.data += v
+        v -= self.learning_rate * grad
+        data += v
 
 
 class AdaGrad(Optimizer):
@@ -443,10 +470,10 @@ class AdaGrad(Optimizer):
         self.learning_rate = learning_rate
         self.eps = eps
 
-    def update_one(self, param):
-        h, g = self._state_of(param)["h"], param.grad.data
+    def rule(self, param, data, g):
+        h = self._state_of(param)["h"]
         h += g * g
-        param.data -= self.learning_rate * g / (param.xp.sqrt(h) + self.eps)
+        data -= self.learning_rate * g / (param.xp.sqrt(h) + self.eps)
 
 
 class RMSprop(Optimizer):
@@ -479,11 +506,11 @@ class RMSprop(Optimizer):
         self.rho = rho
         self.eps = eps
 
-    def update_one(self, param):
-        v, g = self._state_of(param)["v"], param.grad.data
+    def rule(self, param, data, g):
+        v = self._state_of(param)["v"]
         v *= self.rho
         v += (1.0 - self.rho) * (g * g)
-        param.data -= self.learning_rate * g / (param.xp.sqrt(v) + self.eps)
+        data -= self.learning_rate * g / (param.xp.sqrt(v) + self.eps)
 
 
 class Adam(Optimizer):
@@ -523,10 +550,11 @@ class Adam(Optimizer):
         self.beta2 = beta2
         self.eps = eps
 
-    def adam_step(self, param):
-        """Advance t, m and v of `param` (which has a gradient); return `(lr_t, lr_t * m / (sqrt(v) + eps))`,
-        the step to subtract from `param.data`, which is left to the caller."""
-        state, g = self._state_of(param), param.grad.data
+    def adam_step(self, param, g=None):
+        """Advance t, m and v of `param` by the gradient `g` (default `param.grad.data`); return
+        `(lr_t, lr_t * m / (sqrt(v) + eps))`, the step to subtract from `param.data`, which is left to the caller."""
+        state = self._state_of(param)
+        g = param.grad.data if g is None else g
         state["step"] = t = state["step"] + 1
         m, v = state["m"], state["v"]
         m += (1.0 - self.beta1) * (g - m)
@@ -534,8 +562,8 @@ class Adam(Optimizer):
         lr = self.alpha * math.sqrt(1.0 - self.beta2 ** t) / (1.0 - self.beta1 ** t)
         return lr, lr * m / (param.xp.sqrt(v) + self.eps)
 
-    def update_one(self, param):
-        param.data -= self.adam_step(param)[1]
+    def rule(self, param, data, grad):
+        data -= self.adam_step(param, grad)[1]
 
 
 class AdamW(Adam):
@@ -563,7 +591,7 @@ class AdamW(Adam):
         super().__init__(params, alpha, beta1, beta2, eps, hooks)
         self.weight_decay = weight_decay
 
-    def update_one(self, param):
-        lr, step = self.adam_step(param)
-        param.data -= step
-        param.data *= 1.0 - lr * self.weight_decay
+    def rule(self, param, data, grad):
+        lr, step = self.adam_step(param, grad)
+        data -= step
+        data *= 1.0 - lr * self.weight_decay

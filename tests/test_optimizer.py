@@ -1766,3 +1766,48 @@ def test_a_state_dict_saved_without_a_kind_still_loads(device):
     np.testing.assert_array_equal(to_host(again.state[lin.W]["m"]), to_host(adam.state[lin.W]["m"]))
     with pytest.raises(ValueError, match=r"entry 'W/m': RMSprop keeps \['v'\]"):  # the slots still tell
         optimizer.RMSprop().load_state_dict(old, lin)
+
+
+# ---- issue 15: float16 parameters are updated in float32, with float32 state ----------------------------------
+
+HALF_GRADS = ([0.0, 0.0, 0.0], [1e-6, -3e-5, 0.0], [0.5, -2.0, 1e-3], [0.0, 0.0, 0.0])
+
+
+@pytest.mark.parametrize("factory", OPT_FACTORIES, ids=OPT_IDS)
+def test_a_float16_parameter_with_zero_and_tiny_gradients_stays_finite(device, factory):
+    """eps = 1e-8 is 0 in float16: Adam's, RMSprop's and AdaGrad's 0 / (sqrt(0) + eps) gave NaN. The update runs in
+    float32 on float32 state and is rounded once into the parameter: it follows a float32 run of the same
+    float16 gradients within float16 rounding, one half ulp per step."""
+    if not hasattr(device.xp, "float16"):
+        pytest.skip(f"{device.name} has no float16")
+    half, full = param(P0, device, dtype="float16"), param(P0, device, dtype="float32")
+    opt16, opt32 = factory(), factory()
+    for step, g in enumerate(HALF_GRADS, start=1):
+        g16 = np.asarray(g, dtype=np.float16)
+        set_grad(half, g16, device, dtype="float16")
+        set_grad(full, g16.astype(np.float32), device, dtype="float32")
+        opt16.update([half])
+        opt32.update([full])
+        got = to_host(half)
+        assert got.dtype == np.float16 and np.isfinite(got).all(), (step, got)
+        np.testing.assert_allclose(got.astype(np.float32), to_host(full), rtol=step * 2.0 ** -11,
+                                   atol=step * 2.0 ** -10)  # half an ulp at |p| = 2, where P0 starts
+    assert half.dtype == half.xp.float16
+    for name in opt16.slots:
+        assert opt16.state[half][name].dtype == half.xp.float32
+        np.testing.assert_allclose(to_host(opt16.state[half][name]), to_host(opt32.state[full][name]), rtol=1e-6)
+
+
+def test_float16_state_round_trips_as_float32(device):
+    if not hasattr(device.xp, "float16"):
+        pytest.skip(f"{device.name} has no float16")
+    p = param(P0, device, dtype="float16")
+    opt = optimizer.Adam([p])
+    set_grad(p, [1e-4, 0.0, -1e-4], device, dtype="float16")
+    opt.update()
+    state = opt.state_dict()
+    assert state["0/v"].dtype == np.float32 and state["0/v"][0] > 0  # 1e-8 is 0 in float16
+    again = optimizer.Adam([p])
+    again.load_state_dict(state)
+    assert again.state[p]["v"].dtype == p.xp.float32
+    np.testing.assert_array_equal(to_host(again.state[p]["v"]), state["0/v"])
