@@ -60,6 +60,25 @@ def backward_after_an_in_place_update():
     loss.backward()
 
 
+def optimizer_step_with_grad(opt, grad):
+    """One step of `opt` on a float32 (2, 3) parameter whose gradient is `grad` (a Variable)."""
+    w = autograd.Parameter(np.ones((2, 3)), dtype="float32")
+    w.grad = grad
+    opt.update([w])
+
+
+def momentum_state_into_rmsprop():
+    lin = layer.Linear(2, in_size=3)
+    F.sum(lin(v((1, 3), dtype="float32"))).backward()
+    mom = optimizer.Momentum()
+    mom.update(lin)
+    optimizer.RMSprop().load_state_dict(mom.state_dict(), lin)
+
+
+def assign_negative_learning_rate():
+    optimizer.SGD().learning_rate = -1.0
+
+
 # (name, callable (tmp_path is passed when it takes an argument), exception type, message pattern)
 CATALOGUE = [
     ("add broadcast", lambda: v((2, 3)) + v((4,)), ValueError, r"^Add: .*broadcast.*\(2, 3\), \(4,\)"),
@@ -106,6 +125,16 @@ CATALOGUE = [
      TypeError, r"^checkpoint.save: extra note='hi' is not a number"),
     ("accuracy devices", lambda: F.accuracy(v((2, 3), device="sim"), [0, 1]), autograd.DeviceError,
      r"^accuracy: the labels are on cpu but the scores on sim"),
+    # issue 15, optimizers and hooks
+    ("optimizer: gradient of another shape", lambda: optimizer_step_with_grad(optimizer.SGD(), v((3, 2), "float32")),
+     ValueError, r"^SGD.update: the gradient of parameter '0' has shape \(3, 2\), the parameter \(2, 3\)"),
+    ("optimizer: gradient on another device",
+     lambda: optimizer_step_with_grad(optimizer.Adam(), v((2, 3), "float32", device="sim")), autograd.DeviceError,
+     r"^Adam.update: the gradient of parameter '0' is on sim, the parameter on cpu"),
+    ("optimizer: state of another kind", momentum_state_into_rmsprop, ValueError,
+     r"^load_state_dict: entry 'kind': the state_dict of Momentum does not fit RMSprop"),
+    ("optimizer: negative learning rate assigned", assign_negative_learning_rate, ValueError,
+     r"^SGD: learning_rate must be in \(0.0, inf\), got -1.0"),
 ]
 
 
