@@ -60,6 +60,15 @@ class Optimizer:
 
     slots = ()
     counters = ()
+    hyperparameters = {}  # name -> the bounds `__setattr__` checks it against at every assignment
+
+    def __setattr__(self, name, value):
+        """Check a hyperparameter at every assignment, the constructor's included, with one message naming the
+        optimizer and the hyperparameter; reading one stays a plain attribute read."""
+        bounds = self.hyperparameters.get(name)
+        if bounds is not None:
+            value = number(f"{type(self).__name__}: {name}", value, **bounds)
+        object.__setattr__(self, name, value)
 
     def __init__(self, hooks=None, params=None):
         self.hooks = list(hooks or [])
@@ -134,7 +143,7 @@ class Optimizer:
         arrays, or, for a float16 or bfloat16 parameter, on float32 copies written back into `param.data` in its
         dtype. A subclass defines `rule`, or overrides this to update `param.data` in place itself."""
         data, grad = param.data, param.grad.data
-        if dtype_name(data.dtype) not in _HALF:
+        if not _is_half(data.dtype):
             return self.rule(param, data, grad)
         xp = param.xp
         work = xp.astype(data, xp.float32)
@@ -174,7 +183,7 @@ class Optimizer:
         state = self.state.get(param)
         if state is None:
             xp = param.xp
-            dtype = xp.float32 if dtype_name(param.dtype) in _HALF else None  # None: the parameter's dtype
+            dtype = xp.float32 if _is_half(param.dtype) else None  # None: the parameter's dtype
             state = self.state[param] = {name: xp.zeros_like(param.data, dtype=dtype) for name in self.slots}
             state.update(dict.fromkeys(self.counters, 0))
         return state
@@ -312,17 +321,19 @@ def _with_grads(params, kind, where, when=""):
         grad = p.grad
         if grad is not None:
             g, data = grad.data, p.data
-            if device_of(g) != device_of(data) or g.dtype != data.dtype or g.shape != data.shape:
-                _refuse(p, g, f"{kind}.update{when}", where)
+            if device_of(g) is not device_of(data) or g.dtype != data.dtype or g.shape != data.shape:
+                _refuse(p, g, f"{kind}.update{when}", where)  # devices equal but not identical pass there
             kept.append(p)
     return kept
 
 
 def _refuse(p, g, op, where):
-    """Raise the error for a gradient `g` that does not fit its parameter `p`."""
+    """Raise the error for a gradient `g` that does not fit its parameter `p`; return if it fits."""
+    gdev, pdev = device_of(g), device_of(p.data)
+    if gdev == pdev and g.dtype == p.data.dtype and tuple(g.shape) == tuple(p.shape):
+        return
     name = dict((id(q), name) for name, q in where() or ()).get(id(p), p.name)  # as state_dict names it
     label = "" if name is None else f" {name!r}"
-    gdev, pdev = device_of(g), device_of(p.data)
     if gdev != pdev:
         raise DeviceError(f"{op}: the gradient of parameter{label} is on {gdev}, the parameter on {pdev}; "
                           "a gradient lives on its parameter's device")
@@ -334,12 +345,22 @@ def _refuse(p, g, op, where):
 
 
 _HALF = ("float16", "bfloat16")  # updated in float32, with float32 state: eps = 1e-8 is 0 in float16
+_half_by_id = {}  # id(dtype) -> (dtype, is it half): a NumPy dtype's hash costs more than the update of a bias
+
+
+def _is_half(dtype):
+    """Whether `dtype` is float16 or bfloat16 (cached by identity; the cache holds the dtype, so ids stay unique)."""
+    known = _half_by_id.get(id(dtype))
+    if known is None or known[0] is not dtype:
+        if len(_half_by_id) > 64:
+            _half_by_id.clear()
+        known = _half_by_id[id(dtype)] = (dtype, dtype_name(dtype) in _HALF)
+    return known[1]
 
 
 def _state_dtype(param):
     """The dtype name of the state of `param`: its own, float32 for a float16 or bfloat16 parameter."""
-    name = dtype_name(param.dtype)
-    return "float32" if name in _HALF else name
+    return "float32" if _is_half(param.dtype) else dtype_name(param.dtype)
 
 
 def _check_count(key, array):
@@ -361,23 +382,9 @@ def _params_first(init):
     return init_params_first
 
 
-class _Hyper:
-    """A hyperparameter, checked by `check(name, value)` at every assignment, the constructor's included, with
-    the message naming the optimizer and the hyperparameter; reading it is a plain attribute read."""
-
-    def __init__(self, **bounds):
-        self.bounds = bounds
-
-    def __set_name__(self, owner, name):
-        self.name = name
-
-    def __set__(self, opt, value):  # no __get__: the checked float lives in the instance's __dict__
-        opt.__dict__[self.name] = number(f"{type(opt).__name__}: {self.name}", value, **self.bounds)
-
-
-_rate = functools.partial(_Hyper, low=0.0, low_open=True, high_open=True)  # (0, inf)
-_beta = functools.partial(_Hyper, low=0.0, high=1.0, high_open=True)  # [0, 1)
-_eps = functools.partial(_Hyper, low=0.0, high_open=True)  # [0, inf)
+_RATE = dict(low=0.0, low_open=True, high_open=True)  # (0, inf)
+_BETA = dict(low=0.0, high=1.0, high_open=True)  # [0, 1)
+_EPS = dict(low=0.0, high_open=True)  # [0, inf)
 
 
 class SGD(Optimizer):
@@ -395,7 +402,7 @@ class SGD(Optimizer):
         [0.95, 2.1]
     """
 
-    learning_rate = _rate()
+    hyperparameters = {"learning_rate": _RATE}
 
     @_params_first
     def __init__(self, params=None, learning_rate=0.01, hooks=None):
@@ -428,7 +435,7 @@ class Momentum(Optimizer):
 
     slots = ("v",)
 
-    learning_rate, momentum = _rate(), _beta()
+    hyperparameters = {"learning_rate": _RATE, "momentum": _BETA}
 
     @_params_first
     def __init__(self, params=None, learning_rate=0.01, momentum=0.9, hooks=None):
@@ -462,7 +469,7 @@ class AdaGrad(Optimizer):
 
     slots = ("h",)
 
-    learning_rate, eps = _rate(), _eps()
+    hyperparameters = {"learning_rate": _RATE, "eps": _EPS}
 
     @_params_first
     def __init__(self, params=None, learning_rate=0.01, eps=1e-10, hooks=None):
@@ -497,7 +504,7 @@ class RMSprop(Optimizer):
 
     slots = ("v",)
 
-    learning_rate, rho, eps = _rate(), _beta(), _eps()
+    hyperparameters = {"learning_rate": _RATE, "rho": _BETA, "eps": _EPS}
 
     @_params_first
     def __init__(self, params=None, learning_rate=0.01, rho=0.99, eps=1e-8, hooks=None):
@@ -540,7 +547,7 @@ class Adam(Optimizer):
     slots = ("m", "v")
     counters = ("step",)
 
-    alpha, beta1, beta2, eps = _rate(), _beta(), _beta(), _eps()
+    hyperparameters = {"alpha": _RATE, "beta1": _BETA, "beta2": _BETA, "eps": _EPS}
 
     @_params_first
     def __init__(self, params=None, alpha=0.001, beta1=0.9, beta2=0.999, eps=1e-8, hooks=None):
@@ -584,7 +591,7 @@ class AdamW(Adam):
         0.996838
     """
 
-    weight_decay = _eps()
+    hyperparameters = {**Adam.hyperparameters, "weight_decay": _EPS}
 
     @_params_first
     def __init__(self, params=None, alpha=0.001, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01, hooks=None):
