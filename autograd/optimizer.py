@@ -4,7 +4,8 @@ Every optimizer takes `params` first, then its hyperparameters, then `hooks`. Th
 construction, `opt = Adam(mlp)` then `opt.update()` (PyTorch's habit), or at each step, `opt = Adam()` then
 `opt.update(mlp)` (the seed's), with the same steps. A bound Layer is asked for its parameters at each step (so
 lazy weights are trained too); a bound list is fixed. A number in first place is the first hyperparameter
-(`SGD(0.1)`). A hyperparameter that is not a real number raises TypeError, one out of range ValueError.
+(`SGD(0.1)`). A hyperparameter that is not a real number raises TypeError, one out of range ValueError,
+at construction and at every later assignment (`opt.learning_rate = -1.0`) alike.
 An update applies the `hooks` in order (see [autograd.hook][]), then updates each parameter with a gradient.
 
 **In place, into its own arrays.** An update writes into `p.data` only if that is the array it left there at its
@@ -12,8 +13,13 @@ last update of `p`; otherwise (a first update, or `p.data` replaced by a load, a
 first. An array you handed in is never written into; `p.data` read between steps is the live array. Each
 update raises `p.version`, so a graph recorded before it refuses its backward pass.
 
+**float16.** A float16 (or bfloat16) parameter keeps float32 state and is updated in float32, the result rounded
+into its dtype as it is written (PyTorch's mixed-precision practice): in float16, eps = 1e-8 is 0.
+
 **State.** `opt.state` maps each parameter (weakly) to its slots (arrays made at its first update, on its
-device, moved with it) and counters (ints). `state_dict()` saves them; hyperparameters and hooks are not saved.
+device, moved with it) and counters (ints). `state_dict()` saves them with the optimizer's kind (its class name),
+which `load_state_dict` checks (Momentum state is refused by RMSprop; a state saved without a kind is taken as
+this kind's); hyperparameters and hooks are not saved.
 """
 import functools
 import math
@@ -21,7 +27,7 @@ import numbers
 import weakref
 
 from autograd._checks import number
-from autograd.backend import dtype_name, to_host
+from autograd.backend import CPU, DeviceError, device_of, dtype_name, to_host
 from autograd.config import no_grad
 from autograd.variable import Variable
 
@@ -54,6 +60,15 @@ class Optimizer:
 
     slots = ()
     counters = ()
+    hyperparameters = {}  # name -> the bounds `__setattr__` checks it against at every assignment
+
+    def __setattr__(self, name, value):
+        """Check a hyperparameter at every assignment, the constructor's included, with one message naming the
+        optimizer and the hyperparameter; reading one stays a plain attribute read."""
+        bounds = self.hyperparameters.get(name)
+        if bounds is not None:
+            value = number(f"{type(self).__name__}: {name}", value, **bounds)
+        object.__setattr__(self, name, value)
 
     def __init__(self, hooks=None, params=None):
         self.hooks = list(hooks or [])
@@ -72,13 +87,19 @@ class Optimizer:
         """One training step: the hooks (under [no_grad][autograd.config.no_grad]), then an update of every
         parameter that has a gradient; `iteration` grows by one even if none has. `step()` is PyTorch's name.
 
+        All or nothing: every gradient is checked before the first write, and a hook that raises (or a gradient
+        it leaves unfit) puts every gradient back as it was, so a retry after fixing the cause is one clean step;
+        parameters, state and counters are untouched until the hooks are through.
+
         Args:
             model (Layer | list[Parameter] | None): an unbound optimizer's Layer (which then names its state) or
                 list of Parameters (one listed twice is updated once); None, or its Layer, for a bound one.
 
         Raises:
             TypeError: no model for an unbound optimizer, a single Variable (pass `[param]`), or a gradient of
-                another dtype than its parameter. ValueError: a bound optimizer given another model.
+                another dtype than its parameter. ValueError: a bound optimizer given another model, or a gradient
+                of another shape than its parameter. DeviceError: a gradient on another device than its parameter.
+                Each is raised before anything is written, naming the parameter as `state_dict` does.
 
         Examples:
             >>> from autograd import Parameter, Variable, optimizer, to_host
@@ -93,13 +114,20 @@ class Optimizer:
         params = self._params_of(model, kind)
         if self._pending is not None:
             self.load_state_dict(self._pending, model)
-        params = _with_grads(params, kind)
+        where = functools.partial(self._named_params, model)
+        params = _with_grads(params, kind, where)
         if self.hooks:
-            with no_grad():
-                for hook in self.hooks:
-                    hook(params)
-                    params = [p for p in params if p.grad is not None]
-            params = _with_grads(params, kind, ", after the hooks")
+            grads = [(p, p.grad) for p in params]  # hooks replace gradients: these references undo them
+            try:
+                with no_grad():
+                    for hook in self.hooks:
+                        hook(params)
+                        params = [p for p in params if p.grad is not None]
+                params = _with_grads(params, kind, where, ", after the hooks")
+            except BaseException:
+                for p, grad in grads:
+                    p.grad = grad
+                raise
         self.iteration += 1
         owned = self._owned
         for p in params:  # on plain arrays: no graph is recorded
@@ -111,8 +139,21 @@ class Optimizer:
     step = update
 
     def update_one(self, param):
-        """The step rule for one parameter, which a subclass defines: update `param.data`, an array of the
-        optimizer's own, in place from `param.grad.data` (an array of its dtype, on its device)."""
+        """Update one parameter (which has a fitting gradient): [rule][autograd.optimizer.Optimizer.rule] on its
+        arrays, or, for a float16 or bfloat16 parameter, on float32 copies written back into `param.data` in its
+        dtype. A subclass defines `rule`, or overrides this to update `param.data` in place itself."""
+        data, grad = param.data, param.grad.data
+        if not _is_half(data.dtype):
+            return self.rule(param, data, grad)
+        xp = param.xp
+        work = xp.astype(data, xp.float32)
+        self.rule(param, work, xp.astype(grad, xp.float32))
+        data[...] = xp.astype(work, data.dtype)
+
+    def rule(self, param, data, grad):
+        """The step rule, which a subclass defines: update the array `data` (the parameter's own, or its float32
+        copy) in place from the array `grad` of the same dtype; `param` keys the state
+        (`self._state_of(param)`)."""
         raise NotImplementedError
 
     def _params_of(self, model, kind):
@@ -141,7 +182,9 @@ class Optimizer:
     def _state_of(self, param):
         state = self.state.get(param)
         if state is None:
-            state = self.state[param] = {name: param.xp.zeros_like(param.data) for name in self.slots}
+            xp = param.xp
+            dtype = xp.float32 if _is_half(param.dtype) else None  # None: the parameter's dtype
+            state = self.state[param] = {name: xp.zeros_like(param.data, dtype=dtype) for name in self.slots}
             state.update(dict.fromkeys(self.counters, 0))
         return state
 
@@ -154,8 +197,8 @@ class Optimizer:
         return model.named_params() if hasattr(model, "named_params") else [(str(i), p) for i, p in enumerate(model)]
 
     def state_dict(self, model=None):
-        """The state as `{"iteration": n, "<param name>/<slot or counter>": NumPy copy}`, parameters named as by
-        `model.named_params()` (`l0.W`) or by position in a list ("0", "1", ...).
+        """The state as `{"kind": "Adam", "iteration": n, "<param name>/<slot or counter>": NumPy copy}` (the kind
+        a 0-d string array), parameters named as by `model.named_params()` (`l0.W`) or by position in a list.
 
         Args:
             model (Layer | list[Parameter] | None): the parameters to name. Default: the bound ones, or the Layer
@@ -168,7 +211,7 @@ class Optimizer:
             self.load_state_dict(self._pending, model)
         if named is None and len(self.state):
             raise ValueError("state_dict: pass the model (or parameter list) this optimizer updates")
-        state = {"iteration": to_host(self.iteration)}
+        state = {"kind": CPU.xp.asarray(type(self).__name__), "iteration": to_host(self.iteration)}
         for name, p in named or ():
             for key, value in self.state.get(p, {}).items():
                 state[f"{name}/{key}"] = to_host(value).copy()
@@ -192,7 +235,7 @@ class Optimizer:
             >>> F.sum(lin(Variable([[1.0, 2.0, 3.0]], dtype="float32"))).backward()
             >>> opt.update()
             >>> sorted(opt.state_dict())
-            ['W/m', 'W/step', 'W/v', 'b/m', 'b/step', 'b/v', 'iteration']
+            ['W/m', 'W/step', 'W/v', 'b/m', 'b/step', 'b/v', 'iteration', 'kind']
             >>> again = optimizer.Adam(lin)
             >>> again.load_state_dict(opt.state_dict())
             >>> again.iteration, (to_host(again.state[lin.W]["m"]) == to_host(opt.state[lin.W]["m"])).all().item()
@@ -201,7 +244,8 @@ class Optimizer:
         named = self._named_params(model)
         if named is None:
             self.check_state_dict(state)
-            self._pending = {key: to_host(array).copy() for key, array in state.items()}
+            self._pending = {key: to_host(array).copy() for key, array in state.items() if key != "kind"}
+            self._pending["kind"] = CPU.xp.asarray(type(self).__name__)
             self.iteration = int(self._pending["iteration"].item())
             return
         params = dict(named)
@@ -209,7 +253,7 @@ class Optimizer:
         self.state = weakref.WeakKeyDictionary()
         for name, key, array in entries:
             p = params[name]
-            value = int(array.item()) if key in self.counters else p.device.put(array.astype(dtype_name(p.dtype)))
+            value = int(array.item()) if key in self.counters else p.device.put(array.astype(_state_dtype(p)))
             self.state.setdefault(p, {})[key] = value
         self.iteration = int(to_host(state["iteration"]).item())
         self._pending = None
@@ -218,16 +262,21 @@ class Optimizer:
 
     def check_state_dict(self, state, shapes=None):
         """Check a state_dict against this optimizer and `{parameter name: shape}` (if given), changing nothing;
-        return its entries as `(parameter name, slot or counter, host array)`, "iteration" left out. A ValueError
-        names the entry: "iteration" or a counter not one whole number >= 0, an unknown parameter or slot, a
-        missing slot, or a wrong shape."""
+        return its entries as `(parameter name, slot or counter, host array)`, "kind" and "iteration" left out. A
+        ValueError names the entry: a "kind" other than this optimizer's class name (Momentum state refused by
+        RMSprop; a state saved without one is taken as this kind's), "iteration" or a counter not one whole number
+        >= 0, an unknown parameter or slot, a missing slot, or a wrong shape."""
         kind, kept = type(self).__name__, self.slots + self.counters
+        if "kind" in state:
+            saved = state["kind"] if isinstance(state["kind"], str) else to_host(state["kind"]).item()
+            if saved != kind:
+                raise ValueError(f"load_state_dict: entry 'kind': the state_dict of {saved} does not fit {kind}")
         if "iteration" not in state:
             raise ValueError("load_state_dict: no entry 'iteration'; expected what state_dict() returns")
         _check_count("iteration", state["iteration"])
         entries = []
         for key, array in state.items():
-            if key == "iteration":
+            if key in ("kind", "iteration"):
                 continue
             name, _, slot = key.rpartition("/")
             if slot not in kept:
@@ -264,18 +313,54 @@ def _parameter_list(params, where):
     return params
 
 
-def _with_grads(params, kind, when=""):
-    """The parameters that have a gradient, each checked to have its parameter's dtype."""
+def _with_grads(params, kind, where, when=""):
+    """The parameters that have a gradient, each checked, before anything is written, to have its parameter's
+    device (DeviceError), dtype (TypeError) and shape (ValueError); `where()` gives the parameters' names."""
     kept = []
     for p in params:
         grad = p.grad
         if grad is not None:
-            if grad.data.dtype != p.data.dtype:
-                raise TypeError(f"{kind}.update{when}: a {dtype_name(grad.dtype)} gradient for a "
-                                f"{dtype_name(p.dtype)} parameter {p.name or ''} of shape {p.shape}; gradients "
-                                "keep their parameter's dtype")
+            g, data = grad.data, p.data
+            if device_of(g) is not device_of(data) or g.dtype != data.dtype or g.shape != data.shape:
+                _refuse(p, g, f"{kind}.update{when}", where)  # devices equal but not identical pass there
             kept.append(p)
     return kept
+
+
+def _refuse(p, g, op, where):
+    """Raise the error for a gradient `g` that does not fit its parameter `p`; return if it fits."""
+    gdev, pdev = device_of(g), device_of(p.data)
+    if gdev == pdev and g.dtype == p.data.dtype and tuple(g.shape) == tuple(p.shape):
+        return
+    name = dict((id(q), name) for name, q in where() or ()).get(id(p), p.name)  # as state_dict names it
+    label = "" if name is None else f" {name!r}"
+    if gdev != pdev:
+        raise DeviceError(f"{op}: the gradient of parameter{label} is on {gdev}, the parameter on {pdev}; "
+                          "a gradient lives on its parameter's device")
+    if g.dtype != p.data.dtype:
+        raise TypeError(f"{op}: a {dtype_name(g.dtype)} gradient for a {dtype_name(p.dtype)} parameter{label} of "
+                        f"shape {tuple(p.shape)}; gradients keep their parameter's dtype")
+    raise ValueError(f"{op}: the gradient of parameter{label} has shape {tuple(g.shape)}, the parameter "
+                     f"{tuple(p.shape)}; a gradient has its parameter's shape")
+
+
+_HALF = ("float16", "bfloat16")  # updated in float32, with float32 state: eps = 1e-8 is 0 in float16
+_half_by_id = {}  # id(dtype) -> (dtype, is it half): a NumPy dtype's hash costs more than the update of a bias
+
+
+def _is_half(dtype):
+    """Whether `dtype` is float16 or bfloat16 (cached by identity; the cache holds the dtype, so ids stay unique)."""
+    known = _half_by_id.get(id(dtype))
+    if known is None or known[0] is not dtype:
+        if len(_half_by_id) > 64:
+            _half_by_id.clear()
+        known = _half_by_id[id(dtype)] = (dtype, dtype_name(dtype) in _HALF)
+    return known[1]
+
+
+def _state_dtype(param):
+    """The dtype name of the state of `param`: its own, float32 for a float16 or bfloat16 parameter."""
+    return "float32" if _is_half(param.dtype) else dtype_name(param.dtype)
 
 
 def _check_count(key, array):
@@ -297,9 +382,9 @@ def _params_first(init):
     return init_params_first
 
 
-_rate = functools.partial(number, low=0.0, low_open=True, high_open=True)  # (0, inf)
-_beta = functools.partial(number, low=0.0, high=1.0, high_open=True)  # [0, 1)
-_eps = functools.partial(number, low=0.0, high_open=True)  # [0, inf)
+_RATE = dict(low=0.0, low_open=True, high_open=True)  # (0, inf)
+_BETA = dict(low=0.0, high=1.0, high_open=True)  # [0, 1)
+_EPS = dict(low=0.0, high_open=True)  # [0, inf)
 
 
 class SGD(Optimizer):
@@ -317,13 +402,15 @@ class SGD(Optimizer):
         [0.95, 2.1]
     """
 
+    hyperparameters = {"learning_rate": _RATE}
+
     @_params_first
     def __init__(self, params=None, learning_rate=0.01, hooks=None):
         super().__init__(hooks, params)
-        self.learning_rate = _rate("SGD: learning_rate", learning_rate)
+        self.learning_rate = learning_rate
 
-    def update_one(self, param):
-        param.data -= self.learning_rate * param.grad.data
+    def rule(self, param, data, grad):
+        data -= self.learning_rate * grad
 
 
 class Momentum(Optimizer):
@@ -348,17 +435,19 @@ class Momentum(Optimizer):
 
     slots = ("v",)
 
+    hyperparameters = {"learning_rate": _RATE, "momentum": _BETA}
+
     @_params_first
     def __init__(self, params=None, learning_rate=0.01, momentum=0.9, hooks=None):
         super().__init__(hooks, params)
-        self.learning_rate = _rate("Momentum: learning_rate", learning_rate)
-        self.momentum = _beta("Momentum: momentum", momentum)
+        self.learning_rate = learning_rate
+        self.momentum = momentum
 
-    def update_one(self, param):
+    def rule(self, param, data, grad):
         v = self._state_of(param)["v"]
         v *= self.momentum
-        v -= self.learning_rate * param.grad.data
-        param.data += v
+        v -= self.learning_rate * grad
+        data += v
 
 
 class AdaGrad(Optimizer):
@@ -380,16 +469,18 @@ class AdaGrad(Optimizer):
 
     slots = ("h",)
 
+    hyperparameters = {"learning_rate": _RATE, "eps": _EPS}
+
     @_params_first
     def __init__(self, params=None, learning_rate=0.01, eps=1e-10, hooks=None):
         super().__init__(hooks, params)
-        self.learning_rate = _rate("AdaGrad: learning_rate", learning_rate)
-        self.eps = _eps("AdaGrad: eps", eps)
+        self.learning_rate = learning_rate
+        self.eps = eps
 
-    def update_one(self, param):
-        h, g = self._state_of(param)["h"], param.grad.data
+    def rule(self, param, data, g):
+        h = self._state_of(param)["h"]
         h += g * g
-        param.data -= self.learning_rate * g / (param.xp.sqrt(h) + self.eps)
+        data -= self.learning_rate * g / (param.xp.sqrt(h) + self.eps)
 
 
 class RMSprop(Optimizer):
@@ -413,18 +504,20 @@ class RMSprop(Optimizer):
 
     slots = ("v",)
 
+    hyperparameters = {"learning_rate": _RATE, "rho": _BETA, "eps": _EPS}
+
     @_params_first
     def __init__(self, params=None, learning_rate=0.01, rho=0.99, eps=1e-8, hooks=None):
         super().__init__(hooks, params)
-        self.learning_rate = _rate("RMSprop: learning_rate", learning_rate)
-        self.rho = _beta("RMSprop: rho", rho)
-        self.eps = _eps("RMSprop: eps", eps)
+        self.learning_rate = learning_rate
+        self.rho = rho
+        self.eps = eps
 
-    def update_one(self, param):
-        v, g = self._state_of(param)["v"], param.grad.data
+    def rule(self, param, data, g):
+        v = self._state_of(param)["v"]
         v *= self.rho
         v += (1.0 - self.rho) * (g * g)
-        param.data -= self.learning_rate * g / (param.xp.sqrt(v) + self.eps)
+        data -= self.learning_rate * g / (param.xp.sqrt(v) + self.eps)
 
 
 class Adam(Optimizer):
@@ -454,19 +547,21 @@ class Adam(Optimizer):
     slots = ("m", "v")
     counters = ("step",)
 
+    hyperparameters = {"alpha": _RATE, "beta1": _BETA, "beta2": _BETA, "eps": _EPS}
+
     @_params_first
     def __init__(self, params=None, alpha=0.001, beta1=0.9, beta2=0.999, eps=1e-8, hooks=None):
         super().__init__(hooks, params)
-        name = type(self).__name__
-        self.alpha = _rate(f"{name}: alpha", alpha)
-        self.beta1 = _beta(f"{name}: beta1", beta1)
-        self.beta2 = _beta(f"{name}: beta2", beta2)
-        self.eps = _eps(f"{name}: eps", eps)
+        self.alpha = alpha
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.eps = eps
 
-    def adam_step(self, param):
-        """Advance t, m and v of `param` (which has a gradient); return `(lr_t, lr_t * m / (sqrt(v) + eps))`,
-        the step to subtract from `param.data`, which is left to the caller."""
-        state, g = self._state_of(param), param.grad.data
+    def adam_step(self, param, g=None):
+        """Advance t, m and v of `param` by the gradient `g` (default `param.grad.data`); return
+        `(lr_t, lr_t * m / (sqrt(v) + eps))`, the step to subtract from `param.data`, which is left to the caller."""
+        state = self._state_of(param)
+        g = param.grad.data if g is None else g
         state["step"] = t = state["step"] + 1
         m, v = state["m"], state["v"]
         m += (1.0 - self.beta1) * (g - m)
@@ -474,8 +569,8 @@ class Adam(Optimizer):
         lr = self.alpha * math.sqrt(1.0 - self.beta2 ** t) / (1.0 - self.beta1 ** t)
         return lr, lr * m / (param.xp.sqrt(v) + self.eps)
 
-    def update_one(self, param):
-        param.data -= self.adam_step(param)[1]
+    def rule(self, param, data, grad):
+        data -= self.adam_step(param, grad)[1]
 
 
 class AdamW(Adam):
@@ -496,12 +591,14 @@ class AdamW(Adam):
         0.996838
     """
 
+    hyperparameters = {**Adam.hyperparameters, "weight_decay": _EPS}
+
     @_params_first
     def __init__(self, params=None, alpha=0.001, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01, hooks=None):
         super().__init__(params, alpha, beta1, beta2, eps, hooks)
-        self.weight_decay = number("AdamW: weight_decay", weight_decay, 0.0, high_open=True)
+        self.weight_decay = weight_decay
 
-    def update_one(self, param):
-        lr, step = self.adam_step(param)
-        param.data -= step
-        param.data *= 1.0 - lr * self.weight_decay
+    def rule(self, param, data, grad):
+        lr, step = self.adam_step(param, grad)
+        data -= step
+        data *= 1.0 - lr * self.weight_decay

@@ -85,7 +85,8 @@ def test_the_file_holds_named_sections(tmp_path):
     names = set(load_npz(path))
     params = [name for name, _ in mlp.named_params()]
     assert params == ["l0.W", "l0.b", "l1.W", "l1.b"]
-    assert names == ({f"model/{n}" for n in params} | {"optimizer/iteration", "extra/epoch", "rng/host"}
+    assert names == ({f"model/{n}" for n in params} | {"optimizer/kind", "optimizer/iteration", "extra/epoch",
+                                                     "rng/host"}
                      | {f"optimizer/{n}/{s}" for n in params for s in ("m", "v", "step")})
     assert load_npz(path)["optimizer/iteration"].item() == 2
     for n in params:
@@ -180,7 +181,7 @@ def test_save_after_loading_into_an_optimizer_that_knew_no_model_writes_the_full
     mlp, opt = _trained(device)
     checkpoint.save(tmp_path / "a.npz", mlp, opt)
     saved = _optimizer_entries(tmp_path / "a.npz")
-    assert {k.rsplit("/", 1)[1] for k in saved if k != "optimizer/iteration"} == {"m", "v", "step"}
+    assert {k.rsplit("/", 1)[1] for k in saved if k not in ("optimizer/kind", "optimizer/iteration")} == {"m", "v", "step"}
 
     mlp2, opt2 = _fresh(device), _adam()
     mlp2.load_state_dict(mlp.state_dict())

@@ -85,6 +85,25 @@ def resume_a_loader_of_another_batch_size():
     data.DataLoader(loader.dataset, batch_size=3).load_state_dict(loader.state_dict())
 
 
+def optimizer_step_with_grad(opt, grad):
+    """One step of `opt` on a float32 (2, 3) parameter whose gradient is `grad` (a Variable)."""
+    w = autograd.Parameter(np.ones((2, 3)), dtype="float32")
+    w.grad = grad
+    opt.update([w])
+
+
+def momentum_state_into_rmsprop():
+    lin = layer.Linear(2, in_size=3)
+    F.sum(lin(v((1, 3), dtype="float32"))).backward()
+    mom = optimizer.Momentum()
+    mom.update(lin)
+    optimizer.RMSprop().load_state_dict(mom.state_dict(), lin)
+
+
+def assign_negative_learning_rate():
+    optimizer.SGD().learning_rate = -1.0
+
+
 # (name, callable (tmp_path is passed when it takes an argument), exception type, message pattern)
 CATALOGUE = [
     ("add broadcast", lambda: v((2, 3)) + v((4,)), ValueError, r"^Add: .*broadcast.*\(2, 3\), \(4,\)"),
@@ -160,6 +179,16 @@ CATALOGUE = [
     # issue 15, found while at it
     ("load W alone into a lazy Linear", lambda: layer.Linear(2).load_state_dict({"W": np.ones((3, 2))}), ValueError,
      r"^load_state_dict: no entry for lazy parameter 'b' while other parameters of its Linear have one"),
+    # issue 15, optimizers and hooks
+    ("optimizer: gradient of another shape", lambda: optimizer_step_with_grad(optimizer.SGD(), v((3, 2), "float32")),
+     ValueError, r"^SGD.update: the gradient of parameter '0' has shape \(3, 2\), the parameter \(2, 3\)"),
+    ("optimizer: gradient on another device",
+     lambda: optimizer_step_with_grad(optimizer.Adam(), v((2, 3), "float32", device="sim")), autograd.DeviceError,
+     r"^Adam.update: the gradient of parameter '0' is on sim, the parameter on cpu"),
+    ("optimizer: state of another kind", momentum_state_into_rmsprop, ValueError,
+     r"^load_state_dict: entry 'kind': the state_dict of Momentum does not fit RMSprop"),
+    ("optimizer: negative learning rate assigned", assign_negative_learning_rate, ValueError,
+     r"^SGD: learning_rate must be in \(0.0, inf\), got -1.0"),
 ]
 
 

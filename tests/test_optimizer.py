@@ -421,7 +421,7 @@ def test_a_shared_parameter_is_updated_once_per_step(device):
     mom = optimizer.Momentum(learning_rate=0.1, momentum=0.5)
     mom.update(tied)
     close(lin.W, W0 - 0.2 * np.array(GW))
-    assert set(mom.state_dict()) == {"iteration", "enc.W/v", "enc.b/v"}  # named once, by its first name
+    assert set(mom.state_dict()) == {"kind", "iteration", "enc.W/v", "enc.b/v"}  # named once, by its first name
 
 
 def test_a_parameter_listed_twice_is_updated_once(device):
@@ -690,7 +690,7 @@ def test_state_dict_keys_and_host_arrays(device):
     opt = optimizer.Adam(alpha=0.1)
     train_steps(opt, lin, device, [1.0])
     state = opt.state_dict()
-    assert set(state) == {"iteration", "W/m", "W/v", "W/step", "b/m", "b/v", "b/step"}
+    assert set(state) == {"kind", "iteration", "W/m", "W/v", "W/step", "b/m", "b/v", "b/step"}
     for key, value in state.items():
         assert isinstance(value, np.ndarray), key
     assert int(state["iteration"]) == 1
@@ -716,7 +716,7 @@ def test_step_counters_round_trip(device):
             set_grad(p1, [1.0, -0.5], device)
         opt.update([p0, p1])
     state = opt.state_dict([p0, p1])
-    assert set(state) == {"iteration", "0/m", "0/v", "0/step", "1/m", "1/v", "1/step"}
+    assert set(state) == {"kind", "iteration", "0/m", "0/v", "0/step", "1/m", "1/v", "1/step"}
     assert (int(state["iteration"]), int(state["0/step"]), int(state["1/step"])) == (3, 3, 1)
     q0, q1 = param(to_host(p0), device), param(to_host(p1), device)
     resumed = optimizer.AdamW(**ADAMW_HP)
@@ -746,14 +746,14 @@ def test_state_dict_of_a_parameter_list_is_named_by_position(device):
     with pytest.raises(ValueError, match="state_dict"):
         opt.state_dict()  # no model known, state not empty
     state = opt.state_dict([p0, p1])
-    assert set(state) == {"iteration", "0/v", "1/v"}
+    assert set(state) == {"kind", "iteration", "0/v", "1/v"}
     np.testing.assert_allclose(state["0/v"], [-0.1, -0.1], rtol=1e-15)
     np.testing.assert_allclose(state["1/v"], [-0.2], rtol=1e-15)
 
 
 def test_state_dict_of_a_fresh_optimizer():
     state = optimizer.Adam().state_dict()
-    assert set(state) == {"iteration"} and int(state["iteration"]) == 0
+    assert set(state) == {"kind", "iteration"} and int(state["iteration"]) == 0
 
 
 def test_state_dict_names_nested_parameters(device):
@@ -763,7 +763,7 @@ def test_state_dict_names_nested_parameters(device):
         set_grad(p, np.ones(p.shape), device)
     opt = optimizer.RMSprop()
     opt.update(seq)
-    assert set(opt.state_dict()) == {"iteration", "l0.W/v", "l0.b/v", "l2.W/v", "l2.b/v"}
+    assert set(opt.state_dict()) == {"kind", "iteration", "l0.W/v", "l0.b/v", "l2.W/v", "l2.b/v"}
 
 
 @pytest.mark.parametrize("factory", OPT_FACTORIES, ids=OPT_IDS)
@@ -916,11 +916,11 @@ def test_load_state_dict_errors_name_the_entry_and_change_nothing(device, change
 
 def test_load_state_dict_of_another_optimizer_kind_raises(device):
     lin = make_linear(device)
-    with pytest.raises(ValueError, match="W/m"):  # Adam's state into Momentum
+    with pytest.raises(ValueError, match="entry 'kind': the state_dict of Adam does not fit Momentum"):
         optimizer.Momentum().load_state_dict(adam_state(device), lin)
     ada = optimizer.AdaGrad()
     train_steps(ada, lin, device, [1.0])
-    with pytest.raises(ValueError, match="/h"):  # AdaGrad's state into Adam
+    with pytest.raises(ValueError, match="the state_dict of AdaGrad does not fit Adam"):
         optimizer.Adam().load_state_dict(ada.state_dict(), lin)
     with pytest.raises(ValueError, match="SGD"):  # SGD keeps nothing
         optimizer.SGD().load_state_dict(ada.state_dict(), lin)
@@ -938,7 +938,7 @@ def test_a_malformed_iteration_raises_before_anything_changes_even_when_pending(
     with pytest.raises(ValueError, match="iteration"):
         opt.load_state_dict({"iteration": np.array([3, 4])})
     assert opt.iteration == 0 and len(opt.state) == 0
-    assert set(opt.state_dict()) == {"iteration"} and int(opt.state_dict()["iteration"]) == 0  # nothing pending
+    assert set(opt.state_dict()) == {"kind", "iteration"} and int(opt.state_dict()["iteration"]) == 0  # nothing pending
 
     state = adam_state(device)
     opt.load_state_dict(state)  # pending
@@ -1006,7 +1006,7 @@ def test_state_dict_with_a_model_applies_a_pending_state(device):
     original_model, original, copy_model, resumed, state = trained_and_pending(device)
     assert len(resumed.state) == 0
     got = resumed.state_dict(copy_model)  # applies it
-    assert set(got) == set(state) == {"iteration", "W/m", "W/v", "W/step", "b/m", "b/v", "b/step"}
+    assert set(got) == set(state) == {"kind", "iteration", "W/m", "W/v", "W/step", "b/m", "b/v", "b/step"}
     for key in state:
         assert got[key].dtype == state[key].dtype, key
         np.testing.assert_array_equal(got[key], state[key], err_msg=key)
@@ -1027,7 +1027,7 @@ def test_state_dict_with_a_parameter_list_applies_a_pending_state(device):
     pending = {"iteration": np.asarray(7), "0/v": np.array([1.0, -1.0]), "1/v": np.array([2.0])}
     opt.load_state_dict(pending)
     got = opt.state_dict([p0, p1])
-    assert set(got) == set(pending) and int(got["iteration"]) == 7
+    assert set(got) == set(pending) | {"kind"} and int(got["iteration"]) == 7
     close(opt.state[p0]["v"], [1.0, -1.0])
     np.testing.assert_array_equal(got["1/v"], [2.0])
 
@@ -1042,20 +1042,20 @@ def test_a_pending_state_that_does_not_fit_stays_pending(device):
     with pytest.raises(ValueError, match="X/v"):
         opt.state_dict(lin)
     assert len(opt.state) == 0
-    assert set(opt.state_dict()) == {"iteration", "X/v"}  # still pending
+    assert set(opt.state_dict()) == {"kind", "iteration", "X/v"}  # still pending
     set_grad(lin.W, GW, device)
     with pytest.raises(ValueError, match="X/v"):  # and still refused by update()
         opt.update(lin)
     good = {"iteration": np.asarray(4), "W/v": np.ones((3, 2)), "b/v": np.ones(2)}
     opt.load_state_dict(good, lin)  # an explicit load replaces it
-    assert set(opt.state_dict()) == set(good) and opt.iteration == 4
+    assert set(opt.state_dict()) == set(good) | {"kind"} and opt.iteration == 4
 
 
 def test_loading_momentum_state_into_adam_raises(device):
     lin = make_linear(device)
     mom = optimizer.Momentum()
     train_steps(mom, lin, device, [1.0])
-    with pytest.raises(ValueError, match="W/m|W/v"):
+    with pytest.raises(ValueError, match="the state_dict of Momentum does not fit Adam"):
         optimizer.Adam().load_state_dict(mom.state_dict(), lin)
 
 
@@ -1417,7 +1417,7 @@ def test_a_bound_layer_is_asked_for_its_parameters_at_each_step(device):
     only_W.update()
     close(lin.W, W0 - 0.25 * np.array(GW))
     np.testing.assert_array_equal(to_host(lin.b), b0)
-    assert set(only_W.state_dict()) == {"iteration"}  # SGD keeps no state; named "0" if it did
+    assert set(only_W.state_dict()) == {"kind", "iteration"}  # SGD keeps no state; named "0" if it did
 
 
 def test_a_bound_list_is_named_by_position_and_counts_a_parameter_once(device):
@@ -1425,10 +1425,10 @@ def test_a_bound_list_is_named_by_position_and_counts_a_parameter_once(device):
     opt = optimizer.Momentum([lin.b, lin.W, lin.b], learning_rate=0.1, momentum=0.5)
     set_linear_grads(lin, device, 0.25)
     opt.update()
-    assert set(opt.state_dict()) == {"iteration", "0/v", "1/v"}
+    assert set(opt.state_dict()) == {"kind", "iteration", "0/v", "1/v"}
     close(opt.state_dict()["0/v"], -0.1 * 0.75 * np.array(GB))
     close(opt.state_dict()["1/v"], -0.1 * 0.25 * np.array(GW))
-    assert set(opt.state_dict(lin)) == {"iteration", "W/v", "b/v"}  # named after a model when given one
+    assert set(opt.state_dict(lin)) == {"kind", "iteration", "W/v", "b/v"}  # named after a model when given one
 
 
 def test_hooks_of_a_bound_optimizer_run_in_order_before_the_update(device):
@@ -1537,7 +1537,7 @@ def test_a_bound_optimizer_state_dict_round_trip(device, factory):
     original = factory(params=original_model)
     train_steps(original, original_model, device, [1.0, -2.0])
     state = original.state_dict()
-    assert set(state) == {"iteration"} | {f"{p}/{s}" for p in ("W", "b") for s in original.slots + original.counters}
+    assert set(state) == {"kind", "iteration"} | {f"{p}/{s}" for p in ("W", "b") for s in original.slots + original.counters}
     copy_model = make_linear(device)
     copy_model.load_state_dict(original_model.state_dict())
     resumed = factory(params=copy_model)
@@ -1589,3 +1589,225 @@ def test_a_custom_optimizer_written_for_the_old_base_signature_still_works(devic
     assert p.version == 2 and opt.iteration == 2
     with pytest.raises(NotImplementedError):
         optimizer.Optimizer(params=[p]).update()
+
+
+# ---- issue 15: gradients that do not fit their parameter are refused before anything is written -------------
+
+class Reshape:
+    """A (faulty) custom hook that hands back gradients of another shape."""
+
+    def __call__(self, params):
+        for p in params:
+            p.grad = autograd.Variable(p.xp.reshape(p.grad.data, (-1,)))
+
+
+@pytest.mark.parametrize("factory", OPT_FACTORIES, ids=OPT_IDS)
+def test_a_gradient_of_another_shape_is_refused_naming_the_parameter(device, factory):
+    lin = make_linear(device)
+    F.sum(lin(autograd.Variable([[1.0, 2.0, 3.0]], dtype="float64", device=device))).backward()
+    W, b = to_host(lin.W).copy(), to_host(lin.b).copy()
+    opt = factory(hooks=[Reshape()])
+    with pytest.raises(ValueError, match=r"\.update, after the hooks: the gradient of parameter 'W' has shape "
+                                         r"\(6,\), the parameter \(3, 2\)"):
+        opt.update(lin)
+    close(lin.W, W)
+    close(lin.b, b)
+    assert opt.iteration == 0 and len(opt.state) == 0
+
+
+@pytest.mark.parametrize("factory", OPT_FACTORIES, ids=OPT_IDS)
+def test_a_gradient_of_another_shape_in_a_list_is_named_by_position(device, factory):
+    p, q = param([1.0, 2.0], device), param([[1.0, 2.0]], device)
+    set_grad(p, [1.0, 1.0], device)
+    set_grad(q, [1.0, 1.0], device)
+    with pytest.raises(ValueError, match=r"the gradient of parameter '1' has shape \(2,\), the parameter \(1, 2\)"):
+        factory().update([p, q])
+    close(p, [1.0, 2.0])
+    close(q, [[1.0, 2.0]])
+
+
+@pytest.mark.parametrize("factory", OPT_FACTORIES, ids=OPT_IDS)
+def test_a_gradient_on_another_device_is_a_device_error(device, factory):
+    other = "sim" if device.name == "cpu" else "cpu"
+    p = autograd.Parameter([1.0, 2.0], dtype="float32", device=device, name="w")
+    p.grad = autograd.Variable([1.0, 1.0], dtype="float32", device=other)
+    opt = factory()
+    with pytest.raises(autograd.DeviceError, match=rf"\.update: the gradient of parameter '0' is on {other}, "
+                                                   rf"the parameter on {device.name}"):
+        opt.update([p])
+    close(p, [1.0, 2.0], rtol=0)
+    assert opt.iteration == 0 and len(opt.state) == 0
+
+
+# ---- issue 15: an update is all or nothing --------------------------------------------------------------------
+
+@pytest.mark.parametrize("factory", OPT_FACTORIES, ids=OPT_IDS)
+def test_a_failing_hook_leaves_no_half_applied_step(device, factory):
+    """WeightDecay, then ClipGrad raising on an infinite gradient: the decayed gradients are put back, so a retry
+    (after fixing the gradient) decays once, exactly as a clean step does."""
+    def run(first_grad):
+        p, q = param([1.0, -2.0], device), param([0.5], device)
+        set_grad(p, [0.5, 1.0], device)
+        set_grad(q, first_grad, device)
+        opt = factory(hooks=[hook.WeightDecay(0.5), hook.ClipGrad(10.0, error_if_nonfinite=True)])
+        return p, q, opt
+
+    p, q, opt = run([math.inf])
+    grads = (p.grad, q.grad)
+    with pytest.raises(ValueError, match="ClipGrad: the total gradient norm"):
+        opt.update([p, q])
+    assert (p.grad, q.grad) == grads and opt.iteration == 0 and len(opt.state) == 0
+    close(p.grad, [0.5, 1.0])
+    close(p, [1.0, -2.0])
+    set_grad(q, [0.25], device)  # the cause fixed: the retry is one clean step
+    opt.update([p, q])
+    clean_p, clean_q, clean = run([0.25])
+    clean.update([clean_p, clean_q])
+    close(p, to_host(clean_p))
+    close(q, to_host(clean_q))
+    close(p.grad, to_host(clean_p.grad))
+    assert opt.iteration == clean.iteration == 1
+
+
+def test_a_hook_that_drops_a_gradient_then_fails_puts_it_back(device):
+    p = param([1.0], device)
+    set_grad(p, [2.0], device)
+    g = p.grad
+
+    def fail(params):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        optimizer.SGD(hooks=[hook.FreezeParam(p), fail]).update([p])
+    assert p.grad is g
+
+
+# ---- issue 15: hyperparameters are checked on every assignment, as at construction -----------------------------
+
+ASSIGNED = [
+    (optimizer.SGD, "learning_rate", -1.0, ValueError), (optimizer.SGD, "learning_rate", 0, ValueError),
+    (optimizer.Momentum, "learning_rate", math.nan, ValueError), (optimizer.Momentum, "momentum", 1.0, ValueError),
+    (optimizer.AdaGrad, "eps", -1e-8, ValueError), (optimizer.AdaGrad, "learning_rate", "0.1", TypeError),
+    (optimizer.RMSprop, "rho", 1.5, ValueError), (optimizer.RMSprop, "eps", True, TypeError),
+    (optimizer.Adam, "alpha", -1e-3, ValueError), (optimizer.Adam, "beta1", 1.0, ValueError),
+    (optimizer.Adam, "beta2", -0.5, ValueError), (optimizer.Adam, "eps", None, TypeError),
+    (optimizer.AdamW, "beta1", 1.0, ValueError), (optimizer.AdamW, "weight_decay", -0.01, ValueError),
+]
+
+
+@pytest.mark.parametrize("cls, name, value, error", ASSIGNED,
+                         ids=[f"{c.__name__}.{n}={v!r}" for c, n, v, _ in ASSIGNED])
+def test_a_hyperparameter_assigned_later_is_checked_as_the_constructor_checks_it(cls, name, value, error):
+    with pytest.raises(error) as at_construction:
+        cls(**{name: value})
+    opt = cls()
+    before = getattr(opt, name)
+    with pytest.raises(error) as assigned:
+        setattr(opt, name, value)
+    assert str(assigned.value) == str(at_construction.value)
+    assert str(assigned.value).startswith(f"{cls.__name__}: {name} must be")
+    assert getattr(opt, name) == before  # a refused value is not kept
+
+
+def test_an_assigned_hyperparameter_is_kept_as_a_float_and_used(device):
+    p = param([1.0], device)
+    opt = optimizer.SGD([p], learning_rate=0.1)
+    opt.learning_rate = 1  # an int becomes a float, as at construction
+    assert type(opt.learning_rate) is float and opt.learning_rate == 1.0
+    set_grad(p, [0.25], device)
+    opt.update()
+    close(p, [0.75])
+
+
+# ---- issue 15: a state_dict records the optimizer's kind -------------------------------------------------------
+
+KIND_PAIRS = [(optimizer.Momentum, optimizer.RMSprop), (optimizer.SGD, optimizer.Adam),
+              (optimizer.Adam, optimizer.AdamW), (optimizer.AdaGrad, optimizer.Momentum)]
+
+
+@pytest.mark.parametrize("saved_cls, loading_cls", KIND_PAIRS, ids=[f"{a.__name__}-into-{b.__name__}"
+                                                                    for a, b in KIND_PAIRS])
+def test_a_state_dict_of_another_kind_is_refused_naming_both(device, saved_cls, loading_cls, tmp_path):
+    """Momentum's v loaded as RMSprop's v gave NaN after one step, SGD's empty state restarted Adam's moments
+    silently: now refused (directly and through a checkpoint), before anything changes."""
+    from autograd import checkpoint
+    lin = make_linear(device)
+    saved = saved_cls()
+    train_steps(saved, lin, device, [1.0])
+    state = saved.state_dict()
+    assert to_host(state["kind"]).item() == saved_cls.__name__
+    loading = loading_cls()
+    train_steps(loading, lin, device, [0.5, 0.25])
+    before = loading.state_dict()
+    pattern = f"entry 'kind': the state_dict of {saved_cls.__name__} does not fit {loading_cls.__name__}$"
+    with pytest.raises(ValueError, match=pattern):
+        loading.load_state_dict(state, lin)
+    with pytest.raises(ValueError, match=pattern):
+        loading.load_state_dict(state)  # no model: checked all the same
+    checkpoint.save(tmp_path / "run.npz", lin, saved)
+    W = to_host(lin.W).copy()
+    with pytest.raises(ValueError, match=pattern):
+        checkpoint.load(tmp_path / "run.npz", make_linear(device), loading)
+    after = loading.state_dict()
+    assert set(after) == set(before) and loading.iteration == 2
+    for key in before:
+        np.testing.assert_array_equal(after[key], before[key], err_msg=key)
+    close(lin.W, W)
+
+
+def test_a_state_dict_saved_without_a_kind_still_loads(device):
+    lin = make_linear(device)
+    adam = optimizer.Adam()
+    train_steps(adam, lin, device, [1.0])
+    old = {key: value for key, value in adam.state_dict().items() if key != "kind"}  # as saved before the kind
+    again = optimizer.Adam()
+    again.load_state_dict(old, lin)
+    assert again.iteration == 1 and to_host(again.state_dict()["kind"]).item() == "Adam"
+    np.testing.assert_array_equal(to_host(again.state[lin.W]["m"]), to_host(adam.state[lin.W]["m"]))
+    with pytest.raises(ValueError, match=r"entry 'W/m': RMSprop keeps \['v'\]"):  # the slots still tell
+        optimizer.RMSprop().load_state_dict(old, lin)
+
+
+# ---- issue 15: float16 parameters are updated in float32, with float32 state ----------------------------------
+
+HALF_GRADS = ([0.0, 0.0, 0.0], [1e-6, -3e-5, 0.0], [0.5, -2.0, 1e-3], [0.0, 0.0, 0.0])
+
+
+@pytest.mark.parametrize("factory", OPT_FACTORIES, ids=OPT_IDS)
+def test_a_float16_parameter_with_zero_and_tiny_gradients_stays_finite(device, factory):
+    """eps = 1e-8 is 0 in float16: Adam's, RMSprop's and AdaGrad's 0 / (sqrt(0) + eps) gave NaN. The update runs in
+    float32 on float32 state and is rounded once into the parameter: it follows a float32 run of the same
+    float16 gradients within float16 rounding, one half ulp per step."""
+    if not hasattr(device.xp, "float16"):
+        pytest.skip(f"{device.name} has no float16")
+    half, full = param(P0, device, dtype="float16"), param(P0, device, dtype="float32")
+    opt16, opt32 = factory(), factory()
+    for step, g in enumerate(HALF_GRADS, start=1):
+        g16 = np.asarray(g, dtype=np.float16)
+        set_grad(half, g16, device, dtype="float16")
+        set_grad(full, g16.astype(np.float32), device, dtype="float32")
+        opt16.update([half])
+        opt32.update([full])
+        got = to_host(half)
+        assert got.dtype == np.float16 and np.isfinite(got).all(), (step, got)
+        np.testing.assert_allclose(got.astype(np.float32), to_host(full), rtol=step * 2.0 ** -11,
+                                   atol=step * 2.0 ** -10)  # half an ulp at |p| = 2, where P0 starts
+    assert half.dtype == half.xp.float16
+    for name in opt16.slots:
+        assert opt16.state[half][name].dtype == half.xp.float32
+        np.testing.assert_allclose(to_host(opt16.state[half][name]), to_host(opt32.state[full][name]), rtol=1e-6)
+
+
+def test_float16_state_round_trips_as_float32(device):
+    if not hasattr(device.xp, "float16"):
+        pytest.skip(f"{device.name} has no float16")
+    p = param(P0, device, dtype="float16")
+    opt = optimizer.Adam([p])
+    set_grad(p, [1e-4, 0.0, -1e-4], device, dtype="float16")
+    opt.update()
+    state = opt.state_dict()
+    assert state["0/v"].dtype == np.float32 and state["0/v"][0] > 0  # 1e-8 is 0 in float16
+    again = optimizer.Adam([p])
+    again.load_state_dict(state)
+    assert again.state[p]["v"].dtype == p.xp.float32
+    np.testing.assert_array_equal(to_host(again.state[p]["v"]), state["0/v"])
