@@ -39,7 +39,9 @@ class Variable:
 
     Attributes:
         generation: the depth in the graph (the backward pass runs deepest first).
-        version: how many in-place updates `data` has had: a graph recorded before one refuses its backward pass.
+        version: how many in-place updates `data` has had (an optimizer step raises it); a view (`x.T`, a reshape,
+            a basic index) shares its base's count, so a graph recorded before an update of either refuses its
+            backward pass.
 
     Raises:
         TypeError: `data` is None, a string, bytes, a dict or a set.
@@ -54,12 +56,13 @@ class Variable:
         (14.0, [2.0, 4.0, 6.0])
     """
 
-    __slots__ = ("data", "name", "grad", "creator", "generation", "requires_grad", "version", "__weakref__")
+    __slots__ = ("data", "name", "grad", "creator", "generation", "requires_grad", "_version", "__weakref__")
     __array_priority__ = 200  # a NumPy or CuPy array on the left of an operator defers to the Variable
     __array_ufunc__ = None
 
     def __init__(self, data, name=None, *, dtype=None, device=None, requires_grad=True):
-        if isinstance(data, Variable):
+        base = data if isinstance(data, Variable) else None
+        if base is not None:
             data = data.data
         try:
             data = as_array(data)
@@ -78,7 +81,19 @@ class Variable:
         self.creator = None
         self.generation = 0
         self.requires_grad = requires_grad
-        self.version = 0  # counts in-place writes to data (optimizer updates): a recorded graph checks it
+        # the count of in-place writes to data, a one-element list: Variables holding one array (or views of it)
+        # share it, so an update of one is seen by graphs recorded on any of them
+        self._version = base._version if base is not None and base.data is data else [0]
+
+    @property
+    def version(self):
+        """How many in-place updates `data` (or the array it is a view of) has had; whoever writes into `data` in
+        place raises it (`p.version += 1`), and a graph recorded before refuses its backward pass."""
+        return self._version[0]
+
+    @version.setter
+    def version(self, value):
+        self._version[0] = value
 
     # ---- array-like properties -------------------------------------------------------------------
     @property
@@ -335,7 +350,7 @@ def _wrap(data, requires_grad=True):
     v.name = v.grad = v.creator = None
     v.generation = 0
     v.requires_grad = requires_grad
-    v.version = 0
+    v._version = [0]
     return v
 
 
@@ -437,18 +452,18 @@ def _backprop(creator, retain_grad, create_graph):
                 gys = f._zeros_for_missing(gys, create_graph)
             f.ys = tuple(ys) if create_graph else tuple(None if y is None else y.data for y in ys)
         versions, xs = 0, []
-        for x, array_id in zip(f.inputs, f._ids):
-            versions += x.version
+        for x, array in zip(f.inputs, f._arrays):
+            versions += x._version[0]
             xs.append(x.data)
-            if id(x.data) != array_id:
+            if x.data is not array:
                 raise RuntimeError(f"backward: an input of {type(f).__name__} (shape {x.shape}) was given new data "
                                    "after the forward pass (an optimizer update, load_state_dict, to(), or "
                                    "x.data = ...); its gradient would be computed with the new values. Run the "
                                    "forward pass again")
         if versions != f._versions:
             raise RuntimeError(f"backward: an input of {type(f).__name__} was updated in place (by an optimizer "
-                               "step) after the forward pass; its gradient would be computed with the new values. "
-                               "Run the forward pass again")
+                               "step) after the forward pass, or the array it is a view of was; its gradient "
+                               "would be computed with the new values. Run the forward pass again")
         f.xs = f.inputs if create_graph else xs
         try:
             gxs = f.backward(*gys)
@@ -543,6 +558,7 @@ class Parameter(Variable):
             dtype = "float32"
         super().__init__(data, name, dtype=dtype, device=device)
         self.data = device_of(self.data).xp.asarray(self.data, copy=True)
+        self._version = [0]  # its own array, its own count
 
 
 def _scalar_array(value, like):
@@ -617,8 +633,9 @@ class Function:
     inputs = ()
     outputs = ()
     xs = ys = ()  # the operands of the gradient formula, set by the backward pass (see backward)
-    _ids = ()  # ids of the input arrays at the forward pass
+    _arrays = ()  # the input arrays at the forward pass (alive anyway, through inputs, unless replaced since)
     _versions = 0  # the sum of the inputs' versions then
+    _view = False  # True for ops whose output may be a view of their input: it shares the input's version
 
     def __call__(self, *inputs):
         """Apply the op: `forward` on the inputs' arrays, and the graph recorded.
@@ -635,7 +652,7 @@ class Function:
             if not isinstance(x, Variable):
                 return self._apply_to_constants(inputs)
             arrays.append(x.data)
-            versions += x.version  # versions only grow: their sum changes when any of them does
+            versions += x._version[0]  # versions only grow: their sum changes when any of them does
             if x.requires_grad:
                 requires_grad = True
                 if x.generation > generation:
@@ -652,16 +669,16 @@ class Function:
         record = requires_grad and config.recording.get()
         if type(ys) is not tuple:  # one output: the common case, without the lists
             y = _wrap(ys, requires_grad)  # constants in, constants out
+            if self._view:  # recorded or not: a view taken under no_grad must see its base's updates too
+                y._version = inputs[0]._version
             if record:
                 self.generation, self.inputs, self.outputs = generation, inputs, (weakref.ref(y),)
-                self._ids = tuple(map(id, arrays))  # the input arrays backward must still find (ids: no memory)
-                self._versions = versions
+                self._arrays, self._versions = arrays, versions  # what backward must still find
                 y.creator, y.generation = self, generation + 1
             return y
         outputs = [_wrap(y, requires_grad) for y in ys]
         if record:
-            self.generation, self.inputs, self._ids = generation, inputs, tuple(map(id, arrays))
-            self._versions = versions
+            self.generation, self.inputs, self._arrays, self._versions = generation, inputs, arrays, versions
             self.outputs = tuple(weakref.ref(y) for y in outputs)
             for y in outputs:
                 y.creator, y.generation = self, generation + 1

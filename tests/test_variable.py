@@ -8,7 +8,7 @@ import pytest
 
 import autograd
 import autograd.function as F
-from autograd import DeviceError, Function, Parameter, Variable, to_host
+from autograd import DeviceError, Function, Parameter, Variable, optimizer, to_host
 from autograd.backend import available_devices, device_of, dtype_name, get_device
 
 
@@ -788,3 +788,58 @@ def test_an_unused_output_of_a_multi_output_function_gets_zeros(device, create_g
     s, c = _SinCos()(x)
     F.sum(s * 2.0).backward(create_graph=create_graph)  # c unused: its gradient counts as zeros
     np.testing.assert_allclose(to_host(x.grad), 2.0 * np.cos([0.5, 1.0, 2.0]), rtol=1e-12)
+
+
+# ---- the version check: id reuse and views cannot fool it (issue 15, item 1) -----------------------------------
+
+
+def test_backward_refuses_data_replaced_twice_even_when_an_id_is_reused(device):
+    x = var([1.0, 2.0], device)
+    y = F.sum(x * x)
+    x.data = var([5.0, 5.0], device).data  # the first array is freed (unless the graph holds it) ...
+    x.data = var([1.0, 2.0], device).data  # ... and this one may get its id: the graph must compare arrays
+    with pytest.raises(RuntimeError, match=r"^backward: an input of Mul \(shape \(2,\)\) was given new data"):
+        y.backward()
+    assert x.grad is None
+
+
+@pytest.mark.parametrize("view", [lambda w: w.T, lambda w: F.reshape(w, (4,)), lambda w: w[0],
+                                  lambda w: F.broadcast_to(w, (3, 2, 2))],
+                         ids=["T", "reshape", "basic index", "broadcast_to"])
+def test_a_view_taken_under_no_grad_sees_its_base_updated_in_place(device, view):
+    W = Parameter(np.array([[1.0, 2.0], [3.0, 4.0]]), device=device)
+    opt = optimizer.SGD([W], learning_rate=0.1)
+    W.grad = var(np.ones((2, 2)), device)
+    opt.update()  # from now on the optimizer writes into W.data in place
+    with autograd.no_grad():
+        Wv = view(W)
+    assert Wv.version == W.version == 1
+    a = var(np.ones(Wv.shape), device)
+    loss = F.sum((a * Wv) ** 2)  # Mul's backward reads Wv's values: they must be the forward's
+    W.grad = var(np.ones((2, 2)), device)
+    opt.update()
+    assert Wv.version == 2
+    with pytest.raises(RuntimeError, match=r"^backward: an input of Mul was updated in place"):
+        loss.backward()
+
+
+def test_a_copy_made_by_an_op_keeps_its_own_version(device):
+    W = Parameter(np.array([[1.0, 2.0], [3.0, 4.0]]), device=device)
+    with autograd.no_grad():
+        picked = W[[1, 0]]  # integer arrays: a copy, which W's updates never reach
+        doubled = W * 2.0
+    W.version += 1
+    assert picked.version == doubled.version == 0
+    a = var([[1.0, 1.0], [1.0, 1.0]], device, requires_grad=True)
+    F.sum(a * picked).backward()
+    close(a.grad, [[3.0, 4.0], [1.0, 2.0]])
+
+
+def test_a_variable_of_a_variable_shares_its_version(device):
+    W = Parameter(np.array([1.0, 2.0]), device=device)
+    alias = Variable(W)  # the same array: an update of one is an update of the other
+    y = F.sum(alias * alias)
+    W.version += 1
+    assert alias.version == 1 and Parameter(W).version == 0  # a Parameter copies: its own array and count
+    with pytest.raises(RuntimeError, match="updated in place"):
+        y.backward()

@@ -14,6 +14,8 @@ __all__ = ["broadcast_to", "concat", "get_item", "matrix_transpose", "reshape", 
 
 
 class Reshape(Function):
+    _view = True
+
     def __init__(self, shape):
         self.shape = shape
 
@@ -39,6 +41,8 @@ def reshape(x, shape):
 
 
 class Transpose(Function):
+    _view = True
+
     def __init__(self, axes):
         self.axes = axes
 
@@ -93,6 +97,8 @@ def _broadcast_check(shape, target, op):
 
 
 class BroadcastTo(Function):
+    _view = True
+
     def __init__(self, shape):
         self.shape = shape
 
@@ -305,6 +311,7 @@ def _is_basic(index):
 class GetItem(Function):
     def __init__(self, index):
         self.index = index
+        self._view = _is_basic(index)  # a basic index gives a view; integer or boolean arrays give a copy
 
     def forward(self, x):
         return _gather(x, self.index)
