@@ -12,6 +12,7 @@ import math
 import os
 import re
 import sys
+import threading
 import weakref
 
 from autograd import config
@@ -198,20 +199,27 @@ class Variable:
                 x.unchain()
         self.unchain()
 
-    def backward(self, retain_grad=False, create_graph=False):
+    def backward(self, gradient=None, retain_grad=False, create_graph=False):
         """Accumulate d(self)/dx into `x.grad` for every Variable x behind `self` that requires a gradient.
 
-        The gradient is seeded with ones shaped like `self` (so a non-scalar `self` acts as `self.sum()`), and
-        Functions run in reverse order of generation, iteratively (graphs of any depth work). A gradient keeps its
-        input's dtype.
+        The gradient is seeded with `gradient`, or with ones shaped like `self` (so a non-scalar `self` acts as
+        `self.sum()`); Functions run in reverse order of generation, iteratively (graphs of any depth work). A
+        gradient keeps its input's dtype. A pass that raises (an error or KeyboardInterrupt in a gradient formula)
+        puts every gradient back as it was before it, so a retry gives what one clean pass would. Passes in
+        several threads may accumulate into the same leaves.
 
         Args:
+            gradient (array | Variable | number | None): the seed, d(loss)/d(self) for some loss: the shape of
+                `self`, on its device; cast to its dtype. None seeds ones.
             retain_grad (bool): keep the gradients of intermediate Variables too, not only of leaves.
             create_graph (bool): record the backward pass itself, so `x.grad.backward()` gives second (and higher)
                 derivatives.
 
         Raises:
-            TypeError: `self`, or an input that needs a gradient, holds integer or boolean data.
+            TypeError: `self`, or an input that needs a gradient, holds integer or boolean data; `gradient` is a
+                bool or not a number, array or Variable.
+            ValueError: `gradient` has another shape than `self`.
+            DeviceError: `gradient` is on another device than `self`.
             RuntimeError: an input of the graph was given new data or updated in place after the forward pass.
 
         Examples:
@@ -229,14 +237,26 @@ class Variable:
         if not _is_floating(self.data):
             raise TypeError(f"backward: this Variable holds {dtype_name(self.dtype)} data; gradients need "
                             "floating-point data (cast it with F.astype first)")
-        if self.grad is None:
+        log = [(self, self.grad)]  # (Variable, its gradient before this pass), for every gradient the pass sets
+        if gradient is not None:
+            seed = _seed(self, gradient)
+            if self.creator is None:  # a leaf accumulates, as from any other pass
+                with _grad_lock:
+                    self.grad = seed if self.grad is None else _wrap(self.grad.data + seed.data)
+            else:
+                self.grad = seed
+        elif self.grad is None:
             self.grad = _wrap(self.xp.ones_like(self.data))
         if self.creator is None:
             return
         recording = config.recording.set(create_graph)  # not context managers: this runs every step
         on_arrays = config.on_arrays.set(not create_graph)
         try:
-            _backprop(self.creator, retain_grad, create_graph)
+            _backprop(self.creator, retain_grad, create_graph, log)
+        except BaseException:
+            for v, g in reversed(log):  # the earliest value of each is put back last
+                v.grad = g
+            raise
         finally:
             config.on_arrays.reset(on_arrays)
             config.recording.reset(recording)
@@ -412,9 +432,36 @@ def array_of(x):
     return x.data if isinstance(x, Variable) else x
 
 
-def _backprop(creator, retain_grad, create_graph):
+def _seed(y, gradient):
+    """`gradient` as the seed of `y.backward(gradient)`: a Variable of y's shape, device and dtype."""
+    if isinstance(gradient, bool) or not (isinstance(gradient, (Variable, int, float)) or is_array(gradient)):
+        raise TypeError(f"backward: gradient must be an array, a Variable or a number shaped like the Variable "
+                        f"(shape {y.shape}), got {type(gradient).__name__}; retain_grad and create_graph are "
+                        "keywords: backward(retain_grad=True)")
+    if isinstance(gradient, (int, float)):
+        g = _scalar_array(float(gradient), y.data)
+    else:
+        g = gradient.data if isinstance(gradient, Variable) else as_array(gradient)
+        if not same_device([g, y.data]):
+            raise DeviceError(f"backward: gradient is on {device_of(g)}, the Variable on {y.device}; move it "
+                              "with .to(device)")
+    if tuple(g.shape) != y.shape:
+        raise ValueError(f"backward: gradient has shape {tuple(g.shape)}, the Variable shape {y.shape}; they must "
+                         "be the same")
+    if g.dtype != y.dtype:
+        g = device_of(g).xp.astype(g, y.dtype)
+    elif isinstance(gradient, Variable):
+        return gradient  # as it is: under create_graph its own graph is kept
+    return _wrap(g)
+
+
+_grad_lock = threading.Lock()  # held while a pass adds into a gradient another thread's pass may add into too
+
+
+def _backprop(creator, retain_grad, create_graph, log):
     """The loop of `Variable.backward`: pop the function of highest generation, run its backward,
-    accumulate the input gradients, and push their creators.
+    accumulate the input gradients, and push their creators. Each gradient it sets is first logged in `log`
+    with its old value.
 
     Without create_graph the gradients are raw arrays, and those of intermediate Variables (which keep no grad
     unless retain_grad) wait in `pending` instead of being wrapped as Variables."""
@@ -490,7 +537,10 @@ def _backprop(creator, retain_grad, create_graph):
                     gx = _F.astype(gx, data.dtype)
                 if gx.data.shape != data.shape:
                     _raise_grad_shape(f, x, gx)
-                x.grad = gx if x.grad is None else x.grad + gx
+                with _grad_lock:
+                    old = x.grad
+                    log.append((x, old))
+                    x.grad = gx if old is None else old + gx
             else:
                 if isinstance(gx, Variable):  # a user's formula on Variables
                     gx = gx.data
@@ -501,7 +551,10 @@ def _backprop(creator, retain_grad, create_graph):
                     _raise_grad_shape(f, x, gx)
                 # new arrays, not written in place: a gradient may be shared
                 if x.creator is None or retain_grad:
-                    x.grad = _wrap(gx) if x.grad is None else _wrap(x.grad.data + gx)
+                    with _grad_lock:  # another thread's pass may be adding into this leaf too
+                        old = x.grad
+                        log.append((x, old))
+                        x.grad = _wrap(gx) if old is None else _wrap(old.data + gx)
                 else:
                     so_far = pending.get(x)
                     pending[x] = gx if so_far is None else so_far + gx
@@ -512,7 +565,8 @@ def _backprop(creator, retain_grad, create_graph):
                 count += 1
         if not retain_grad:
             for y in ys:
-                if y is not None:
+                if y is not None and y.grad is not None:
+                    log.append((y, y.grad))
                     y.grad = None
 
 

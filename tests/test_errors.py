@@ -106,6 +106,16 @@ CATALOGUE = [
      TypeError, r"^checkpoint.save: extra note='hi' is not a number"),
     ("accuracy devices", lambda: F.accuracy(v((2, 3), device="sim"), [0, 1]), autograd.DeviceError,
      r"^accuracy: the labels are on cpu but the scores on sim"),
+    # issue 15, engine
+    ("backward seed of another shape", lambda: (v((2,)) * 2.0).backward(np.ones(3)), ValueError,
+     r"^backward: gradient has shape \(3,\), the Variable shape \(2,\)"),
+    ("backward seed number for a vector", lambda: (v((2,)) * 2.0).backward(1.0), ValueError,
+     r"^backward: gradient has shape \(\), the Variable shape \(2,\)"),
+    ("backward seed from another device", lambda: (v((2,), device="sim") * 2.0).backward(np.ones(2)),
+     autograd.DeviceError, r"^backward: gradient is on cpu, the Variable on sim"),
+    ("backward(True) for retain_grad", lambda: (v((2,)) * 2.0).backward(True), TypeError,
+     r"^backward: gradient must be an array, a Variable or a number .* got bool; retain_grad and create_graph "
+     r"are keywords"),
 ]
 
 
