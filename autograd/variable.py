@@ -455,7 +455,7 @@ def _seed(y, gradient):
     return _wrap(g)
 
 
-_grad_lock = threading.Lock()  # held while a pass adds into a gradient another thread's pass may add into too
+_grad_lock = threading.Lock()  # held while a pass adds into its leaves' gradients
 
 
 def _backprop(creator, retain_grad, create_graph, log):
@@ -464,10 +464,13 @@ def _backprop(creator, retain_grad, create_graph, log):
     with its old value.
 
     Without create_graph the gradients are raw arrays, and those of intermediate Variables (which keep no grad
-    unless retain_grad) wait in `pending` instead of being wrapped as Variables."""
+    unless retain_grad) wait in `pending` instead of being wrapped as Variables. Those of leaves wait in `leaves`
+    and are added into their `grad` at the end, under a lock: a pass that fails leaves them as they were, and
+    passes in several threads lose no update."""
     heap, seen, count = [(-creator.generation, 0, creator)], {creator}, 1
     anomaly = config.anomaly.get()
     pending = {}  # intermediate Variable -> its gradient so far (an array)
+    leaves = {}  # leaf -> its gradient from this pass so far, added into its grad at the end
     while heap:
         f = heapq.heappop(heap)[2]
         if len(f.outputs) == 1:  # the common case, without the lists
@@ -537,10 +540,12 @@ def _backprop(creator, retain_grad, create_graph, log):
                     gx = _F.astype(gx, data.dtype)
                 if gx.data.shape != data.shape:
                     _raise_grad_shape(f, x, gx)
-                with _grad_lock:
-                    old = x.grad
-                    log.append((x, old))
-                    x.grad = gx if old is None else old + gx
+                if x.creator is None:
+                    so_far = leaves.get(x)
+                    leaves[x] = gx if so_far is None else so_far + gx
+                else:
+                    log.append((x, x.grad))
+                    x.grad = gx if x.grad is None else x.grad + gx
             else:
                 if isinstance(gx, Variable):  # a user's formula on Variables
                     gx = gx.data
@@ -550,11 +555,12 @@ def _backprop(creator, retain_grad, create_graph, log):
                 if gx.shape != data.shape:
                     _raise_grad_shape(f, x, gx)
                 # new arrays, not written in place: a gradient may be shared
-                if x.creator is None or retain_grad:
-                    with _grad_lock:  # another thread's pass may be adding into this leaf too
-                        old = x.grad
-                        log.append((x, old))
-                        x.grad = _wrap(gx) if old is None else _wrap(old.data + gx)
+                if x.creator is None:
+                    so_far = leaves.get(x)
+                    leaves[x] = gx if so_far is None else so_far + gx
+                elif retain_grad:
+                    log.append((x, x.grad))
+                    x.grad = _wrap(gx) if x.grad is None else _wrap(x.grad.data + gx)
                 else:
                     so_far = pending.get(x)
                     pending[x] = gx if so_far is None else so_far + gx
@@ -568,6 +574,14 @@ def _backprop(creator, retain_grad, create_graph, log):
                 if y is not None and y.grad is not None:
                     log.append((y, y.grad))
                     y.grad = None
+    with _grad_lock:  # once per pass: another thread's pass may be adding into the same leaves
+        for x, g in leaves.items():
+            old = x.grad
+            log.append((x, old))
+            if create_graph:
+                x.grad = g if old is None else old + g
+            else:
+                x.grad = _wrap(g) if old is None else _wrap(old.data + g)
 
 
 def _gradient_array(y, pending):
