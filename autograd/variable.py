@@ -96,6 +96,16 @@ class Variable:
     def version(self, value):
         self._version[0] = value
 
+    def __getstate__(self):
+        """What `copy.deepcopy` and `pickle` keep: all of a leaf. A Variable made by an op refuses (as in PyTorch):
+        its copy would hold a graph whose backward reaches nothing."""
+        if self.creator is not None:
+            raise RuntimeError(f"Variable: only Variables created by the user (graph leaves) can be copied or "
+                               f"pickled; this one (shape {self.shape}) was made by {type(self.creator).__name__}, "
+                               "and its graph would not come along: copy Variable(y.data), or call y.unchain() "
+                               "first")
+        return None, {name: getattr(self, name) for name in _STATE}
+
     # ---- array-like properties -------------------------------------------------------------------
     @property
     def shape(self):
@@ -361,6 +371,9 @@ class Variable:
     def mean(self, axis=None, keepdims=False):
         """[F.mean][autograd.function.mean] over `axis`."""
         return _F.mean(self, axis=axis, keepdims=keepdims)
+
+
+_STATE = ("data", "name", "grad", "creator", "generation", "requires_grad", "_version")  # the slots a copy takes
 
 
 def _wrap(data, requires_grad=True):

@@ -116,6 +116,12 @@ CATALOGUE = [
     ("backward(True) for retain_grad", lambda: (v((2,)) * 2.0).backward(True), TypeError,
      r"^backward: gradient must be an array, a Variable or a number .* got bool; retain_grad and create_graph "
      r"are keywords"),
+    ("deepcopy of a non-leaf", lambda: __import__("copy").deepcopy(v((2,)) * 2.0), RuntimeError,
+     r"^Variable: only Variables created by the user \(graph leaves\) can be copied or pickled; this one "
+     r"\(shape \(2,\)\) was made by Mul"),
+    ("pickle of a non-leaf", lambda: __import__("pickle").dumps(F.sum(v((2,)))), RuntimeError,
+     r"^Variable: only Variables created by the user \(graph leaves\) can be copied or pickled; this one "
+     r"\(shape \(\)\) was made by Sum"),
 ]
 
 

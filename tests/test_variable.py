@@ -974,3 +974,43 @@ def test_backward_passes_in_threads_lose_no_accumulation(device):
     finally:
         sys.setswitchinterval(interval)
     close(W.grad, [threads * passes] * 2)
+
+
+# ---- copies and pickles: whole, or refused (issue 15, item 6) -------------------------------------------------
+
+
+def _pickled(v):
+    import pickle
+
+    return pickle.loads(pickle.dumps(v))
+
+
+def _deep_copied(v):
+    import copy
+
+    return copy.deepcopy(v)
+
+
+@pytest.mark.parametrize("copy_of", [_deep_copied, _pickled], ids=["deepcopy", "pickle"])
+def test_a_leaf_copies_whole_and_its_copy_trains(device, copy_of):
+    p = Parameter(np.array([1.0, 2.0]), name="w", device=device)
+    F.sum(p * p).backward()
+    p.version += 3
+    c = copy_of(p)
+    assert type(c) is Parameter and c.name == "w" and c.device == device and c.version == 3
+    assert c.data is not p.data and c.creator is None
+    close(c.grad, [2.0, 4.0])
+    c.version += 1  # its own count: the original's graphs are not the copy's
+    assert p.version == 3
+    F.sum(c * c * c).backward()
+    close(c.grad, [2.0 + 3.0, 4.0 + 12.0])
+
+
+@pytest.mark.parametrize("copy_of", [_deep_copied, _pickled], ids=["deepcopy", "pickle"])
+def test_a_variable_made_by_an_op_refuses_to_be_copied(device, copy_of):
+    y = var([1.0, 2.0], device) * 2.0
+    with pytest.raises(RuntimeError, match=r"^Variable: only Variables created by the user \(graph leaves\) can be "
+                                           r"copied or pickled; this one \(shape \(2,\)\) was made by Mul"):
+        copy_of(y)
+    y.unchain()  # a leaf now: it copies
+    close(copy_of(y), [2.0, 4.0])
