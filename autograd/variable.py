@@ -247,22 +247,22 @@ class Variable:
         if not _is_floating(self.data):
             raise TypeError(f"backward: this Variable holds {dtype_name(self.dtype)} data; gradients need "
                             "floating-point data (cast it with F.astype first)")
-        log = [(self, self.grad)]  # (Variable, its gradient before this pass), for every gradient the pass sets
+        before = self.grad
         if gradient is not None:
             seed = _seed(self, gradient)
-            if self.creator is None:  # a leaf accumulates, as from any other pass
-                with _grad_lock:
-                    self.grad = seed if self.grad is None else _wrap(self.grad.data + seed.data)
-            else:
-                self.grad = seed
-        elif self.grad is None:
-            self.grad = _wrap(self.xp.ones_like(self.data))
-        if self.creator is None:
+        elif self.grad is not None:  # a seed set by hand (DeZero's idiom)
+            seed, self.grad = self.grad, None
+        else:
+            seed = _wrap(self.xp.ones_like(self.data))
+        if self.creator is None:  # a leaf: the seed is its gradient, added to what it had
+            with _grad_lock:
+                self.grad = seed if self.grad is None else _wrap(self.grad.data + seed.data)
             return
+        log = [(self, before)]  # (Variable, its gradient before the pass), for each one the pass sets
         recording = config.recording.set(create_graph)  # not context managers: this runs every step
         on_arrays = config.on_arrays.set(not create_graph)
         try:
-            _backprop(self.creator, retain_grad, create_graph, log)
+            _backprop(self, seed if create_graph else seed.data, retain_grad, create_graph, log)
         except BaseException:
             for v, g in reversed(log):  # the earliest value of each is put back last
                 v.grad = g
@@ -471,18 +471,20 @@ def _seed(y, gradient):
 _grad_lock = threading.Lock()  # held while a pass adds into its leaves' gradients
 
 
-def _backprop(creator, retain_grad, create_graph, log):
+def _backprop(root, seed, retain_grad, create_graph, log):
     """The loop of `Variable.backward`: pop the function of highest generation, run its backward,
     accumulate the input gradients, and push their creators. Each gradient it sets is first logged in `log`
     with its old value.
 
-    Without create_graph the gradients are raw arrays, and those of intermediate Variables (which keep no grad
-    unless retain_grad) wait in `pending` instead of being wrapped as Variables. Those of leaves wait in `leaves`
-    and are added into their `grad` at the end, under a lock: a pass that fails leaves them as they were, and
-    passes in several threads lose no update."""
+    The gradients of this pass flow in `pending` (raw arrays, or Variables under create_graph), apart from the
+    `grad` that Variables keep: an intermediate's is added into its `grad` only with retain_grad, once complete
+    (a gradient retained by an earlier pass is not sent down again). Those of leaves wait in `leaves` and are
+    added into their `grad` at the end, under a lock: a pass that fails leaves them as they were, and passes in
+    several threads lose no update."""
+    creator = root.creator
     heap, seen, count = [(-creator.generation, 0, creator)], {creator}, 1
     anomaly = config.anomaly.get()
-    pending = {}  # intermediate Variable -> its gradient so far (an array)
+    pending = {root: seed}  # intermediate Variable -> its gradient from this pass so far
     leaves = {}  # leaf -> its gradient from this pass so far, added into its grad at the end
     while heap:
         f = heapq.heappop(heap)[2]
@@ -490,27 +492,23 @@ def _backprop(creator, retain_grad, create_graph, log):
             y = f.outputs[0]()
             if y is None:
                 continue
+            g = pending.pop(y, None)  # complete now: every op that used y has run
+            if g is None:
+                continue
+            if retain_grad:
+                _retain(y, g, create_graph, log)
             ys = (y,)  # held until this step ends, for backwards that read it
-            if create_graph:
-                if y.grad is None:
-                    continue
-                f.ys, gys = ys, (y.grad,)
-            else:
-                g = pending.pop(y, None)  # _gradient_array, inlined: this runs for every function
-                if y.grad is not None:
-                    g = y.grad.data if g is None else y.grad.data + g
-                if g is None:
-                    continue
-                f.ys, gys = (y.data,), (g,)
+            f.ys, gys = ys if create_graph else (y.data,), (g,)
         else:
             ys = [ref() for ref in f.outputs]
-            if create_graph:
-                gys = [None if y is None else y.grad for y in ys]
-            else:
-                gys = [None if y is None else _gradient_array(y, pending) for y in ys]
+            gys = [None if y is None else pending.pop(y, None) for y in ys]
             missing = sum(g is None for g in gys)  # not count(None): arrays compare elementwise
             if missing == len(gys):
                 continue
+            if retain_grad:
+                for y, g in zip(ys, gys):
+                    if g is not None:
+                        _retain(y, g, create_graph, log)
             if missing:
                 gys = f._zeros_for_missing(gys, create_graph)
             f.ys = tuple(ys) if create_graph else tuple(None if y is None else y.data for y in ys)
@@ -553,12 +551,6 @@ def _backprop(creator, retain_grad, create_graph, log):
                     gx = _F.astype(gx, data.dtype)
                 if gx.data.shape != data.shape:
                     _raise_grad_shape(f, x, gx)
-                if x.creator is None:
-                    so_far = leaves.get(x)
-                    leaves[x] = gx if so_far is None else so_far + gx
-                else:
-                    log.append((x, x.grad))
-                    x.grad = gx if x.grad is None else x.grad + gx
             else:
                 if isinstance(gx, Variable):  # a user's formula on Variables
                     gx = gx.data
@@ -567,26 +559,15 @@ def _backprop(creator, retain_grad, create_graph, log):
                     gx = device_of(gx).xp.astype(gx, data.dtype)
                 if gx.shape != data.shape:
                     _raise_grad_shape(f, x, gx)
-                # new arrays, not written in place: a gradient may be shared
-                if x.creator is None:
-                    so_far = leaves.get(x)
-                    leaves[x] = gx if so_far is None else so_far + gx
-                elif retain_grad:
-                    log.append((x, x.grad))
-                    x.grad = _wrap(gx) if x.grad is None else _wrap(x.grad.data + gx)
-                else:
-                    so_far = pending.get(x)
-                    pending[x] = gx if so_far is None else so_far + gx
+            # new arrays (or Variables), not written in place: a gradient may be shared
             g = x.creator
+            so_far_of = pending if g is not None else leaves
+            so_far = so_far_of.get(x)
+            so_far_of[x] = gx if so_far is None else so_far + gx
             if g is not None and g not in seen:
                 seen.add(g)
                 heapq.heappush(heap, (-g.generation, count, g))
                 count += 1
-        if not retain_grad:
-            for y in ys:
-                if y is not None and y.grad is not None:
-                    log.append((y, y.grad))
-                    y.grad = None
     with _grad_lock:  # once per pass: another thread's pass may be adding into the same leaves
         for x, g in leaves.items():
             old = x.grad
@@ -597,12 +578,13 @@ def _backprop(creator, retain_grad, create_graph, log):
                 x.grad = _wrap(g) if old is None else _wrap(old.data + g)
 
 
-def _gradient_array(y, pending):
-    """The gradient of `y` as an array: what is pending for it, plus its `grad` if it has one (None if neither)."""
-    g = pending.pop(y, None)
-    if y.grad is not None:
-        g = y.grad.data if g is None else y.grad.data + g
-    return g
+def _retain(y, g, create_graph, log):
+    """Add this pass's gradient `g` of the intermediate `y` into `y.grad` (retain_grad)."""
+    log.append((y, y.grad))
+    if create_graph:
+        y.grad = g if y.grad is None else y.grad + g
+    else:
+        y.grad = _wrap(g) if y.grad is None else _wrap(y.grad.data + g)
 
 
 def _check_floating_input(f, x):

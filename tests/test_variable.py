@@ -1014,3 +1014,14 @@ def test_a_variable_made_by_an_op_refuses_to_be_copied(device, copy_of):
         copy_of(y)
     y.unchain()  # a leaf now: it copies
     close(copy_of(y), [2.0, 4.0])
+
+
+def test_a_gradient_retained_by_an_earlier_pass_is_not_sent_down_again(device):
+    x = var([1.0, 2.0], device)
+    h = x * 3.0
+    loss = F.sum(h * h)
+    loss.backward(retain_grad=True)
+    x.cleargrad()
+    loss.backward(retain_grad=True)  # h.grad holds the first pass's gradient: x must not get it twice
+    close(x.grad, [18.0, 36.0])  # d/dx Σ 9x² = 18x
+    close(h.grad, [2 * 6.0, 2 * 12.0])  # h's own gradient accumulates over passes, as a leaf's does (PyTorch)
