@@ -12,6 +12,7 @@ import math
 import os
 import re
 import sys
+import threading
 import weakref
 
 from autograd import config
@@ -39,7 +40,9 @@ class Variable:
 
     Attributes:
         generation: the depth in the graph (the backward pass runs deepest first).
-        version: how many in-place updates `data` has had: a graph recorded before one refuses its backward pass.
+        version: how many in-place updates `data` has had (an optimizer step raises it); a view (`x.T`, a reshape,
+            a basic index) shares its base's count, so a graph recorded before an update of either refuses its
+            backward pass.
 
     Raises:
         TypeError: `data` is None, a string, bytes, a dict or a set.
@@ -54,12 +57,13 @@ class Variable:
         (14.0, [2.0, 4.0, 6.0])
     """
 
-    __slots__ = ("data", "name", "grad", "creator", "generation", "requires_grad", "version", "__weakref__")
+    __slots__ = ("data", "name", "grad", "creator", "generation", "requires_grad", "_version", "__weakref__")
     __array_priority__ = 200  # a NumPy or CuPy array on the left of an operator defers to the Variable
     __array_ufunc__ = None
 
     def __init__(self, data, name=None, *, dtype=None, device=None, requires_grad=True):
-        if isinstance(data, Variable):
+        base = data if isinstance(data, Variable) else None
+        if base is not None:
             data = data.data
         try:
             data = as_array(data)
@@ -78,7 +82,29 @@ class Variable:
         self.creator = None
         self.generation = 0
         self.requires_grad = requires_grad
-        self.version = 0  # counts in-place writes to data (optimizer updates): a recorded graph checks it
+        # the count of in-place writes to data, a one-element list: Variables holding one array (or views of it)
+        # share it, so an update of one is seen by graphs recorded on any of them
+        self._version = base._version if base is not None and base.data is data else [0]
+
+    @property
+    def version(self):
+        """How many in-place updates `data` (or the array it is a view of) has had; whoever writes into `data` in
+        place raises it (`p.version += 1`), and a graph recorded before refuses its backward pass."""
+        return self._version[0]
+
+    @version.setter
+    def version(self, value):
+        self._version[0] = value
+
+    def __getstate__(self):
+        """What `copy.deepcopy` and `pickle` keep: all of a leaf. A Variable made by an op refuses (as in PyTorch):
+        its copy would hold a graph whose backward reaches nothing."""
+        if self.creator is not None:
+            raise RuntimeError(f"Variable: only Variables created by the user (graph leaves) can be copied or "
+                               f"pickled; this one (shape {self.shape}) was made by {type(self.creator).__name__}, "
+                               "and its graph would not come along: copy Variable(y.data), or call y.unchain() "
+                               "first")
+        return None, {name: getattr(self, name) for name in _STATE}
 
     # ---- array-like properties -------------------------------------------------------------------
     @property
@@ -183,20 +209,27 @@ class Variable:
                 x.unchain()
         self.unchain()
 
-    def backward(self, retain_grad=False, create_graph=False):
+    def backward(self, gradient=None, retain_grad=False, create_graph=False):
         """Accumulate d(self)/dx into `x.grad` for every Variable x behind `self` that requires a gradient.
 
-        The gradient is seeded with ones shaped like `self` (so a non-scalar `self` acts as `self.sum()`), and
-        Functions run in reverse order of generation, iteratively (graphs of any depth work). A gradient keeps its
-        input's dtype.
+        The gradient is seeded with `gradient`, or with ones shaped like `self` (so a non-scalar `self` acts as
+        `self.sum()`); Functions run in reverse order of generation, iteratively (graphs of any depth work). A
+        gradient keeps its input's dtype. A pass that raises (an error or KeyboardInterrupt in a gradient formula)
+        puts every gradient back as it was before it, so a retry gives what one clean pass would. Passes in
+        several threads may accumulate into the same leaves.
 
         Args:
+            gradient (array | Variable | number | None): the seed, d(loss)/d(self) for some loss: the shape of
+                `self`, on its device; cast to its dtype. None seeds ones.
             retain_grad (bool): keep the gradients of intermediate Variables too, not only of leaves.
             create_graph (bool): record the backward pass itself, so `x.grad.backward()` gives second (and higher)
                 derivatives.
 
         Raises:
-            TypeError: `self`, or an input that needs a gradient, holds integer or boolean data.
+            TypeError: `self`, or an input that needs a gradient, holds integer or boolean data; `gradient` is a
+                bool or not a number, array or Variable.
+            ValueError: `gradient` has another shape than `self`.
+            DeviceError: `gradient` is on another device than `self`.
             RuntimeError: an input of the graph was given new data or updated in place after the forward pass.
 
         Examples:
@@ -214,14 +247,26 @@ class Variable:
         if not _is_floating(self.data):
             raise TypeError(f"backward: this Variable holds {dtype_name(self.dtype)} data; gradients need "
                             "floating-point data (cast it with F.astype first)")
-        if self.grad is None:
-            self.grad = _wrap(self.xp.ones_like(self.data))
-        if self.creator is None:
+        before = self.grad
+        if gradient is not None:
+            seed = _seed(self, gradient)
+        elif self.grad is not None:  # a seed set by hand (DeZero's idiom)
+            seed, self.grad = self.grad, None
+        else:
+            seed = _wrap(self.xp.ones_like(self.data))
+        if self.creator is None:  # a leaf: the seed is its gradient, added to what it had
+            with _grad_lock:
+                self.grad = seed if self.grad is None else _wrap(self.grad.data + seed.data)
             return
+        log = [(self, before)]  # (Variable, its gradient before the pass), for each one the pass sets
         recording = config.recording.set(create_graph)  # not context managers: this runs every step
         on_arrays = config.on_arrays.set(not create_graph)
         try:
-            _backprop(self.creator, retain_grad, create_graph)
+            _backprop(self, seed if create_graph else seed.data, retain_grad, create_graph, log)
+        except BaseException:
+            for v, g in reversed(log):  # the earliest value of each is put back last
+                v.grad = g
+            raise
         finally:
             config.on_arrays.reset(on_arrays)
             config.recording.reset(recording)
@@ -328,6 +373,9 @@ class Variable:
         return _F.mean(self, axis=axis, keepdims=keepdims)
 
 
+_STATE = ("data", "name", "grad", "creator", "generation", "requires_grad", "_version")  # the slots a copy takes
+
+
 def _wrap(data, requires_grad=True):
     """A Variable around an array an op produced, without the checks of ``Variable.__init__``."""
     v = _new(Variable)
@@ -335,7 +383,7 @@ def _wrap(data, requires_grad=True):
     v.name = v.grad = v.creator = None
     v.generation = 0
     v.requires_grad = requires_grad
-    v.version = 0
+    v._version = [0]
     return v
 
 
@@ -397,58 +445,86 @@ def array_of(x):
     return x.data if isinstance(x, Variable) else x
 
 
-def _backprop(creator, retain_grad, create_graph):
-    """The loop of `Variable.backward`: pop the function of highest generation, run its backward,
-    accumulate the input gradients, and push their creators.
+def _seed(y, gradient):
+    """`gradient` as the seed of `y.backward(gradient)`: a Variable of y's shape, device and dtype."""
+    if isinstance(gradient, bool) or not (isinstance(gradient, (Variable, int, float)) or is_array(gradient)):
+        raise TypeError(f"backward: gradient must be an array, a Variable or a number shaped like the Variable "
+                        f"(shape {y.shape}), got {type(gradient).__name__}; retain_grad and create_graph are "
+                        "keywords: backward(retain_grad=True)")
+    if isinstance(gradient, (int, float)):
+        g = _scalar_array(float(gradient), y.data)
+    else:
+        g = gradient.data if isinstance(gradient, Variable) else as_array(gradient)
+        if not same_device([g, y.data]):
+            raise DeviceError(f"backward: gradient is on {device_of(g)}, the Variable on {y.device}; move it "
+                              "with .to(device)")
+    if tuple(g.shape) != y.shape:
+        raise ValueError(f"backward: gradient has shape {tuple(g.shape)}, the Variable shape {y.shape}; they must "
+                         "be the same")
+    if g.dtype != y.dtype:
+        g = device_of(g).xp.astype(g, y.dtype)
+    elif isinstance(gradient, Variable):
+        return gradient  # as it is: under create_graph its own graph is kept
+    return _wrap(g)
 
-    Without create_graph the gradients are raw arrays, and those of intermediate Variables (which keep no grad
-    unless retain_grad) wait in `pending` instead of being wrapped as Variables."""
+
+_grad_lock = threading.Lock()  # held while a pass adds into its leaves' gradients
+
+
+def _backprop(root, seed, retain_grad, create_graph, log):
+    """The loop of `Variable.backward`: pop the function of highest generation, run its backward,
+    accumulate the input gradients, and push their creators. Each gradient it sets is first logged in `log`
+    with its old value.
+
+    The gradients of this pass flow in `pending` (raw arrays, or Variables under create_graph), apart from the
+    `grad` that Variables keep: an intermediate's is added into its `grad` only with retain_grad, once complete
+    (a gradient retained by an earlier pass is not sent down again). Those of leaves wait in `leaves` and are
+    added into their `grad` at the end, under a lock: a pass that fails leaves them as they were, and passes in
+    several threads lose no update."""
+    creator = root.creator
     heap, seen, count = [(-creator.generation, 0, creator)], {creator}, 1
     anomaly = config.anomaly.get()
-    pending = {}  # intermediate Variable -> its gradient so far (an array)
+    pending = {root: seed}  # intermediate Variable -> its gradient from this pass so far
+    leaves = {}  # leaf -> its gradient from this pass so far, added into its grad at the end
     while heap:
         f = heapq.heappop(heap)[2]
         if len(f.outputs) == 1:  # the common case, without the lists
             y = f.outputs[0]()
             if y is None:
                 continue
+            g = pending.pop(y, None)  # complete now: every op that used y has run
+            if g is None:
+                continue
+            if retain_grad:
+                _retain(y, g, create_graph, log)
             ys = (y,)  # held until this step ends, for backwards that read it
-            if create_graph:
-                if y.grad is None:
-                    continue
-                f.ys, gys = ys, (y.grad,)
-            else:
-                g = pending.pop(y, None)  # _gradient_array, inlined: this runs for every function
-                if y.grad is not None:
-                    g = y.grad.data if g is None else y.grad.data + g
-                if g is None:
-                    continue
-                f.ys, gys = (y.data,), (g,)
+            f.ys, gys = ys if create_graph else (y.data,), (g,)
         else:
             ys = [ref() for ref in f.outputs]
-            if create_graph:
-                gys = [None if y is None else y.grad for y in ys]
-            else:
-                gys = [None if y is None else _gradient_array(y, pending) for y in ys]
+            gys = [None if y is None else pending.pop(y, None) for y in ys]
             missing = sum(g is None for g in gys)  # not count(None): arrays compare elementwise
             if missing == len(gys):
                 continue
+            if retain_grad:
+                for y, g in zip(ys, gys):
+                    if g is not None:
+                        _retain(y, g, create_graph, log)
             if missing:
                 gys = f._zeros_for_missing(gys, create_graph)
             f.ys = tuple(ys) if create_graph else tuple(None if y is None else y.data for y in ys)
         versions, xs = 0, []
-        for x, array_id in zip(f.inputs, f._ids):
-            versions += x.version
+        for x, array in zip(f.inputs, f._arrays):
+            versions += x._version[0]
             xs.append(x.data)
-            if id(x.data) != array_id:
+            if x.data is not array:
                 raise RuntimeError(f"backward: an input of {type(f).__name__} (shape {x.shape}) was given new data "
                                    "after the forward pass (an optimizer update, load_state_dict, to(), or "
                                    "x.data = ...); its gradient would be computed with the new values. Run the "
                                    "forward pass again")
         if versions != f._versions:
             raise RuntimeError(f"backward: an input of {type(f).__name__} was updated in place (by an optimizer "
-                               "step) after the forward pass; its gradient would be computed with the new values. "
-                               "Run the forward pass again")
+                               "step) after the forward pass, or the array it is a view of was; its gradient "
+                               "would be computed with the new values. Run the forward pass again")
         f.xs = f.inputs if create_graph else xs
         try:
             gxs = f.backward(*gys)
@@ -475,7 +551,6 @@ def _backprop(creator, retain_grad, create_graph):
                     gx = _F.astype(gx, data.dtype)
                 if gx.data.shape != data.shape:
                     _raise_grad_shape(f, x, gx)
-                x.grad = gx if x.grad is None else x.grad + gx
             else:
                 if isinstance(gx, Variable):  # a user's formula on Variables
                     gx = gx.data
@@ -484,29 +559,32 @@ def _backprop(creator, retain_grad, create_graph):
                     gx = device_of(gx).xp.astype(gx, data.dtype)
                 if gx.shape != data.shape:
                     _raise_grad_shape(f, x, gx)
-                # new arrays, not written in place: a gradient may be shared
-                if x.creator is None or retain_grad:
-                    x.grad = _wrap(gx) if x.grad is None else _wrap(x.grad.data + gx)
-                else:
-                    so_far = pending.get(x)
-                    pending[x] = gx if so_far is None else so_far + gx
+            # new arrays (or Variables), not written in place: a gradient may be shared
             g = x.creator
+            so_far_of = pending if g is not None else leaves
+            so_far = so_far_of.get(x)
+            so_far_of[x] = gx if so_far is None else so_far + gx
             if g is not None and g not in seen:
                 seen.add(g)
                 heapq.heappush(heap, (-g.generation, count, g))
                 count += 1
-        if not retain_grad:
-            for y in ys:
-                if y is not None:
-                    y.grad = None
+    with _grad_lock:  # once per pass: another thread's pass may be adding into the same leaves
+        for x, g in leaves.items():
+            old = x.grad
+            log.append((x, old))
+            if create_graph:
+                x.grad = g if old is None else old + g
+            else:
+                x.grad = _wrap(g) if old is None else _wrap(old.data + g)
 
 
-def _gradient_array(y, pending):
-    """The gradient of `y` as an array: what is pending for it, plus its `grad` if it has one (None if neither)."""
-    g = pending.pop(y, None)
-    if y.grad is not None:
-        g = y.grad.data if g is None else y.grad.data + g
-    return g
+def _retain(y, g, create_graph, log):
+    """Add this pass's gradient `g` of the intermediate `y` into `y.grad` (retain_grad)."""
+    log.append((y, y.grad))
+    if create_graph:
+        y.grad = g if y.grad is None else y.grad + g
+    else:
+        y.grad = _wrap(g) if y.grad is None else _wrap(y.grad.data + g)
 
 
 def _check_floating_input(f, x):
@@ -543,6 +621,7 @@ class Parameter(Variable):
             dtype = "float32"
         super().__init__(data, name, dtype=dtype, device=device)
         self.data = device_of(self.data).xp.asarray(self.data, copy=True)
+        self._version = [0]  # its own array, its own count
 
 
 def _scalar_array(value, like):
@@ -617,8 +696,9 @@ class Function:
     inputs = ()
     outputs = ()
     xs = ys = ()  # the operands of the gradient formula, set by the backward pass (see backward)
-    _ids = ()  # ids of the input arrays at the forward pass
+    _arrays = ()  # the input arrays at the forward pass (alive anyway, through inputs, unless replaced since)
     _versions = 0  # the sum of the inputs' versions then
+    _view = False  # True for ops whose output may be a view of their input: it shares the input's version
 
     def __call__(self, *inputs):
         """Apply the op: `forward` on the inputs' arrays, and the graph recorded.
@@ -635,7 +715,7 @@ class Function:
             if not isinstance(x, Variable):
                 return self._apply_to_constants(inputs)
             arrays.append(x.data)
-            versions += x.version  # versions only grow: their sum changes when any of them does
+            versions += x._version[0]  # versions only grow: their sum changes when any of them does
             if x.requires_grad:
                 requires_grad = True
                 if x.generation > generation:
@@ -652,16 +732,16 @@ class Function:
         record = requires_grad and config.recording.get()
         if type(ys) is not tuple:  # one output: the common case, without the lists
             y = _wrap(ys, requires_grad)  # constants in, constants out
+            if self._view:  # recorded or not: a view taken under no_grad must see its base's updates too
+                y._version = inputs[0]._version
             if record:
                 self.generation, self.inputs, self.outputs = generation, inputs, (weakref.ref(y),)
-                self._ids = tuple(map(id, arrays))  # the input arrays backward must still find (ids: no memory)
-                self._versions = versions
+                self._arrays, self._versions = arrays, versions  # what backward must still find
                 y.creator, y.generation = self, generation + 1
             return y
         outputs = [_wrap(y, requires_grad) for y in ys]
         if record:
-            self.generation, self.inputs, self._ids = generation, inputs, tuple(map(id, arrays))
-            self._versions = versions
+            self.generation, self.inputs, self._arrays, self._versions = generation, inputs, arrays, versions
             self.outputs = tuple(weakref.ref(y) for y in outputs)
             for y in outputs:
                 y.creator, y.generation = self, generation + 1

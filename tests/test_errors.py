@@ -189,6 +189,22 @@ CATALOGUE = [
      r"^load_state_dict: entry 'kind': the state_dict of Momentum does not fit RMSprop"),
     ("optimizer: negative learning rate assigned", assign_negative_learning_rate, ValueError,
      r"^SGD: learning_rate must be in \(0.0, inf\), got -1.0"),
+    # issue 15, engine
+    ("backward seed of another shape", lambda: (v((2,)) * 2.0).backward(np.ones(3)), ValueError,
+     r"^backward: gradient has shape \(3,\), the Variable shape \(2,\)"),
+    ("backward seed number for a vector", lambda: (v((2,)) * 2.0).backward(1.0), ValueError,
+     r"^backward: gradient has shape \(\), the Variable shape \(2,\)"),
+    ("backward seed from another device", lambda: (v((2,), device="sim") * 2.0).backward(np.ones(2)),
+     autograd.DeviceError, r"^backward: gradient is on cpu, the Variable on sim"),
+    ("backward(True) for retain_grad", lambda: (v((2,)) * 2.0).backward(True), TypeError,
+     r"^backward: gradient must be an array, a Variable or a number .* got bool; retain_grad and create_graph "
+     r"are keywords"),
+    ("deepcopy of a non-leaf", lambda: __import__("copy").deepcopy(v((2,)) * 2.0), RuntimeError,
+     r"^Variable: only Variables created by the user \(graph leaves\) can be copied or pickled; this one "
+     r"\(shape \(2,\)\) was made by Mul"),
+    ("pickle of a non-leaf", lambda: __import__("pickle").dumps(F.sum(v((2,)))), RuntimeError,
+     r"^Variable: only Variables created by the user \(graph leaves\) can be copied or pickled; this one "
+     r"\(shape \(\)\) was made by Sum"),
 ]
 
 

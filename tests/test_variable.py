@@ -8,7 +8,7 @@ import pytest
 
 import autograd
 import autograd.function as F
-from autograd import DeviceError, Function, Parameter, Variable, to_host
+from autograd import DeviceError, Function, Parameter, Variable, optimizer, to_host
 from autograd.backend import available_devices, device_of, dtype_name, get_device
 
 
@@ -788,3 +788,240 @@ def test_an_unused_output_of_a_multi_output_function_gets_zeros(device, create_g
     s, c = _SinCos()(x)
     F.sum(s * 2.0).backward(create_graph=create_graph)  # c unused: its gradient counts as zeros
     np.testing.assert_allclose(to_host(x.grad), 2.0 * np.cos([0.5, 1.0, 2.0]), rtol=1e-12)
+
+
+# ---- the version check: id reuse and views cannot fool it (issue 15, item 1) -----------------------------------
+
+
+def test_backward_refuses_data_replaced_twice_even_when_an_id_is_reused(device):
+    x = var([1.0, 2.0], device)
+    y = F.sum(x * x)
+    x.data = var([5.0, 5.0], device).data  # the first array is freed (unless the graph holds it) ...
+    x.data = var([1.0, 2.0], device).data  # ... and this one may get its id: the graph must compare arrays
+    with pytest.raises(RuntimeError, match=r"^backward: an input of Mul \(shape \(2,\)\) was given new data"):
+        y.backward()
+    assert x.grad is None
+
+
+@pytest.mark.parametrize("view", [lambda w: w.T, lambda w: F.reshape(w, (4,)), lambda w: w[0],
+                                  lambda w: F.broadcast_to(w, (3, 2, 2))],
+                         ids=["T", "reshape", "basic index", "broadcast_to"])
+def test_a_view_taken_under_no_grad_sees_its_base_updated_in_place(device, view):
+    W = Parameter(np.array([[1.0, 2.0], [3.0, 4.0]]), device=device)
+    opt = optimizer.SGD([W], learning_rate=0.1)
+    W.grad = var(np.ones((2, 2)), device)
+    opt.update()  # from now on the optimizer writes into W.data in place
+    with autograd.no_grad():
+        Wv = view(W)
+    assert Wv.version == W.version == 1
+    a = var(np.ones(Wv.shape), device)
+    loss = F.sum((a * Wv) ** 2)  # Mul's backward reads Wv's values: they must be the forward's
+    W.grad = var(np.ones((2, 2)), device)
+    opt.update()
+    assert Wv.version == 2
+    with pytest.raises(RuntimeError, match=r"^backward: an input of Mul was updated in place"):
+        loss.backward()
+
+
+def test_a_copy_made_by_an_op_keeps_its_own_version(device):
+    W = Parameter(np.array([[1.0, 2.0], [3.0, 4.0]]), device=device)
+    with autograd.no_grad():
+        picked = W[[1, 0]]  # integer arrays: a copy, which W's updates never reach
+        doubled = W * 2.0
+    W.version += 1
+    assert picked.version == doubled.version == 0
+    a = var([[1.0, 1.0], [1.0, 1.0]], device, requires_grad=True)
+    F.sum(a * picked).backward()
+    close(a.grad, [[3.0, 4.0], [1.0, 2.0]])
+
+
+def test_a_variable_of_a_variable_shares_its_version(device):
+    W = Parameter(np.array([1.0, 2.0]), device=device)
+    alias = Variable(W)  # the same array: an update of one is an update of the other
+    y = F.sum(alias * alias)
+    W.version += 1
+    assert alias.version == 1 and Parameter(W).version == 0  # a Parameter copies: its own array and count
+    with pytest.raises(RuntimeError, match="updated in place"):
+        y.backward()
+
+
+# ---- an aborted backward leaves nothing a retry could double (issue 15, item 2) ------------------------------
+
+
+class _FailsOnce(Function):
+    """The identity, whose first backward raises `error` (a user's formula, or Ctrl-C, failing half-way)."""
+
+    def __init__(self, error):
+        self.error = error
+
+    def forward(self, x):
+        return x * 1.0
+
+    def backward(self, gy):
+        error, self.error = self.error, None
+        if error is not None:
+            raise error
+        return gy
+
+
+def _graph_with_a_failing_op(device, error):
+    """loss = Σ(f(h)·x + h), h = 3x, with f the identity failing once: x (and h) get gradients before f runs."""
+    x = var([1.0, 2.0], device)
+    h = x * 3.0
+    return x, h, F.sum(_FailsOnce(error)(h) * x + h)
+
+
+@pytest.mark.parametrize("error", [KeyboardInterrupt(), ValueError("a user's formula failed")],
+                         ids=["KeyboardInterrupt", "ValueError"])
+@pytest.mark.parametrize("retain_grad", [False, True])
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_an_aborted_backward_puts_every_gradient_back(device, error, retain_grad, create_graph):
+    x, h, loss = _graph_with_a_failing_op(device, error)
+    x.grad = var([100.0, 200.0], device)  # from an earlier pass: kept, not lost and not added twice
+    with pytest.raises(type(error)):
+        loss.backward(retain_grad=retain_grad, create_graph=create_graph)
+    close(x.grad, [100.0, 200.0])
+    assert h.grad is None and loss.grad is None
+    loss.backward(retain_grad=retain_grad, create_graph=create_graph)  # the retry: as one clean pass
+    close(x.grad, [100.0 + 9.0, 200.0 + 15.0])  # d/dx Σ(3x² + 3x) = 6x + 3
+    if retain_grad:
+        close(h.grad, [2.0, 3.0])  # x + 1
+
+
+def test_an_aborted_second_order_pass_leaves_the_first_order_gradients(device):
+    x = var([1.0, 2.0], device)
+    F.sum(_FailsOnce(None)(x) ** 3).backward(create_graph=True)
+    gx = x.grad  # 3x²
+    x.cleargrad()
+    y = F.sum(_FailsOnce(RuntimeError("boom"))(gx) * x)  # x gets its gradient from Mul before the failing op
+    with pytest.raises(RuntimeError, match="boom"):
+        y.backward()
+    assert x.grad is None and gx.grad is None
+    y.backward()
+    close(x.grad, [9.0, 36.0])  # d/dx Σ 3x³
+
+
+# ---- y.backward(gradient): PyTorch's seed (issue 15, item 17) -------------------------------------------------
+
+
+@pytest.mark.parametrize("as_variable", [False, True], ids=["array", "Variable"])
+def test_backward_takes_a_seed_gradient(device, as_variable):
+    x = var([1.0, 2.0, 3.0], device)
+    y = x * x
+    seed = var([1.0, 0.5, -2.0], device, requires_grad=False)
+    y.backward(seed if as_variable else seed.data)
+    close(x.grad, [2.0, 2.0, -12.0])  # seed · 2x
+
+
+def test_backward_takes_a_number_as_the_seed_of_a_scalar(device):
+    x = var([1.0, 2.0], device, dtype=np.float32)
+    y = F.sum(x * x)
+    y.backward(3)
+    close(x.grad, [6.0, 12.0])
+    assert dtype_name(x.grad.dtype) == "float32"  # the seed takes the Variable's dtype
+
+
+def test_a_seed_gradient_accumulates_into_a_leaf_and_keywords_still_work(device):
+    x = var([1.0, 2.0], device)
+    x.backward(var([1.0, 1.0], device))
+    x.backward(gradient=var([2.0, 3.0], device))
+    close(x.grad, [3.0, 4.0])
+    y = x * 2.0
+    y.backward(var([1.0, -1.0], device), retain_grad=True)
+    close(y.grad, [1.0, -1.0])
+    close(x.grad, [5.0, 2.0])
+
+
+def test_a_seed_variable_keeps_its_graph_under_create_graph(device):
+    x, s = var([1.0, 2.0], device), var([3.0, 4.0], device)
+    y = x * x
+    y.backward(s * s, create_graph=True)  # x.grad = s² · 2x: differentiable in s too
+    gx = x.grad
+    x.cleargrad()
+    F.sum(gx).backward()
+    close(s.grad, [2 * 3.0 * 2 * 1.0, 2 * 4.0 * 2 * 2.0])  # d/ds Σ 2x s² = 4xs
+
+
+def test_a_seed_gradient_of_another_device_raises(sim):
+    y = Variable(np.array([1.0, 2.0]), device=sim) * 2.0
+    with pytest.raises(DeviceError, match=r"^backward: gradient is on cpu, the Variable on sim"):
+        y.backward(np.ones(2))
+
+
+# ---- threads accumulating into one Parameter (issue 15, item 7) -----------------------------------------------
+
+
+def test_backward_passes_in_threads_lose_no_accumulation(device):
+    import sys
+    import threading
+
+    W = Parameter(np.array([1.0, 2.0]), device=device)
+    threads, passes = 8, 150
+    x = var([1.0, 1.0], device, requires_grad=False)
+
+    def train():
+        for _ in range(passes):
+            F.sum(W * x).backward()  # each pass adds [1, 1] into the shared W.grad
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible: a lost update shows at once
+    try:
+        workers = [threading.Thread(target=train) for _ in range(threads)]
+        for t in workers:
+            t.start()
+        for t in workers:
+            t.join()
+    finally:
+        sys.setswitchinterval(interval)
+    close(W.grad, [threads * passes] * 2)
+
+
+# ---- copies and pickles: whole, or refused (issue 15, item 6) -------------------------------------------------
+
+
+def _pickled(v):
+    import pickle
+
+    return pickle.loads(pickle.dumps(v))
+
+
+def _deep_copied(v):
+    import copy
+
+    return copy.deepcopy(v)
+
+
+@pytest.mark.parametrize("copy_of", [_deep_copied, _pickled], ids=["deepcopy", "pickle"])
+def test_a_leaf_copies_whole_and_its_copy_trains(device, copy_of):
+    p = Parameter(np.array([1.0, 2.0]), name="w", device=device)
+    F.sum(p * p).backward()
+    p.version += 3
+    c = copy_of(p)
+    assert type(c) is Parameter and c.name == "w" and c.device == device and c.version == 3
+    assert c.data is not p.data and c.creator is None
+    close(c.grad, [2.0, 4.0])
+    c.version += 1  # its own count: the original's graphs are not the copy's
+    assert p.version == 3
+    F.sum(c * c * c).backward()
+    close(c.grad, [2.0 + 3.0, 4.0 + 12.0])
+
+
+@pytest.mark.parametrize("copy_of", [_deep_copied, _pickled], ids=["deepcopy", "pickle"])
+def test_a_variable_made_by_an_op_refuses_to_be_copied(device, copy_of):
+    y = var([1.0, 2.0], device) * 2.0
+    with pytest.raises(RuntimeError, match=r"^Variable: only Variables created by the user \(graph leaves\) can be "
+                                           r"copied or pickled; this one \(shape \(2,\)\) was made by Mul"):
+        copy_of(y)
+    y.unchain()  # a leaf now: it copies
+    close(copy_of(y), [2.0, 4.0])
+
+
+def test_a_gradient_retained_by_an_earlier_pass_is_not_sent_down_again(device):
+    x = var([1.0, 2.0], device)
+    h = x * 3.0
+    loss = F.sum(h * h)
+    loss.backward(retain_grad=True)
+    x.cleargrad()
+    loss.backward(retain_grad=True)  # h.grad holds the first pass's gradient: x must not get it twice
+    close(x.grad, [18.0, 36.0])  # d/dx Σ 9x² = 18x
+    close(h.grad, [2 * 6.0, 2 * 12.0])  # h's own gradient accumulates over passes, as a leaf's does (PyTorch)

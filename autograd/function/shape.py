@@ -17,6 +17,8 @@ __all__ = ["broadcast_to", "concat", "get_item", "matrix_transpose", "reshape", 
 
 
 class Reshape(Function):
+    _view = True
+
     def __init__(self, shape):
         self.shape = shape
 
@@ -45,6 +47,8 @@ def reshape(x, shape):
 
 
 class Transpose(Function):
+    _view = True
+
     def __init__(self, axes):
         self.axes = axes
 
@@ -99,6 +103,8 @@ def _broadcast_check(shape, target, op):
 
 
 class BroadcastTo(Function):
+    _view = True
+
     def __init__(self, shape):
         self.shape = shape
 
@@ -361,6 +367,7 @@ def _is_basic(index):
 class GetItem(Function):
     def __init__(self, index):
         self.index = index
+        self._view = _is_basic(index)  # a basic index gives a view; integer or boolean arrays give a copy
 
     def forward(self, x):
         return _gather(x, self.index)
