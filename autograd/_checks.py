@@ -18,6 +18,20 @@ def number(name, value, low, high=math.inf, low_open=False, high_open=False):
     return value
 
 
+class Hyperparameters:
+    """A base for optimizers and hooks: each name in the class's table `hyperparameters` ({name: the bounds of
+    `number`}) is checked at every assignment, the constructor's and a later `opt.learning_rate = -1.0` alike,
+    with one message naming the class and the name; reading one stays a plain attribute read."""
+
+    hyperparameters = {}
+
+    def __setattr__(self, name, value):
+        bounds = self.hyperparameters.get(name)
+        if bounds is not None:
+            value = number(f"{type(self).__name__}: {name}", value, **bounds)
+        object.__setattr__(self, name, value)
+
+
 def is_integer(value):
     """True for an integer, a Python int or a NumPy one (any `numbers.Integral`), but not a bool."""
     return type(value) is int or (isinstance(value, numbers.Integral) and not isinstance(value, bool))

@@ -5,9 +5,10 @@ An optimizer created with `hooks=[...]` calls each hook, in list order and under
 with a new Variable (never writes into it: a gradient Variable may be shared), skips parameters whose `grad` is
 None, and keeps each gradient's dtype and device. A hook that sets `p.grad = None` takes `p` out of this step:
 later hooks and the update skip it. Called by hand, `hook(params)` does the same to any list of Parameters.
-A setting that is not a real number raises TypeError (a bool too), one out of its range ValueError.
+A setting that is not a real number raises TypeError (a bool too), one out of its range ValueError, at
+construction and at every later assignment (`clip.max_norm = -1.0`) alike.
 """
-from autograd._checks import number
+from autograd._checks import Hyperparameters
 from autograd.backend import dtype_name, to_host
 from autograd.variable import Parameter, Variable
 
@@ -18,7 +19,7 @@ def _with_grad(params):
     return [p for p in params if p.grad is not None]
 
 
-class WeightDecay:
+class WeightDecay(Hyperparameters):
     """L2 regularisation through the gradient: `grad <- grad + lambda_ * param`, the gradient of the penalty
     `lambda_ / 2 * Σ param²` (PyTorch's `weight_decay` argument of `SGD` and `Adam`). It applies to every
     parameter updated, biases included. Being part of the gradient, it is rescaled by an adaptive optimizer
@@ -36,8 +37,10 @@ class WeightDecay:
         [0.6, 0.3]
     """
 
+    hyperparameters = {"lambda_": dict(low=0.0, high_open=True)}  # [0, inf)
+
     def __init__(self, lambda_):
-        self.lambda_ = number("WeightDecay: lambda_", lambda_, 0.0, high_open=True)
+        self.lambda_ = lambda_
 
     def __call__(self, params):
         """`grad <- grad + lambda_ * param` for each of `params` that has a gradient."""
@@ -45,7 +48,7 @@ class WeightDecay:
             p.grad = Variable(p.grad.data + self.lambda_ * p.data)
 
 
-class ClipGrad:
+class ClipGrad(Hyperparameters):
     """Clip by global norm, as the seed's `ClipGrad` and PyTorch's `clip_grad_norm_`:
 
         n = sqrt(Σ over every parameter of Σ grad²);  grad <- grad * max_norm / (n + 1e-6)  when that factor is < 1
@@ -70,8 +73,10 @@ class ClipGrad:
         5.0
     """
 
+    hyperparameters = {"max_norm": dict(low=0.0, low_open=True, high_open=True)}  # (0, inf)
+
     def __init__(self, max_norm, error_if_nonfinite=False):
-        self.max_norm = number("ClipGrad: max_norm", max_norm, 0.0, low_open=True, high_open=True)
+        self.max_norm = max_norm
         self.error_if_nonfinite = error_if_nonfinite
         self.last_norm = None
 

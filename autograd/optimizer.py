@@ -26,7 +26,7 @@ import math
 import numbers
 import weakref
 
-from autograd._checks import number
+from autograd._checks import Hyperparameters
 from autograd.backend import CPU, DeviceError, device_of, dtype_name, to_host
 from autograd.config import no_grad
 from autograd.variable import Variable
@@ -34,7 +34,7 @@ from autograd.variable import Variable
 __all__ = ["Optimizer", "SGD", "Momentum", "AdaGrad", "RMSprop", "Adam", "AdamW"]
 
 
-class Optimizer:
+class Optimizer(Hyperparameters):
     """Base class of the optimizers. A subclass defines [update_one][autograd.optimizer.Optimizer.update_one]
     and names its per-parameter state in `slots` (arrays shaped like the parameter, zeros at first) and
     `counters` (ints, 0 at first).
@@ -60,16 +60,6 @@ class Optimizer:
 
     slots = ()
     counters = ()
-    hyperparameters = {}  # name -> the bounds `__setattr__` checks it against at every assignment
-
-    def __setattr__(self, name, value):
-        """Check a hyperparameter at every assignment, the constructor's included, with one message naming the
-        optimizer and the hyperparameter; reading one stays a plain attribute read."""
-        bounds = self.hyperparameters.get(name)
-        if bounds is not None:
-            value = number(f"{type(self).__name__}: {name}", value, **bounds)
-        object.__setattr__(self, name, value)
-
     def __init__(self, hooks=None, params=None):
         self.hooks = list(hooks or [])
         self.state = weakref.WeakKeyDictionary()

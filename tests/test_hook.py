@@ -445,3 +445,23 @@ def test_clip_grad_forgets_the_last_norm_when_no_parameter_has_a_gradient(device
     p.grad = None
     clip([p])
     assert clip.last_norm is None
+
+
+@pytest.mark.parametrize("make, name, value, error", [
+    (lambda: hook.WeightDecay(0.1), "lambda_", -1.0, ValueError),
+    (lambda: hook.WeightDecay(0.1), "lambda_", "0.1", TypeError),
+    (lambda: hook.ClipGrad(1.0), "max_norm", 0.0, ValueError),
+    (lambda: hook.ClipGrad(1.0), "max_norm", True, TypeError),
+])
+def test_a_hook_setting_assigned_later_is_checked_as_the_constructor_checks_it(make, name, value, error):
+    h = make()
+    with pytest.raises(error) as at_construction:
+        type(h)(value)
+    before = getattr(h, name)
+    with pytest.raises(error) as assigned:
+        setattr(h, name, value)
+    assert str(assigned.value) == str(at_construction.value)
+    assert str(assigned.value).startswith(f"{type(h).__name__}: {name} must be")
+    assert getattr(h, name) == before
+    setattr(h, name, np.float32(2.0))  # a NumPy number is a number, kept as a Python float
+    assert type(getattr(h, name)) is float and getattr(h, name) == 2.0
