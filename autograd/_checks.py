@@ -19,9 +19,10 @@ def number(name, value, low, high=math.inf, low_open=False, high_open=False):
 
 
 class Hyperparameters:
-    """A base for optimizers and hooks: each name in the class's table `hyperparameters` ({name: the bounds of
+    """A base for optimizers and hooks: each name in a class's table `hyperparameters` ({name: the bounds of
     `number`}) is checked at every assignment, the constructor's and a later `opt.learning_rate = -1.0` alike,
-    with one message naming the class and the name; reading one stays a plain attribute read."""
+    with one message naming the class and the name; reading one stays a plain attribute read (a descriptor
+    would make every read slower)."""
 
     hyperparameters = {}
 

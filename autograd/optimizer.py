@@ -123,7 +123,7 @@ class Optimizer(Hyperparameters):
         for p in params:  # on plain arrays: no graph is recorded
             if owned.get(p) is not p.data:
                 self._own(p)
-            p.version += 1
+            p._version[0] += 1  # p.version += 1, without the property's two calls
             self.update_one(p)
 
     step = update
@@ -133,7 +133,9 @@ class Optimizer(Hyperparameters):
         arrays, or, for a float16 or bfloat16 parameter, on float32 copies written back into `param.data` in its
         dtype. A subclass defines `rule`, or overrides this to update `param.data` in place itself."""
         data, grad = param.data, param.grad.data
-        if not _is_half(data.dtype):
+        dtype = data.dtype
+        half = _half_by_id.get(id(dtype))  # _is_half inlined: this runs for every parameter
+        if (half[1] if half is not None and half[0] is dtype else _is_half(dtype)) is False:
             return self.rule(param, data, grad)
         xp = param.xp
         work = xp.astype(data, xp.float32)
@@ -303,6 +305,9 @@ def _parameter_list(params, where):
     return params
 
 
+_HOST_ARRAY = type(to_host([0.0]))  # NumPy's ndarray (the backend alone names array libraries): one device
+
+
 def _with_grads(params, kind, where, when=""):
     """The parameters that have a gradient, each checked, before anything is written, to have its parameter's
     device (DeviceError), dtype (TypeError) and shape (ValueError); `where()` gives the parameters' names."""
@@ -311,7 +316,9 @@ def _with_grads(params, kind, where, when=""):
         grad = p.grad
         if grad is not None:
             g, data = grad.data, p.data
-            if device_of(g) is not device_of(data) or g.dtype != data.dtype or g.shape != data.shape:
+            kind_of = type(g)  # checks ordered cheapest first: host arrays of one dtype object are the usual case
+            if (kind_of is not type(data) or (kind_of is not _HOST_ARRAY and device_of(g) is not device_of(data))
+                    or (g.dtype is not data.dtype and g.dtype != data.dtype) or g.shape != data.shape):
                 _refuse(p, g, f"{kind}.update{when}", where)  # devices equal but not identical pass there
             kept.append(p)
     return kept
