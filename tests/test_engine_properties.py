@@ -15,8 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import autograd.function as F
-from autograd import Function, Variable, to_host
+from autograd import Variable, to_host
 from autograd.numerical import gradcheck
+from test_variable import _FailsOnce  # the identity whose first backward raises
 
 OPS = {
     "add": (2, lambda a, b: a + b),
@@ -47,22 +48,6 @@ def programs(draw):
     values = draw(st.lists(st.lists(st.floats(-1.5, 1.5), min_size=4, max_size=4), min_size=n_leaves,
                            max_size=n_leaves))
     return n_leaves, steps, other, values
-
-
-class _FailsOnce(Function):
-    """The identity, whose first backward raises `error`."""
-
-    def __init__(self, error):
-        self.error = error
-
-    def forward(self, x):
-        return x * 1.0
-
-    def backward(self, gy):
-        error, self.error = self.error, None
-        if error is not None:
-            raise error
-        return gy
 
 
 def build(program, leaves, fail_at=None, error=None):
