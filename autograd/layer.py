@@ -553,7 +553,8 @@ class BatchNorm(Layer):
     In training, mean and var are the batch's (biased variance, over every axis but C), and the buffers follow
     them: `running = (1 - momentum) * running + momentum * batch_stat`, running_var taking the unbiased batch
     variance (PyTorch's convention). In [test_mode][autograd.config.test_mode] the buffers normalise and stay.
-    gamma (ones) and beta (zeros) are trained; `running_mean` (zeros) and `running_var` (ones) are buffers.
+    gamma (ones) and beta (zeros) are trained; `running_mean` (zeros) and `running_var` (ones) are buffers, in
+    float32 for a float16 layer (as its statistics are computed).
     `momentum` in [0, 1] and `eps` > 0, else a ValueError (a TypeError if not real numbers). The op is
     [F.batch_norm][autograd.function.batch_norm].
 
@@ -575,8 +576,9 @@ class BatchNorm(Layer):
         self.momentum, self.eps = float(momentum), float(eps)
         self.gamma = Parameter(CPU.xp.ones(size, dtype=dtype), name="gamma")
         self.beta = Parameter(CPU.xp.zeros(size, dtype=dtype), name="beta")
-        self.running_mean = CPU.xp.zeros(size, dtype=dtype)
-        self.running_var = CPU.xp.ones(size, dtype=dtype)
+        stats = "float32" if dtype_name(dtype) == "float16" else dtype  # a float16 variance overflows from 65,504
+        self.running_mean = CPU.xp.zeros(size, dtype=stats)
+        self.running_var = CPU.xp.ones(size, dtype=stats)
 
     def forward(self, x):
         """Normalise x, (N, C) or (N, C, H, W); in training, update the running statistics in place."""

@@ -8,7 +8,8 @@ import math
 from autograd import config
 from autograd._checks import check_eps, check_momentum
 from autograd.backend import DeviceError, device_of, dtype_name
-from autograd.function.reduction import mean
+from autograd.function.elementwise import astype
+from autograd.function.reduction import is_float16, mean
 from autograd.function.shape import reshape
 from autograd.variable import Variable, as_variable
 
@@ -103,9 +104,10 @@ def batch_norm(x, gamma, beta, running_mean=None, running_var=None, momentum=0.1
         if running_mean is None:
             raise ValueError("batch_norm: test mode normalises with the running statistics; "
                              "running_mean and running_var are required")
-        mu = xp.reshape(xp.astype(running_mean, x.dtype), stat_shape)
-        inv_std = xp.reshape(1.0 / xp.sqrt(xp.astype(running_var, x.dtype) + eps), stat_shape)
-        return (x - mu) * (g * inv_std) + b  # mu and inv_std are constants of the graph
+        work = xp.float32 if is_float16(x) else x.dtype  # float16 statistics beyond 65,504 would be inf
+        mu = xp.reshape(xp.astype(running_mean, work), stat_shape)
+        inv_std = xp.reshape(1.0 / xp.sqrt(xp.astype(running_var, work) + eps), stat_shape)
+        return astype((astype(x, work) - mu) * inv_std, x.dtype) * g + b  # mu, inv_std: constants of the graph
 
     m = math.prod(x.shape[a] for a in axes)
     if m < 2:
@@ -149,8 +151,14 @@ def layer_norm(x, gamma, beta, eps=1e-5):
 
 
 def _standardize(x, axes, eps):
-    """(mean, biased variance, (x - mean) / sqrt(var + eps)) over `axes`, which stay as axes of size 1."""
+    """(mean, biased variance, (x - mean) / sqrt(var + eps)) over `axes`, which stay as axes of size 1. float16
+    is standardised in float32 (its variance overflows from 65,504, a std of 256), the statistics kept in float32
+    and the result rounded back to float16, as PyTorch's half-precision normalisation does."""
+    half = is_float16(x)
+    if half:
+        x = astype(x, "float32")
     mu = mean(x, axes, keepdims=True)
     d = x - mu
     var = mean(d * d, axes, keepdims=True)  # biased: divided by the count
-    return mu, var, d * (var + eps) ** -0.5
+    z = d * (var + eps) ** -0.5
+    return mu, var, astype(z, "float16") if half else z

@@ -5,6 +5,7 @@ import pytest
 
 import autograd
 from autograd import Variable, to_host
+import autograd.function as F
 from autograd.function.flatten import flatten
 from autograd.function.normalization import batch_norm, layer_norm
 from autograd.numerical import gradcheck
@@ -210,3 +211,31 @@ def test_batch_norm_and_layer_norm_of_float16_over_70000_values(device):
     ones, zeros = device.put(np.ones(n, dtype=np.float16)), device.put(np.zeros(n, dtype=np.float16))
     z = layer_norm(Variable(a.T, device=device), ones, zeros)  # each row normalised over its 70,000 values
     np.testing.assert_allclose(to_host(z), np.where(a.T == 1.0, -1.0, 1.0), atol=2e-3)
+
+
+def test_float16_batch_norm_and_layer_norm_of_a_variance_beyond_65504(device):
+    """std 260: the variance 67,600 is inf in float16. Standardised in float32, the output is ±1, the gradient
+    finite and the running variance (float32 for a float16 layer) finite, as PyTorch's half precision."""
+    if not hasattr(device.xp, "float16"):
+        pytest.skip(f"{device.name} has no float16")
+    from autograd.layer import BatchNorm, LayerNorm
+    x = np.array([[260.0], [-260.0]] * 4, np.float16)
+    weights = np.arange(8.0, dtype=np.float16).reshape(8, 1)
+    bn = BatchNorm(1, dtype="float16").to(device)
+    xv = Variable(x, device=device)
+    y = bn(xv)
+    F.sum(y * Variable(weights, device=device)).backward()
+    assert str(y.dtype) == "float16"
+    np.testing.assert_allclose(to_host(y).ravel(), [1.0, -1.0] * 4, rtol=1e-3)
+    unbiased = 260.0 ** 2 * 8 / 7
+    np.testing.assert_allclose(to_host(bn.running_var), [0.9 + 0.1 * unbiased], rtol=1e-5)
+    # dL/dx for L = Σ w z, z = x / 260 (mean 0): (w - mean(w) - z · mean(w z)) / 260
+    z = np.array([1.0, -1.0] * 4)
+    w = np.arange(8.0)
+    expected = (w - w.mean() - z * (w * z).mean()) / np.sqrt(260.0 ** 2 + 1e-5)
+    np.testing.assert_allclose(to_host(xv.grad).ravel(), expected, rtol=2e-3, atol=1e-6)
+    with autograd.test_mode():
+        np.testing.assert_allclose(to_host(bn(xv)).ravel(), x.ravel() / np.sqrt(0.9 + 0.1 * unbiased), rtol=1e-3)
+    ln = LayerNorm(8, dtype="float16").to(device)
+    row = Variable(x.reshape(1, 8), device=device)
+    np.testing.assert_allclose(to_host(ln(row)).ravel(), [1.0, -1.0] * 4, rtol=1e-3)
