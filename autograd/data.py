@@ -118,6 +118,7 @@ class DataLoader:
             x, t = self._gather(self._indices(order, i))
             self._position = i + 1
             yield self._put(x), self._put(t)
+        self._order, self._position = None, 0  # the epoch is over: a state saved now begins a new one
 
     def _indices(self, order, i):
         """The dataset indices of batch `i` of an epoch in `order`."""
@@ -125,7 +126,8 @@ class DataLoader:
 
     def state_dict(self):
         """`{"order", "position", "batch_size"}` as host arrays: the epoch in progress (its order of the dataset
-        and how many batches it handed out; an empty order before the first epoch) and the batch size.
+        and how many batches it handed out; an empty order when no epoch is in progress: before the first, or
+        after one iterated to its end) and the batch size.
 
         Examples:
             >>> from autograd import data
@@ -145,7 +147,7 @@ class DataLoader:
 
     def check_state_dict(self, state):
         """The `(order, position)` that `state` (from [state_dict][autograd.data.DataLoader.state_dict]) resumes,
-        None for an epoch finished or never begun, changing nothing; ValueError naming what does not fit this
+        None for no epoch in progress (none begun, or the last one iterated to its end), changing nothing; ValueError naming what does not fit this
         loader (another batch size, an order that is not a permutation of this dataset, a position outside it)."""
         name = type(self).__name__
         if set(state) != {"order", "position", "batch_size"}:
@@ -167,11 +169,12 @@ class DataLoader:
         if not 0 <= int(position) <= len(self):
             raise ValueError(f"{name}.load_state_dict: position {int(position)} is outside this loader's "
                              f"{len(self)} batches")
-        return None if int(position) == len(self) else (order, int(position))
+        return order, int(position)  # position == len(self): saved during the last batch, whose epoch ends here
 
     def load_state_dict(self, state):
         """Make the next `iter(loader)` go on with the epoch `state` describes, from the batch after the last one
-        it handed out, in the same order; an epoch finished gives a new epoch, as usual. Checked first
+        it handed out, in the same order (nothing more if that was its last batch); with no epoch in progress then,
+        a new epoch, as usual. Checked first
         ([check_state_dict][autograd.data.DataLoader.check_state_dict]), so a refused state changes nothing.
 
         Random numbers are not part of it: restore them too

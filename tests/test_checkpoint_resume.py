@@ -211,7 +211,7 @@ def test_a_new_iteration_without_load_state_dict_starts_a_new_epoch():
     loader = data.DataLoader(_dataset(), batch_size=4, shuffle=False)
     next(iter(loader))
     assert len(list(loader)) == 8
-    assert loader.state_dict()["position"].item() == 8
+    assert loader.state_dict()["position"].item() == 0  # that epoch ran to its end: none is in progress
 
 
 def test_a_seq_loader_resumes_at_its_time_step():
@@ -246,3 +246,41 @@ def test_load_state_dict_refuses_a_state_that_does_not_fit_changing_nothing(chan
     with pytest.raises(ValueError, match=r"^DataLoader.load_state_dict: .*" + match):
         fresh.load_state_dict(state)
     assert len(list(fresh)) == 8  # still a whole new epoch
+
+
+def _epochs(device, path, stop_at=None, resume=False):
+    """Two epochs of `for epoch in range(start, 2): for x, t in loader:` (4 batches an epoch, no dropout), saving
+    `epoch` with the checkpoint after batch `stop_at` of epoch 0; the batches seen, as lists of first features."""
+    autograd.seed(7 if resume else 0)
+    loader = data.DataLoader(data.Dataset(np.arange(16.0).reshape(8, 2), np.zeros(8, int)), batch_size=2,
+                             device=device)
+    net, start, seen = layer.Linear(1, in_size=2).to(device), 0, []
+    if resume:
+        start = checkpoint.load(path, net, loader=loader)["epoch"]
+    for epoch in range(start, 2):
+        for i, (x, t) in enumerate(loader):
+            seen.append(autograd.to_host(x)[:, 0].tolist())
+            if epoch == 0 and i == stop_at:
+                checkpoint.save(path, net, loader=loader, epoch=epoch)
+                return seen
+    return seen
+
+
+@pytest.mark.parametrize("stop_at", [0, 3])  # mid-epoch, and during the epoch's last batch
+def test_a_resume_in_an_epoch_loop_sees_the_batches_an_uninterrupted_run_sees(device, tmp_path, stop_at):
+    """Saved during the last batch, the epoch is not over until the loop asks for one more: the resumed loader
+    gives the (empty) rest of that epoch, then the next epoch, never that epoch again."""
+    path = tmp_path / "run.npz"
+    uninterrupted = _epochs(device, path)
+    before = _epochs(device, path, stop_at=stop_at)
+    assert before + _epochs(device, path, resume=True) == uninterrupted
+
+
+def test_an_epoch_iterated_to_its_end_leaves_no_epoch_in_progress():
+    loader = data.DataLoader(data.Dataset(np.arange(4.0).reshape(4, 1), np.zeros(4, int)), 2, shuffle=False)
+    batches = iter(loader)
+    next(batches), next(batches)
+    assert int(loader.state_dict()["position"]) == 2  # in the last batch: the epoch is still in progress
+    assert list(batches) == []
+    state = loader.state_dict()
+    assert state["order"].size == 0 and int(state["position"]) == 0
