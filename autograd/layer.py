@@ -365,6 +365,8 @@ class Linear(Layer):
         """x (..., in_size), a Variable or an array (a constant) -> (..., out_size); float64 in, float64 out."""
         x = x if isinstance(x, Variable) else Variable(x, requires_grad=False)
         if self.W is None:
+            if x.ndim == 0:
+                raise ValueError("Linear: x must have at least one axis (..., in_size), got a 0-d input")
             self._create(x.shape[-1], self._device or x.device)
         return F.linear(x, self.W, self.b)
 

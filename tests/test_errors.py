@@ -179,6 +179,8 @@ CATALOGUE = [
     # issue 15, found while at it
     ("load W alone into a lazy Linear", lambda: layer.Linear(2).load_state_dict({"W": np.ones((3, 2))}), ValueError,
      r"^load_state_dict: no entry for lazy parameter 'b' while other parameters of its Linear have one"),
+    ("lazy Linear of a 0-d input", lambda: layer.Linear(3)(v(())), ValueError,
+     r"^Linear: x must have at least one axis \(\.\.\., in_size\), got a 0-d input"),
     ("hook: negative max_norm assigned", lambda: setattr(hook.ClipGrad(1.0), "max_norm", -1.0),
      ValueError, r"^ClipGrad: max_norm must be in \(0.0, inf\), got -1.0"),
     # issue 15, optimizers and hooks

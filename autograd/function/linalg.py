@@ -62,7 +62,7 @@ class Linear(Function):
     """y = x @ W + b, fused: one node in the graph, and no gradient work for constant inputs."""
 
     def forward(self, x, W, b=None):
-        if x.shape[-1] != W.shape[0]:
+        if x.ndim == 0 or x.shape[-1] != W.shape[0]:
             raise ValueError(f"linear: input of shape {tuple(x.shape)} does not match weight of shape "
                              f"{tuple(W.shape)} (expected last dimension {W.shape[0]})")
         y = x @ W
