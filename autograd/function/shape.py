@@ -229,7 +229,9 @@ def _index_on_device(index, device):
                 moved = f"idx.to('{device}')" if variable else f"autograd.get_device('{device}').put(idx)"
                 raise DeviceError(f"get_item: the index array is on {other} but x is on {device}; arrays do not "
                                   f"move between devices implicitly: index with {moved}")
-        if isinstance(i, list) or (hasattr(i, "shape") and not isinstance(i, (int, slice))):
+        if isinstance(i, list) and not i:
+            i = device.asarray(i, dtype=device.xp.int64)  # [] is an empty integer index, as NumPy reads it
+        elif isinstance(i, list) or (hasattr(i, "shape") and not isinstance(i, (int, slice))):
             i = device.asarray(i)
         out.append(i)
     return tuple(out)

@@ -389,6 +389,8 @@ INDEX_FORMS = {  # name -> index for a (3, 4, 5) array, with NumPy arrays as the
     "slice then a mask": lambda put: (slice(None), put(_MASK4)),
     "mask, Ellipsis, int": lambda put: (put(_MASK3), Ellipsis, 1),
     "2-d mask then a slice": lambda put: (put(np.arange(12).reshape(3, 4) % 3 == 0), slice(0, 4, 2)),
+    "an empty list": lambda put: [],  # NumPy reads [] as an empty integer index
+    "an empty list then a slice": lambda put: ([], slice(1, None)),
 }
 
 
