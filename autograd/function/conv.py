@@ -13,7 +13,7 @@ its gradients of every order.
 from autograd._checks import kernel_geometry, pair
 from autograd.backend import device_of
 from autograd.function.linalg import matmul
-from autograd.function.reduction import max as _max
+from autograd.function.reduction import Max
 from autograd.function.reduction import mean as _mean
 from autograd.function.shape import reshape, transpose
 from autograd.variable import Function, as_variable
@@ -256,8 +256,8 @@ def max_pool2d(x, kernel_size, stride=None, pad=0):
     """Max pooling: the largest value of each kh×kw window, `(N, C, H, W)` -> `(N, C, OH, OW)`; `x` floating point.
 
     `stride` defaults to the kernel size (windows side by side). Padding is with -inf, so padded cells never win;
-    `pad` is at most half the kernel size. Gradient: `gy` to the maximum of each window; tied elements each get
-    the whole of it, as in [F.max][autograd.function.max].
+    `pad` is at most half the kernel size. Gradient: `gy` to the maximum of each window; of tied maxima, all of it
+    to the first in the window's row-major order (as PyTorch's max_pool2d; F.max splits it among ties instead).
 
     Examples:
         >>> import numpy as np
@@ -278,7 +278,7 @@ def max_pool2d(x, kernel_size, stride=None, pad=0):
     if p[0] > kernel[0] // 2 or p[1] > kernel[1] // 2:
         raise ValueError(f"max_pool2d: pad {p} must be at most half the kernel size {kernel}")
     patches, shape = _pool_patches(x, kernel, stride, p, "max_pool2d", -float("inf"))
-    return reshape(_max(patches, axis=2), shape)
+    return reshape(Max((2,), False, first=True)(patches), shape)
 
 
 def avg_pool2d(x, kernel_size, stride=None, pad=0):

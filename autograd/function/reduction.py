@@ -104,10 +104,12 @@ def mean(x, axis=None, keepdims=False):
 
 
 class _Extremum(Function):
-    """max or min; every element equal to the result receives the whole gradient (ties included)."""
+    """max or min. Gradient: `gy / k` to each of the k elements equal to the result (PyTorch's amax and amin),
+    or with `first` (along one axis: max pooling) the whole `gy` to the first of them. NaN is the result of a
+    slice holding one, and its NaNs are the elements equal to it (as in PyTorch)."""
 
-    def __init__(self, axis, keepdims):
-        self.axis, self.keepdims = axis, keepdims
+    def __init__(self, axis, keepdims, first=False):
+        self.axis, self.keepdims, self.first = axis, keepdims, first
 
     def forward(self, x):
         return self.reduce(device_of(x).xp)(x, axis=self.axis, keepdims=self.keepdims)
@@ -116,8 +118,14 @@ class _Extremum(Function):
         x = self.inputs[0]
         xp = device_of(x.data).xp
         y = xp.reshape(self.outputs[0]().data, _keepdims_shape(x.shape, self.axis))
-        mask = xp.astype(x.data == y, gy.dtype)
-        return _expand(gy, x.shape, self.axis) * mask
+        ties = (x.data == y) | (x.data != x.data)  # x != x: the NaNs, found only in slices whose result is NaN
+        if self.first:
+            (axis,) = self.axis
+            share = xp.astype(ties & (xp.cumulative_sum(xp.astype(ties, xp.int32), axis=axis) == 1), gy.dtype)
+        else:  # float16 counts in float32: 70,000 ties would be inf
+            share = xp.astype(ties, xp.float32 if is_float16(gy) else gy.dtype)
+            share = xp.astype(share / xp.sum(share, axis=self.axis, keepdims=True), gy.dtype, copy=False)
+        return _expand(gy, x.shape, self.axis) * share
 
 
 class Max(_Extremum):
@@ -135,29 +143,29 @@ class Min(_Extremum):
 def max(x, axis=None, keepdims=False):  # noqa: A001
     """Largest element over `axis`: `y = max x`.
 
-    Gradient: the whole `gy` to every element equal to the maximum, 0 to the others. Ties are not split: two tied
-    maxima both get `gy` (PyTorch's `amax` splits it evenly).
+    Gradient: `gy` to the element equal to the maximum, 0 to the others; k tied maxima each get `gy / k`, so the
+    gradient still sums to `gy` (PyTorch's `amax`, and its `x.max()` over all axes).
 
     Examples:
         >>> from autograd import Variable, to_host
         >>> x = Variable([1.0, 3.0, 3.0])
         >>> F.max(x).backward()
-        >>> to_host(x.grad).tolist()   # max 3.0; both tied elements get the gradient
-        [0.0, 1.0, 1.0]
+        >>> to_host(x.grad).tolist()   # max 3.0; the two tied elements share the gradient
+        [0.0, 0.5, 0.5]
     """
     x = as_variable(x)
     return Max(_axis(axis, x.ndim, "max"), keepdims)(x)
 
 
 def min(x, axis=None, keepdims=False):  # noqa: A001
-    """Smallest element over `axis`: `y = min x`. Gradient as in [F.max][autograd.function.max] (ties not split).
+    """Smallest element over `axis`: `y = min x`. Gradient as in [F.max][autograd.function.max]: k ties each get `gy / k`.
 
     Examples:
         >>> from autograd import Variable, to_host
         >>> x = Variable([2.0, 1.0, 1.0])
         >>> F.min(x).backward()
         >>> to_host(x.grad).tolist()
-        [0.0, 1.0, 1.0]
+        [0.0, 0.5, 0.5]
     """
     x = as_variable(x)
     return Min(_axis(axis, x.ndim, "min"), keepdims)(x)

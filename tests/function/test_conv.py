@@ -146,10 +146,38 @@ def test_max_pool2d_gradient_goes_to_the_max(device):
     np.testing.assert_array_equal(to_host(xv.grad), [[[[0, 1, 0, 0], [0, 0, 1, 0]]]])
 
 
-def test_max_pool2d_ties_share_the_gradient(device):
+def np_max_pool2d_grad(x, gy, kernel, stride, pad):
+    """max_pool2d's input gradient, window by window: each window's gy to its first maximum in row-major order."""
+    (kh, kw), (sh, sw), (ph, pw) = (kernel,) * 2, (stride,) * 2, (pad,) * 2
+    xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=-np.inf)
+    gx = np.zeros_like(xp)
+    for n, c, p, q in np.ndindex(gy.shape):
+        i, j = np.unravel_index(np.argmax(xp[n, c, p * sh:p * sh + kh, q * sw:q * sw + kw]), (kh, kw))
+        gx[n, c, p * sh + i, q * sw + j] += gy[n, c, p, q]
+    return gx[:, :, ph:ph + x.shape[2], pw:pw + x.shape[3]]
+
+
+def test_max_pool2d_ties_give_the_gradient_to_the_first(device):
+    """Of tied maxima, the first in the window's row-major order gets the whole gradient (PyTorch's max_pool2d)."""
     xv = var(np.ones((1, 1, 2, 2)), device)
     max_pool2d(xv, 2).sum().backward()
-    np.testing.assert_array_equal(to_host(xv.grad), np.ones((1, 1, 2, 2)))  # as F.max: every tied element
+    np.testing.assert_array_equal(to_host(xv.grad), [[[[1.0, 0.0], [0.0, 0.0]]]])
+
+    x = np.array([[[[0.0, 2.0, 1.0, 1.0], [2.0, 2.0, 1.0, 1.0]]]])  # the first tie is not the window's first cell
+    xv = var(x, device)
+    max_pool2d(xv, 2).sum().backward()
+    np.testing.assert_array_equal(to_host(xv.grad), [[[[0.0, 1.0, 1.0, 0.0], [0.0, 0.0, 0.0, 0.0]]]])
+
+
+@pytest.mark.parametrize("kernel, stride, pad", [(2, 2, 0), (3, 1, 1), (3, 2, 1), (2, 1, 0)], ids=str)
+def test_max_pool2d_gradient_with_many_ties(device, kernel, stride, pad):
+    """Overlapping windows over values with many ties: one winner per window, gradients of windows summed."""
+    x = RNG.integers(0, 3, size=(2, 2, 5, 6)).astype(np.float64)
+    xv = var(x, device)
+    y = max_pool2d(xv, kernel, stride, pad)
+    gy = RNG.integers(1, 5, size=y.shape).astype(np.float64)
+    (y * device.put(gy)).sum().backward()
+    np.testing.assert_array_equal(to_host(xv.grad), np_max_pool2d_grad(x, gy, kernel, stride, pad))
 
 
 def test_pool_float32_stays_float32(device):

@@ -57,7 +57,8 @@ def test_sum_and_mean_gradients_exact(device):
 
 
 @pytest.mark.parametrize("op", [F.max, F.min], ids=["max", "min"])
-def test_extremum_sends_full_gradient_to_every_tie(device, op):
+def test_extremum_splits_the_gradient_among_ties(device, op):
+    """k tied elements each get gy / k, so the gradient sums to gy (PyTorch's amax / amin and x.max())."""
     big = 3.0 if op is F.max else -3.0
     a = np.array([[1.0, big, big], [2.0, 2.0, 0.0 if op is F.max else 4.0]])
     # per row: the ties at big, and the two 2.0s (row max of [2, 2, 0], row min of [2, 2, 4])
@@ -65,20 +66,49 @@ def test_extremum_sends_full_gradient_to_every_tie(device, op):
     y = op(x, axis=1)
     np.testing.assert_array_equal(to_host(y), [big, 2.0])
     (y * device.put(np.array([2.0, 5.0]))).sum().backward()
-    np.testing.assert_array_equal(to_host(x.grad), [[0.0, 2.0, 2.0], [5.0, 5.0, 0.0]])
+    np.testing.assert_array_equal(to_host(x.grad), [[0.0, 1.0, 1.0], [2.5, 2.5, 0.0]])
 
     x = Variable(a, device=device)
     y = op(x)  # over everything: only the two elements equal to big
     assert y.item() == big
     y.backward()
-    np.testing.assert_array_equal(to_host(x.grad), [[0.0, 1.0, 1.0], [0.0, 0.0, 0.0]])
+    np.testing.assert_array_equal(to_host(x.grad), [[0.0, 0.5, 0.5], [0.0, 0.0, 0.0]])
 
-    x = Variable(a, device=device)
-    y = op(x, axis=0, keepdims=True)
-    assert y.shape == (1, 3)
-    (y * device.put(np.array([[1.0, 10.0, 100.0]]))).sum().backward()
-    expected_rows = (a == (a.max(axis=0) if op is F.max else a.min(axis=0))).astype(float)
-    np.testing.assert_array_equal(to_host(x.grad), expected_rows * [1.0, 10.0, 100.0])
+    b = np.zeros(SHAPE)  # over axes (0, 2): four ties in slice 0, one winner in slice 1, two ties in slice 2
+    b[:, 0, :] = big
+    b[1, 1, 0] = big
+    b[0, 2, 1] = b[1, 2, 0] = big
+    x = Variable(b, device=device)
+    y = op(x, axis=(0, 2), keepdims=True)
+    assert y.shape == (1, 3, 1)
+    (y * device.put(np.array([[[4.0], [10.0], [100.0]]]))).sum().backward()
+    expected = np.zeros(SHAPE)
+    expected[:, 0, :] = 1.0
+    expected[1, 1, 0] = 10.0
+    expected[0, 2, 1] = expected[1, 2, 0] = 50.0
+    np.testing.assert_array_equal(to_host(x.grad), expected)
+
+
+def test_max_of_nan_gives_the_gradient_to_the_nans(device):
+    """A slice holding NaN has the maximum NaN; its NaNs are the tied maxima (PyTorch's x.max())."""
+    x = Variable(np.array([[1.0, np.nan, np.nan], [1.0, 2.0, 0.0]]), device=device)
+    y = F.max(x, axis=1)
+    assert np.isnan(to_host(y)[0]) and to_host(y)[1] == 2.0
+    y.sum().backward()
+    np.testing.assert_array_equal(to_host(x.grad), [[0.0, 0.5, 0.5], [0.0, 1.0, 0.0]])
+
+
+def test_extremum_ties_second_order(device):
+    """The split gradient stays differentiable: y = max(x)², gx = 2 max(x) / k at the k ties, Σ gx = 2 max(x),
+    whose gradient is 2 / k at the ties."""
+    x = Variable(np.array([1.0, 3.0, 3.0, 3.0]), device=device)
+    y = F.max(x)
+    (y * y).backward(create_graph=True)
+    gx = x.grad
+    np.testing.assert_array_equal(to_host(gx), [0.0, 2.0, 2.0, 2.0])
+    x.cleargrad()
+    gx.sum().backward()
+    np.testing.assert_allclose(to_host(x.grad), [0.0, 2 / 3, 2 / 3, 2 / 3], rtol=1e-15)
 
 
 @pytest.mark.parametrize("op", [F.max, F.min], ids=["max", "min"])
@@ -175,6 +205,16 @@ def test_sum_and_variance_of_float16_accumulate_in_float32(device):
     v = F.variance(x)
     assert v.dtype == np.float16 and v.item() == 0.0625
     assert F.variance(x, ddof=1).item() == float(np.float16(0.0625 * N16 / (N16 - 1)))
+
+
+def test_max_of_float16_ties_counts_in_float32(device):
+    """70,000 float16 ties each get 1 / 70,000: the count, taken in float16, would be inf and the share 0."""
+    float16_values(device)  # skips a device without float16
+    x = Variable(np.ones(N16, dtype=np.float16), device=device)
+    F.max(x).backward()
+    g = to_host(x.grad)
+    assert g.dtype == np.float16
+    np.testing.assert_array_equal(g, np.full(N16, np.float16(1 / N16)))
 
 
 @pytest.mark.parametrize("shape, axis, ddof", [((4,), None, 4), ((4,), None, 5), ((2, 3), 1, 3), ((2, 3), (0, 1), 6),
