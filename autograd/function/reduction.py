@@ -1,14 +1,14 @@
 """Reductions.
 
-Each takes `axis` (an int, a tuple of ints, or None for all axes) and `keepdims` (keep the reduced axes with
-size 1, so that the result broadcasts against `x`). The gradient is broadcast back over the reduced axes.
+Each takes `axis` (an int, a tuple of ints, or None for all axes) and `keepdims` (a bool, a NumPy one too: keep the
+reduced axes with size 1, so that the result broadcasts against `x`). The gradient is broadcast back over the reduced axes.
 
 float16 is summed in float32 and rounded to float16 once, after any division (PyTorch's policy): the mean of
 70,000 ones is 1, not inf / 70,000. Every op that sums raw arrays (losses, softmax, normalisation) calls
 `sum_array`, the one place of that policy.
 """
 import math
-from autograd._checks import normalize_axes, number
+from autograd._checks import flag, normalize_axes, number
 from autograd.backend import device_of, dtype_name
 from autograd.function.elementwise import exp
 from autograd.function.shape import broadcast_to, reshape
@@ -81,7 +81,7 @@ def sum(x, axis=None, keepdims=False):  # noqa: A001  (F.sum, as in NumPy)
         [[1.0, 1.0], [1.0, 1.0]]
     """
     x = as_variable(x)
-    return Sum(_axis(axis, x.ndim, "sum"), keepdims)(x)
+    return Sum(_axis(axis, x.ndim, "sum"), flag(keepdims, "sum: keepdims"))(x)
 
 
 def mean(x, axis=None, keepdims=False):
@@ -100,7 +100,7 @@ def mean(x, axis=None, keepdims=False):
     """
     x = as_variable(x)
     axes = normalize_axes(axis, x.ndim, "mean")
-    return Sum(axes, keepdims, _count(x.shape, axes))(x)
+    return Sum(axes, flag(keepdims, "mean: keepdims"), _count(x.shape, axes))(x)
 
 
 class _Extremum(Function):
@@ -146,7 +146,7 @@ def max(x, axis=None, keepdims=False):  # noqa: A001
         [0.0, 1.0, 1.0]
     """
     x = as_variable(x)
-    return Max(_axis(axis, x.ndim, "max"), keepdims)(x)
+    return Max(_axis(axis, x.ndim, "max"), flag(keepdims, "max: keepdims"))(x)
 
 
 def min(x, axis=None, keepdims=False):  # noqa: A001
@@ -160,7 +160,7 @@ def min(x, axis=None, keepdims=False):  # noqa: A001
         [0.0, 1.0, 1.0]
     """
     x = as_variable(x)
-    return Min(_axis(axis, x.ndim, "min"), keepdims)(x)
+    return Min(_axis(axis, x.ndim, "min"), flag(keepdims, "min: keepdims"))(x)
 
 
 def variance(x, axis=None, keepdims=False, ddof=0):
@@ -182,6 +182,7 @@ def variance(x, axis=None, keepdims=False, ddof=0):
     """
     x = as_variable(x)
     axes = normalize_axes(axis, x.ndim, "variance")
+    keepdims = flag(keepdims, "variance: keepdims")
     n = _count(x.shape, axes)
     divisor = n - number("variance: ddof", ddof, -math.inf)  # number: a Python number, from NumPy's too
     if not divisor > 0:
@@ -230,4 +231,4 @@ def logsumexp(x, axis=None, keepdims=False):
         [0.5, 0.5]
     """
     x = as_variable(x)
-    return LogSumExp(_axis(axis, x.ndim, "logsumexp"), keepdims)(x)
+    return LogSumExp(_axis(axis, x.ndim, "logsumexp"), flag(keepdims, "logsumexp: keepdims"))(x)
