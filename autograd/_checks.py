@@ -33,6 +33,17 @@ class Hyperparameters:
         object.__setattr__(self, name, value)
 
 
+def flag(value, name):
+    """A bool flag (`keepdims`) as a Python bool: True or False, or a NumPy bool (`np.bool_(True)`, what NumPy's
+    comparisons give); anything else, 1 and None too, is a TypeError naming `name` (PyTorch's rule)."""
+    if type(value) is bool:
+        return value
+    kind = type(value)
+    if kind.__module__ == "numpy" and kind.__name__ in ("bool", "bool_"):  # named, not imported: see backend
+        return bool(value)
+    raise TypeError(f"{name} must be a bool, got {kind.__name__} {value!r}")
+
+
 def is_integer(value):
     """True for an integer, a Python int or a NumPy one (any `numbers.Integral`), but not a bool."""
     return type(value) is int or (isinstance(value, numbers.Integral) and not isinstance(value, bool))

@@ -19,7 +19,8 @@ into its dtype as it is written (PyTorch's mixed-precision practice): in float16
 **State.** `opt.state` maps each parameter (weakly) to its slots (arrays made at its first update, on its
 device, moved with it) and counters (ints). `state_dict()` saves them with the optimizer's kind (its class name),
 which `load_state_dict` checks (Momentum state is refused by RMSprop; a state saved without a kind is taken as
-this kind's); hyperparameters and hooks are not saved.
+this kind's); hyperparameters and hooks are not saved. An optimizer pickles and deep-copies whole (hooks and
+state); copied together with its model, `pickle.dumps((model, opt))`, its state is keyed by the copy's parameters.
 """
 import functools
 import math
@@ -72,6 +73,25 @@ class Optimizer(Hyperparameters):
         self._last = None  # a weak reference to the Layer last updated or loaded: it names the state
         self._pending = None  # a state_dict loaded before any model was known, applied at the first update
         self._owned = weakref.WeakKeyDictionary()  # parameter -> the array this optimizer left in its data
+
+    def __getstate__(self):
+        """What `pickle` and `copy.deepcopy` keep: the weakly keyed `state` as a plain list of (parameter, slots)
+        pairs and the last Layer as itself. A parameter copied in the same call (`pickle.dumps((model, opt))`)
+        stays one object, so the copy's state is keyed by the copy's parameters. The arrays last left in the
+        parameters are not kept: the copy's first update copies each parameter's data first, as after a load."""
+        state = dict(self.__dict__)
+        state["state"] = list(self.state.items())
+        state["_last"] = None if self._last is None else self._last()
+        del state["_owned"]
+        return state
+
+    def __setstate__(self, state):
+        """The weak containers back from `__getstate__`'s plain ones."""
+        state = dict(state)
+        state["state"] = weakref.WeakKeyDictionary(state["state"])
+        state["_last"] = None if state["_last"] is None else weakref.ref(state["_last"])
+        state["_owned"] = weakref.WeakKeyDictionary()
+        self.__dict__.update(state)  # checked when first set: no Hyperparameters.__setattr__ again
 
     def update(self, model=None):
         """One training step: the hooks (under [no_grad][autograd.config.no_grad]), then an update of every

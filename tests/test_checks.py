@@ -1,6 +1,7 @@
 """autograd._checks: NumPy integers and floats are numbers wherever Python's are (issue 15): every integer
 argument (axes, sizes, counts, strides, a batch size) and float one (a dropout ratio, momentum, eps) gives the
-same result from `np.int64(2)` / `np.float32(0.5)` as from `2` / `0.5`; bools stay refused where they were."""
+same result from `np.int64(2)` / `np.float32(0.5)` as from `2` / `0.5`; bools stay refused where they were.
+NumPy bools are bools: `keepdims=np.bool_(True)` is `keepdims=True`."""
 import numpy as np
 import pytest
 
@@ -121,6 +122,30 @@ def test_numpy_integer_sizes_of_layers_and_loaders(device, kind):
     assert [to_host(t).tolist() for _, t in loader] == [[0, 1], [2, 3], [4]]
     seq = data.SeqDataLoader(ds, kind(2), device=device)
     assert [to_host(t).tolist() for _, t in seq] == [[0, 2], [1, 3]]
+
+
+BOOL_CASES = [
+    ("sum", lambda x, keep: F.sum(x, axis=1, keepdims=keep)),
+    ("sum all", lambda x, keep: F.sum(x, keepdims=keep)),
+    ("Variable.sum", lambda x, keep: x.sum(axis=(0, 2), keepdims=keep)),
+    ("mean", lambda x, keep: F.mean(x, axis=-1, keepdims=keep)),
+    ("Variable.mean", lambda x, keep: x.mean(keepdims=keep)),
+    ("max", lambda x, keep: F.max(x, axis=1, keepdims=keep)),
+    ("min", lambda x, keep: F.min(x, axis=(0, 1), keepdims=keep)),
+    ("variance", lambda x, keep: F.variance(x, axis=2, keepdims=keep, ddof=1)),
+    ("logsumexp", lambda x, keep: F.logsumexp(x, axis=0, keepdims=keep)),
+]
+
+
+@pytest.mark.parametrize("keep", [True, False])
+@pytest.mark.parametrize("name, case", BOOL_CASES, ids=[c[0] for c in BOOL_CASES])
+def test_numpy_bools_are_bools(device, name, case, keep):
+    """keepdims=np.bool_(True) (what NumPy comparisons give) was refused by sum, mean, max, min, variance."""
+    expected, expected_grad = _run(device, lambda x, n, r: case(x, keep), None, None)
+    got, grad = _run(device, lambda x, n, r: case(x, np.bool_(keep)), None, None)
+    assert got[0].shape == expected[0].shape and (got[0].ndim == X.ndim) == keep
+    np.testing.assert_array_equal(got[0], expected[0])
+    np.testing.assert_array_equal(grad, expected_grad)
 
 
 @pytest.mark.parametrize("call", [

@@ -209,6 +209,11 @@ CATALOGUE = [
     ("pickle of a non-leaf", lambda: __import__("pickle").dumps(F.sum(v((2,)))), RuntimeError,
      r"^Variable: only Variables created by the user \(graph leaves\) can be copied or pickled; this one "
      r"\(shape \(\)\) was made by Sum"),
+    # issue 15, copies and NumPy bools
+    ("keepdims not a bool", lambda: F.sum(v((2, 3)), axis=1, keepdims=1), TypeError,
+     r"^sum: keepdims must be a bool, got int 1"),
+    ("keepdims None", lambda: F.logsumexp(v((2,)), keepdims=None), TypeError,
+     r"^logsumexp: keepdims must be a bool, got NoneType None"),
 ]
 
 

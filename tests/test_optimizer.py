@@ -1811,3 +1811,81 @@ def test_float16_state_round_trips_as_float32(device):
     again.load_state_dict(state)
     assert again.state[p]["v"].dtype == p.xp.float32
     np.testing.assert_array_equal(to_host(again.state[p]["v"]), state["0/v"])
+
+
+# ---- pickle and deepcopy (issue 15) ------------------------------------------------------------------
+
+def _pickled(obj):
+    import pickle
+    return pickle.loads(pickle.dumps(obj))
+
+
+def _deep_copied(obj):
+    import copy
+    return copy.deepcopy(obj)
+
+
+@pytest.mark.parametrize("copy_of", [_pickled, _deep_copied], ids=["pickle", "deepcopy"])
+def test_a_copied_model_and_optimizer_continue_as_the_original(device, copy_of):
+    net = model.MLP([4, 2])
+    x = autograd.Variable(np.linspace(-1.0, 1.0, 6, dtype=np.float32).reshape(2, 3), device=device)
+    net(x)
+    net.to(device)
+    opt = optimizer.Adam(alpha=0.1, hooks=[hook.WeightDecay(0.01), hook.ClipGrad(1.0)])
+    for _ in range(3):
+        loss = F.sum(net(x) * net(x))
+        net.cleargrads()
+        loss.backward()
+        opt.update(net)
+    net2, opt2 = copy_of((net, opt))
+    assert opt2.iteration == 3 and len(opt2.state) == len(opt.state) == 4
+    for p, q in zip(net.params(), net2.params()):
+        assert q in opt2.state and p not in opt2.state  # keyed by the copy's own parameters
+        assert opt2.state[q]["step"] == 3 and device_of(opt2.state[q]["m"]) == device
+        q.grad = autograd.Variable(to_host(p.grad).copy(), device=device)
+    opt.update(net)
+    opt2.update(net2)
+    for p, q in zip(net.params(), net2.params()):
+        np.testing.assert_array_equal(to_host(q), to_host(p))
+    assert opt2.state_dict().keys() == opt.state_dict().keys()
+
+
+@pytest.mark.parametrize("copy_of", [_pickled, _deep_copied], ids=["pickle", "deepcopy"])
+@pytest.mark.parametrize("factory", [c[1] for c in TWO_STEP_CASES], ids=[c[0] for c in TWO_STEP_CASES])
+def test_every_optimizer_and_its_hooks_copy(device, factory, copy_of):
+    fresh = copy_of(factory())
+    ref, p = factory(), param(P0, device)
+    trained, q = factory(), param(P0, device)
+    set_grad(q, G1, device)
+    trained.update([q])
+    q, trained = copy_of((q, trained))  # a list of parameters, not a Layer
+    assert type(fresh) is type(ref) and [type(h) for h in fresh.hooks] == [type(h) for h in ref.hooks]
+    for opt, r in ((fresh, p), (ref, param(P0, device))):
+        for g in (G1, G2):
+            set_grad(r, g, device)
+            opt.update([r])
+        if opt is fresh:
+            first = to_host(r).copy()
+        else:
+            np.testing.assert_array_equal(to_host(r), first)
+    set_grad(q, G2, device)
+    trained.update([q])
+    np.testing.assert_array_equal(to_host(q), first)
+
+
+def test_a_bound_optimizer_pickles_with_its_model(device):
+    net = layer.Linear(2, in_size=3)
+    net.to(device)
+    opt = optimizer.Momentum(net, learning_rate=0.1)
+    for p in net.params():
+        p.grad = autograd.Variable(np.ones(p.shape, dtype=np.float32), device=device)
+    opt.update()
+    net2, opt2 = _pickled((net, opt))
+    assert opt2._bound is net2
+    for p, q in zip(net.params(), net2.params()):
+        q.grad = autograd.Variable(np.ones(q.shape, dtype=np.float32), device=device)
+        p.grad = autograd.Variable(np.ones(p.shape, dtype=np.float32), device=device)
+    opt.update()
+    opt2.update()
+    for p, q in zip(net.params(), net2.params()):
+        np.testing.assert_array_equal(to_host(q), to_host(p))

@@ -135,6 +135,11 @@ class Device:
     def __hash__(self):
         return hash(self.name)
 
+    def __reduce__(self):
+        """Pickled (and deep-copied) by name: the copy is this machine's device of that name, not a second one
+        (a device holds its namespace, a module, which does not pickle)."""
+        return get_device, (self.name,)
+
 
 _classes = []  # the registered Device classes, in the order available_devices lists them
 _owners = {}  # type of array -> `of` of the class that owns it, or None: device_of's cache

@@ -1,18 +1,19 @@
 """Reductions.
 
-Each takes `axis` (an int, a tuple of ints, or None for all axes) and `keepdims` (keep the reduced axes with
-size 1, so that the result broadcasts against `x`). The gradient is broadcast back over the reduced axes.
+Each takes `axis` (an int, a tuple of ints, or None for all axes) and `keepdims` (a bool, a NumPy one too: keep the
+reduced axes with size 1, so that the result broadcasts against `x`). The gradient is broadcast back over the
+reduced axes.
 
 float16 is summed in float32 and rounded to float16 once, after any division (PyTorch's policy): the mean of
 70,000 ones is 1, not inf / 70,000. Every op that sums raw arrays (losses, softmax, normalisation) calls
 `sum_array`, the one place of that policy.
 """
 import math
-from autograd._checks import normalize_axes, number
-from autograd.backend import device_of, dtype_name
-from autograd.function.elementwise import exp
+from autograd._checks import flag, normalize_axes, number
+from autograd.backend import device_of, dtype_name, ignoring_poles
+from autograd.function.elementwise import exp, where
 from autograd.function.shape import broadcast_to, reshape
-from autograd.variable import Function, as_variable
+from autograd.variable import Function, array_of, as_variable
 
 __all__ = ["logsumexp", "max", "mean", "min", "sum", "variance"]
 
@@ -81,7 +82,7 @@ def sum(x, axis=None, keepdims=False):  # noqa: A001  (F.sum, as in NumPy)
         [[1.0, 1.0], [1.0, 1.0]]
     """
     x = as_variable(x)
-    return Sum(_axis(axis, x.ndim, "sum"), keepdims)(x)
+    return Sum(_axis(axis, x.ndim, "sum"), flag(keepdims, "sum: keepdims"))(x)
 
 
 def mean(x, axis=None, keepdims=False):
@@ -100,7 +101,7 @@ def mean(x, axis=None, keepdims=False):
     """
     x = as_variable(x)
     axes = normalize_axes(axis, x.ndim, "mean")
-    return Sum(axes, keepdims, _count(x.shape, axes))(x)
+    return Sum(axes, flag(keepdims, "mean: keepdims"), _count(x.shape, axes))(x)
 
 
 class _Extremum(Function):
@@ -154,7 +155,7 @@ def max(x, axis=None, keepdims=False):  # noqa: A001
         [0.0, 0.5, 0.5]
     """
     x = as_variable(x)
-    return Max(_axis(axis, x.ndim, "max"), keepdims)(x)
+    return Max(_axis(axis, x.ndim, "max"), flag(keepdims, "max: keepdims"))(x)
 
 
 def min(x, axis=None, keepdims=False):  # noqa: A001
@@ -168,7 +169,7 @@ def min(x, axis=None, keepdims=False):  # noqa: A001
         [0.0, 0.5, 0.5]
     """
     x = as_variable(x)
-    return Min(_axis(axis, x.ndim, "min"), keepdims)(x)
+    return Min(_axis(axis, x.ndim, "min"), flag(keepdims, "min: keepdims"))(x)
 
 
 def variance(x, axis=None, keepdims=False, ddof=0):
@@ -190,6 +191,7 @@ def variance(x, axis=None, keepdims=False, ddof=0):
     """
     x = as_variable(x)
     axes = normalize_axes(axis, x.ndim, "variance")
+    keepdims = flag(keepdims, "variance: keepdims")
     n = _count(x.shape, axes)
     divisor = n - number("variance: ddof", ddof, -math.inf)  # number: a Python number, from NumPy's too
     if not divisor > 0:
@@ -207,13 +209,16 @@ class LogSumExp(Function):
         xp = device_of(x).xp
         m = xp.max(x, axis=self.axis, keepdims=True)
         m = xp.where(xp.isfinite(m), m, xp.zeros_like(m))
-        y = xp.log(xp.sum(xp.exp(x - m), axis=self.axis, keepdims=True)) + m
+        with ignoring_poles():  # a slice of all -inf: log 0 = -inf, the value, and no warning
+            y = xp.log(xp.sum(xp.exp(x - m), axis=self.axis, keepdims=True)) + m
         return y if self.keepdims else xp.reshape(y, _reduced_shape(x.shape, self.axis))
 
     def backward(self, gy):
         shape = self.inputs[0].shape
         (x,), (y,) = self.xs, self.ys
-        return _expand(gy, shape, self.axis) * exp(x - _expand(y, shape, self.axis))
+        y = _expand(y, shape, self.axis)
+        y = where(array_of(y) == -math.inf, 0.0, y)  # all -inf: exp(-inf - 0) = 0, not exp(-inf - -inf) = NaN
+        return _expand(gy, shape, self.axis) * exp(x - y)
 
 
 def _reduced_shape(x_shape, axis):
@@ -224,8 +229,10 @@ def _reduced_shape(x_shape, axis):
 def logsumexp(x, axis=None, keepdims=False):
     """`y = log Σ exp(x)` over `axis`, computed as `m + log Σ exp(x - m)` with `m = max x`.
 
-    No overflow for large x (`logsumexp([1000, 1000]) = 1000 + log 2`); a slice of all `-inf` gives `-inf`.
-    Gradient: `gy · exp(x - y)`, the softmax of `x` along `axis`.
+    No overflow for large x (`logsumexp([1000, 1000]) = 1000 + log 2`); a slice of all `-inf` gives `-inf`,
+    without a warning, as in PyTorch. Gradient: `gy · exp(x - y)`, the softmax of `x` along `axis`; 0 over a slice
+    of all `-inf` (the log of an empty sum, log 0, as in a CTC loss's log-space sums), where PyTorch gives NaN
+    (its issue 31829 asks for 0): a masked slice adds nothing to the gradient instead of making it all NaN.
 
     Examples:
         >>> from autograd import Variable, to_host
@@ -238,4 +245,4 @@ def logsumexp(x, axis=None, keepdims=False):
         [0.5, 0.5]
     """
     x = as_variable(x)
-    return LogSumExp(_axis(axis, x.ndim, "logsumexp"), keepdims)(x)
+    return LogSumExp(_axis(axis, x.ndim, "logsumexp"), flag(keepdims, "logsumexp: keepdims"))(x)

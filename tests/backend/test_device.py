@@ -118,6 +118,18 @@ def test_devices_compare_equal_by_name_and_hash(sim):
     assert {CPU: 1}[other_cpu] == 1
 
 
+def test_a_device_pickles_and_copies_as_this_machines_device_of_its_name(device):
+    import copy
+    import pickle
+    assert pickle.loads(pickle.dumps(device)) is device
+    assert copy.deepcopy(device) is device
+    from autograd.layer import Linear
+    layer = Linear(2, in_size=3)
+    layer.to(device)
+    copied = pickle.loads(pickle.dumps(layer))  # a Layer keeps its device
+    assert copied.W.device == device and to_host(copied.W).tolist() == to_host(layer.W).tolist()
+
+
 def test_device_of(sim):
     assert device_of(np.zeros(2)) is CPU
     assert device_of(np.float32(1.0)) is CPU

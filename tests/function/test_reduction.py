@@ -157,6 +157,29 @@ def test_logsumexp_gradient_is_softmax(device):
     np.testing.assert_allclose(to_host(x.grad), e / e.sum(axis=1, keepdims=True), rtol=1e-12)
 
 
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_logsumexp_of_all_minus_inf_is_minus_inf_without_a_warning(device, dtype):
+    """PyTorch's -inf, silently (log 0 warned "divide by zero"); the gradient over such a slice is 0 (PyTorch's
+    NaN, from -inf - -inf, warned "invalid value" too), the other slices keep the softmax."""
+    x = Variable(np.array([-np.inf, -np.inf], dtype=dtype), device=device)
+    y = F.logsumexp(x)
+    assert to_host(y).dtype == dtype and to_host(y).item() == -np.inf
+    y.backward()
+    np.testing.assert_array_equal(to_host(x.grad), [0.0, 0.0])
+    a = np.array([[-np.inf, -np.inf, -np.inf], [0.0, np.log(3.0), -np.inf]], dtype=dtype)
+    x = Variable(a, device=device)
+    y = F.logsumexp(x, axis=1, keepdims=True)
+    np.testing.assert_allclose(to_host(y), [[-np.inf], [np.log(4.0)]], rtol=1e-6)
+    F.sum(y).backward(create_graph=True)
+    np.testing.assert_allclose(to_host(x.grad), [[0.0, 0.0, 0.0], [0.25, 0.75, 0.0]], rtol=1e-6)
+    g = x.grad
+    x.cleargrad()
+    F.sum(g * g).backward()  # d/dx_i Σ s_j² = 2 s_i (s_i - Σ s_j²)
+    np.testing.assert_allclose(to_host(x.grad), [[0.0, 0.0, 0.0], [2 * 0.25 * (0.25 - 0.625),
+                                                               2 * 0.75 * (0.75 - 0.625), 0.0]], rtol=1e-5)
+
+
 @pytest.mark.parametrize("op", [F.sum, F.mean, F.max, F.min, F.variance, F.logsumexp],
                          ids=["sum", "mean", "max", "min", "variance", "logsumexp"])
 @pytest.mark.parametrize("axis", [3, -4, (0, 0)], ids=str)
