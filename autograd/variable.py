@@ -496,7 +496,7 @@ def _backprop(root, seed, retain_grad, create_graph, log):
             if g is None:
                 continue
             if retain_grad:
-                _retain(y, g, create_graph, log)
+                _add_grad(y, g, create_graph, log)
             ys = (y,)  # held until this step ends, for backwards that read it
             f.ys, gys = ys if create_graph else (y.data,), (g,)
         else:
@@ -508,7 +508,7 @@ def _backprop(root, seed, retain_grad, create_graph, log):
             if retain_grad:
                 for y, g in zip(ys, gys):
                     if g is not None:
-                        _retain(y, g, create_graph, log)
+                        _add_grad(y, g, create_graph, log)
             if missing:
                 gys = f._zeros_for_missing(gys, create_graph)
             f.ys = tuple(ys) if create_graph else tuple(None if y is None else y.data for y in ys)
@@ -570,16 +570,12 @@ def _backprop(root, seed, retain_grad, create_graph, log):
                 count += 1
     with _grad_lock:  # once per pass: another thread's pass may be adding into the same leaves
         for x, g in leaves.items():
-            old = x.grad
-            log.append((x, old))
-            if create_graph:
-                x.grad = g if old is None else old + g
-            else:
-                x.grad = _wrap(g) if old is None else _wrap(old.data + g)
+            _add_grad(x, g, create_graph, log)
 
 
-def _retain(y, g, create_graph, log):
-    """Add this pass's gradient `g` of the intermediate `y` into `y.grad` (retain_grad)."""
+def _add_grad(y, g, create_graph, log):
+    """Add this pass's gradient `g` of `y` (a leaf, or an intermediate under retain_grad) into `y.grad`, logging
+    its old value; new arrays (or Variables), not written in place: a gradient may be shared."""
     log.append((y, y.grad))
     if create_graph:
         y.grad = g if y.grad is None else y.grad + g

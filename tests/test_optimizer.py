@@ -12,6 +12,7 @@ import autograd
 import autograd.function as F
 from autograd import hook, layer, model, optimizer, to_host
 from autograd.backend import CPU, device_of
+from test_variable import _deep_copied, _pickled  # copies of a whole object, as a Variable test makes them
 
 
 def param(values, device, dtype="float64"):
@@ -1815,14 +1816,6 @@ def test_float16_state_round_trips_as_float32(device):
 
 # ---- pickle and deepcopy (issue 15) ------------------------------------------------------------------
 
-def _pickled(obj):
-    import pickle
-    return pickle.loads(pickle.dumps(obj))
-
-
-def _deep_copied(obj):
-    import copy
-    return copy.deepcopy(obj)
 
 
 @pytest.mark.parametrize("copy_of", [_pickled, _deep_copied], ids=["pickle", "deepcopy"])

@@ -336,9 +336,10 @@ def _advanced(x, full):
             continue
         if _is_bool_array(i):
             parts.extend(xp.nonzero(i))
+            width = i.ndim
         else:
             parts.append(xp.asarray(i, dtype=xp.int64, device=device.where) if isinstance(i, int) else i)
-        width = i.ndim if _is_bool_array(i) else 1
+            width = 1
         shape.extend(x.shape[axis:axis + width])
         axis += width
     y = xp.reshape(x, tuple(shape)) if len(shape) != x.ndim else x
