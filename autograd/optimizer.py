@@ -8,6 +8,19 @@ lazy weights are trained too); a bound list is fixed. A number in first place is
 at construction and at every later assignment (`opt.learning_rate = -1.0`) alike.
 An update applies the `hooks` in order (see [autograd.hook][]), then updates each parameter with a gradient.
 
+**Parameter groups**, as PyTorch: `params` may be a list of dicts, `AdamW([{"params": decay, "weight_decay":
+0.1}, {"params": rest, "weight_decay": 0.0}], alpha=3e-4)`. A group's dict may set any hyperparameter of the
+optimizer; the others are the constructor's (`opt.defaults`). `opt.param_groups` is the list of groups, each a
+dict of "params" (a list of Parameters, or a Layer asked at each step) and every hyperparameter, checked as it is
+set (`opt.param_groups[0]["alpha"] = -1.0` is a ValueError) and used from the next update on. Every group also
+holds PyTorch's key "lr", one value with the optimizer's own name of its learning rate (`lr_name`: SGD's
+`learning_rate`, Adam's `alpha`): setting either sets both; `lr=` is accepted by the constructors too. A
+parameter in two groups is a ValueError; `add_param_group(dict)` adds one. The hooks see the parameters of every
+group at once, before any update. An optimizer given its parameters at each update (`opt.update(model)`) has one
+group whose "params" is None. Assigning the attribute, `opt.alpha = 1e-3`, sets it in every group and in
+`defaults` (as in a one-group optimizer); reading it gives the groups' value, or AttributeError if they differ.
+While a group's parameters are updated, the attributes are that group's values, so a rule reads `self.alpha`.
+
 **In place, into its own arrays.** An update writes into `p.data` only if that is the array it left there at its
 last update of `p`; otherwise (a first update, or `p.data` replaced by a load, a move or by hand) it copies it
 first. An array you handed in is never written into; `p.data` read between steps is the live array. Each
@@ -19,7 +32,8 @@ into its dtype as it is written (PyTorch's mixed-precision practice): in float16
 **State.** `opt.state` maps each parameter (weakly) to its slots (arrays made at its first update, on its
 device, moved with it) and counters (ints). `state_dict()` saves them with the optimizer's kind (its class name),
 which `load_state_dict` checks (Momentum state is refused by RMSprop; a state saved without a kind is taken as
-this kind's); hyperparameters and hooks are not saved. An optimizer pickles and deep-copies whole (hooks and
+this kind's); hyperparameters (the groups' too) and hooks are not saved: a
+[scheduler][autograd.scheduler] puts its learning rates back when its own state is loaded. An optimizer pickles and deep-copies whole (hooks and
 state); copied together with its model, `pickle.dumps((model, opt))`, its state is keyed by the copy's parameters.
 """
 import functools
@@ -27,12 +41,12 @@ import math
 import numbers
 import weakref
 
-from autograd._checks import Hyperparameters
+from autograd._checks import Hyperparameters, number
 from autograd.backend import CPU, DeviceError, device_of, dtype_name, to_host
 from autograd.config import no_grad
 from autograd.variable import Variable
 
-__all__ = ["Optimizer", "SGD", "Momentum", "AdaGrad", "RMSprop", "Adam", "AdamW"]
+__all__ = ["Optimizer", "ParamGroup", "SGD", "Momentum", "AdaGrad", "RMSprop", "Adam", "AdamW"]
 
 
 class Optimizer(Hyperparameters):
@@ -61,18 +75,78 @@ class Optimizer(Hyperparameters):
 
     slots = ()
     counters = ()
+    lr_name = None  # the name of the learning rate among `hyperparameters`, which a group's "lr" stands for
+
     def __init__(self, hooks=None, params=None):
+        object.__setattr__(self, "defaults", {})  # before any hyperparameter is set
         self.hooks = list(hooks or [])
         self.state = weakref.WeakKeyDictionary()
         self.iteration = 0
-        if params is not None and not hasattr(params, "named_params"):  # a Layer is asked at each step
-            params = _parameter_list(params, type(self).__name__)
-            if not params:
-                raise ValueError(f"{type(self).__name__}: no Parameters (bind a lazy model itself, not its params())")
-        self._bound = params
+        self._unbound = params is None
+        self.param_groups = []
+        for group in _group_dicts(params, type(self).__name__):
+            self.add_param_group(group)
+        if not self._unbound and not any(hasattr(g["params"], "named_params") or g["params"]
+                                         for g in self.param_groups):
+            raise ValueError(f"{type(self).__name__}: no Parameters (bind a lazy model itself, not its params())")
         self._last = None  # a weak reference to the Layer last updated or loaded: it names the state
         self._pending = None  # a state_dict loaded before any model was known, applied at the first update
         self._owned = weakref.WeakKeyDictionary()  # parameter -> the array this optimizer left in its data
+
+    def __setattr__(self, name, value):
+        """A hyperparameter's first assignment (the constructor's) is its default, for every group that does not
+        set it; a later one sets it in `defaults` and in every group. Each is checked first."""
+        bounds = self.hyperparameters.get(name)
+        if bounds is None:
+            return object.__setattr__(self, name, value)
+        value = number(f"{type(self).__name__}: {name}", value, **bounds)
+        first = name not in self.defaults
+        self.defaults[name] = value
+        for group in self.param_groups:
+            if not first or name not in group:
+                group[name] = value
+
+    def __getattr__(self, name):
+        """A hyperparameter read between updates: the value every group has (AttributeError if they differ)."""
+        groups = self.__dict__.get("param_groups")
+        if groups is None or name not in type(self).hyperparameters:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        values = [group.get(name, self.defaults.get(name)) for group in groups]
+        if any(value != values[0] for value in values):
+            raise AttributeError(f"{type(self).__name__}.{name}: the parameter groups differ ({values}); read "
+                                 f"opt.param_groups[i][{name!r}]")
+        return values[0]
+
+    def add_param_group(self, param_group):
+        """Add a group, as PyTorch: a dict of "params" (a Parameter, a list of them, or a Layer) and any of the
+        hyperparameters (the others from `defaults`), checked, refused (ValueError) if it shares a parameter with
+        another group.
+
+        Examples:
+            >>> from autograd import Parameter, optimizer
+            >>> p, q = Parameter([1.0]), Parameter([2.0])
+            >>> opt = optimizer.SGD([p], learning_rate=0.1)
+            >>> opt.add_param_group({"params": [q], "lr": 0.01})
+            >>> [(g["learning_rate"], g["lr"]) for g in opt.param_groups]
+            [(0.1, 0.1), (0.01, 0.01)]
+        """
+        kind = type(self).__name__
+        if not isinstance(param_group, dict):
+            raise TypeError(f"{kind}.add_param_group: expected a dict with 'params', got "
+                            f"{type(param_group).__name__}")
+        if "params" not in param_group:
+            raise ValueError(f"{kind}.add_param_group: a parameter group needs 'params'; got the keys "
+                             f"{sorted(param_group)}")
+        if self.param_groups and self._unbound:
+            raise ValueError(f"{kind}.add_param_group: an optimizer given its parameters at each update has one "
+                             "group; pass the groups at construction")
+        group = ParamGroup(type(self), {**self.defaults, **param_group})
+        ids = {id(p) for p in _resolved(group["params"])}
+        for i, other in enumerate(self.param_groups):
+            if any(id(p) in ids for p in _resolved(other["params"])):
+                raise ValueError(f"{kind}.add_param_group: some parameters are in parameter group {i} already; "
+                                 "a parameter belongs to one group")
+        self.param_groups.append(group)
 
     def __getstate__(self):
         """What `pickle` and `copy.deepcopy` keep: the weakly keyed `state` as a plain list of (parameter, slots)
@@ -121,11 +195,12 @@ class Optimizer(Hyperparameters):
             ([0.75], [1.0], 1)
         """
         kind = type(self).__name__
-        params = self._params_of(model, kind)
+        groups = self._groups_of(model, kind)
         if self._pending is not None:
             self.load_state_dict(self._pending, model)
         where = functools.partial(self._named_params, model)
-        params = _with_grads(params, kind, where)
+        groups = [(group, _with_grads(params, kind, where)) for group, params in groups]
+        params = groups[0][1] if len(groups) == 1 else [p for _, params in groups for p in params]
         if self.hooks:
             grads = [(p, p.grad) for p in params]  # hooks replace gradients: these references undo them
             try:
@@ -138,13 +213,23 @@ class Optimizer(Hyperparameters):
                 for p, grad in grads:
                     p.grad = grad
                 raise
+            groups = ([(groups[0][0], params)] if len(groups) == 1 else
+                      [(group, [p for p in ps if p.grad is not None]) for group, ps in groups])
         self.iteration += 1
-        owned = self._owned
-        for p in params:  # on plain arrays: no graph is recorded
-            if owned.get(p) is not p.data:
-                self._own(p)
-            p._version[0] += 1  # p.version += 1, without the property's two calls
-            self.update_one(p)
+        owned, attributes, names = self._owned, self.__dict__, self.hyperparameters
+        try:
+            for group, params in groups:
+                for name in names:  # the group's values as attributes: a rule reads self.alpha
+                    if name in group:
+                        attributes[name] = group[name]
+                for p in params:  # on plain arrays: no graph is recorded
+                    if owned.get(p) is not p.data:
+                        self._own(p)
+                    p._version[0] += 1  # p.version += 1, without the property's two calls
+                    self.update_one(p)
+        finally:
+            for name in names:
+                attributes.pop(name, None)
 
     step = update
 
@@ -168,20 +253,30 @@ class Optimizer(Hyperparameters):
         (`self._state_of(param)`)."""
         raise NotImplementedError
 
-    def _params_of(self, model, kind):
-        """The parameters one update works on; an unbound optimizer remembers a Layer to name its state."""
-        if self._bound is not None:
-            if model is not None and model is not self._bound:
-                raise ValueError(f"{kind}.update: given its parameters at construction, it takes no model; "
-                                 f"got a {type(model).__name__}")
-            model = self._bound
-        elif model is None:
-            raise TypeError(f"{kind}.update: pass the model or a list of Parameters (none given at construction)")
-        elif hasattr(model, "named_params"):
-            self._last = weakref.ref(model)
-        else:
-            return _parameter_list(model, f"{kind}.update")
-        return model.params() if hasattr(model, "named_params") else model
+    def _groups_of(self, model, kind):
+        """(group, its parameters) pairs for one update; an unbound optimizer remembers a Layer to name its state."""
+        groups = self.param_groups
+        if self._unbound:
+            if model is None:
+                raise TypeError(f"{kind}.update: pass the model or a list of Parameters (none given at "
+                                "construction)")
+            if hasattr(model, "named_params"):
+                self._last = weakref.ref(model)
+                return [(groups[0], model.params())]
+            return [(groups[0], _parameter_list(model, f"{kind}.update"))]
+        if model is not None and (len(groups) > 1 or model is not groups[0]["params"]):
+            raise ValueError(f"{kind}.update: given its parameters at construction, it takes no model; "
+                             f"got a {type(model).__name__}")
+        if len(groups) == 1:
+            return [(groups[0], _resolved(groups[0]["params"]))]
+        pairs, seen = [(group, _resolved(group["params"])) for group in groups], set()
+        for i, (_, params) in enumerate(pairs):
+            for p in params:
+                if id(p) in seen:
+                    raise ValueError(f"{kind}.update: a parameter of group {i} is in an earlier group too; a "
+                                     "parameter belongs to one group")
+                seen.add(id(p))
+        return pairs
 
     def _own(self, param):
         """Give `param` a copy of its data, new to the optimizer, and move its state onto its device."""
@@ -201,9 +296,14 @@ class Optimizer(Hyperparameters):
         return state
 
     def _named_params(self, model):
-        """(name, Parameter) pairs of `model`, the bound parameters or the last Layer (None: none known)."""
-        if model is None:
-            model = self._bound if self._bound is not None else self._last() if self._last is not None else None
+        """(name, Parameter) pairs of `model`, the bound parameters or the last Layer (None: none known). Bound
+        groups are named by position over all groups, as PyTorch numbers them, but one Layer by its names."""
+        if model is None and not self._unbound:
+            groups = self.param_groups
+            model = (groups[0]["params"] if len(groups) == 1 else
+                     [p for group in groups for p in _resolved(group["params"])])
+        elif model is None:
+            model = self._last() if self._last is not None else None
         if model is None:
             return None
         return model.named_params() if hasattr(model, "named_params") else [(str(i), p) for i, p in enumerate(model)]
@@ -310,6 +410,68 @@ class Optimizer(Hyperparameters):
         return entries
 
 
+class ParamGroup(dict):
+    """One parameter group of an optimizer: a dict of "params" and hyperparameters, each hyperparameter checked
+    (TypeError, ValueError) and kept as a float as it is set, by `group[name] = value`, `update` or `setdefault`.
+    "lr" and the optimizer's `lr_name` are one value under two keys. "params" is kept as a list of Parameters
+    (one Parameter becomes `[it]`, as in PyTorch) or a Layer (asked for its parameters at each update); other keys
+    are kept as given (PyTorch's "initial_lr", a name of your own)."""
+
+    def __init__(self, owner, values=()):
+        super().__init__()
+        self._owner = owner  # the optimizer class: its hyperparameters, lr_name and name
+        self.update(values)
+
+    def __reduce__(self):
+        return ParamGroup, (self._owner, dict(self))
+
+    def __setitem__(self, key, value):
+        owner = self._owner
+        name = owner.lr_name if key == "lr" and owner.lr_name is not None else key
+        bounds = owner.hyperparameters.get(name)
+        if bounds is not None:
+            value = number(f"{owner.__name__}: {key if key == name else f'lr ({name})'}", value, **bounds)
+            if name == owner.lr_name:
+                dict.__setitem__(self, "lr", value)
+        elif key == "params" and value is not None and not hasattr(value, "named_params"):
+            value = _parameter_list([value] if isinstance(value, Variable) else value, f"{owner.__name__}: params")
+        dict.__setitem__(self, name, value)
+
+    def update(self, values=(), **more):
+        for key, value in dict(values, **more).items():
+            self[key] = value
+
+    def setdefault(self, key, value=None):
+        if key not in self:
+            self[key] = value
+        return self[key]
+
+
+def _group_dicts(params, kind):
+    """The group dicts of an optimizer's `params`: one, `{"params": None}`, for an unbound optimizer."""
+    if params is None or hasattr(params, "named_params"):
+        return [{"params": params}]
+    if not isinstance(params, Variable):
+        try:
+            params = list(params)
+        except TypeError:
+            pass  # refused just below, by _parameter_list
+        else:
+            if params and all(isinstance(group, dict) for group in params):
+                return params
+            if any(isinstance(group, dict) for group in params):
+                raise TypeError(f"{kind}: expected a list of Parameters or a list of parameter group dicts, got a "
+                                "list mixing both")
+    return [{"params": _parameter_list(params, kind)}]
+
+
+def _resolved(params):
+    """A group's "params" as a list: a Layer's parameters now."""
+    if params is None:
+        return []
+    return params.params() if hasattr(params, "named_params") else params
+
+
 def _parameter_list(params, where):
     """The distinct Variables of an iterable, in order."""
     expected = f"{where}: expected a Layer or a list of Parameters"
@@ -395,6 +557,11 @@ def _params_first(init):
     def init_params_first(self, *args, **kwargs):
         if args and isinstance(args[0], numbers.Real):
             args = (None, *args)
+        if "lr" in kwargs and type(self).lr_name not in (None, "lr"):  # PyTorch's name of the learning rate
+            if type(self).lr_name in kwargs:
+                raise TypeError(f"{type(self).__name__}: lr and {type(self).lr_name} name one hyperparameter; "
+                                "pass one of them")
+            kwargs[type(self).lr_name] = kwargs.pop("lr")
         init(self, *args, **kwargs)
     return init_params_first
 
@@ -419,6 +586,7 @@ class SGD(Optimizer):
         [0.95, 2.1]
     """
 
+    lr_name = "learning_rate"
     hyperparameters = {"learning_rate": _RATE}
 
     @_params_first
@@ -452,6 +620,7 @@ class Momentum(Optimizer):
 
     slots = ("v",)
 
+    lr_name = "learning_rate"
     hyperparameters = {"learning_rate": _RATE, "momentum": _BETA}
 
     @_params_first
@@ -486,6 +655,7 @@ class AdaGrad(Optimizer):
 
     slots = ("h",)
 
+    lr_name = "learning_rate"
     hyperparameters = {"learning_rate": _RATE, "eps": _EPS}
 
     @_params_first
@@ -521,6 +691,7 @@ class RMSprop(Optimizer):
 
     slots = ("v",)
 
+    lr_name = "learning_rate"
     hyperparameters = {"learning_rate": _RATE, "rho": _BETA, "eps": _EPS}
 
     @_params_first
@@ -564,6 +735,7 @@ class Adam(Optimizer):
     slots = ("m", "v")
     counters = ("step",)
 
+    lr_name = "alpha"
     hyperparameters = {"alpha": _RATE, "beta1": _BETA, "beta2": _BETA, "eps": _EPS}
 
     @_params_first

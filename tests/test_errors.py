@@ -105,6 +105,9 @@ def assign_negative_learning_rate():
 
 
 # (name, callable (tmp_path is passed when it takes an argument), exception type, message pattern)
+PARAM = autograd.Parameter([1.0])  # one parameter for the rows that put it in two groups
+
+
 CATALOGUE = [
     ("add broadcast", lambda: v((2, 3)) + v((4,)), ValueError, r"^Add: .*broadcast.*\(2, 3\), \(4,\)"),
     ("sub broadcast", lambda: v((2, 3)) - v((4,)), ValueError, r"^Sub: .*\(2, 3\), \(4,\)"),
@@ -214,6 +217,16 @@ CATALOGUE = [
      r"^sum: keepdims must be a bool, got int 1"),
     ("keepdims None", lambda: F.logsumexp(v((2,)), keepdims=None), TypeError,
      r"^logsumexp: keepdims must be a bool, got NoneType None"),
+    # issue 16, optimizers and schedulers
+    ("group hyperparameter out of range", lambda: optimizer.AdamW([{"params": [autograd.Parameter([1.0])],
+                                                                   "weight_decay": -0.1}]), ValueError,
+     r"^AdamW: weight_decay must be in \[0.0, inf\), got -0.1"),
+    ("group lr assigned out of range", lambda: optimizer.SGD([autograd.Parameter([1.0])]).param_groups[0]
+     .__setitem__("lr", 0.0), ValueError, r"^SGD: lr \(learning_rate\) must be in \(0.0, inf\), got 0.0"),
+    ("parameter in two groups", lambda: optimizer.SGD([{"params": [PARAM]}, {"params": [PARAM]}]), ValueError,
+     r"^SGD.add_param_group: some parameters are in parameter group 0 already; a parameter belongs to one group"),
+    ("parameter group without params", lambda: optimizer.Adam([{"lr": 0.1}]), ValueError,
+     r"^Adam.add_param_group: a parameter group needs 'params'; got the keys \['lr'\]"),
 ]
 
 
