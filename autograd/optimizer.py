@@ -566,7 +566,7 @@ def _params_first(init):
     return init_params_first
 
 
-_RATE = dict(low=0.0, low_open=True, high_open=True)  # (0, inf)
+_RATE = dict(low=0.0, high_open=True)  # [0, inf), as PyTorch: a schedule may end at 0
 _BETA = dict(low=0.0, high=1.0, high_open=True)  # [0, 1)
 _EPS = dict(low=0.0, high_open=True)  # [0, inf)
 
@@ -575,7 +575,7 @@ class SGD(Optimizer):
     """Stochastic gradient descent: `param <- param - learning_rate * grad`. No state.
 
     Args:
-        learning_rate (float): the step size, > 0. Typical values: 0.01 (default) to 0.1.
+        learning_rate (float): the step size, >= 0. Typical values: 0.01 (default) to 0.1.
 
     Examples:
         >>> from autograd import Parameter, Variable, optimizer, to_host
@@ -604,7 +604,7 @@ class Momentum(Optimizer):
     `b <- momentum * b + grad; param <- param - lr * b`: the same steps for a constant learning rate.
 
     Args:
-        learning_rate (float): the step size, > 0. Typical values: 0.01 (default) to 0.1.
+        learning_rate (float): the step size, >= 0. Typical values: 0.01 (default) to 0.1.
         momentum (float): the decay of v, in [0, 1); 0 gives SGD. Typical values: 0.9 (default), 0.5 to 0.99.
 
     Examples:
@@ -641,7 +641,7 @@ class AdaGrad(Optimizer):
     PyTorch's `Adagrad` with its defaults, without its `lr_decay` and `initial_accumulator_value`.
 
     Args:
-        learning_rate (float): the step size, > 0. Typical values: 0.01 (default) to 0.1.
+        learning_rate (float): the step size, >= 0. Typical values: 0.01 (default) to 0.1.
         eps (float): added to sqrt(h), >= 0. Default 1e-10.
 
     Examples:
@@ -676,7 +676,7 @@ class RMSprop(Optimizer):
     `learning_rate / sqrt(1 - rho)`. PyTorch calls `rho` `alpha`, here Adam's step size.
 
     Args:
-        learning_rate (float): the step size, > 0. Typical values: 1e-3 to 0.01 (default).
+        learning_rate (float): the step size, >= 0. Typical values: 1e-3 to 0.01 (default).
         rho (float): the decay of v, in [0, 1). Typical values: 0.9 to 0.99 (default).
         eps (float): added to sqrt(v), >= 0. Default 1e-8.
 
@@ -718,7 +718,7 @@ class Adam(Optimizer):
     32 times larger at t = 1 with beta2 = 0.999, the same as t grows).
 
     Args:
-        alpha (float): the step size, > 0. Typical values: 1e-3 (default), 1e-4 to 3e-3.
+        alpha (float): the step size, >= 0. Typical values: 1e-3 (default), 1e-4 to 3e-3.
         beta1 (float): the decay of m, in [0, 1). Default 0.9.
         beta2 (float): the decay of v, in [0, 1). Typical values: 0.999 (default), 0.98 to 0.99 for transformers.
         eps (float): added to sqrt(v), >= 0. Default 1e-8.
@@ -768,7 +768,7 @@ class AdamW(Adam):
     first, by the step size without bias correction, `param <- param * (1 - alpha * weight_decay)`.
 
     Args:
-        alpha (float): the step size, > 0, as for [Adam][autograd.optimizer.Adam]; so are beta1, beta2 and eps.
+        alpha (float): the step size, >= 0, as for [Adam][autograd.optimizer.Adam]; so are beta1, beta2 and eps.
         weight_decay (float): the decay rate, >= 0. Typical values: 0.01 (default, PyTorch's too) to 0.1.
 
     Examples:

@@ -195,7 +195,7 @@ CATALOGUE = [
     ("optimizer: state of another kind", momentum_state_into_rmsprop, ValueError,
      r"^load_state_dict: entry 'kind': the state_dict of Momentum does not fit RMSprop"),
     ("optimizer: negative learning rate assigned", assign_negative_learning_rate, ValueError,
-     r"^SGD: learning_rate must be in \(0.0, inf\), got -1.0"),
+     r"^SGD: learning_rate must be in \[0.0, inf\), got -1.0"),
     # issue 15, engine
     ("backward seed of another shape", lambda: (v((2,)) * 2.0).backward(np.ones(3)), ValueError,
      r"^backward: gradient has shape \(3,\), the Variable shape \(2,\)"),
@@ -222,7 +222,7 @@ CATALOGUE = [
                                                                    "weight_decay": -0.1}]), ValueError,
      r"^AdamW: weight_decay must be in \[0.0, inf\), got -0.1"),
     ("group lr assigned out of range", lambda: optimizer.SGD([autograd.Parameter([1.0])]).param_groups[0]
-     .__setitem__("lr", 0.0), ValueError, r"^SGD: lr \(learning_rate\) must be in \(0.0, inf\), got 0.0"),
+     .__setitem__("lr", -1.0), ValueError, r"^SGD: lr \(learning_rate\) must be in \[0.0, inf\), got -1.0"),
     ("parameter in two groups", lambda: optimizer.SGD([{"params": [PARAM]}, {"params": [PARAM]}]), ValueError,
      r"^SGD.add_param_group: some parameters are in parameter group 0 already; a parameter belongs to one group"),
     ("parameter group without params", lambda: optimizer.Adam([{"lr": 0.1}]), ValueError,

@@ -452,10 +452,8 @@ def test_a_parameter_listed_twice_is_updated_once(device):
 
 NAN = float("nan")
 BAD_HYPERPARAMETERS = [
-    (optimizer.SGD, dict(learning_rate=0.0), "learning_rate"),
     (optimizer.SGD, dict(learning_rate=-0.1), "learning_rate"),
     (optimizer.SGD, dict(learning_rate=NAN), "learning_rate"),
-    (optimizer.Momentum, dict(learning_rate=0.0), "learning_rate"),
     (optimizer.Momentum, dict(learning_rate=NAN), "learning_rate"),
     (optimizer.Momentum, dict(momentum=1.0), "momentum"),
     (optimizer.Momentum, dict(momentum=-0.1), "momentum"),
@@ -463,12 +461,10 @@ BAD_HYPERPARAMETERS = [
     (optimizer.AdaGrad, dict(learning_rate=-1.0), "learning_rate"),
     (optimizer.AdaGrad, dict(eps=-1e-10), "eps"),
     (optimizer.AdaGrad, dict(eps=NAN), "eps"),
-    (optimizer.RMSprop, dict(learning_rate=0.0), "learning_rate"),
     (optimizer.RMSprop, dict(rho=1.0), "rho"),
     (optimizer.RMSprop, dict(rho=-0.5), "rho"),
     (optimizer.RMSprop, dict(eps=-1e-8), "eps"),
     (optimizer.RMSprop, dict(eps=NAN), "eps"),
-    (optimizer.Adam, dict(alpha=0.0), "alpha"),
     (optimizer.Adam, dict(alpha=-0.001), "alpha"),
     (optimizer.Adam, dict(alpha=NAN), "alpha"),
     (optimizer.Adam, dict(beta1=1.0), "beta1"),
@@ -479,13 +475,12 @@ BAD_HYPERPARAMETERS = [
     (optimizer.Adam, dict(beta2=NAN), "beta2"),
     (optimizer.Adam, dict(eps=-1e-8), "eps"),
     (optimizer.Adam, dict(eps=NAN), "eps"),
-    (optimizer.AdamW, dict(alpha=0.0), "alpha"),
     (optimizer.AdamW, dict(beta1=1.0), "beta1"),
     (optimizer.AdamW, dict(beta2=-0.1), "beta2"),
     (optimizer.AdamW, dict(eps=-1.0), "eps"),
     (optimizer.AdamW, dict(weight_decay=-0.01), "weight_decay"),
     (optimizer.AdamW, dict(weight_decay=NAN), "weight_decay"),
-    # learning rates and alpha in (0, inf); betas in [0, 1); eps and weight_decay in [0, inf)
+    # learning rates and alpha in [0, inf) (PyTorch's: a schedule may end at 0); betas in [0, 1); eps and weight_decay in [0, inf)
     (optimizer.SGD, dict(learning_rate=math.inf), "learning_rate"),
     (optimizer.Momentum, dict(learning_rate=math.inf), "learning_rate"),
     (optimizer.AdaGrad, dict(learning_rate=math.inf), "learning_rate"),
@@ -568,10 +563,12 @@ def test_integer_and_fraction_hyperparameters_become_floats():
 
 def test_adamw_errors_name_adamw():
     with pytest.raises(ValueError, match="AdamW: alpha"):
-        optimizer.AdamW(alpha=0.0)
+        optimizer.AdamW(alpha=-1.0)
 
 
 def test_boundary_hyperparameters_are_accepted():
+    for cls in (optimizer.SGD, optimizer.Momentum, optimizer.AdaGrad, optimizer.RMSprop, optimizer.Adam):
+        assert cls(lr=0.0).param_groups[0]["lr"] == 0.0  # PyTorch's lower bound: a schedule may end at 0
     optimizer.Momentum(momentum=0.0)
     optimizer.AdaGrad(eps=0.0)
     optimizer.RMSprop(rho=0.0, eps=0.0)
@@ -1686,7 +1683,7 @@ def test_a_hook_that_drops_a_gradient_then_fails_puts_it_back(device):
 # ---- issue 15: hyperparameters are checked on every assignment, as at construction -----------------------------
 
 ASSIGNED = [
-    (optimizer.SGD, "learning_rate", -1.0, ValueError), (optimizer.SGD, "learning_rate", 0, ValueError),
+    (optimizer.SGD, "learning_rate", -1.0, ValueError), (optimizer.SGD, "learning_rate", -1, ValueError),
     (optimizer.Momentum, "learning_rate", math.nan, ValueError), (optimizer.Momentum, "momentum", 1.0, ValueError),
     (optimizer.AdaGrad, "eps", -1e-8, ValueError), (optimizer.AdaGrad, "learning_rate", "0.1", TypeError),
     (optimizer.RMSprop, "rho", 1.5, ValueError), (optimizer.RMSprop, "eps", True, TypeError),
@@ -1953,7 +1950,7 @@ def test_the_attribute_sets_every_group_and_the_default(device):
 GROUP_MISTAKES = [
     (lambda p: optimizer.AdamW([{"params": [p], "weight_decay": -0.1}]), ValueError,
      r"^AdamW: weight_decay must be in \[0.0, inf\), got -0.1"),
-    (lambda p: optimizer.Adam([{"params": [p], "lr": 0.0}]), ValueError, r"^Adam: lr \(alpha\) must be in"),
+    (lambda p: optimizer.Adam([{"params": [p], "lr": -1e-3}]), ValueError, r"^Adam: lr \(alpha\) must be in"),
     (lambda p: optimizer.SGD([{"params": [p], "lr": "0.1"}]), TypeError,
      r"^SGD: lr \(learning_rate\) must be a real number, got str"),
     (lambda p: optimizer.SGD([{"params": [p]}, {"params": [p]}]), ValueError,
@@ -1986,7 +1983,7 @@ def test_a_group_hyperparameter_is_checked_at_assignment_and_kept_unchanged(devi
                               TypeError), ("momentum", True, TypeError)):
         with pytest.raises(error, match=r"^Momentum: (lr \(learning_rate\)|momentum|learning_rate) must be"):
             opt.param_groups[1][key] = value
-    for refused in (dict(momentum=2.0), [("lr", 0.0)]):
+    for refused in (dict(momentum=2.0), [("lr", -0.1)]):
         with pytest.raises(ValueError):
             opt.param_groups[1].update(refused)
     del opt.param_groups[1]["momentum"]
