@@ -5,7 +5,7 @@ import pytest
 
 import autograd
 import autograd.function as F
-from autograd import Variable, checkpoint, data, hook, layer, optimizer
+from autograd import Variable, checkpoint, data, hook, layer, optimizer, scheduler
 
 
 def v(shape, dtype="float64", device="cpu"):
@@ -227,6 +227,10 @@ CATALOGUE = [
      r"^SGD.add_param_group: some parameters are in parameter group 0 already; a parameter belongs to one group"),
     ("parameter group without params", lambda: optimizer.Adam([{"lr": 0.1}]), ValueError,
      r"^Adam.add_param_group: a parameter group needs 'params'; got the keys \['lr'\]"),
+    ("scheduler step_size 0", lambda: scheduler.StepLR(optimizer.SGD([autograd.Parameter([1.0])]), step_size=0),
+     ValueError, r"^StepLR: step_size must be a positive integer, got 0"),
+    ("plateau mode", lambda: scheduler.ReduceLROnPlateau(optimizer.SGD([autograd.Parameter([1.0])]), mode="low"),
+     ValueError, r"^ReduceLROnPlateau: mode must be 'min' or 'max', got 'low'"),
 ]
 
 
