@@ -26,8 +26,12 @@ last update of `p`; otherwise (a first update, or `p.data` replaced by a load, a
 first. An array you handed in is never written into; `p.data` read between steps is the live array. Each
 update raises `p.version`, so a graph recorded before it refuses its backward pass.
 
-**float16.** A float16 (or bfloat16) parameter keeps float32 state and is updated in float32, the result rounded
-into its dtype as it is written (PyTorch's mixed-precision practice): in float16, eps = 1e-8 is 0.
+**float16.** A float16 (or bfloat16) parameter keeps float32 state and a float32 **master copy** of itself (the
+state's "master"), which the update changes, in float32; its data is the master rounded into its dtype (PyTorch's
+mixed-precision practice: updates far below float16's resolution still add up, and in float16 eps = 1e-8 is 0).
+Where the data no longer is the rounded master (loaded or assigned), the master is taken from the data anew,
+element by element, at the next update. Its gradient may be float16 or float32 (what
+[LossScaler][autograd.hook.LossScaler] leaves).
 
 **State.** `opt.state` maps each parameter (weakly) to its slots (arrays made at its first update, on its
 device, moved with it) and counters (ints). `state_dict()` saves them with the optimizer's kind (its class name),
@@ -235,17 +239,23 @@ class Optimizer(Hyperparameters):
 
     def update_one(self, param):
         """Update one parameter (which has a fitting gradient): [rule][autograd.optimizer.Optimizer.rule] on its
-        arrays, or, for a float16 or bfloat16 parameter, on float32 copies written back into `param.data` in its
-        dtype. A subclass defines `rule`, or overrides this to update `param.data` in place itself."""
+        arrays, or, for a float16 or bfloat16 parameter, on its float32 master copy (the state's "master"), then
+        rounded into `param.data`. A subclass defines `rule`, or overrides this to update `param.data` in place
+        itself."""
         data, grad = param.data, param.grad.data
         dtype = data.dtype
         half = _half_by_id.get(id(dtype))  # _is_half inlined: this runs for every parameter
         if (half[1] if half is not None and half[0] is dtype else _is_half(dtype)) is False:
             return self.rule(param, data, grad)
         xp = param.xp
-        work = xp.astype(data, xp.float32)
-        self.rule(param, work, xp.astype(grad, xp.float32))
-        data[...] = xp.astype(work, data.dtype)
+        state = self._state_of(param)
+        taken = xp.astype(data, xp.float32)
+        master = state.get("master")
+        # where the data is no longer the rounded master (loaded or assigned), the master is taken from it anew
+        master = taken if master is None else xp.where(xp.astype(master, dtype) == data, master, taken)
+        self.rule(param, master, xp.astype(grad, xp.float32))
+        state["master"] = master
+        data[...] = xp.astype(master, dtype)
 
     def rule(self, param, data, grad):
         """The step rule, which a subclass defines: update the array `data` (the parameter's own, or its float32
@@ -283,7 +293,7 @@ class Optimizer(Hyperparameters):
         param.data = self._owned[param] = param.xp.asarray(param.data, copy=True)
         state = self.state.get(param)
         if state is not None:
-            for name in self.slots:
+            for name in self.slots + (("master",) if "master" in state else ()):
                 state[name] = param.device.put(state[name])
 
     def _state_of(self, param):
@@ -365,6 +375,8 @@ class Optimizer(Hyperparameters):
         self.state = weakref.WeakKeyDictionary()
         for name, key, array in entries:
             p = params[name]
+            if key == "master" and not _is_half(p.dtype):
+                continue  # the float32 master of a parameter now loaded in another dtype: its data is the value
             value = int(array.item()) if key in self.counters else p.device.put(array.astype(_state_dtype(p)))
             self.state.setdefault(p, {})[key] = value
         self.iteration = int(to_host(state["iteration"]).item())
@@ -391,7 +403,7 @@ class Optimizer(Hyperparameters):
             if key in ("kind", "iteration"):
                 continue
             name, _, slot = key.rpartition("/")
-            if slot not in kept:
+            if slot not in kept and slot != "master":  # the master copy of a float16 or bfloat16 parameter
                 raise ValueError(f"load_state_dict: entry {key!r}: {kind} keeps {list(kept)}")
             array = to_host(array)
             if shapes is not None and name not in shapes:
@@ -492,7 +504,8 @@ _HOST_ARRAY = type(to_host([0.0]))  # NumPy's ndarray (the backend alone names a
 
 def _with_grads(params, kind, where, when=""):
     """The parameters that have a gradient, each checked, before anything is written, to have its parameter's
-    device (DeviceError), dtype (TypeError) and shape (ValueError); `where()` gives the parameters' names."""
+    device (DeviceError), dtype (TypeError: its own, or float32 for a half one) and shape (ValueError); `where()`
+    gives the parameters' names."""
     kept = []
     for p in params:
         grad = p.grad
@@ -509,16 +522,19 @@ def _with_grads(params, kind, where, when=""):
 def _refuse(p, g, op, where):
     """Raise the error for a gradient `g` that does not fit its parameter `p`; return if it fits."""
     gdev, pdev = device_of(g), device_of(p.data)
-    if gdev == pdev and g.dtype == p.data.dtype and tuple(g.shape) == tuple(p.shape):
+    dtype_fits = gdev == pdev and (g.dtype == p.data.dtype  # dtypes of two devices are not compared
+                                   or (_is_half(p.data.dtype) and dtype_name(g.dtype) == "float32"))
+    if dtype_fits and tuple(g.shape) == tuple(p.shape):
         return
     name = dict((id(q), name) for name, q in where() or ()).get(id(p), p.name)  # as state_dict names it
     label = "" if name is None else f" {name!r}"
     if gdev != pdev:
         raise DeviceError(f"{op}: the gradient of parameter{label} is on {gdev}, the parameter on {pdev}; "
                           "a gradient lives on its parameter's device")
-    if g.dtype != p.data.dtype:
+    if not dtype_fits:
         raise TypeError(f"{op}: a {dtype_name(g.dtype)} gradient for a {dtype_name(p.dtype)} parameter{label} of "
-                        f"shape {tuple(p.shape)}; gradients keep their parameter's dtype")
+                        f"shape {tuple(p.shape)}; gradients keep their parameter's dtype (or are float32 for a "
+                        "float16 or bfloat16 one)")
     raise ValueError(f"{op}: the gradient of parameter{label} has shape {tuple(g.shape)}, the parameter "
                      f"{tuple(p.shape)}; a gradient has its parameter's shape")
 
