@@ -106,6 +106,8 @@ def assign_negative_learning_rate():
 
 # (name, callable (tmp_path is passed when it takes an argument), exception type, message pattern)
 PARAM = autograd.Parameter([1.0])  # one parameter for the rows that put it in two groups
+HALF = autograd.Parameter([1.0], dtype="float16")  # a float16 parameter with a float64 gradient
+HALF.grad = Variable([1.0], dtype="float64")
 
 
 CATALOGUE = [
@@ -231,6 +233,11 @@ CATALOGUE = [
      ValueError, r"^StepLR: step_size must be a positive integer, got 0"),
     ("plateau mode", lambda: scheduler.ReduceLROnPlateau(optimizer.SGD([autograd.Parameter([1.0])]), mode="low"),
      ValueError, r"^ReduceLROnPlateau: mode must be 'min' or 'max', got 'low'"),
+    ("loss scaler growth_factor", lambda: hook.LossScaler(growth_factor=0.5), ValueError,
+     r"^LossScaler: growth_factor must be in \(1.0, inf\), got 0.5"),
+    ("float64 gradient for a float16 parameter", lambda: optimizer.SGD([HALF]).update(), TypeError,
+     r"^SGD.update: a float64 gradient for a float16 parameter '0' of shape \(1,\); gradients keep their "
+     r"parameter's dtype \(or are float32 for a float16 or bfloat16 one\)"),
 ]
 
 
