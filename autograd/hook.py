@@ -238,15 +238,25 @@ class LossScaler(Hyperparameters):
         return {"scale": self._scale, "growth_factor": self.growth_factor, "backoff_factor": self.backoff_factor,
                 "growth_interval": self.growth_interval, "growth_tracker": self._growth_tracker}
 
-    def load_state_dict(self, state):
-        """Restore what `state_dict()` gave (numbers or 0-d arrays, as a checkpoint holds them), checked first."""
+    def check_state_dict(self, state):
+        """Check what `state_dict()` gave (numbers or 0-d arrays, as a checkpoint holds them), changing nothing;
+        return it as a dict of Python numbers. ValueError (TypeError) names the entry."""
         values = {key: to_host(value).item() if hasattr(value, "shape") else value for key, value in state.items()}
         missing = {"scale", "growth_tracker"} - set(values)
         if missing:
             raise ValueError(f"LossScaler.load_state_dict: no entry {sorted(missing)[0]!r}")
-        scale = number("LossScaler.load_state_dict: scale", values["scale"], 0.0, low_open=True, high_open=True)
-        tracker = integer(values["growth_tracker"], "LossScaler.load_state_dict: growth_tracker")
-        checked = LossScaler(scale, values.get("growth_factor", self.growth_factor),
+        values["scale"] = number("LossScaler.load_state_dict: scale", values["scale"], 0.0, low_open=True,
+                                 high_open=True)
+        values["growth_tracker"] = integer(values["growth_tracker"], "LossScaler.load_state_dict: growth_tracker")
+        checked = LossScaler(values["scale"], values.get("growth_factor", self.growth_factor),
                              values.get("backoff_factor", self.backoff_factor),
                              values.get("growth_interval", self.growth_interval))
-        self.__dict__.update(checked.__dict__, _growth_tracker=tracker)
+        return dict(checked.state_dict(), growth_tracker=values["growth_tracker"])
+
+    def load_state_dict(self, state):
+        """Restore what `state_dict()` gave, checked first
+        ([check_state_dict][autograd.hook.LossScaler.check_state_dict])."""
+        values = self.check_state_dict(state)
+        self._scale, self.growth_factor, self.backoff_factor = (values["scale"], values["growth_factor"],
+                                                                values["backoff_factor"])
+        self.growth_interval, self._growth_tracker = values["growth_interval"], values["growth_tracker"]

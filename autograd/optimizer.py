@@ -36,8 +36,9 @@ element by element, at the next update. Its gradient may be float16 or float32 (
 **State.** `opt.state` maps each parameter (weakly) to its slots (arrays made at its first update, on its
 device, moved with it) and counters (ints). `state_dict()` saves them with the optimizer's kind (its class name),
 which `load_state_dict` checks (Momentum state is refused by RMSprop; a state saved without a kind is taken as
-this kind's); hyperparameters (the groups' too) and hooks are not saved: a
-[scheduler][autograd.scheduler] puts its learning rates back when its own state is loaded. An optimizer pickles and deep-copies whole (hooks and
+this kind's); hyperparameters (the groups' too) and hooks are not saved ([checkpoint.save][autograd.checkpoint.save]
+saves a hook's own state_dict): a [scheduler][autograd.scheduler] puts its learning rates back when its own
+state is loaded. An optimizer pickles and deep-copies whole (hooks and
 state); copied together with its model, `pickle.dumps((model, opt))`, its state is keyed by the copy's parameters.
 """
 import functools

@@ -250,3 +250,28 @@ def test_a_refused_state_leaves_the_scaler_unchanged():
     with pytest.raises(ValueError):
         scaler.load_state_dict({"scale": 2.0, "growth_tracker": 0, "growth_factor": 0.5})
     assert scaler.get_scale() == 4.0 and scaler.growth_factor == 2.0
+
+
+def test_a_checkpoint_keeps_the_loss_scale_and_refuses_it_for_an_optimizer_without_the_hook(device, tmp_path):
+    from autograd import checkpoint
+
+    net = layer.Linear(1, in_size=2).to(device)
+    scaler = hook.LossScaler(init_scale=64.0, growth_interval=3)
+    opt = optimizer.Adam(net, hooks=[scaler, hook.ClipGrad(1.0)])
+    x = autograd.Variable(np.ones((1, 2), dtype=np.float32), device=device)
+    for bad in (True, False):
+        net.cleargrads()
+        scaler.scale(F.sum(net(x)) * (np.inf if bad else 1.0)).backward()
+        with np.errstate(all="ignore"):
+            opt.update()
+    checkpoint.save(tmp_path / "run.npz", net, opt)
+    fresh = hook.LossScaler()
+    resumed = optimizer.Adam(net, hooks=[fresh, hook.ClipGrad(1.0)])
+    checkpoint.load(tmp_path / "run.npz", net, resumed)
+    assert fresh.state_dict() == scaler.state_dict() == dict(scale=32.0, growth_factor=2.0, backoff_factor=0.5,
+                                                             growth_interval=3, growth_tracker=1)
+    plain = optimizer.Adam(net)
+    with pytest.raises(ValueError, match=r"checkpoint.load: .* holds the state of hook 0, which the optimizer's "
+                                         r"hooks \(0\) do not have or cannot load"):
+        checkpoint.load(tmp_path / "run.npz", net, plain)
+    assert plain.iteration == 0 and len(plain.state) == 0  # nothing changed

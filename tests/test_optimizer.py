@@ -480,7 +480,8 @@ BAD_HYPERPARAMETERS = [
     (optimizer.AdamW, dict(eps=-1.0), "eps"),
     (optimizer.AdamW, dict(weight_decay=-0.01), "weight_decay"),
     (optimizer.AdamW, dict(weight_decay=NAN), "weight_decay"),
-    # learning rates and alpha in [0, inf) (PyTorch's: a schedule may end at 0); betas in [0, 1); eps and weight_decay in [0, inf)
+    # learning rates and alpha in [0, inf) (PyTorch's: a schedule may end at 0); betas in [0, 1); eps and
+    # weight_decay in [0, inf)
     (optimizer.SGD, dict(learning_rate=math.inf), "learning_rate"),
     (optimizer.Momentum, dict(learning_rate=math.inf), "learning_rate"),
     (optimizer.AdaGrad, dict(learning_rate=math.inf), "learning_rate"),

@@ -71,7 +71,8 @@ B = np.array(BASES)[None, :]
 @pytest.mark.parametrize("make, closed, chained", [
     (lambda o: scheduler.StepLR(o, step_size=7, gamma=0.5), B * 0.5 ** (EPOCHS // 7),
      chain(lambda b: b, chain_step(7, 0.5), BASES)),
-    (lambda o: scheduler.StepLR(o, step_size=30), B * 0.1 ** (EPOCHS // 30), chain(lambda b: b, chain_step(30, 0.1), BASES)),
+    (lambda o: scheduler.StepLR(o, step_size=30), B * 0.1 ** (EPOCHS // 30),
+     chain(lambda b: b, chain_step(30, 0.1), BASES)),
     (lambda o: scheduler.ExponentialLR(o, gamma=0.95), B * 0.95 ** EPOCHS,
      chain(lambda b: b, lambda lr, b, e: lr * 0.95, BASES)),
     (lambda o: scheduler.CosineAnnealingLR(o, T_max=30, eta_min=1e-3),
