@@ -111,6 +111,10 @@ def np_gelu(a):
     return 0.5 * a * (1 + np.tanh(np.sqrt(2 / np.pi) * (a + 0.044715 * a ** 3)))
 
 
+np_erf = np.vectorize(math.erf)  # NumPy has no erf: Python's, element by element
+np_erfc = np.vectorize(math.erfc)
+
+
 def np_softmax(a, axis=1):
     e = np.exp(a - a.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)
@@ -464,6 +468,16 @@ OPS = {
     "embed_id": Op(F.embed_id, [const([[0, 2], [2, 1]]), (3, 2)], lambda ids, W: W[ids]),
     "embed_id [0, 2, 2]": Op(F.embed_id, [const([0, 2, 2]), (3, 2)], lambda ids, W: W[ids]),
     "embed_id [[1, 1], [2, 0]]": Op(F.embed_id, [const([[1, 1], [2, 0]]), (3, 2)], lambda ids, W: W[ids]),
+    # issue 16, elemops
+    "abs": Op(F.abs, [floats(2, 3, low=0.1, signed=True)], np.abs),
+    "sqrt": Op(F.sqrt, [floats(2, 3, **POSITIVE)], np.sqrt),
+    "log1p": Op(F.log1p, [floats(2, 3, low=-0.5, high=2.0)], np.log1p),
+    "expm1": Op(F.expm1, [(2, 3)], np.expm1),
+    "erf": Op(F.erf, [floats(2, 3, low=-3.0, high=3.0)], np_erf),
+    "erfc": Op(F.erfc, [floats(2, 3, low=-3.0, high=3.0)], np_erfc),
+    "maximum": Op(F.maximum, [(2, 3), (3,)], np.maximum),
+    "minimum": Op(F.minimum, [(2, 1), (1, 3)], np.minimum),
+    "maximum(x, 0.5)": Op(lambda x: F.maximum(x, 0.5), [(2, 3)], lambda a: np.maximum(a, 0.5)),
 }
 
 # Views of the table for the grid and property tests (test_arithmetic, test_reduction, test_properties): the
