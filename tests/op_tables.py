@@ -106,9 +106,11 @@ def np_sigmoid(a):
     return 1 / (1 + np.exp(-a))
 
 
-def np_gelu(a):
-    """The tanh approximation."""
-    return 0.5 * a * (1 + np.tanh(np.sqrt(2 / np.pi) * (a + 0.044715 * a ** 3)))
+def np_gelu(a, approximate="none"):
+    """x Φ(x), or its tanh approximation."""
+    if approximate == "tanh":
+        return 0.5 * a * (1 + np.tanh(np.sqrt(2 / np.pi) * (a + 0.044715 * a ** 3)))
+    return 0.5 * a * np_erfc(a * -math.sqrt(0.5))
 
 
 np_erf = np.vectorize(math.erf)  # NumPy has no erf: Python's, element by element
@@ -478,6 +480,12 @@ OPS = {
     "maximum": Op(F.maximum, [(2, 3), (3,)], np.maximum),
     "minimum": Op(F.minimum, [(2, 1), (1, 3)], np.minimum),
     "maximum(x, 0.5)": Op(lambda x: F.maximum(x, 0.5), [(2, 3)], lambda a: np.maximum(a, 0.5)),
+    "gelu tanh": Op(lambda x: F.gelu(x, approximate="tanh"), [(2, 3)], lambda a: np_gelu(a, "tanh")),
+    "silu": Op(F.silu, [floats(2, 3, low=-3.0, high=3.0)], lambda a: a * np_sigmoid(a)),
+    "elu": Op(F.elu, [floats(2, 3, low=0.1, signed=True)], lambda a: np.where(a > 0, a, np.expm1(a))),
+    "elu 0.5": Op(lambda x: F.elu(x, alpha=0.5), [floats(2, 3, low=0.1, signed=True)],
+                  lambda a: np.where(a > 0, a, 0.5 * np.expm1(a))),
+    "softplus beta 2": Op(lambda x: F.softplus(x, beta=2.0), [(2, 3)], lambda a: np.logaddexp(2 * a, 0.0) / 2),
 }
 
 # Views of the table for the grid and property tests (test_arithmetic, test_reduction, test_properties): the
