@@ -271,6 +271,16 @@ def dropped_or_scaled(ratio):
     return check
 
 
+def drawn_indices(num_samples, replacement):
+    """multinomial's property (the row casts its int64 indices to the input's dtype, as the table's float32 test
+    expects floats): one row of num_samples category indices per row of weights, distinct unless replacement."""
+    def check(y, p):
+        assert y.shape == p.shape[:-1] + (num_samples,)
+        assert np.all(y == np.round(y)) and np.all((0 <= y) & (y < p.shape[-1]))
+        assert replacement or all(len(set(row.tolist())) == num_samples for row in y.reshape(-1, num_samples))
+    return check
+
+
 # ---- the table ------------------------------------------------------------------------------------------------
 
 POSITIVE = dict(low=0.5, high=3.0)  # bases of pow and roots, divisors, log
@@ -486,6 +496,11 @@ OPS = {
     "elu 0.5": Op(lambda x: F.elu(x, alpha=0.5), [floats(2, 3, low=0.1, signed=True)],
                   lambda a: np.where(a > 0, a, 0.5 * np.expm1(a))),
     "softplus beta 2": Op(lambda x: F.softplus(x, beta=2.0), [(2, 3)], lambda a: np.logaddexp(2 * a, 0.0) / 2),
+    "multinomial": Op(seeded(lambda p: F.astype(F.multinomial(p, 3), dtype_name(p.dtype))), [floats(2, 4, low=0.1)],
+                      None, check=drawn_indices(3, False), differentiable=False),
+    "multinomial replacement": Op(seeded(lambda p: F.astype(F.multinomial(p, 5, replacement=True),
+                                                            dtype_name(p.dtype))),
+                                  [floats(4, low=0.1)], None, check=drawn_indices(5, True), differentiable=False),
 }
 
 # Views of the table for the grid and property tests (test_arithmetic, test_reduction, test_properties): the

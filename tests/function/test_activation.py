@@ -162,11 +162,6 @@ def test_gelu_in_float32(device):
     np.testing.assert_allclose(to_host(y), [-0.04550026389635842, 0.8413447460685429], rtol=1e-6)
 
 
-def test_gelu_unknown_approximation_raises(device):
-    with pytest.raises(ValueError, match=r"^gelu: approximate must be 'none' or 'tanh', got 'erf'"):
-        F.gelu(Variable(np.zeros(2), device=device), approximate="erf")
-
-
 # ---- issue 16, elemops: silu, elu, softplus with beta and threshold ----------------------------------------
 
 def test_silu_values_and_gradient(device):
@@ -217,11 +212,6 @@ def test_softplus_default_threshold_and_none(device):
     exact = to_host(F.softplus(Variable(a, device=device), threshold=math.inf))
     np.testing.assert_allclose(exact, a + np.log1p(np.exp(-a)), rtol=1e-16)
     assert exact[1] > 21.0
-
-
-def test_softplus_bad_beta_raises(device):
-    with pytest.raises(ValueError, match=r"^softplus: beta must be in \(0.0, inf\], got 0.0"):
-        F.softplus(Variable(np.zeros(2), device=device), beta=0.0)
 
 
 # ---- softmax / log_softmax --------------------------------------------------------------------------
