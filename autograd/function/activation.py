@@ -115,8 +115,8 @@ def elu(x, alpha=1.0):
     Gradient: `∂y/∂x = 1` where `x > 0`, else `α e^x` (at `x = 0` too, as PyTorch).
 
     Args:
-        alpha (float): the value `y` tends to for `x → -∞` is `-alpha`. Typical value: `1.0` (the default, as in
-            PyTorch).
+        alpha (float): the scale of the negative part, `y → -alpha` as `x → -∞`. Typical value: `1.0` (the
+            default, as in PyTorch).
 
     Examples:
         >>> x = autograd.Variable([-1.0, 2.0])
