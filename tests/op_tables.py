@@ -464,6 +464,25 @@ OPS = {
     "embed_id": Op(F.embed_id, [const([[0, 2], [2, 1]]), (3, 2)], lambda ids, W: W[ids]),
     "embed_id [0, 2, 2]": Op(F.embed_id, [const([0, 2, 2]), (3, 2)], lambda ids, W: W[ids]),
     "embed_id [[1, 1], [2, 0]]": Op(F.embed_id, [const([[1, 1], [2, 0]]), (3, 2)], lambda ids, W: W[ids]),
+    # issue 16, losses (differences kept away from the kinks of l1 at 0 and of huber at |d| = delta)
+    "mean_squared_error sum": Op(lambda x, t: F.mean_squared_error(x, t, reduction="sum"), [(2, 3), (3,)],
+                                 lambda a, b: ((a - b) ** 2).sum()),
+    "mean_squared_error none": Op(lambda x, t: F.mean_squared_error(x, t, reduction="none"), [(2, 3), (3,)],
+                                  lambda a, b: (a - b) ** 2),
+    "l1_loss": Op(F.l1_loss, [floats(2, 3, low=0.5, high=2.0, signed=True), floats(2, 3, low=-0.3, high=0.3)],
+                  lambda a, b: np.abs(a - b).mean()),
+    "l1_loss none": Op(lambda x, t: F.l1_loss(x, t, reduction="none"), [floats(2, 3, low=0.5, high=2.0, signed=True),
+                                                                       floats(3, low=-0.3, high=0.3)],
+                       lambda a, b: np.abs(a - b)),
+    "huber_loss inside": Op(F.huber_loss, [floats(2, 3, low=-0.4, high=0.4), floats(2, 3, low=-0.4, high=0.4)],
+                            lambda a, b: (0.5 * (a - b) ** 2).mean()),
+    "huber_loss outside delta 0.5 sum": Op(lambda x, t: F.huber_loss(x, t, reduction="sum", delta=0.5),
+                                           [floats(2, 3, low=1.0, high=2.0, signed=True),
+                                            floats(2, 3, low=-0.3, high=0.3)],
+                                           lambda a, b: (0.5 * (np.abs(a - b) - 0.25)).sum()),
+    "sigmoid_cross_entropy none": Op(lambda x, t: F.sigmoid_cross_entropy(x, t, reduction="none"),
+                                     [(2, 3), const([[0, 1, 1], [1, 0, 0]])],
+                                     lambda a, t: -(t * np.log(np_sigmoid(a)) + (1 - t) * np.log(1 - np_sigmoid(a)))),
 }
 
 # Views of the table for the grid and property tests (test_arithmetic, test_reduction, test_properties): the

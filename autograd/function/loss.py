@@ -1,6 +1,7 @@
 """Losses and metrics.
 
-Each loss is a 0-d Variable, a mean over elements (or labelled samples), so its scale is independent of batch size.
+Each loss is by default a 0-d Variable, a mean over elements (or labelled samples), so that its scale is independent
+of the batch size; `reduction="sum"` sums instead, `reduction="none"` gives the per-element (per-sample) losses.
 """
 import math
 
@@ -10,30 +11,104 @@ from autograd.function.reduction import is_float16, sum, sum_array
 from autograd.function.shape import sum_to
 from autograd.variable import Function, Variable, as_variable
 
-__all__ = ["accuracy", "cross_entropy", "mean_squared_error", "sigmoid_cross_entropy",
+__all__ = ["accuracy", "cross_entropy", "huber_loss", "l1_loss", "mean_squared_error", "sigmoid_cross_entropy",
            "softmax_cross_entropy"]
 
 IGNORE_INDEX = -100
 
 
-class MeanSquaredError(Function):
+REDUCTIONS = ("mean", "sum", "none")
+
+
+def _check_reduction(reduction, op):
+    if not isinstance(reduction, str) or reduction not in REDUCTIONS:
+        raise ValueError(f"{op}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+    return reduction
+
+
+def _reduce(loss, reduction):
+    """The per-element losses (a raw array) reduced: their mean, their sum, or themselves ('none')."""
+    if reduction == "none":
+        return loss
+    return sum_array(loss, divisor=math.prod(loss.shape) if reduction == "mean" else None)
+
+
+def _spread(gy, reduction, n):
+    """The gradient of each per-element loss from the gradient of the reduced one (n elements): `gy / n` for the
+    mean (times 1/n, not / n: inf in float16), `gy` for the sum and for 'none' (there it has their shape)."""
+    return gy * (1.0 / n) if reduction == "mean" else gy
+
+
+class DifferenceLoss(Function):
+    """A loss of `d = x0 - x1`, broadcasting: `y = reduce(f(d))`, with `∂y/∂x0 = -∂y/∂x1 = f'(d) · gy`.
+
+    A subclass gives `f` on raw arrays (`pointwise`) and `f'` (`slope`) written with operators on `d` (arrays, or
+    Variables under create_graph) and constants from `d_data`, the raw difference."""
+
+    def __init__(self, reduction="mean"):
+        self.reduction = reduction
+
     def forward(self, x0, x1):
-        diff = x0 - x1
-        return sum_array(diff * diff, divisor=math.prod(diff.shape))
+        d = x0 - x1
+        self.n = math.prod(d.shape)
+        return _reduce(self.pointwise(d), self.reduction)
 
     def backward(self, gy):
         a, b = self.inputs
         x0, x1 = self.xs
-        diff = x0 - x1
-        gx = diff * (gy * (2.0 / math.prod(diff.shape)))
+        gx = self.slope(x0 - x1, a.data - b.data) * _spread(gy, self.reduction, self.n)
         return (sum_to(gx, x0.shape) if a.requires_grad else None,
                 sum_to(-gx, x1.shape) if b.requires_grad else None)
 
 
-def mean_squared_error(x0, x1):
+class MeanSquaredError(DifferenceLoss):
+    """`f(d) = d²`, `f'(d) = 2 d`."""
+
+    def pointwise(self, d):
+        return d * d
+
+    def slope(self, d, d_data):
+        return d * 2.0
+
+
+class L1Loss(DifferenceLoss):
+    """`f(d) = |d|`, `f'(d) = sign(d)` (0 at 0, as in PyTorch)."""
+
+    def pointwise(self, d):
+        return device_of(d).xp.abs(d)
+
+    def slope(self, d, d_data):
+        return device_of(d_data).xp.sign(d_data)
+
+
+class HuberLoss(DifferenceLoss):
+    """`f(d) = d²/2` where `|d| < δ`, else `δ (|d| - δ/2)`; `f'(d) = d` inside, `δ sign(d)` outside."""
+
+    def __init__(self, reduction, delta):
+        super().__init__(reduction)
+        self.delta = delta
+
+    def pointwise(self, d):
+        xp = device_of(d).xp
+        size = xp.abs(d)
+        return xp.where(size < self.delta, 0.5 * d * d, self.delta * (size - 0.5 * self.delta))
+
+    def slope(self, d, d_data):
+        xp = device_of(d_data).xp
+        inside = xp.abs(d_data) < self.delta
+        outside = xp.where(inside, xp.zeros_like(d_data), self.delta * xp.sign(d_data))
+        return d * xp.astype(inside, d_data.dtype) + outside
+
+
+def mean_squared_error(x0, x1, reduction="mean"):
     """Mean squared error `y = Σ (x0 - x1)² / N`, N the element count after broadcasting (not the batch size).
 
     Gradient: `∂y/∂x0 = -∂y/∂x1 = 2 (x0 - x1) / N`. Mind broadcasting: `(N, 1)` against `(N,)` gives `(N, N)`.
+    PyTorch's `mse_loss`.
+
+    Args:
+        reduction (str): `"mean"` (the default), `"sum"` (no division by N) or `"none"` (the squared differences,
+            of the broadcast shape).
 
     Examples:
         >>> x = autograd.Variable([1.0, 2.0])
@@ -42,7 +117,48 @@ def mean_squared_error(x0, x1):
         >>> y.item(), autograd.to_host(x.grad).tolist()   # (1 + 4) / 2, 2 (x - t) / 2
         (2.5, [1.0, 2.0])
     """
-    return MeanSquaredError()(x0, x1)
+    return MeanSquaredError(_check_reduction(reduction, "mean_squared_error"))(x0, x1)
+
+
+def l1_loss(x, t, reduction="mean"):
+    """Mean absolute error `y = Σ |x - t| / N`, N the element count after broadcasting, as PyTorch's `l1_loss`.
+
+    Gradient: `∂y/∂x = -∂y/∂t = sign(x - t) / N` (0 where `x = t`, as in PyTorch).
+
+    Args:
+        reduction (str): `"mean"` (the default), `"sum"` or `"none"` (the absolute differences).
+
+    Examples:
+        >>> x = autograd.Variable([1.0, -2.0])
+        >>> y = F.l1_loss(x, [0.0, 0.0])
+        >>> y.backward()
+        >>> y.item(), autograd.to_host(x.grad).tolist()   # (1 + 2) / 2, sign(x) / 2
+        (1.5, [0.5, -0.5])
+    """
+    return L1Loss(_check_reduction(reduction, "l1_loss"))(x, t)
+
+
+def huber_loss(x, t, reduction="mean", delta=1.0):
+    """Huber loss, quadratic near 0 and linear beyond `delta`, as PyTorch's `huber_loss`: with `d = x - t`,
+    `y = Σ f(d) / N`, `f(d) = d²/2` where `|d| < δ`, else `δ (|d| - δ/2)`.
+
+    Gradient: `∂y/∂x = -∂y/∂t = clip(d, -δ, δ) / N`; its own derivative is 1 inside `(-δ, δ)`, 0 outside.
+
+    Args:
+        reduction (str): `"mean"` (the default), `"sum"` or `"none"` (the per-element losses).
+        delta (float): where the quadratic part ends, > 0. Typical values: `1.0`.
+
+    Examples:
+        >>> x = autograd.Variable([0.5, 3.0])
+        >>> y = F.huber_loss(x, [0.0, 0.0])
+        >>> y.backward()
+        >>> y.item(), autograd.to_host(x.grad).tolist()   # (0.125 + 2.5) / 2; 0.5 / 2, 1 / 2
+        (1.3125, [0.25, 0.5])
+    """
+    reduction = _check_reduction(reduction, "huber_loss")
+    if isinstance(delta, bool) or not isinstance(delta, (int, float)) or not delta > 0:
+        raise ValueError(f"huber_loss: delta must be a number > 0, got {delta!r}")
+    return HuberLoss(reduction, float(delta))(x, t)
 
 
 def _check_labels(x, t, op):
@@ -169,26 +285,32 @@ softmax_cross_entropy = cross_entropy
 
 
 class SigmoidCrossEntropy(Function):
-    """Binary cross entropy on logits, fused: mean of max(x, 0) - x t + log(1 + e^-|x|)."""
+    """Binary cross entropy on logits, fused: max(x, 0) - x t + log(1 + e^-|x|), reduced."""
+
+    def __init__(self, reduction="mean"):
+        self.reduction = reduction
 
     def forward(self, x, t):
         xp = device_of(x).xp
         t = xp.astype(t, x.dtype)
         loss = xp.where(x > 0, x, xp.zeros_like(x)) - x * t + xp.log1p(xp.exp(-xp.abs(x)))
-        return sum_array(loss, divisor=math.prod(x.shape))
+        return _reduce(loss, self.reduction)
 
     def backward(self, gy):
         x, t = self.inputs
         target = device_of(x.data).xp.astype(t.data, x.dtype)
-        return (sigmoid(self.xs[0]) - target) * (gy * (1.0 / x.size)), None  # not / size: inf in float16
+        return (sigmoid(self.xs[0]) - target) * _spread(gy, self.reduction, x.size), None
 
 
-def sigmoid_cross_entropy(x, t):
+def sigmoid_cross_entropy(x, t, reduction="mean"):
     """Binary cross entropy of logits: `y = mean(-t log σ(x) - (1 - t) log(1 - σ(x)))` over all N elements.
 
     Computed stably as `mean(max(x, 0) - x t + log(1 + e^-|x|))` (PyTorch's `binary_cross_entropy_with_logits`);
     `∂y/∂x = (σ(x) - t) / N`. Targets are 0 or 1 (any numeric dtype) or probabilities, of `x`'s shape exactly
-    (no broadcasting: else `ValueError`). No label is ignored.
+    (no broadcasting: else `ValueError`), and get no gradient. No label is ignored.
+
+    Args:
+        reduction (str): `"mean"` (the default), `"sum"` or `"none"` (the per-element losses, of `x`'s shape).
 
     Examples:
         >>> x = autograd.Variable([0.0])
@@ -202,7 +324,7 @@ def sigmoid_cross_entropy(x, t):
     if x.shape != t.shape:
         raise ValueError(f"sigmoid_cross_entropy: logits of shape {x.shape} and targets of shape {t.shape} "
                          "must match")
-    return SigmoidCrossEntropy()(x, t)
+    return SigmoidCrossEntropy(_check_reduction(reduction, "sigmoid_cross_entropy"))(x, t)
 
 
 def accuracy(y, t):

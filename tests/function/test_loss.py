@@ -281,3 +281,90 @@ def test_cross_entropy_with_every_label_ignored(device, dtype, shape):
     x.cleargrad()
     F.sum(g * g).backward()
     np.testing.assert_array_equal(to_host(x.grad), np.zeros(shape, dtype))
+
+
+# ---- reduction, l1_loss, huber_loss (issue 16) -----------------------------------------------------------------
+
+def np_huber(d, delta):
+    """PyTorch's documented huber_loss per element."""
+    return np.where(np.abs(d) < delta, 0.5 * d * d, delta * (np.abs(d) - 0.5 * delta))
+
+
+DIFFERENCE_LOSSES = {  # op, its per-element loss of d = x - t (NumPy), its derivative in d
+    "mean_squared_error": (F.mean_squared_error, lambda d: d * d, lambda d: 2 * d),
+    "l1_loss": (F.l1_loss, np.abs, np.sign),
+    "huber_loss": (F.huber_loss, lambda d: np_huber(d, 1.0), lambda d: np.clip(d, -1.0, 1.0)),
+    "huber_loss delta 0.5": (lambda x, t, **kw: F.huber_loss(x, t, delta=0.5, **kw), lambda d: np_huber(d, 0.5),
+                             lambda d: np.clip(d, -0.5, 0.5)),
+}
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("name", DIFFERENCE_LOSSES)
+def test_difference_losses_reduce_like_pytorch(device, name, reduction):
+    op, f, slope = DIFFERENCE_LOSSES[name]
+    a = np.array([[1.5, -0.3, 0.2], [-2.0, 0.7, 0.0]])
+    b = np.array([0.1, 0.4, 0.0])  # broadcast over the rows, as PyTorch does (with a warning)
+    x, t = Variable(a, device=device), Variable(b, device=device)
+    y = op(x, t, reduction=reduction)
+    d = a - b
+    expected = {"mean": f(d).mean(), "sum": f(d).sum(), "none": f(d)}[reduction]
+    assert y.shape == np.shape(expected)
+    np.testing.assert_allclose(to_host(y), expected, rtol=1e-12)
+    F.sum(y * Variable(np.full(y.shape, 3.0), device=device)).backward()  # a gradient of 3 for each output
+    g = 3 * slope(d) / (d.size if reduction == "mean" else 1)
+    np.testing.assert_allclose(to_host(x.grad), g, rtol=1e-12)
+    np.testing.assert_allclose(to_host(t.grad), -g.sum(axis=0), rtol=1e-12)
+    # away from the kinks (|d| = 0, |d| = δ), first and second order
+    assert gradcheck(lambda u, v: op(u, v, reduction=reduction), Variable(a[:, :2] + 0.05, device=device),
+                     Variable(b[:2], device=device))
+
+
+def test_l1_and_huber_known_values(device):
+    x = Variable(np.array([0.5, -3.0, 0.0, 1.0]), device=device)
+    zero = device.put(np.zeros(4))
+    np.testing.assert_allclose(to_host(F.l1_loss(x, zero)), 4.5 / 4, rtol=1e-12)
+    # 0.125, 3 - 0.5 = 2.5, 0, and |d| = δ is on the linear side (PyTorch: quadratic only where |d| < δ): 0.5
+    np.testing.assert_allclose(to_host(F.huber_loss(x, zero, reduction="none")), [0.125, 2.5, 0.0, 0.5], rtol=1e-12)
+    np.testing.assert_allclose(to_host(F.huber_loss(x, zero, reduction="sum", delta=2.0)),
+                               0.125 + 2 * (3 - 1) + 0 + 0.5, rtol=1e-12)
+    F.l1_loss(x, zero, reduction="sum").backward()
+    np.testing.assert_array_equal(to_host(x.grad), [1.0, -1.0, 0.0, 1.0])  # sign, 0 at 0 as in PyTorch
+
+
+def test_huber_second_derivative_is_one_inside_zero_outside(device):
+    x = Variable(np.array([0.5, -3.0, 2.0]), device=device)
+    F.huber_loss(x, device.put(np.zeros(3)), reduction="sum").backward(create_graph=True)
+    g = x.grad
+    np.testing.assert_allclose(to_host(g), [0.5, -1.0, 1.0])
+    x.cleargrad()
+    F.sum(g).backward()
+    np.testing.assert_array_equal(to_host(x.grad), [1.0, 0.0, 0.0])
+
+
+@pytest.mark.parametrize("reduction", ["sum", "none"])
+def test_sigmoid_cross_entropy_reductions(device, reduction):
+    a = RNG.normal(size=(2, 3))
+    t = RNG.integers(0, 2, size=(2, 3))
+    x = Variable(a, device=device)
+    y = F.sigmoid_cross_entropy(x, device.put(t), reduction=reduction)
+    per = -(t * np.log(1 / (1 + np.exp(-a))) + (1 - t) * np.log(1 - 1 / (1 + np.exp(-a))))
+    np.testing.assert_allclose(to_host(y), per.sum() if reduction == "sum" else per, rtol=1e-10)
+    F.sum(y).backward()
+    np.testing.assert_allclose(to_host(x.grad), 1 / (1 + np.exp(-a)) - t, rtol=1e-10, atol=1e-15)
+    assert gradcheck(lambda v: F.sigmoid_cross_entropy(v, device.put(t), reduction=reduction),
+                     Variable(a, device=device))
+
+
+@pytest.mark.parametrize("op", [F.mean_squared_error, F.l1_loss, F.huber_loss, F.sigmoid_cross_entropy],
+                         ids=lambda op: op.__name__)
+@pytest.mark.parametrize("reduction", ["Mean", "elementwise_mean", None, 1])
+def test_bad_reduction_is_named(op, reduction):
+    with pytest.raises(ValueError, match=rf"^{op.__name__}: reduction must be 'mean', 'sum' or 'none', got"):
+        op(Variable(np.zeros(2)), np.zeros(2), reduction=reduction)
+
+
+@pytest.mark.parametrize("delta", [0.0, -1.0, float("nan"), "1"])
+def test_huber_delta_must_be_positive(delta):
+    with pytest.raises(ValueError, match=r"^huber_loss: delta must be a number > 0, got"):
+        F.huber_loss(Variable(np.zeros(2)), np.zeros(2), delta=delta)
