@@ -483,6 +483,13 @@ OPS = {
     "sigmoid_cross_entropy none": Op(lambda x, t: F.sigmoid_cross_entropy(x, t, reduction="none"),
                                      [(2, 3), const([[0, 1, 1], [1, 0, 0]])],
                                      lambda a, t: -(t * np.log(np_sigmoid(a)) + (1 - t) * np.log(1 - np_sigmoid(a)))),
+    "binary_cross_entropy": Op(F.binary_cross_entropy, [floats(2, 3, low=0.1, high=0.9),
+                                                        const([[0.0, 1.0, 1.0], [0.3, 0.0, 1.0]])],
+                               lambda p, t: -np.mean(t * np.log(p) + (1 - t) * np.log(1 - p))),
+    "binary_cross_entropy weight none": Op(lambda x, t, w: F.binary_cross_entropy(x, t, w, reduction="none"),
+                                           [floats(2, 3, low=0.1, high=0.9), const([[0.0, 1.0, 1.0], [0.3, 0.0, 1.0]]),
+                                            const([0.5, 2.0, 1.0])],
+                                           lambda p, t, w: -w * (t * np.log(p) + (1 - t) * np.log(1 - p))),
 }
 
 # Views of the table for the grid and property tests (test_arithmetic, test_reduction, test_properties): the

@@ -7,11 +7,12 @@ import math
 
 from autograd.backend import CPU, DeviceError, device_of, ignoring_poles
 from autograd.function.activation import sigmoid, softmax
+from autograd.function.elementwise import clip
 from autograd.function.reduction import is_float16, sum, sum_array
 from autograd.function.shape import sum_to
 from autograd.variable import Function, Variable, as_variable
 
-__all__ = ["accuracy", "cross_entropy", "huber_loss", "l1_loss", "mean_squared_error", "sigmoid_cross_entropy",
+__all__ = ["accuracy", "binary_cross_entropy", "cross_entropy", "huber_loss", "l1_loss", "mean_squared_error", "sigmoid_cross_entropy",
            "softmax_cross_entropy"]
 
 IGNORE_INDEX = -100
@@ -325,6 +326,88 @@ def sigmoid_cross_entropy(x, t, reduction="mean"):
         raise ValueError(f"sigmoid_cross_entropy: logits of shape {x.shape} and targets of shape {t.shape} "
                          "must match")
     return SigmoidCrossEntropy(_check_reduction(reduction, "sigmoid_cross_entropy"))(x, t)
+
+
+def _weight(weight, x, shape, op):
+    """A loss's `weight` (no gradient) as a raw array of x's dtype on x's device, checked against `shape`, the
+    shape it must have (a tuple) or broadcast to (a callable that says whether a shape does)."""
+    w = as_variable(weight.data if isinstance(weight, Variable) else weight)
+    if w.device != x.device:
+        raise DeviceError(f"{op}: weight is on {w.device} but the input on {x.device}")
+    if not w.xp.isdtype(w.dtype, ("real floating", "integral")):
+        raise TypeError(f"{op}: weight must be a real array, got dtype {w.dtype}")
+    if not (shape(w.shape) if callable(shape) else w.shape == shape):
+        expected = f"broadcast to {x.shape}" if callable(shape) else f"be {shape}"
+        raise ValueError(f"{op}: weight of shape {w.shape} must {expected} for an input of shape {x.shape}")
+    return w.xp.astype(w.data, x.dtype)
+
+
+LOG_FLOOR = -100.0  # binary_cross_entropy's logs are clamped there, as in PyTorch: a certain miss costs 100
+
+
+class BinaryCrossEntropy(Function):
+    """`l = -w (t max(log x, -100) + (1 - t) max(log(1 - x), -100))`, reduced; gradient, as PyTorch's,
+    `w (x - t) / max(x (1 - x), 1e-12) · gy`."""
+
+    def __init__(self, weight, reduction):
+        self.weight, self.reduction = weight, reduction
+
+    def forward(self, x, t):
+        xp = device_of(x).xp
+        t = xp.astype(t, x.dtype)
+        with ignoring_poles():  # log 0 = -inf, then clamped
+            loss = -(t * xp.maximum(xp.log(x), LOG_FLOOR) + (1.0 - t) * xp.maximum(xp.log1p(-x), LOG_FLOOR))
+        return _reduce(loss if self.weight is None else loss * self.weight, self.reduction)
+
+    def backward(self, gy):
+        x, t = self.inputs
+        x0 = self.xs[0]
+        target = device_of(x.data).xp.astype(t.data, x.dtype)
+        gx = (x0 - target) / clip(x0 * (1.0 - x0), 1e-12, None) * _spread(gy, self.reduction, x.size)
+        return (gx if self.weight is None else gx * self.weight), None
+
+
+def binary_cross_entropy(x, t, weight=None, reduction="mean"):
+    """Binary cross entropy of probabilities, as PyTorch's `binary_cross_entropy`:
+    `y = mean(-w (t log x + (1 - t) log(1 - x)))` over all N elements, each log clamped at -100 (so that a
+    certain miss costs 100, not inf).
+
+    Gradient: `∂y/∂x = w (x - t) / max(x (1 - x), 1e-12) / N`, PyTorch's. On logits, `sigmoid_cross_entropy` is
+    the stabler way. Targets of `x`'s shape (0 or 1, or probabilities; any numeric dtype) get no gradient (PyTorch
+    differentiates them). On the cpu, an `x` outside [0, 1] raises `ValueError`; elsewhere (reading it would wait
+    for the device) its loss is NaN.
+
+    Args:
+        weight (array | None): a weight of each element's loss, broadcasting to `x`'s shape (no gradient); the
+            mean still divides by N.
+        reduction (str): `"mean"` (the default), `"sum"` or `"none"` (the per-element losses, of `x`'s shape).
+
+    Examples:
+        >>> x = autograd.Variable([0.5, 0.8, 0.0])
+        >>> y = F.binary_cross_entropy(x, [1.0, 0.0, 1.0], reduction="none")
+        >>> [round(v, 4) for v in autograd.to_host(y).tolist()]   # -log 0.5, -log 0.2, -max(log 0, -100)
+        [0.6931, 1.6094, 100.0]
+    """
+    x = as_variable(x)
+    t = as_variable(t.data if isinstance(t, Variable) else t)
+    reduction = _check_reduction(reduction, "binary_cross_entropy")
+    if not x.xp.isdtype(x.dtype, "real floating"):
+        raise TypeError(f"binary_cross_entropy: the input must be floating probabilities, got dtype {x.dtype}")
+    if x.shape != t.shape:
+        raise ValueError(f"binary_cross_entropy: input of shape {x.shape} and target of shape {t.shape} must match")
+    if x.device == CPU and x.size and not (x.data.min() >= 0 and x.data.max() <= 1):
+        raise ValueError(f"binary_cross_entropy: the input must be probabilities in [0, 1], got values in "
+                         f"[{x.data.min()}, {x.data.max()}]")
+    if weight is not None:
+        weight = _weight(weight, x, lambda shape: _broadcasts_to(shape, x.shape), "binary_cross_entropy")
+    return BinaryCrossEntropy(weight, reduction)(x, t)
+
+
+def _broadcasts_to(shape, target):
+    """Whether an array of `shape` broadcasts to `target` without growing it."""
+    if len(shape) > len(target):
+        return False
+    return all(s in (1, u) for s, u in zip(shape[::-1], target[::-1]))
 
 
 def accuracy(y, t):

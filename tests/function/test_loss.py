@@ -3,6 +3,7 @@ gradients, ignored labels, stability, errors (the op table, tests/op_tables.py, 
 import numpy as np
 import pytest
 
+import autograd
 import autograd.function as F
 from autograd import Variable, to_host
 from autograd.backend import dtype_name
@@ -368,3 +369,78 @@ def test_bad_reduction_is_named(op, reduction):
 def test_huber_delta_must_be_positive(delta):
     with pytest.raises(ValueError, match=r"^huber_loss: delta must be a number > 0, got"):
         F.huber_loss(Variable(np.zeros(2)), np.zeros(2), delta=delta)
+
+
+# ---- binary_cross_entropy (issue 16) ---------------------------------------------------------------------------
+
+def np_binary_cross_entropy(p, t, w=1.0):
+    """PyTorch's documented formula: -w (t log p + (1 - t) log(1 - p)), each log clamped at -100."""
+    with np.errstate(divide="ignore"):
+        return -w * (t * np.maximum(np.log(p), -100) + (1 - t) * np.maximum(np.log(1 - p), -100))
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_binary_cross_entropy_values_and_gradient(device, reduction):
+    p = np.array([[0.2, 0.6, 0.9], [0.45, 0.05, 0.7]])
+    t = np.array([[1.0, 0.0, 0.3], [0.0, 1.0, 1.0]])  # probabilities are targets too
+    w = np.array([0.5, 2.0, 1.0])  # broadcast over the rows
+    x = Variable(p, device=device)
+    y = F.binary_cross_entropy(x, device.put(t), weight=device.put(w), reduction=reduction)
+    per = np_binary_cross_entropy(p, t, w)
+    expected = {"mean": per.mean(), "sum": per.sum(), "none": per}[reduction]  # the mean divides by N, not Σ w
+    np.testing.assert_allclose(to_host(y), expected, rtol=1e-12)
+    F.sum(y).backward()
+    np.testing.assert_allclose(to_host(x.grad), w * (p - t) / (p * (1 - p)) / (p.size if reduction == "mean" else 1),
+                               rtol=1e-10)
+    assert gradcheck(lambda v: F.binary_cross_entropy(v, device.put(t), weight=device.put(w), reduction=reduction),
+                     Variable(p, device=device))
+
+
+@pytest.mark.filterwarnings("error")
+def test_binary_cross_entropy_clamps_its_logs_at_minus_100(device):
+    # PyTorch: a certain miss costs 100, a certain hit 0; the gradient divides by max(p (1 - p), 1e-12)
+    x = Variable(np.array([0.0, 1.0, 0.0, 1.0]), device=device)
+    y = F.binary_cross_entropy(x, device.put(np.array([1.0, 0.0, 0.0, 1.0])), reduction="none")
+    np.testing.assert_array_equal(to_host(y), [100.0, 100.0, 0.0, 0.0])
+    F.sum(y).backward()
+    np.testing.assert_allclose(to_host(x.grad), [-1e12, 1e12, 0.0, 0.0])
+    y32 = F.binary_cross_entropy(Variable(np.array([0.0, 0.5], np.float32), device=device),
+                                 device.put(np.array([1, 1])))
+    assert dtype_name(y32.dtype) == "float32"
+    np.testing.assert_allclose(to_host(y32), (100 + np.log(2)) / 2, rtol=1e-6)
+
+
+def test_binary_cross_entropy_outside_0_1(device):
+    x = Variable(np.array([0.5, 1.5]), device=device)
+    t = device.put(np.array([1.0, 1.0]))
+    if device.name == "cpu":
+        with pytest.raises(ValueError, match=r"^binary_cross_entropy: the input must be probabilities in \[0, 1\], "
+                                             r"got values in \[0.5, 1.5\]"):
+            F.binary_cross_entropy(x, t)
+    else:  # no host read: NaN
+        assert np.isnan(float(F.binary_cross_entropy(x, t)))
+
+
+@pytest.mark.parametrize("weight, error, pattern", [
+    (np.ones(2), ValueError, r"^binary_cross_entropy: weight of shape \(2,\) must broadcast to \(2, 3\) for an "
+                             r"input of shape \(2, 3\)"),
+    (np.ones((1, 2, 3)), ValueError, r"^binary_cross_entropy: weight of shape \(1, 2, 3\) must broadcast"),
+    (np.array([True, False, True]), TypeError, r"^binary_cross_entropy: weight must be a real array, got dtype bool"),
+], ids=["(2,)", "(1, 2, 3)", "bool"])
+def test_binary_cross_entropy_bad_weight(weight, error, pattern):
+    with pytest.raises(error, match=pattern):
+        F.binary_cross_entropy(Variable(np.full((2, 3), 0.5)), np.ones((2, 3)), weight=weight)
+
+
+def test_binary_cross_entropy_weight_on_another_device():
+    with pytest.raises(autograd.DeviceError, match=r"^binary_cross_entropy: weight is on cpu but the input on sim"):
+        F.binary_cross_entropy(Variable(np.full(3, 0.5), device="sim"), Variable(np.ones(3), device="sim"),
+                               weight=np.ones(3))
+
+
+def test_binary_cross_entropy_target_shape_and_dtype():
+    with pytest.raises(ValueError, match=r"^binary_cross_entropy: input of shape \(2, 3\) and target of shape "
+                                         r"\(3,\) must match"):
+        F.binary_cross_entropy(Variable(np.full((2, 3), 0.5)), np.ones(3))
+    with pytest.raises(TypeError, match=r"^binary_cross_entropy: the input must be floating probabilities"):
+        F.binary_cross_entropy(np.array([0, 1]), np.array([0, 1]))
