@@ -143,6 +143,17 @@ def np_cross_entropy(a, t):
     return -logp[np.arange(t.size)[valid], t[valid]].sum() / valid.sum()
 
 
+def np_nll_loss(logp, t, w=None, reduction="mean"):
+    """-w[t] logp[t] of each label but -100 (class axis 1); the mean divides by the summed weights of those labels."""
+    w = np.ones(logp.shape[1]) if w is None else w
+    kept = np.where(t == -100, 0, t)  # any class, for the ignored labels: masked below
+    picked = np.take_along_axis(logp, np.expand_dims(kept, 1), axis=1)[:, 0]
+    losses = np.where(t == -100, 0.0, -w[kept] * picked)
+    if reduction == "none":
+        return losses
+    return losses.sum() / np.where(t == -100, 0.0, w[kept]).sum() if reduction == "mean" else losses.sum()
+
+
 def np_sigmoid_cross_entropy(a, t):
     s = np_sigmoid(a)
     return -np.mean(t * np.log(s) + (1 - t) * np.log(1 - s))
@@ -490,6 +501,25 @@ OPS = {
                                            [floats(2, 3, low=0.1, high=0.9), const([[0.0, 1.0, 1.0], [0.3, 0.0, 1.0]]),
                                             const([0.5, 2.0, 1.0])],
                                            lambda p, t, w: -w * (t * np.log(p) + (1 - t) * np.log(1 - p))),
+    "nll_loss": Op(F.nll_loss, [(3, 3), const([1, -100, 2])], lambda a, t: np_nll_loss(a, t)),
+    "nll_loss weight spatial sum": Op(lambda x, t, w: F.nll_loss(x, t, w, reduction="sum"),
+                                      [(2, 3, 2), const([[0, 2], [-100, 1]]), const([0.5, 2.0, 1.0])],
+                                      lambda a, t, w: np_nll_loss(a, t, w, reduction="sum")),
+    "nll_loss none": Op(lambda x, t: F.nll_loss(x, t, reduction="none"), [(3, 3), const([1, -100, 2])],
+                        lambda a, t: np_nll_loss(a, t, reduction="none")),
+    "cross_entropy weight": Op(lambda x, t, w: F.cross_entropy(x, t, w), [(3, 3), const([1, -100, 2]),
+                                                                        const([0.5, 2.0, 1.0])],
+                               lambda a, t, w: np_nll_loss(np_log_softmax(a), t, w)),
+    "cross_entropy none": Op(lambda x, t: F.cross_entropy(x, t, reduction="none"),
+                             [(2, 3, 2), const([[0, 2], [-100, 1]])],
+                             lambda a, t: np_nll_loss(np_log_softmax(a), t, reduction="none")),
+    "cross_entropy label_smoothing weight sum": Op(
+        lambda x, t, w: F.cross_entropy(x, t, w, reduction="sum", label_smoothing=0.2),
+        [(3, 3), const([1, -100, 2]), const([0.5, 2.0, 1.0])],
+        lambda a, t, w: 0.8 * np_nll_loss(np_log_softmax(a), t, w, reduction="sum")
+        - 0.2 / 3 * (np_log_softmax(a) * w)[t != -100].sum()),
+    "cross_entropy probabilities": Op(F.cross_entropy, [(2, 3), const([[0.2, 0.5, 0.3], [1.0, 0.0, 0.0]])],
+                                      lambda a, p: -(p * np_log_softmax(a)).sum() / 2),
 }
 
 # Views of the table for the grid and property tests (test_arithmetic, test_reduction, test_properties): the
