@@ -267,14 +267,12 @@ def _class_loss(logp, t, weight, ignore_index, label_smoothing, reduction):
     if label_smoothing:
         q = (1.0 - label_smoothing) * q + (label_smoothing / n_classes) * (w * valid)
     if bad is not None:  # the device-side stand-in for _check_label_range: a bad label's loss is NaN
-        q = xp.where(xp.expand_dims(bad, axis=1), xp.asarray(float("nan"), dtype=dtype, device=device.where), q)
+        q = xp.where(xp.expand_dims(bad, axis=1), float("nan"), q)
     offset = None
-    if reduction == "mean":  # q / count; no sample counted (all ignored): the loss NaN, the gradient 0 (PyTorch)
-        some = count > 0
-        one = xp.ones_like(count)
-        q = q * xp.astype(xp.where(some, one / xp.where(some, count, one), 0 * one), dtype)
-        offset = xp.astype(xp.where(some, 0 * one, xp.asarray(float("nan"), dtype=count.dtype,
-                                                                 device=device.where)), dtype)
+    if reduction == "mean":  # q / count; nothing counted (all ignored): the loss NaN, the gradient 0, as PyTorch's
+        counted = count > 0
+        q = q * xp.astype(xp.where(counted, 1.0 / xp.where(counted, count, 1.0), 0.0), dtype)
+        offset = xp.astype(xp.where(counted, 0.0 * count, float("nan")), dtype)
     loss = -sum(where(q != 0, logp, 0.0) * q, axis=1)
     if reduction == "none":
         return loss
