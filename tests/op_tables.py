@@ -149,6 +149,17 @@ def np_cross_entropy(a, t):
     return -logp[np.arange(t.size)[valid], t[valid]].sum() / valid.sum()
 
 
+def np_nll_loss(logp, t, w=None, reduction="mean"):
+    """-w[t] logp[t] of each label but -100 (class axis 1); the mean divides by the summed weights of those labels."""
+    w = np.ones(logp.shape[1]) if w is None else w
+    kept = np.where(t == -100, 0, t)  # any class, for the ignored labels: masked below
+    picked = np.take_along_axis(logp, np.expand_dims(kept, 1), axis=1)[:, 0]
+    losses = np.where(t == -100, 0.0, -w[kept] * picked)
+    if reduction == "none":
+        return losses
+    return losses.sum() / np.where(t == -100, 0.0, w[kept]).sum() if reduction == "mean" else losses.sum()
+
+
 def np_sigmoid_cross_entropy(a, t):
     s = np_sigmoid(a)
     return -np.mean(t * np.log(s) + (1 - t) * np.log(1 - s))
@@ -501,6 +512,51 @@ OPS = {
     "multinomial replacement": Op(seeded(lambda p: F.astype(F.multinomial(p, 5, replacement=True),
                                                             dtype_name(p.dtype))),
                                   [floats(4, low=0.1)], None, check=drawn_indices(5, True), differentiable=False),
+    # issue 16, losses (differences kept away from the kinks of l1 at 0 and of huber at |d| = delta)
+    "mean_squared_error sum": Op(lambda x, t: F.mean_squared_error(x, t, reduction="sum"), [(2, 3), (3,)],
+                                 lambda a, b: ((a - b) ** 2).sum()),
+    "mean_squared_error none": Op(lambda x, t: F.mean_squared_error(x, t, reduction="none"), [(2, 3), (3,)],
+                                  lambda a, b: (a - b) ** 2),
+    "l1_loss": Op(F.l1_loss, [floats(2, 3, low=0.5, high=2.0, signed=True), floats(2, 3, low=-0.3, high=0.3)],
+                  lambda a, b: np.abs(a - b).mean()),
+    "l1_loss none": Op(lambda x, t: F.l1_loss(x, t, reduction="none"), [floats(2, 3, low=0.5, high=2.0, signed=True),
+                                                                       floats(3, low=-0.3, high=0.3)],
+                       lambda a, b: np.abs(a - b)),
+    "huber_loss": Op(F.huber_loss, [floats(2, 3, low=-0.4, high=0.4), floats(2, 3, low=-0.4, high=0.4)],
+                     lambda a, b: (0.5 * (a - b) ** 2).mean()),
+    "huber_loss outside delta 0.5 sum": Op(lambda x, t: F.huber_loss(x, t, reduction="sum", delta=0.5),
+                                           [floats(2, 3, low=1.0, high=2.0, signed=True),
+                                            floats(2, 3, low=-0.3, high=0.3)],
+                                           lambda a, b: (0.5 * (np.abs(a - b) - 0.25)).sum()),
+    "sigmoid_cross_entropy none": Op(lambda x, t: F.sigmoid_cross_entropy(x, t, reduction="none"),
+                                     [(2, 3), const([[0, 1, 1], [1, 0, 0]])],
+                                     lambda a, t: -(t * np.log(np_sigmoid(a)) + (1 - t) * np.log(1 - np_sigmoid(a)))),
+    "binary_cross_entropy": Op(F.binary_cross_entropy, [floats(2, 3, low=0.1, high=0.9),
+                                                        const([[0.0, 1.0, 1.0], [0.3, 0.0, 1.0]])],
+                               lambda p, t: -np.mean(t * np.log(p) + (1 - t) * np.log(1 - p))),
+    "binary_cross_entropy weight none": Op(lambda x, t, w: F.binary_cross_entropy(x, t, w, reduction="none"),
+                                           [floats(2, 3, low=0.1, high=0.9), const([[0.0, 1.0, 1.0], [0.3, 0.0, 1.0]]),
+                                            const([0.5, 2.0, 1.0])],
+                                           lambda p, t, w: -w * (t * np.log(p) + (1 - t) * np.log(1 - p))),
+    "nll_loss": Op(F.nll_loss, [(3, 3), const([1, -100, 2])], lambda a, t: np_nll_loss(a, t)),
+    "nll_loss weight spatial sum": Op(lambda x, t, w: F.nll_loss(x, t, w, reduction="sum"),
+                                      [(2, 3, 2), const([[0, 2], [-100, 1]]), const([0.5, 2.0, 1.0])],
+                                      lambda a, t, w: np_nll_loss(a, t, w, reduction="sum")),
+    "nll_loss none": Op(lambda x, t: F.nll_loss(x, t, reduction="none"), [(3, 3), const([1, -100, 2])],
+                        lambda a, t: np_nll_loss(a, t, reduction="none")),
+    "cross_entropy weight": Op(lambda x, t, w: F.cross_entropy(x, t, w), [(3, 3), const([1, -100, 2]),
+                                                                        const([0.5, 2.0, 1.0])],
+                               lambda a, t, w: np_nll_loss(np_log_softmax(a), t, w)),
+    "cross_entropy none": Op(lambda x, t: F.cross_entropy(x, t, reduction="none"),
+                             [(2, 3, 2), const([[0, 2], [-100, 1]])],
+                             lambda a, t: np_nll_loss(np_log_softmax(a), t, reduction="none")),
+    "cross_entropy label_smoothing weight sum": Op(
+        lambda x, t, w: F.cross_entropy(x, t, w, reduction="sum", label_smoothing=0.2),
+        [(3, 3), const([1, -100, 2]), const([0.5, 2.0, 1.0])],
+        lambda a, t, w: 0.8 * np_nll_loss(np_log_softmax(a), t, w, reduction="sum")
+        - 0.2 / 3 * (np_log_softmax(a) * w)[t != -100].sum()),
+    "cross_entropy probabilities": Op(F.cross_entropy, [(2, 3), const([[0.2, 0.5, 0.3], [1.0, 0.0, 0.0]])],
+                                      lambda a, p: -(p * np_log_softmax(a)).sum() / 2),
 }
 
 # Views of the table for the grid and property tests (test_arithmetic, test_reduction, test_properties): the
