@@ -214,6 +214,30 @@ CATALOGUE = [
      r"^sum: keepdims must be a bool, got int 1"),
     ("keepdims None", lambda: F.logsumexp(v((2,)), keepdims=None), TypeError,
      r"^logsumexp: keepdims must be a bool, got NoneType None"),
+    # issue 16, conv
+    ("conv2d groups not dividing x's channels", lambda: F.conv2d(v((1, 3, 4, 4)), v((2, 1, 3, 3)), groups=2),
+     ValueError, r"^conv2d: x's 3 channels \(shape \(1, 3, 4, 4\)\) are not divisible by groups=2"),
+    ("conv2d groups not dividing W's outputs", lambda: F.conv2d(v((1, 4, 4, 4)), v((3, 2, 3, 3)), groups=2),
+     ValueError, r"^conv2d: W's 3 output channels \(shape \(3, 2, 3, 3\)\) are not divisible by groups=2"),
+    ("conv2d W of another group size", lambda: F.conv2d(v((1, 4, 4, 4)), v((2, 4, 3, 3)), groups=2), ValueError,
+     r"^conv2d: x has 4 channels \(shape \(1, 4, 4, 4\)\) but W expects 8 \(shape \(2, 4, 3, 3\), laid out "
+     r"\(OC, C/groups, kh, kw\), groups=2\)"),
+    ("conv2d groups 0", lambda: F.conv2d(v((1, 2, 4, 4)), v((2, 2, 3, 3)), groups=0), ValueError,
+     r"^conv2d: groups must be positive, got 0"),
+    ("conv2d groups not an int", lambda: F.conv2d(v((1, 2, 4, 4)), v((2, 2, 3, 3)), groups=1.0), TypeError,
+     r"^conv2d: groups must be an integer, got float 1.0"),
+    ("conv2d dilation 0", lambda: F.conv2d(v((1, 2, 4, 4)), v((2, 2, 3, 3)), dilation=(1, 0)), ValueError,
+     r"^conv2d: dilation must be positive, got \(1, 0\)"),
+    ("conv2d dilated kernel too large", lambda: F.conv2d(v((1, 1, 4, 6)), v((1, 1, 3, 3)), dilation=2),
+     ValueError, r"^conv2d: kernel size 3 at dilation 2 \(spanning 5\) is larger than the padded input along "
+     r"height \(4 \+ 2\*0 = 4\)"),
+    ("conv_transpose2d groups not dividing W's inputs",
+     lambda: F.conv_transpose2d(v((1, 3, 2, 2)), v((3, 1, 2, 2)), groups=2), ValueError,
+     r"^conv_transpose2d: W's 3 input channels \(shape \(3, 1, 2, 2\)\) are not divisible by groups=2"),
+    ("conv_transpose2d output size not positive",
+     lambda: F.conv_transpose2d(v((1, 1, 1, 1)), v((1, 1, 2, 2)), pad=2, dilation=2), ValueError,
+     r"^conv_transpose2d: the output size \(-1, -1\) is not positive for input \(1, 1, 1, 1\), kernel \(2, 2\), "
+     r"stride \(1, 1\), pad \(2, 2\), dilation \(2, 2\)"),
 ]
 
 

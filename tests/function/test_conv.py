@@ -6,7 +6,7 @@ import pytest
 
 from autograd import Variable, to_host
 from autograd.function.conv import avg_pool2d, col2im, conv2d, conv_transpose2d, im2col, max_pool2d
-from op_tables import np_avg_pool2d, np_conv2d, np_conv_transpose2d, np_im2col, np_max_pool2d
+from op_tables import np_avg_pool2d, np_col2im, np_conv2d, np_conv_transpose2d, np_im2col, np_max_pool2d
 
 RNG = np.random.default_rng(23)
 
@@ -44,6 +44,24 @@ def test_col2im_is_adjoint_of_im2col(device, shape, kernel, stride, pad):
     np.testing.assert_allclose(lhs, rhs, rtol=1e-12)
 
 
+DILATED = [  # x shape, kernel, stride, pad, dilation
+    ((1, 2, 6, 7), 3, 1, 0, 2),
+    ((2, 1, 7, 6), (2, 3), (2, 1), (1, 2), (3, 2)),
+    ((1, 2, 5, 5), 2, 2, 1, (1, 3)),
+]
+
+
+@pytest.mark.parametrize("shape, kernel, stride, pad, dilation", DILATED, ids=str)
+def test_im2col_and_col2im_with_dilation(device, shape, kernel, stride, pad, dilation):
+    x = RNG.normal(size=shape)
+    col = im2col(var(x, device), kernel, stride, pad, dilation)
+    expected = np_im2col(x, kernel, stride, pad, dilation)
+    np.testing.assert_array_equal(to_host(col), expected)
+    c = RNG.normal(size=expected.shape)
+    back = col2im(var(c, device), shape, kernel, stride, pad, dilation)
+    np.testing.assert_allclose(to_host(back), np_col2im(c, shape, kernel, stride, pad, dilation), rtol=1e-12)
+
+
 # ---- conv2d ----------------------------------------------------------------------------------------------------
 CONV_CASES = [  # x shape, W shape, stride, pad, bias
     ((2, 3, 5, 5), (4, 3, 3, 3), 1, 0, True),
@@ -75,6 +93,56 @@ def test_conv2d_input_gradient_is_conv_transpose2d(device):
     np.testing.assert_allclose(to_host(xv.grad), to_host(expected), rtol=1e-10, atol=1e-12)
 
 
+GROUPED_CASES = [  # x shape, W shape, stride, pad, dilation, groups, bias
+    ((2, 4, 7, 6), (6, 2, 3, 3), 1, 1, 2, 2, True),
+    ((1, 3, 6, 6), (3, 1, 3, 3), 2, 1, 1, 3, True),  # depthwise
+    ((1, 3, 5, 6), (6, 1, 2, 3), 1, 0, (2, 1), 3, False),  # depthwise, two filters per channel
+    ((2, 2, 7, 8), (2, 2, 2, 3), (2, 1), (1, 2), (3, 2), 1, False),
+    ((1, 6, 4, 5), (4, 3, 1, 2), 1, (0, 1), 1, 2, True),
+]
+
+
+@pytest.mark.parametrize("xs, ws, stride, pad, dilation, groups, bias", GROUPED_CASES, ids=str)
+def test_conv2d_with_dilation_and_groups(device, xs, ws, stride, pad, dilation, groups, bias):
+    x, W = RNG.normal(size=xs), RNG.normal(size=ws)
+    b = RNG.normal(size=ws[0]) if bias else None
+    y = conv2d(var(x, device), var(W, device), None if b is None else var(b, device), stride=stride, pad=pad,
+               dilation=dilation, groups=groups)
+    expected = np_conv2d(x, W, b, stride, pad, dilation, groups)
+    assert y.shape == expected.shape
+    np.testing.assert_allclose(to_host(y), expected, rtol=1e-10, atol=1e-12)
+
+
+def test_depthwise_conv2d_is_one_convolution_per_channel(device):
+    x, W = RNG.normal(size=(2, 3, 6, 5)), RNG.normal(size=(3, 1, 3, 3))
+    y = to_host(conv2d(var(x, device), var(W, device), pad=1, dilation=2, groups=3))
+    for ch in range(3):
+        alone = conv2d(var(x[:, ch:ch + 1], device), var(W[ch:ch + 1], device), pad=1, dilation=2)
+        np.testing.assert_allclose(y[:, ch:ch + 1], to_host(alone), rtol=1e-12, atol=1e-12)
+
+
+def test_dilated_conv2d_known_values(device):
+    """A 2×2 kernel at dilation 2 on a 4×4 image reads cells 2 apart: OH = (4 - 2·(2 - 1) - 1) // 1 + 1 = 2."""
+    x = np.arange(16.0).reshape(1, 1, 4, 4)
+    y = conv2d(var(x, device), var(np.array([[[[1.0, 10.0], [100.0, 1000.0]]]]), device), dilation=2)
+    # y[p, q] = x[p, q] + 10 x[p, q+2] + 100 x[p+2, q] + 1000 x[p+2, q+2]
+    np.testing.assert_array_equal(to_host(y), [[[[10820.0, 11931.0], [15264.0, 16375.0]]]])
+
+
+@pytest.mark.parametrize("xs, ws, stride, pad, dilation, groups, bias", GROUPED_CASES, ids=str)
+def test_conv2d_input_gradient_is_conv_transpose2d_with_dilation_and_groups(device, xs, ws, stride, pad, dilation,
+                                                                          groups, bias):
+    x, W = RNG.normal(size=xs), RNG.normal(size=ws)
+    xv = var(x, device)
+    y = conv2d(xv, var(W, device), stride=stride, pad=pad, dilation=dilation, groups=groups)
+    g = RNG.normal(size=y.shape)
+    y.grad = var(g, device)
+    y.backward()
+    expected = conv_transpose2d(var(g, device), var(W, device), stride=stride, pad=pad, outsize=xs[2:],
+                                dilation=dilation, groups=groups)
+    np.testing.assert_allclose(to_host(xv.grad), to_host(expected), rtol=1e-10, atol=1e-12)
+
+
 # ---- conv_transpose2d ------------------------------------------------------------------------------------------
 TRANSPOSE_CASES = [  # x shape, W shape, stride, pad, outsize, bias
     ((2, 3, 3, 3), (3, 2, 3, 3), 1, 0, None, True),
@@ -92,6 +160,25 @@ def test_conv_transpose2d_forward(device, xs, ws, stride, pad, outsize, bias):
     y = conv_transpose2d(var(x, device), var(W, device), None if b is None else var(b, device),
                          stride=stride, pad=pad, outsize=outsize)
     expected = np_conv_transpose2d(x, W, b, stride, pad, outsize)
+    assert y.shape == expected.shape
+    np.testing.assert_allclose(to_host(y), expected, rtol=1e-10, atol=1e-12)
+
+
+GROUPED_TRANSPOSE_CASES = [  # x shape, W shape, stride, pad, dilation, groups, outsize, bias
+    ((2, 4, 3, 3), (4, 3, 3, 3), 1, 1, 2, 2, None, True),
+    ((1, 3, 3, 4), (3, 1, 3, 3), 2, 1, 1, 3, None, False),  # depthwise
+    ((1, 2, 3, 3), (2, 2, 2, 3), (2, 1), (0, 1), (2, 3), 1, None, True),
+    ((1, 4, 3, 3), (4, 1, 3, 3), 2, 1, 2, 2, (8, 7), True),
+]
+
+
+@pytest.mark.parametrize("xs, ws, stride, pad, dilation, groups, outsize, bias", GROUPED_TRANSPOSE_CASES, ids=str)
+def test_conv_transpose2d_with_dilation_and_groups(device, xs, ws, stride, pad, dilation, groups, outsize, bias):
+    x, W = RNG.normal(size=xs), RNG.normal(size=ws)
+    b = RNG.normal(size=ws[1] * groups) if bias else None
+    y = conv_transpose2d(var(x, device), var(W, device), None if b is None else var(b, device), stride=stride,
+                         pad=pad, outsize=outsize, dilation=dilation, groups=groups)
+    expected = np_conv_transpose2d(x, W, b, stride, pad, outsize, dilation, groups)
     assert y.shape == expected.shape
     np.testing.assert_allclose(to_host(y), expected, rtol=1e-10, atol=1e-12)
 
