@@ -524,6 +524,27 @@ OPS = {
                                      [(1, 2, 2, 2), (2, 1, 2, 2)],
                                      lambda x, W: np_conv_transpose2d(x, W, None, 2, 0, None, 1, 2),
                                      rtol=1e-10, atol=1e-12),
+    "max_pool2d dilation 2": Op(lambda x: F.max_pool2d(x, 2, 1, 1, dilation=2), [(1, 1, 5, 5)],
+                                lambda a: np_max_pool2d(a, 2, 1, 1, 2)),
+    "max_pool2d ceil_mode": Op(lambda x: F.max_pool2d(x, 2, ceil_mode=True), [(1, 2, 5, 5)],
+                               lambda a: np_max_pool2d(a, 2, ceil_mode=True)),
+    "max_pool2d 3 2 1 ceil_mode": Op(lambda x: F.max_pool2d(x, 3, 2, 1, ceil_mode=True), [(1, 1, 6, 6)],
+                                     lambda a: np_max_pool2d(a, 3, 2, 1, ceil_mode=True)),
+    "avg_pool2d ceil_mode": Op(lambda x: F.avg_pool2d(x, 2, ceil_mode=True), [(1, 2, 5, 5)],
+                               lambda a: np_avg_pool2d(a, 2, ceil_mode=True), atol=1e-15),
+    "avg_pool2d count_include_pad=False": Op(lambda x: F.avg_pool2d(x, 3, 2, 1, count_include_pad=False),
+                                             [(1, 1, 5, 5)],
+                                             lambda a: np_avg_pool2d(a, 3, 2, 1, count_include_pad=False),
+                                             atol=1e-15),
+    "avg_pool2d 3 2 1 ceil_mode count_include_pad=False": Op(
+        lambda x: F.avg_pool2d(x, 3, 2, 1, ceil_mode=True, count_include_pad=False), [(1, 1, 6, 6)],
+        lambda a: np_avg_pool2d(a, 3, 2, 1, True, False), atol=1e-15),
+    "adaptive_avg_pool2d (3, 2)": Op(lambda x: F.adaptive_avg_pool2d(x, (3, 2)), [(1, 2, 5, 5)],
+                                     lambda a: np_adaptive_avg_pool2d(a, (3, 2)), atol=1e-15),
+    "adaptive_avg_pool2d (None, 3)": Op(lambda x: F.adaptive_avg_pool2d(x, (None, 3)), [(1, 1, 3, 4)],
+                                        lambda a: np_adaptive_avg_pool2d(a, (3, 3)), atol=1e-15),
+    "adaptive_avg_pool2d 1": Op(lambda x: F.adaptive_avg_pool2d(x, 1), [(2, 2, 3, 3)],
+                                lambda a: np_adaptive_avg_pool2d(a, (1, 1)), atol=1e-15),
 }
 
 # Views of the table for the grid and property tests (test_arithmetic, test_reduction, test_properties): the

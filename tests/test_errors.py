@@ -238,6 +238,24 @@ CATALOGUE = [
      lambda: F.conv_transpose2d(v((1, 1, 1, 1)), v((1, 1, 2, 2)), pad=2, dilation=2), ValueError,
      r"^conv_transpose2d: the output size \(-1, -1\) is not positive for input \(1, 1, 1, 1\), kernel \(2, 2\), "
      r"stride \(1, 1\), pad \(2, 2\), dilation \(2, 2\)"),
+    ("max_pool2d dilation 0", lambda: F.max_pool2d(v((1, 1, 4, 4)), 2, dilation=0), ValueError,
+     r"^max_pool2d: dilation must be positive, got 0"),
+    ("max_pool2d ceil_mode not a bool", lambda: F.max_pool2d(v((1, 1, 4, 4)), 2, ceil_mode=1), TypeError,
+     r"^max_pool2d: ceil_mode must be a bool, got int 1"),
+    ("max_pool2d dilated window too large", lambda: F.max_pool2d(v((1, 1, 4, 4)), 3, dilation=2), ValueError,
+     r"^max_pool2d: kernel size 3 at dilation 2 \(spanning 5\) is larger than the padded input along height"),
+    ("avg_pool2d count_include_pad not a bool", lambda: F.avg_pool2d(v((1, 1, 4, 4)), 2, count_include_pad=None),
+     TypeError, r"^avg_pool2d: count_include_pad must be a bool, got NoneType None"),
+    ("avg_pool2d pad over half the kernel", lambda: F.avg_pool2d(v((1, 1, 4, 4)), 3, pad=(1, 2)), ValueError,
+     r"^avg_pool2d: pad \(1, 2\) must be at most half the kernel size \(3, 3\)"),
+    ("adaptive_avg_pool2d output_size 0", lambda: F.adaptive_avg_pool2d(v((1, 1, 4, 4)), (0, 2)), ValueError,
+     r"^adaptive_avg_pool2d: output_size must be positive, got \(0, 2\)"),
+    ("adaptive_avg_pool2d output_size of three", lambda: F.adaptive_avg_pool2d(v((1, 1, 4, 4)), (1, 2, 3)),
+     TypeError, r"^adaptive_avg_pool2d: output_size must be an int or a pair of ints, got \(1, 2, 3\)"),
+    ("adaptive_avg_pool2d of integers", lambda: F.adaptive_avg_pool2d(v((1, 1, 4, 4), "int64"), 2), TypeError,
+     r"^adaptive_avg_pool2d: x must be floating point, got int64"),
+    ("adaptive_avg_pool2d of 3 dimensions", lambda: F.adaptive_avg_pool2d(v((1, 4, 4)), 2), ValueError,
+     r"^adaptive_avg_pool2d: x must have 4 dimensions \(N, C, H, W\), got shape \(1, 4, 4\)"),
 ]
 
 

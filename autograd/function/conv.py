@@ -11,15 +11,16 @@ and must fit in the padded image. Every op is composed from [im2col][autograd.fu
 [col2im][autograd.function.col2im] (each the other's gradient) with matmul, reshape, max, sum and mean, which
 give its gradients of every order.
 """
-from autograd._checks import integer, kernel_geometry, pair
+from autograd._checks import flag, integer, kernel_geometry, pair
 from autograd.backend import device_of
 from autograd.function.linalg import matmul
 from autograd.function.reduction import Max
 from autograd.function.reduction import mean as _mean
+from autograd.function.reduction import sum as _sum
 from autograd.function.shape import matrix_transpose, reshape
 from autograd.variable import Function, as_variable
 
-__all__ = ["avg_pool2d", "col2im", "conv2d", "conv_transpose2d", "im2col", "max_pool2d"]
+__all__ = ["adaptive_avg_pool2d", "avg_pool2d", "col2im", "conv2d", "conv_transpose2d", "im2col", "max_pool2d"]
 
 
 # ---- argument checks ------------------------------------------------------------------------------------------
@@ -298,25 +299,43 @@ def conv_transpose2d(x, W, b=None, stride=1, pad=0, outsize=None, dilation=1, gr
 
 
 # ---- pooling ---------------------------------------------------------------------------------------------------
-def _pool_patches(x, kernel_size, stride, pad, op, fill):
-    """x's patches as (N, C, kh*kw, OH*OW), with the output spatial size."""
+def _pool_out_size(size, k, s, p, d, ceil_mode, op, axis):
+    """PyTorch's pooling output size along one axis, and the extra padding after the input that ceil_mode needs:
+    (size + 2p - d·(k - 1) - 1) / s rounded down (up with ceil_mode) + 1, but with ceil_mode the last window
+    must start inside the input or the left padding."""
+    out = _out_size(size, k, s, (p, p), d, op, axis)  # checks that the kernel fits
+    if ceil_mode and (size + 2 * p - _span(k, d)) % s:
+        out += 1
+        if (out - 1) * s >= size + p:
+            out -= 1
+    return out, max(0, (out - 1) * s + _span(k, d) - (size + 2 * p))
+
+
+def _pool_patches(x, kernel_size, stride, pad, dilation, ceil_mode, op, fill):
+    """x's windows as (N, C, kh*kw, OH*OW), with the output shape and, per axis, (size, k, s, p, extra)."""
     x = as_variable(x)
     _check_4d(x.shape, op)
     kernel = pair(kernel_size, "kernel_size", op, 1)
-    stride = kernel if stride is None else stride
-    kernel, stride, pad = kernel_geometry(kernel, stride, pad, op)
-    oh, ow = _out_hw(x.shape, kernel, stride, _both_sides(pad), (1, 1), op)
+    kernel, stride, pad, dilation = _geometry(kernel, kernel if stride is None else stride, pad, dilation, op)
+    if pad[0] > kernel[0] // 2 or pad[1] > kernel[1] // 2:
+        raise ValueError(f"{op}: pad {pad} must be at most half the kernel size {kernel}")
+    ceil_mode = flag(ceil_mode, f"{op}: ceil_mode")
+    (oh, eh), (ow, ew) = (_pool_out_size(x.shape[2 + a], kernel[a], stride[a], pad[a], dilation[a], ceil_mode, op,
+                                         axis) for a, axis in enumerate(("height", "width")))
     n, c = x.shape[:2]
-    col = Im2col(kernel, stride, _both_sides(pad), (1, 1), fill)(x)
-    return reshape(col, (n, c, kernel[0] * kernel[1], oh * ow)), (n, c, oh, ow)
+    col = Im2col(kernel, stride, ((pad[0], pad[0] + eh), (pad[1], pad[1] + ew)), dilation, fill)(x)
+    axes = tuple((x.shape[2 + a], kernel[a], stride[a], pad[a], (eh, ew)[a]) for a in range(2))
+    return reshape(col, (n, c, kernel[0] * kernel[1], oh * ow)), (n, c, oh, ow), axes
 
 
-def max_pool2d(x, kernel_size, stride=None, pad=0):
+def max_pool2d(x, kernel_size, stride=None, pad=0, dilation=1, ceil_mode=False):
     """Max pooling: the largest value of each kh×kw window, `(N, C, H, W)` -> `(N, C, OH, OW)`; `x` floating point.
 
-    `stride` defaults to the kernel size (windows side by side). Padding is with -inf, so padded cells never win;
-    `pad` is at most half the kernel size. Gradient: `gy` to the maximum of each window; of tied maxima, all of it
-    to the first in the window's row-major order (as PyTorch's max_pool2d; F.max splits it among ties instead).
+    `stride` defaults to the kernel size (windows side by side); `dilation` spaces the window's taps. Padding is
+    with -inf, so padded cells never win; `pad` is at most half the kernel size. `ceil_mode` rounds OH and OW up
+    instead of down (a last, partial window), as long as that window starts inside the input or the left padding
+    (PyTorch's rule). Gradient: `gy` to the maximum of each window; of tied maxima, all of it to the first in the
+    window's row-major order (as PyTorch's max_pool2d; F.max splits it among ties instead).
 
     Examples:
         >>> import numpy as np
@@ -328,30 +347,93 @@ def max_pool2d(x, kernel_size, stride=None, pad=0):
         >>> F.sum(y).backward()
         >>> to_host(x.grad)[0, 0].tolist()
         [[0.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 1.0], [0.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 1.0]]
+        >>> to_host(F.max_pool2d(x, 3, stride=2, ceil_mode=True))[0, 0].tolist()   # OH = ceil((4 - 3) / 2) + 1
+        [[10.0, 11.0], [14.0, 15.0]]
     """
     x = as_variable(x)
     if not x.xp.isdtype(x.dtype, "real floating"):
         raise TypeError(f"max_pool2d: x must be floating point, got {x.dtype}")
-    kernel = pair(kernel_size, "kernel_size", "max_pool2d", 1)
-    p = pair(pad, "pad", "max_pool2d", 0)
-    if p[0] > kernel[0] // 2 or p[1] > kernel[1] // 2:
-        raise ValueError(f"max_pool2d: pad {p} must be at most half the kernel size {kernel}")
-    patches, shape = _pool_patches(x, kernel, stride, p, "max_pool2d", -float("inf"))
+    patches, shape, _ = _pool_patches(x, kernel_size, stride, pad, dilation, ceil_mode, "max_pool2d", -float("inf"))
     return reshape(Max((2,), False, first=True)(patches), shape)
 
 
-def avg_pool2d(x, kernel_size, stride=None, pad=0):
+def _window_counts(size, k, s, p, extra, count_include_pad):
+    """Along one axis, the number of cells each window averages (PyTorch's avg_pool2d): those inside the padded
+    input, or with count_include_pad=False only the input's own; the ceil_mode cells beyond never count."""
+    out = (size + 2 * p + extra - k) // s + 1
+    starts = [i * s - p for i in range(out)]
+    if count_include_pad:
+        return [min(t + k, size + p) - t for t in starts]
+    return [min(t + k, size) - max(t, 0) for t in starts]
+
+
+def avg_pool2d(x, kernel_size, stride=None, pad=0, ceil_mode=False, count_include_pad=True):
     """Average pooling: the mean of each kh×kw window, `(N, C, H, W)` -> `(N, C, OH, OW)`.
 
-    `stride` defaults to the kernel size. Padding is with zeros that count in the denominator, always kh·kw
-    (PyTorch's default `count_include_pad=True`). Gradient: `gy / (kh·kw)` to each pixel of the window.
+    `stride` defaults to the kernel size; `pad` is at most half the kernel size. The zeros of the padding count in
+    the denominator (kh·kw) unless `count_include_pad=False`, which divides by the number of the input's own
+    cells in the window. `ceil_mode` is max_pool2d's; the cells of a last, partial window that lie beyond the
+    padding never count (PyTorch's rules). Gradient: `gy / count` to each pixel of the window.
 
     Examples:
         >>> import numpy as np
         >>> from autograd import to_host
-        >>> to_host(F.avg_pool2d(np.arange(16.0).reshape(1, 1, 4, 4), 2))[0, 0].tolist()
+        >>> x = np.arange(16.0).reshape(1, 1, 4, 4)
+        >>> to_host(F.avg_pool2d(x, 2))[0, 0].tolist()
         [[2.5, 4.5], [10.5, 12.5]]
+        >>> to_host(F.avg_pool2d(x, 2, pad=1, count_include_pad=False))[0, 0].tolist()[0]   # 0/1, (1+2)/2, 3/1
+        [0.0, 1.5, 3.0]
     """
-    patches, shape = _pool_patches(x, kernel_size, stride, pad, "avg_pool2d", 0)
-    return reshape(_mean(patches, axis=2), shape)
+    count_include_pad = flag(count_include_pad, "avg_pool2d: count_include_pad")
+    patches, shape, axes = _pool_patches(x, kernel_size, stride, pad, 1, ceil_mode, "avg_pool2d", 0)
+    if count_include_pad and axes[0][4] == axes[1][4] == 0:  # every window counts kh·kw cells
+        return reshape(_mean(patches, axis=2), shape)
+    counts_h, counts_w = (_window_counts(*axis, count_include_pad) for axis in axes)
+    device = device_of(patches.data)
+    xp = device.xp
+    count = (xp.asarray(counts_h, dtype=patches.dtype, device=device.where)[:, None]
+             * xp.asarray(counts_w, dtype=patches.dtype, device=device.where)[None, :])  # (OH, OW)
+    return reshape(_sum(patches, axis=2), shape) / count
 
+
+def _adaptive_matrix(size, out, dtype, device):
+    """(out, size): row i averages x[floor(i·size/out) : ceil((i+1)·size/out)] (PyTorch's windows)."""
+    xp = device.xp
+    starts = [i * size // out for i in range(out)]
+    ends = [-(-(i + 1) * size // out) for i in range(out)]
+    index = xp.arange(size, device=device.where)[None, :]
+    inside = ((index >= xp.asarray(starts, device=device.where)[:, None])
+              & (index < xp.asarray(ends, device=device.where)[:, None]))
+    counts = xp.asarray([e - s for s, e in zip(starts, ends)], dtype=dtype, device=device.where)
+    return xp.astype(inside, dtype) / counts[:, None]
+
+
+def adaptive_avg_pool2d(x, output_size):
+    """Adaptive average pooling to a given output size, `(N, C, H, W)` -> `(N, C, OH, OW)` whatever H and W:
+
+        y[n, c, i, j] = mean of x[n, c, floor(i·H/OH) : ceil((i+1)·H/OH), floor(j·W/OW) : ceil((j+1)·W/OW)]
+
+    (PyTorch's windows; neighbouring ones may overlap). `output_size` is an int, a pair, or a pair with None
+    keeping that size. A window average is separable, so `y = A_H @ x @ A_Wᵀ` with constant averaging matrices;
+    an axis whose size is kept is left alone. Gradient: `A_Hᵀ @ gy @ A_W`.
+
+    Examples:
+        >>> import numpy as np
+        >>> from autograd import to_host
+        >>> x = np.arange(5.0).reshape(1, 1, 1, 5)
+        >>> to_host(F.adaptive_avg_pool2d(x, (1, 3)))[0, 0].tolist()   # windows [0, 2), [1, 4), [3, 5)
+        [[0.5, 2.0, 3.5]]
+        >>> F.adaptive_avg_pool2d(np.zeros((2, 3, 7, 7)), 1).shape   # global average pooling
+        (2, 3, 1, 1)
+    """
+    x = as_variable(x)
+    _check_4d(x.shape, "adaptive_avg_pool2d")
+    if not x.xp.isdtype(x.dtype, "real floating"):
+        raise TypeError(f"adaptive_avg_pool2d: x must be floating point, got {x.dtype}")
+    sizes = output_size if isinstance(output_size, (tuple, list)) else (output_size, output_size)
+    if len(sizes) == 2:
+        sizes = tuple(x.shape[2 + a] if s is None else s for a, s in enumerate(sizes))
+    oh, ow = pair(sizes, "output_size", "adaptive_avg_pool2d", 1)
+    (h, w), device = x.shape[2:], device_of(x.data)
+    y = x if oh == h else matmul(_adaptive_matrix(h, oh, x.dtype, device), x)  # (N, C, OH, W)
+    return y if ow == w else matmul(y, matrix_transpose(_adaptive_matrix(w, ow, x.dtype, device)))

@@ -5,8 +5,10 @@ import numpy as np
 import pytest
 
 from autograd import Variable, to_host
-from autograd.function.conv import avg_pool2d, col2im, conv2d, conv_transpose2d, im2col, max_pool2d
-from op_tables import np_avg_pool2d, np_col2im, np_conv2d, np_conv_transpose2d, np_im2col, np_max_pool2d
+from autograd.function.conv import (adaptive_avg_pool2d, avg_pool2d, col2im, conv2d, conv_transpose2d, im2col,
+                                    max_pool2d)
+from op_tables import (np_adaptive_avg_pool2d, np_avg_pool2d, np_col2im, np_conv2d, np_conv_transpose2d, np_im2col,
+                       np_max_pool2d)
 
 RNG = np.random.default_rng(23)
 
@@ -275,6 +277,113 @@ def test_pool_float32_stays_float32(device):
         assert to_host(y).dtype == np.float32
         y.sum().backward()
         assert to_host(x.grad).dtype == np.float32
+
+
+POOL_OPTION_CASES = [  # x shape, kernel, stride, pad, dilation, ceil_mode
+    ((1, 2, 5, 5), 2, 2, 0, 1, True),  # a last window of one row and column
+    ((2, 1, 6, 7), 3, 2, 1, 1, True),
+    ((1, 2, 4, 4), 2, 3, 1, 1, True),  # ceil would give 3, but the third window would start in the right padding
+    ((1, 1, 7, 6), (3, 2), (2, 1), (1, 1), (2, 3), False),
+    ((2, 2, 7, 8), 3, 2, 1, 2, True),
+]
+
+
+@pytest.mark.parametrize("shape, kernel, stride, pad, dilation, ceil_mode", POOL_OPTION_CASES, ids=str)
+def test_max_pool2d_with_dilation_and_ceil_mode(device, shape, kernel, stride, pad, dilation, ceil_mode):
+    x = RNG.normal(size=shape)
+    y = max_pool2d(var(x, device), kernel, stride, pad, dilation=dilation, ceil_mode=ceil_mode)
+    expected = np_max_pool2d(x, kernel, stride, pad, dilation, ceil_mode)
+    assert y.shape == expected.shape
+    np.testing.assert_array_equal(to_host(y), expected)
+
+
+@pytest.mark.parametrize("count_include_pad", [True, False])
+@pytest.mark.parametrize("shape, kernel, stride, pad, ceil_mode", [c[:4] + c[5:] for c in POOL_OPTION_CASES]
+                         + [((1, 2, 5, 6), (2, 3), (1, 2), (1, 1), False)], ids=str)
+def test_avg_pool2d_with_ceil_mode_and_count_include_pad(device, shape, kernel, stride, pad, ceil_mode,
+                                                         count_include_pad):
+    x = RNG.normal(size=shape)
+    y = avg_pool2d(var(x, device), kernel, stride, pad, ceil_mode=ceil_mode, count_include_pad=count_include_pad)
+    expected = np_avg_pool2d(x, kernel, stride, pad, ceil_mode, count_include_pad)
+    assert y.shape == expected.shape
+    np.testing.assert_allclose(to_host(y), expected, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("size, kernel, stride, pad, ceil_mode, expected", [
+    (5, 2, 2, 0, False, 2), (5, 2, 2, 0, True, 3),  # (5 - 2) / 2 = 1.5: rounded down or up, + 1
+    (6, 3, 2, 1, True, 4),  # (6 + 2 - 3) / 2 = 2.5 -> 3 + 1
+    (4, 2, 3, 1, True, 2),  # ceil((4 + 2 - 2) / 3) + 1 = 3, but window 3 would start at 6 - 1 = 5 > 4 - 1
+    (4, 2, 2, 0, True, 2),  # exact: ceil_mode changes nothing
+])
+def test_pool_output_size_follows_pytorch(device, size, kernel, stride, pad, ceil_mode, expected):
+    x = var(np.zeros((1, 1, size, size)), device)
+    for pool in (max_pool2d, avg_pool2d):
+        assert pool(x, kernel, stride, pad, ceil_mode=ceil_mode).shape == (1, 1, expected, expected)
+
+
+def test_avg_pool2d_known_values_of_the_options(device):
+    x = var(np.arange(16.0).reshape(1, 1, 4, 4), device)
+    # pad 1: each window's real cells are 1, 2 or 4; count_include_pad=True always divides by 4
+    np.testing.assert_array_equal(to_host(avg_pool2d(x, 2, pad=1, count_include_pad=False))[0, 0],
+                                  [[0.0, 1.5, 3.0], [6.0, 7.5, 9.0], [12.0, 13.5, 15.0]])
+    np.testing.assert_array_equal(to_host(avg_pool2d(x, 2, pad=1))[0, 0],
+                                  [[0.0, 0.75, 0.75], [3.0, 7.5, 4.5], [3.0, 6.75, 3.75]])
+    # ceil_mode on 5×5: a last window holds one row (or column) of the input and, without padding, divides by the
+    # cells it holds, 2 or 1, not by 4 (the corner is x[4, 4] = 24, as PyTorch gives)
+    y = to_host(avg_pool2d(var(np.arange(25.0).reshape(1, 1, 5, 5), device), 2, ceil_mode=True))[0, 0]
+    np.testing.assert_array_equal(y, [[3.0, 5.0, 6.5], [13.0, 15.0, 16.5], [20.5, 22.5, 24.0]])
+
+
+def test_avg_pool2d_options_gradient(device):
+    """Each input cell receives gy / count of every window that holds it."""
+    xv = var(np.zeros((1, 1, 3, 3)), device)
+    avg_pool2d(xv, 2, stride=2, ceil_mode=True, count_include_pad=False).sum().backward()
+    # windows: rows {0, 1} or {2}, columns likewise; counts 4, 2, 2, 1
+    np.testing.assert_array_equal(to_host(xv.grad)[0, 0], [[0.25, 0.25, 0.5], [0.25, 0.25, 0.5], [0.5, 0.5, 1.0]])
+
+
+def test_pool_options_float32_stays_float32(device):
+    x = var(RNG.normal(size=(1, 2, 5, 5)).astype(np.float32), device)
+    for pool in (lambda a: max_pool2d(a, 2, pad=1, dilation=2, ceil_mode=True),
+                 lambda a: avg_pool2d(a, 2, ceil_mode=True, count_include_pad=False),
+                 lambda a: adaptive_avg_pool2d(a, (2, 3))):
+        x.cleargrad()
+        y = pool(x)
+        assert to_host(y).dtype == np.float32
+        y.sum().backward()
+        assert to_host(x.grad).dtype == np.float32
+
+
+# ---- adaptive average pooling ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("shape, output_size, expected_hw", [
+    ((2, 3, 7, 5), (3, 2), (3, 2)),  # overlapping windows: rows [0, 3), [2, 5), [4, 7)
+    ((1, 2, 6, 6), 3, (3, 3)),  # divisible: avg_pool2d(x, 2)
+    ((1, 1, 4, 5), (None, 3), (4, 3)),  # None keeps the height
+    ((1, 2, 3, 2), (5, 4), (5, 4)),  # larger than the input: windows repeat cells
+    ((2, 2, 5, 3), 1, (1, 1)),  # global average pooling
+])
+def test_adaptive_avg_pool2d(device, shape, output_size, expected_hw):
+    x = RNG.normal(size=shape)
+    y = adaptive_avg_pool2d(var(x, device), output_size)
+    assert y.shape == shape[:2] + expected_hw
+    np.testing.assert_allclose(to_host(y), np_adaptive_avg_pool2d(x, expected_hw), rtol=1e-12, atol=1e-15)
+
+
+def test_adaptive_avg_pool2d_known_windows(device):
+    x = var(np.arange(10.0).reshape(1, 1, 2, 5), device)
+    # columns [floor(j*5/3), ceil((j+1)*5/3)) = [0, 2), [1, 4), [3, 5); the rows all averaged
+    np.testing.assert_allclose(to_host(adaptive_avg_pool2d(x, (1, 3)))[0, 0], [[3.0, 4.5, 6.0]], rtol=1e-15)
+    np.testing.assert_allclose(to_host(adaptive_avg_pool2d(x, (2, 2))),
+                               to_host(adaptive_avg_pool2d(x, (None, 2))), rtol=1e-15)
+    np.testing.assert_allclose(to_host(adaptive_avg_pool2d(var(np.arange(36.0).reshape(1, 1, 6, 6), device), 3)),
+                               np_avg_pool2d(np.arange(36.0).reshape(1, 1, 6, 6), 2), rtol=1e-15)
+
+
+def test_adaptive_avg_pool2d_gradient(device):
+    """Each cell receives gy / window size of every window that holds it: column 2 of 5 is in two windows of 3."""
+    xv = var(np.zeros((1, 1, 1, 5)), device)
+    adaptive_avg_pool2d(xv, (1, 3)).sum().backward()
+    np.testing.assert_allclose(to_host(xv.grad)[0, 0, 0], [0.5, 0.5 + 1 / 3, 1 / 3, 1 / 3 + 0.5, 0.5], rtol=1e-15)
 
 
 # ---- errors ----------------------------------------------------------------------------------------------------
