@@ -256,6 +256,10 @@ CATALOGUE = [
      r"^adaptive_avg_pool2d: x must be floating point, got int64"),
     ("adaptive_avg_pool2d of 3 dimensions", lambda: F.adaptive_avg_pool2d(v((1, 4, 4)), 2), ValueError,
      r"^adaptive_avg_pool2d: x must have 4 dimensions \(N, C, H, W\), got shape \(1, 4, 4\)"),
+    ("Conv2d out_channels not divisible by groups", lambda: layer.Conv2d(3, 3, groups=2), ValueError,
+     r"^Conv2d: out_channels 3 is not divisible by groups 2"),
+    ("lazy Conv2d input channels not divisible by groups", lambda: layer.Conv2d(4, 3, groups=4)(v((1, 6, 5, 5))),
+     ValueError, r"^Conv2d: in_channels 6 is not divisible by groups 4"),
 ]
 
 
