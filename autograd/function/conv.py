@@ -335,7 +335,8 @@ def max_pool2d(x, kernel_size, stride=None, pad=0, dilation=1, ceil_mode=False):
     with -inf, so padded cells never win; `pad` is at most half the kernel size. `ceil_mode` rounds OH and OW up
     instead of down (a last, partial window), as long as that window starts inside the input or the left padding
     (PyTorch's rule). Gradient: `gy` to the maximum of each window; of tied maxima, all of it to the first in the
-    window's row-major order (as PyTorch's max_pool2d; F.max splits it among ties instead).
+    window's row-major order (as PyTorch's max_pool2d; F.max splits it among ties instead). PyTorch's `padding` is
+    `pad` here, and `return_indices` is not offered.
 
     Examples:
         >>> import numpy as np
@@ -373,7 +374,8 @@ def avg_pool2d(x, kernel_size, stride=None, pad=0, ceil_mode=False, count_includ
     `stride` defaults to the kernel size; `pad` is at most half the kernel size. The zeros of the padding count in
     the denominator (kh·kw) unless `count_include_pad=False`, which divides by the number of the input's own
     cells in the window. `ceil_mode` is max_pool2d's; the cells of a last, partial window that lie beyond the
-    padding never count (PyTorch's rules). Gradient: `gy / count` to each pixel of the window.
+    padding never count (PyTorch's rules). Gradient: `gy / count` to each pixel of the window. PyTorch's `padding`
+    is `pad` here, and `divisor_override` is not offered.
 
     Examples:
         >>> import numpy as np
@@ -415,7 +417,8 @@ def adaptive_avg_pool2d(x, output_size):
 
     (PyTorch's windows; neighbouring ones may overlap). `output_size` is an int, a pair, or a pair with None
     keeping that size. A window average is separable, so `y = A_H @ x @ A_Wᵀ` with constant averaging matrices;
-    an axis whose size is kept is left alone. Gradient: `A_Hᵀ @ gy @ A_W`.
+    an axis whose size is kept is left alone. Gradient: `A_Hᵀ @ gy @ A_W`. x must be 4-D (PyTorch also takes an
+    unbatched (C, H, W)).
 
     Examples:
         >>> import numpy as np
