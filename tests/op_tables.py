@@ -540,7 +540,7 @@ OPS = {
         lambda x: F.avg_pool2d(x, 3, 2, 1, ceil_mode=True, count_include_pad=False), [(1, 1, 6, 6)],
         lambda a: np_avg_pool2d(a, 3, 2, 1, True, False), atol=1e-15),
     "adaptive_avg_pool2d": Op(lambda x: F.adaptive_avg_pool2d(x, (3, 2)), [(1, 2, 5, 5)],
-                                     lambda a: np_adaptive_avg_pool2d(a, (3, 2)), atol=1e-15),
+                              lambda a: np_adaptive_avg_pool2d(a, (3, 2)), atol=1e-15),
     "adaptive_avg_pool2d (None, 3)": Op(lambda x: F.adaptive_avg_pool2d(x, (None, 3)), [(1, 1, 3, 4)],
                                         lambda a: np_adaptive_avg_pool2d(a, (3, 3)), atol=1e-15),
     "adaptive_avg_pool2d 1": Op(lambda x: F.adaptive_avg_pool2d(x, 1), [(2, 2, 3, 3)],
