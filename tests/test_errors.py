@@ -214,6 +214,24 @@ CATALOGUE = [
      r"^sum: keepdims must be a bool, got int 1"),
     ("keepdims None", lambda: F.logsumexp(v((2,)), keepdims=None), TypeError,
      r"^logsumexp: keepdims must be a bool, got NoneType None"),
+    # issue 16, functional
+    ("grad of an unused input", lambda: autograd.grad(F.sum(v((2,)) * 2.0), v((3,))), ValueError,
+     r"^grad: inputs\[0\] \(shape \(3,\)\) is not used to compute the outputs; pass allow_unused=True"),
+    ("grad of a constant input", lambda: autograd.grad(F.sum(v((2,)) * 2.0), Variable(1.0, requires_grad=False)),
+     ValueError, r"^grad: inputs\[0\] \(shape \(\)\) does not require a gradient \(requires_grad=False\)"),
+    ("grad of a constant output", lambda: autograd.grad(Variable(np.ones(2), requires_grad=False), v((2,))),
+     ValueError, r"^grad: outputs\[0\] \(shape \(2,\)\) does not require a gradient"),
+    ("grad of an integer output", lambda: autograd.grad(Variable(np.array([1, 2])), v((2,))), TypeError,
+     r"^grad: outputs\[0\] holds int64 data; gradients need floating-point data"),
+    ("grad with an array as inputs", lambda: autograd.grad(F.sum(v((2,))), np.ones(2)), TypeError,
+     r"^grad: inputs must be a Variable or a non-empty sequence of Variables, got ndarray"),
+    ("grad_outputs of another length", lambda: autograd.grad(F.sum(v((2,))), v((2,)), grad_outputs=[1.0, 2.0]),
+     ValueError, r"^grad: grad_outputs has 2 entries for 1 outputs"),
+    ("grad_outputs of another shape", lambda: autograd.grad(v((2,)) * 2.0, v((2,)), grad_outputs=np.ones(3)),
+     ValueError, r"^grad: grad_outputs\[0\] has shape \(3,\), the Variable shape \(2,\)"),
+    ("grad with materialize_grads but not allow_unused",
+     lambda: autograd.grad(F.sum(v((2,))), v((2,)), allow_unused=False, materialize_grads=True), ValueError,
+     r"^grad: materialize_grads=True gives zeros for unused inputs; allow_unused=False contradicts it"),
 ]
 
 
