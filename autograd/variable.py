@@ -195,6 +195,22 @@ class Variable:
         """Cut the link to the function that made this Variable (it becomes a leaf)."""
         self.creator = None
 
+    def detach(self):
+        """A new Variable on the same array, outside the graph: no creator, `requires_grad=False` (PyTorch's
+        `detach`). The array is shared, not copied, and so is its version count, as a view's: an in-place update
+        through either is seen by graphs recorded on the other.
+
+        Examples:
+            >>> from autograd import Variable
+            >>> x = Variable([1.0, 2.0])
+            >>> y = (x * 2).detach()
+            >>> y.creator, y.requires_grad
+            (None, False)
+        """
+        v = _wrap(self.data, requires_grad=False)
+        v._version = self._version
+        return v
+
     def unchain_backward(self):
         """Cut every link behind this Variable, so the graph can be freed (truncated backpropagation through time
         calls it on the loss after each window).

@@ -1025,3 +1025,33 @@ def test_a_gradient_retained_by_an_earlier_pass_is_not_sent_down_again(device):
     loss.backward(retain_grad=True)  # h.grad holds the first pass's gradient: x must not get it twice
     close(x.grad, [18.0, 36.0])  # d/dx Σ 9x² = 18x
     close(h.grad, [2 * 6.0, 2 * 12.0])  # h's own gradient accumulates over passes, as a leaf's does (PyTorch)
+
+
+# ---- detach (issue 16, item 1) ---------------------------------------------------------------------------------
+
+
+def test_detach_shares_the_data_outside_the_graph(device):
+    x = var([1.0, 2.0], device)
+    y = x * 3.0
+    d = y.detach()
+    assert d.data is y.data and d.creator is None and d.requires_grad is False and d.grad is None
+    assert d.device == device
+    z = F.sum(d * x)  # d is a constant: the gradient reaches x only through the product
+    z.backward()
+    close(x.grad, [3.0, 6.0])
+    assert y.grad is None and d.grad is None
+
+
+def test_detach_shares_the_version_count(device):
+    W = Parameter(np.array([1.0, 2.0]), device=device)
+    d = W.detach()
+    y = F.sum(W * W)
+    d.version += 1  # an in-place write through the detached Variable is one to W
+    assert W.version == 1
+    with pytest.raises(RuntimeError, match="updated in place"):
+        y.backward()
+    loss = F.sum(d * W)
+    W.version += 1
+    assert d.version == 2
+    with pytest.raises(RuntimeError, match="updated in place"):
+        loss.backward()
