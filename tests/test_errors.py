@@ -5,7 +5,7 @@ import pytest
 
 import autograd
 import autograd.function as F
-from autograd import Variable, checkpoint, data, hook, layer, optimizer
+from autograd import Variable, checkpoint, data, functional, hook, layer, optimizer
 
 
 def v(shape, dtype="float64", device="cpu"):
@@ -232,6 +232,16 @@ CATALOGUE = [
     ("grad with materialize_grads but not allow_unused",
      lambda: autograd.grad(F.sum(v((2,))), v((2,)), allow_unused=False, materialize_grads=True), ValueError,
      r"^grad: materialize_grads=True gives zeros for unused inputs; allow_unused=False contradicts it"),
+    ("vjp without v for a vector output", lambda: functional.vjp(lambda x: x * 2.0, v((2,))), ValueError,
+     r"^vjp: v may be None only for a single one-element output; got 1 outputs of shapes \(2,\)"),
+    ("jvp with v of another shape", lambda: functional.jvp(lambda x: x * 2.0, v((2,)), v((3,))), ValueError,
+     r"^jvp: v has shape \(3,\), the input shape \(2,\); they must be the same"),
+    ("vjp with too few vectors", lambda: functional.vjp(lambda x: (x, x), v((2,)), v((2,))), ValueError,
+     r"^vjp: v has 1 entries for 2 outputs"),
+    ("hessian of a vector function", lambda: functional.hessian(lambda x: x * x, v((2,))), ValueError,
+     r"^hessian: func must return a single one-element Variable, got \(2,\)"),
+    ("hvp of a function returning an array", lambda: functional.hvp(lambda x: x.data, v((2,)), v((2,))), TypeError,
+     r"^hvp: func must return a Variable or a tuple of Variables, got ndarray"),
 ]
 
 
