@@ -5,7 +5,7 @@ import pytest
 
 import autograd
 import autograd.function as F
-from autograd import Variable, checkpoint, data, functional, hook, layer, optimizer
+from autograd import Parameter, Variable, checkpoint, data, functional, hook, init, layer, optimizer
 
 
 def v(shape, dtype="float64", device="cpu"):
@@ -242,6 +242,25 @@ CATALOGUE = [
      r"^hessian: func must return a single one-element Variable, got \(2,\)"),
     ("hvp of a function returning an array", lambda: functional.hvp(lambda x: x.data, v((2,)), v((2,))), TypeError,
      r"^hvp: func must return a Variable or a tuple of Variables, got ndarray"),
+    # issue 16, functional: initialisation
+    ("xavier of a vector", lambda: init.xavier_uniform_(Parameter(np.zeros(3))), ValueError,
+     r"^xavier_uniform_: fan in and fan out can not be computed for a Variable of fewer than 2 axes, got shape "
+     r"\(3,\)"),
+    ("kaiming with an unknown mode", lambda: init.kaiming_normal_(Parameter(np.zeros((2, 2))), mode="fan"),
+     ValueError, r"^kaiming_normal_: mode must be 'fan_in' or 'fan_out', got 'fan'"),
+    ("kaiming with an unknown nonlinearity",
+     lambda: init.kaiming_uniform_(Parameter(np.zeros((2, 2))), nonlinearity="swish"), ValueError,
+     r"^calculate_gain: unsupported nonlinearity 'swish'"),
+    ("orthogonal of a vector", lambda: init.orthogonal_(Parameter(np.zeros(3))), ValueError,
+     r"^orthogonal_: only Variables of 2 or more axes are supported, got shape \(3,\)"),
+    ("init of a NumPy array", lambda: init.normal_(np.zeros((2, 2))), TypeError,
+     r"^normal_: expects a Parameter or Variable to fill in place, got ndarray"),
+    ("init of integer data", lambda: init.ones_(Variable(np.zeros(2, dtype=np.int64))), TypeError,
+     r"^constant_: fills floating-point data; this Variable \(shape \(2,\)\) holds int64"),
+    ("uniform with a > b", lambda: init.uniform_(Parameter(np.zeros(2)), 1.0, 0.0), ValueError,
+     r"^uniform_: a must not exceed b, got a=1.0, b=0.0"),
+    ("normal with a negative std", lambda: init.normal_(Parameter(np.zeros(2)), std=-1.0), ValueError,
+     r"^normal_: std must be >= 0, got -1.0"),
 ]
 
 
