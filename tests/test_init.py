@@ -152,6 +152,54 @@ def test_a_view_sees_the_fill(device):
     assert (to_host(v) == 1).all() and v.version == 1
 
 
+# ---- layers take an initializer ----------------------------------------------------------------------------
+
+
+def test_linear_keeps_its_default_weights():
+    """The default is still LeCun normal, W = N(0, 1) / √in_size in float32, drawn first from the seeded stream."""
+    autograd.seed(0)
+    W = to_host(layer.Linear(3, in_size=2).W)
+    expected = np.random.default_rng(0).standard_normal((2, 3)).astype(np.float32) * np.float32(1 / math.sqrt(2))
+    np.testing.assert_array_equal(W, expected)
+
+
+def test_linear_applies_its_initializer_at_creation_and_lazily(device):
+    seen = []
+
+    def initializer(W):
+        seen.append((W.shape, W.device))
+        init.constant_(W, 0.5)
+
+    eager = layer.Linear(3, in_size=2, initializer=initializer)
+    assert (to_host(eager.W) == 0.5).all() and (to_host(eager.b) == 0).all()
+    lazy = layer.Linear(3, initializer=initializer).to(device)
+    assert lazy.W is None
+    lazy(Variable(np.ones((1, 4), dtype=np.float32), device=device))
+    assert seen == [((2, 3), autograd.get_device("cpu")), ((4, 3), device)]
+    assert (to_host(lazy.W) == 0.5).all() and lazy.W.device == device and dtype_name(lazy.W.dtype) == "float32"
+
+
+def test_an_init_function_as_the_initializer_is_reproducible_on_every_device(device):
+    autograd.seed(3)
+    expected = to_host(layer.Linear(4, in_size=6, initializer=init.xavier_uniform_).W)
+    autograd.seed(3)
+    lin = layer.Linear(4, initializer=init.xavier_uniform_).to(device)
+    lin(Variable(np.ones((2, 6), dtype=np.float32), device=device))
+    np.testing.assert_array_equal(to_host(lin.W), expected)
+    bound = math.sqrt(6 / 10)
+    assert np.abs(expected).max() <= bound
+
+
+@pytest.mark.parametrize("kind", [layer.Conv2d, layer.ConvTranspose2d])
+def test_conv_layers_apply_their_initializer(device, kind):
+    conv = kind(4, kernel_size=3, in_channels=2, initializer=lambda W: init.kaiming_normal_(W, mode="fan_out"))
+    assert conv.W.version == 1  # filled by the initializer
+    lazy = kind(4, kernel_size=3, initializer=init.ones_).to(device)
+    y = lazy(Variable(np.ones((1, 2, 5, 5), dtype=np.float32), device=device))
+    assert (to_host(lazy.W) == 1).all() and lazy.W.device == device
+    assert y.shape[1] == 4
+
+
 # ---- bad input ---------------------------------------------------------------------------------------------
 
 
