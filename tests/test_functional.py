@@ -409,3 +409,10 @@ def test_functional_takes_arrays_and_runs_under_no_grad(device):
     with autograd.no_grad():
         _, g = vjp(lambda x: F.sum(x * x), x.data)
     close(g, 2 * to_host(x))
+
+
+def test_jacobian_and_hessian_with_create_graph_gradcheck(device):
+    x, _ = _point(device)
+    assert numerical.gradcheck(lambda x: jacobian(lambda x: F.sin(x) * x[0], x, create_graph=True), x)
+    assert numerical.gradcheck(lambda x: hessian(lambda x: F.sum(x ** 3) * x[1], x, create_graph=True), x,
+                               second_order=False)
