@@ -20,7 +20,7 @@ import math
 import operator
 
 import autograd.function as F
-from autograd.backend import CPU, device_of, dtype_name, get_device, load_npz, save_npz, to_host
+from autograd.backend import CPU, device_of, dtype_in, dtype_name, get_device, load_npz, save_npz, to_host
 from autograd._checks import check_eps, check_momentum, check_ratio, kernel_geometry, pair
 from autograd.variable import Parameter, Variable
 
@@ -301,9 +301,15 @@ def _items(container):
 
 
 def _create_weight_and_bias(layer, shape, fan_in, out_size, device):
-    """``layer.W`` of ``shape`` drawn from N(0, 1/fan_in) in the layer's dtype, and ``layer.b``, zeros of
-    ``out_size``, unless ``layer.nobias``; on ``device``."""
-    layer.W = Parameter(device.randn(shape, layer.dtype) * (1.0 / math.sqrt(fan_in)), name="W")
+    """``layer.W`` of ``shape`` drawn from N(0, 1/fan_in) in the layer's dtype, or filled by
+    ``layer.initializer`` if it has one, and ``layer.b``, zeros of ``out_size``, unless ``layer.nobias``; on
+    ``device``."""
+    if layer.initializer is None:
+        layer.W = Parameter(device.randn(shape, layer.dtype) * (1.0 / math.sqrt(fan_in)), name="W")
+    else:
+        layer.W = Parameter(device.xp.zeros(shape, dtype=dtype_in(device.xp, layer.dtype), device=device.where),
+                            name="W")
+        layer.initializer(layer.W)
     if not layer.nobias:
         layer.b = Parameter(device.xp.zeros(out_size, dtype=layer.W.dtype, device=device.where), name="b")
 
@@ -330,6 +336,9 @@ class Linear(Layer):
         in_size (int | None): the number of inputs, or None (lazy) to take it from the first input's last axis.
         nobias (bool): no bias b (`y = x W`), for example before a normalisation layer. Default False.
         dtype (str): the parameters' dtype: "float32" (default), "float64" or "float16".
+        initializer (callable | None): `initializer(W)` fills W in place when it is created (at the first call
+            for a lazy W), in place of the LeCun normal draw: one of [autograd.init][autograd.init]
+            (`init.xavier_uniform_`, or `lambda W: init.normal_(W, std=0.02)`). W is `(in_size, out_size)`.
 
     Examples:
         >>> from autograd import Variable, layer
@@ -340,11 +349,11 @@ class Linear(Layer):
 
     _lazy = ("W", "b")
 
-    def __init__(self, out_size, in_size=None, nobias=False, dtype="float32"):
+    def __init__(self, out_size, in_size=None, nobias=False, dtype="float32", initializer=None):
         super().__init__()
         self.out_size = _check_size("Linear", "out_size", out_size)
         in_size = _check_size("Linear", "in_size", in_size, optional=True)
-        self.nobias, self.dtype = nobias, dtype
+        self.nobias, self.dtype, self.initializer = nobias, dtype, initializer
         self._lazy = ("W",) if nobias else ("W", "b")  # no place for a bias that never comes
         self.W = self.b = None
         if in_size is not None:
@@ -451,7 +460,8 @@ class _Conv(Layer):
 
     _lazy = ("W", "b")
 
-    def __init__(self, out_channels, kernel_size, stride, pad, dilation, groups, nobias, in_channels, dtype):
+    def __init__(self, out_channels, kernel_size, stride, pad, dilation, groups, nobias, in_channels, dtype,
+                 initializer):
         super().__init__()
         kind = type(self).__name__
         self.out_channels = _check_size(kind, "out_channels", out_channels)
@@ -461,7 +471,7 @@ class _Conv(Layer):
         if self.out_channels % self.groups:
             raise ValueError(f"{kind}: out_channels {self.out_channels} is not divisible by groups {self.groups}")
         in_channels = _check_size(kind, "in_channels", in_channels, optional=True)
-        self.nobias, self.dtype = nobias, dtype
+        self.nobias, self.dtype, self.initializer = nobias, dtype, initializer
         self._lazy = ("W",) if nobias else ("W", "b")
         self.W = self.b = None
         if in_channels is not None:
@@ -491,9 +501,9 @@ class Conv2d(_Conv):
     (N, out_channels, OH, OW) with `OH = (H + 2 ph - dh (kh - 1) - 1) // sh + 1` (likewise OW).
 
     W (out_channels, in_channels / groups, kh, kw) is drawn from N(0, 1/(in_channels / groups · kh kw)), b
-    (out_channels,) is zeros; `in_channels` None (lazy) takes them from the first input; `nobias` and `dtype`
-    are Linear's. `kernel_size` (typically 3), `stride` (2 halves the size), `pad` (zeros; `kernel_size // 2`
-    keeps the size at stride 1) and `dilation` (the spacing of the kernel's taps) are ints or pairs, checked
+    (out_channels,) is zeros; `in_channels` None (lazy) takes them from the first input; `nobias`, `dtype` and
+    `initializer` (which fills W in place of the normal draw) are Linear's. `kernel_size` (typically 3), `stride`
+    (2 halves the size), `pad` (zeros; `kernel_size // 2` keeps the size at stride 1) and `dilation` (the spacing of the kernel's taps) are ints or pairs, checked
     (TypeError, ValueError) as [F.conv2d][autograd.function.conv2d] checks them; `groups` splits the channels
     into groups convolved apart (`groups=in_channels` is a depthwise convolution), and must divide both
     channel counts. A call checks the input is 4-D and fits the kernel.
@@ -510,8 +520,9 @@ class Conv2d(_Conv):
     """
 
     def __init__(self, out_channels, kernel_size, stride=1, pad=0, nobias=False, in_channels=None, dtype="float32",
-                 dilation=1, groups=1):
-        super().__init__(out_channels, kernel_size, stride, pad, dilation, groups, nobias, in_channels, dtype)
+                 dilation=1, groups=1, initializer=None):
+        super().__init__(out_channels, kernel_size, stride, pad, dilation, groups, nobias, in_channels, dtype,
+                         initializer)
 
     @property
     def in_channels(self):
@@ -547,8 +558,9 @@ class ConvTranspose2d(_Conv):
     """
 
     def __init__(self, out_channels, kernel_size, stride=1, pad=0, nobias=False, in_channels=None,
-                 outsize=None, dtype="float32", dilation=1, groups=1):
-        super().__init__(out_channels, kernel_size, stride, pad, dilation, groups, nobias, in_channels, dtype)
+                 outsize=None, dtype="float32", dilation=1, groups=1, initializer=None):
+        super().__init__(out_channels, kernel_size, stride, pad, dilation, groups, nobias, in_channels, dtype,
+                         initializer)
         self.outsize = outsize
 
     @property

@@ -5,7 +5,7 @@ import pytest
 
 import autograd
 import autograd.function as F
-from autograd import Variable, checkpoint, data, hook, layer, optimizer
+from autograd import Parameter, Variable, checkpoint, data, functional, hook, init, layer, optimizer
 
 
 def v(shape, dtype="float64", device="cpu"):
@@ -316,6 +316,53 @@ CATALOGUE = [
      r"^Conv2d: out_channels 3 is not divisible by groups 2"),
     ("lazy Conv2d input channels not divisible by groups", lambda: layer.Conv2d(4, 3, groups=4)(v((1, 6, 5, 5))),
      ValueError, r"^Conv2d: in_channels 6 is not divisible by groups 4"),
+    # issue 16, functional
+    ("grad of an unused input", lambda: autograd.grad(F.sum(v((2,)) * 2.0), v((3,))), ValueError,
+     r"^grad: inputs\[0\] \(shape \(3,\)\) is not used to compute the outputs; pass allow_unused=True"),
+    ("grad of a constant input", lambda: autograd.grad(F.sum(v((2,)) * 2.0), Variable(1.0, requires_grad=False)),
+     ValueError, r"^grad: inputs\[0\] \(shape \(\)\) does not require a gradient \(requires_grad=False\)"),
+    ("grad of a constant output", lambda: autograd.grad(Variable(np.ones(2), requires_grad=False), v((2,))),
+     ValueError, r"^grad: outputs\[0\] \(shape \(2,\)\) does not require a gradient"),
+    ("grad of an integer output", lambda: autograd.grad(Variable(np.array([1, 2])), v((2,))), TypeError,
+     r"^grad: outputs\[0\] holds int64 data; gradients need floating-point data"),
+    ("grad with an array as inputs", lambda: autograd.grad(F.sum(v((2,))), np.ones(2)), TypeError,
+     r"^grad: inputs must be a Variable or a non-empty sequence of Variables, got ndarray"),
+    ("grad_outputs of another length", lambda: autograd.grad(F.sum(v((2,))), v((2,)), grad_outputs=[1.0, 2.0]),
+     ValueError, r"^grad: grad_outputs has 2 entries for 1 outputs"),
+    ("grad_outputs of another shape", lambda: autograd.grad(v((2,)) * 2.0, v((2,)), grad_outputs=np.ones(3)),
+     ValueError, r"^grad: grad_outputs\[0\] has shape \(3,\), the Variable shape \(2,\)"),
+    ("grad with materialize_grads but not allow_unused",
+     lambda: autograd.grad(F.sum(v((2,))), v((2,)), allow_unused=False, materialize_grads=True), ValueError,
+     r"^grad: materialize_grads=True gives zeros for unused inputs; allow_unused=False contradicts it"),
+    ("vjp without v for a vector output", lambda: functional.vjp(lambda x: x * 2.0, v((2,))), ValueError,
+     r"^vjp: v may be None only for a single one-element output; got 1 outputs of shapes \(2,\)"),
+    ("jvp with v of another shape", lambda: functional.jvp(lambda x: x * 2.0, v((2,)), v((3,))), ValueError,
+     r"^jvp: v has shape \(3,\), the input shape \(2,\); they must be the same"),
+    ("vjp with too few vectors", lambda: functional.vjp(lambda x: (x, x), v((2,)), v((2,))), ValueError,
+     r"^vjp: v has 1 entries for 2 outputs"),
+    ("hessian of a vector function", lambda: functional.hessian(lambda x: x * x, v((2,))), ValueError,
+     r"^hessian: func must return a single one-element Variable, got \(2,\)"),
+    ("hvp of a function returning an array", lambda: functional.hvp(lambda x: x.data, v((2,)), v((2,))), TypeError,
+     r"^hvp: func must return a Variable or a tuple of Variables, got ndarray"),
+    # issue 16, functional: initialisation
+    ("xavier of a vector", lambda: init.xavier_uniform_(Parameter(np.zeros(3))), ValueError,
+     r"^xavier_uniform_: fan in and fan out can not be computed for a Variable of fewer than 2 axes, got shape "
+     r"\(3,\)"),
+    ("kaiming with an unknown mode", lambda: init.kaiming_normal_(Parameter(np.zeros((2, 2))), mode="fan"),
+     ValueError, r"^kaiming_normal_: mode must be 'fan_in' or 'fan_out', got 'fan'"),
+    ("kaiming with an unknown nonlinearity",
+     lambda: init.kaiming_uniform_(Parameter(np.zeros((2, 2))), nonlinearity="swish"), ValueError,
+     r"^calculate_gain: unsupported nonlinearity 'swish'"),
+    ("orthogonal of a vector", lambda: init.orthogonal_(Parameter(np.zeros(3))), ValueError,
+     r"^orthogonal_: only Variables of 2 or more axes are supported, got shape \(3,\)"),
+    ("init of a NumPy array", lambda: init.normal_(np.zeros((2, 2))), TypeError,
+     r"^normal_: expects a Parameter or Variable to fill in place, got ndarray"),
+    ("init of integer data", lambda: init.ones_(Variable(np.zeros(2, dtype=np.int64))), TypeError,
+     r"^constant_: fills floating-point data; this Variable \(shape \(2,\)\) holds int64"),
+    ("uniform with a > b", lambda: init.uniform_(Parameter(np.zeros(2)), 1.0, 0.0), ValueError,
+     r"^uniform_: a must not exceed b, got a=1.0, b=0.0"),
+    ("normal with a negative std", lambda: init.normal_(Parameter(np.zeros(2)), std=-1.0), ValueError,
+     r"^normal_: std must be >= 0, got -1.0"),
 ]
 
 
