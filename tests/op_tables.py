@@ -16,7 +16,8 @@ Adding an op: write it in its family's file, then add one row here:
   returns a list. ``None`` only for a random op: give ``check(output, *inputs)``, a property of its output.
 - options: ``rtol``/``atol`` of the forward comparison (default rtol 1e-12, atol 0); ``gradcheck`` options
   (``atol``, ``rtol``, ``second_order=False`` with a comment saying why); ``differentiable=False`` for a metric
-  (the test checks that its result is a constant instead).
+  or an index (the test checks that its result is a constant instead); ``dtype`` the dtype of the result when it
+  is not the inputs' (``"int64"`` for argmax).
 Choose small shapes (gradcheck evaluates the op twice per input element and order) and value ranges away from
 kinks and poles (relu at 0, clip at its bounds, log at 0), so the second-order check holds there too.
 """
@@ -71,6 +72,7 @@ class Op(NamedTuple):
     gradcheck: dict = {}
     check: Callable | None = None
     differentiable: bool = True
+    dtype: str | None = None
 
     def specs(self):
         """The inputs as Floats and Const (a bare shape is a Floats of the default range)."""
@@ -464,6 +466,18 @@ OPS = {
     "embed_id": Op(F.embed_id, [const([[0, 2], [2, 1]]), (3, 2)], lambda ids, W: W[ids]),
     "embed_id [0, 2, 2]": Op(F.embed_id, [const([0, 2, 2]), (3, 2)], lambda ids, W: W[ids]),
     "embed_id [[1, 1], [2, 0]]": Op(F.embed_id, [const([[1, 1], [2, 0]]), (3, 2)], lambda ids, W: W[ids]),
+    # issue 16, redops
+    "argmax": Op(F.argmax, [(2, 3)], np.argmax, differentiable=False, dtype="int64"),
+    "argmax axis 1 keepdims": Op(lambda x: F.argmax(x, axis=1, keepdims=True), [(2, 3)],
+                                 lambda a: np.argmax(a, axis=1, keepdims=True), differentiable=False, dtype="int64"),
+    "argmin": Op(F.argmin, [(2, 3)], np.argmin, differentiable=False, dtype="int64"),
+    "argmin axis 0": Op(lambda x: F.argmin(x, axis=0), [(2, 3)], lambda a: np.argmin(a, axis=0),
+                        differentiable=False, dtype="int64"),
+    "std": Op(F.std, [(2, 3)], np.std),
+    "std axis 1 ddof 1 keepdims": Op(lambda x: F.std(x, axis=1, keepdims=True, ddof=1), [(2, 3)],
+                                     lambda a: a.std(axis=1, ddof=1, keepdims=True)),
+    "cumsum": Op(lambda x: F.cumsum(x, 1), [(2, 3)], lambda a: np.cumsum(a, 1), atol=1e-15),
+    "cumsum axis 0": Op(lambda x: F.cumsum(x, axis=0), [(3, 2)], lambda a: np.cumsum(a, 0), atol=1e-15),
 }
 
 # Views of the table for the grid and property tests (test_arithmetic, test_reduction, test_properties): the

@@ -214,6 +214,14 @@ CATALOGUE = [
      r"^sum: keepdims must be a bool, got int 1"),
     ("keepdims None", lambda: F.logsumexp(v((2,)), keepdims=None), TypeError,
      r"^logsumexp: keepdims must be a bool, got NoneType None"),
+    # issue 16, redops
+    ("argmax of an empty slice", lambda: F.argmax(v((2, 0)), axis=1), ValueError,
+     r"^argmax: the input of shape \(2, 0\) has no elements along axis=1"),
+    ("argmin over two axes", lambda: F.argmin(v((2, 3)), axis=(0, 1)), TypeError,
+     r"^argmin: axis must be an integer or None, got \(0, 1\)"),
+    ("std ddof >= n", lambda: F.std(v((2, 3)), axis=1, ddof=3), ValueError,
+     r"^std: ddof=3 must be less than the number of elements reduced, 3 \(input shape \(2, 3\), axis=1\)"),
+    ("cumsum without an axis", lambda: F.cumsum(v((2, 3)), None), TypeError, r"^cumsum: axis must be an integer, got None"),
 ]
 
 
