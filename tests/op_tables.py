@@ -478,6 +478,21 @@ OPS = {
                                      lambda a: a.std(axis=1, ddof=1, keepdims=True)),
     "cumsum": Op(lambda x: F.cumsum(x, 1), [(2, 3)], lambda a: np.cumsum(a, 1), atol=1e-15),
     "cumsum axis 0": Op(lambda x: F.cumsum(x, axis=0), [(3, 2)], lambda a: np.cumsum(a, 0), atol=1e-15),
+    "stack": Op(lambda x, y: F.stack([x, y]), [(2, 3), (2, 3)], lambda a, b: np.stack([a, b])),
+    "stack axis -1": Op(lambda x, y: F.stack([x, y], axis=-1), [(3,), (3,)], lambda a, b: np.stack([a, b], -1)),
+    "pad": Op(lambda x: F.pad(x, (1, 2)), [(2, 3)], lambda a: np.pad(a, ((0, 0), (1, 2)))),
+    "pad value, two axes, a crop": Op(lambda x: F.pad(x, (-1, 1, 2, 0), value=0.5), [(2, 3)],
+                                      lambda a: np.pad(a[:, 1:], ((2, 0), (0, 1)), constant_values=0.5)),
+    "pad reflect": Op(lambda x: F.pad(x, (2, 1), mode="reflect"), [(2, 3)],
+                      lambda a: np.pad(a, ((0, 0), (2, 1)), mode="reflect")),
+    "pad replicate": Op(lambda x: F.pad(x, (1, 2, 1, 0), mode="replicate"), [(2, 3)],
+                        lambda a: np.pad(a, ((1, 0), (1, 2)), mode="edge")),
+    "pad circular": Op(lambda x: F.pad(x, (3, 1), mode="circular"), [(2, 3)],
+                       lambda a: np.pad(a, ((0, 0), (3, 1)), mode="wrap")),
+    "tril": Op(F.tril, [(3, 3)], np.tril),
+    "tril -1 batched": Op(lambda x: F.tril(x, -1), [(2, 2, 3)], lambda a: np.tril(a, -1)),
+    "triu": Op(F.triu, [(3, 3)], np.triu),
+    "triu 1": Op(lambda x: F.triu(x, diagonal=1), [(3, 2)], lambda a: np.triu(a, 1)),
 }
 
 # Views of the table for the grid and property tests (test_arithmetic, test_reduction, test_properties): the

@@ -222,6 +222,16 @@ CATALOGUE = [
     ("std ddof >= n", lambda: F.std(v((2, 3)), axis=1, ddof=3), ValueError,
      r"^std: ddof=3 must be less than the number of elements reduced, 3 \(input shape \(2, 3\), axis=1\)"),
     ("cumsum without an axis", lambda: F.cumsum(v((2, 3)), None), TypeError, r"^cumsum: axis must be an integer, got None"),
+    ("stack shapes", lambda: F.stack([v((2, 3)), v((3,))]), ValueError,
+     r"^stack: inputs must all have one shape, got \(2, 3\), \(3,\)"),
+    ("pad odd length", lambda: F.pad(v((2, 3)), (1, 1, 1)), ValueError,
+     r"^pad: pad \(1, 1, 1\) must hold a \(before, after\) pair for each of at most the 2 axes of shape \(2, 3\)"),
+    ("pad reflect too wide", lambda: F.pad(v((2, 3)), (3, 0), mode="reflect"), ValueError,
+     r"^pad: reflect padding of \(3, 0\) along axis 1 of shape \(2, 3\) needs each pad below the size 3"),
+    ("pad unknown mode", lambda: F.pad(v((2, 3)), (1, 1), mode="edge"), ValueError,
+     r"^pad: mode must be one of 'constant', 'reflect', 'replicate', 'circular', got 'edge'"),
+    ("tril of a vector", lambda: F.tril(v((3,))), ValueError,
+     r"^tril: needs at least 2 dimensions \(\.\.\., M, N\), got shape \(3,\)"),
 ]
 
 
