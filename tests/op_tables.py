@@ -493,6 +493,23 @@ OPS = {
     "tril -1 batched": Op(lambda x: F.tril(x, -1), [(2, 2, 3)], lambda a: np.tril(a, -1)),
     "triu": Op(F.triu, [(3, 3)], np.triu),
     "triu 1": Op(lambda x: F.triu(x, diagonal=1), [(3, 2)], lambda a: np.triu(a, 1)),
+    "einsum": Op(lambda x, y: F.einsum("ij,jk->ik", x, y), [(2, 3), (3, 2)], lambda a, b: np.einsum("ij,jk->ik", a, b),
+                 atol=1e-12),
+    "einsum batched, implicit": Op(lambda x, y: F.einsum("bij,bkj", x, y), [(2, 2, 3), (2, 2, 3)],
+                                   lambda a, b: np.einsum("bij,bkj", a, b), atol=1e-12),
+    "einsum trace and diagonal": Op(lambda x, y: F.einsum("ii,jj->j", x, y), [(3, 3), (2, 2)],
+                                    lambda a, b: np.einsum("ii,jj->j", a, b), atol=1e-12),
+    "einsum ellipsis, three operands": Op(lambda x, y, z: F.einsum("...i,ij,j->...", x, y, z), [(2, 1, 3), (3, 2), (2,)],
+                                          lambda a, b, c: np.einsum("...i,ij,j->...", a, b, c), atol=1e-12),
+    "norm": Op(F.norm, [(2, 3)], np.linalg.norm),
+    "norm ord 1 axis 1": Op(lambda x: F.norm(x, 1, axis=1), [(2, 3)], lambda a: np.linalg.norm(a, 1, axis=1)),
+    "norm ord inf keepdims": Op(lambda x: F.norm(x, math.inf, axis=-1, keepdims=True), [(2, 3)],
+                                lambda a: np.linalg.norm(a, np.inf, axis=-1, keepdims=True)),
+    "norm fro": Op(lambda x: F.norm(x, "fro", axis=(0, 2)), [(2, 2, 3)],
+                   lambda a: np.linalg.norm(a, "fro", axis=(0, 2)), rtol=1e-10),
+    "norm matrix 1": Op(lambda x: F.norm(x, 1), [(3, 2)], lambda a: np.linalg.norm(a, 1)),
+    "norm matrix -inf": Op(lambda x: F.norm(x, -math.inf, axis=(1, 0)), [(3, 2)],
+                           lambda a: np.linalg.norm(a, -np.inf, axis=(1, 0))),
 }
 
 # Views of the table for the grid and property tests (test_arithmetic, test_reduction, test_properties): the

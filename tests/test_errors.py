@@ -232,6 +232,16 @@ CATALOGUE = [
      r"^pad: mode must be one of 'constant', 'reflect', 'replicate', 'circular', got 'edge'"),
     ("tril of a vector", lambda: F.tril(v((3,))), ValueError,
      r"^tril: needs at least 2 dimensions \(\.\.\., M, N\), got shape \(3,\)"),
+    ("einsum sizes", lambda: F.einsum("ij,jk->ik", v((2, 3)), v((4, 5))), ValueError,
+     r"^einsum: index 'j' of 'ij,jk->ik' has sizes 3 and 4 \(operand shapes \(2, 3\), \(4, 5\)\)"),
+    ("einsum term length", lambda: F.einsum("ijk,k", v((2, 3)), v((3,))), ValueError,
+     r"^einsum: term 'ijk' of 'ijk,k' has 3 indices for an operand of shape \(2, 3\)"),
+    ("einsum operand count", lambda: F.einsum("ij,jk", v((2, 3))), ValueError,
+     r"^einsum: 'ij,jk' has 2 input terms for 1 operands"),
+    ("norm ord 2 of a matrix", lambda: F.norm(v((3, 3)), 2), ValueError,
+     r"^norm: ord=2 is not a matrix norm here; use one of None, 'fro', 1, -1, inf, -inf"),
+    ("norm of integers", lambda: F.norm(v((3,), dtype="int64")), TypeError,
+     r"^norm: x must be a floating-point array, got dtype int64"),
 ]
 
 
