@@ -510,6 +510,10 @@ OPS = {
     "norm matrix 1": Op(lambda x: F.norm(x, 1), [(3, 2)], lambda a: np.linalg.norm(a, 1)),
     "norm matrix -inf": Op(lambda x: F.norm(x, -math.inf, axis=(1, 0)), [(3, 2)],
                            lambda a: np.linalg.norm(a, -np.inf, axis=(1, 0))),
+    "one_hot": Op(F.one_hot, [const([[0, 2], [3, 1]])], lambda t: np.eye(4, dtype=np.int64)[t],
+                  differentiable=False, dtype="int64"),
+    "one_hot num_classes": Op(lambda t: F.one_hot(t, num_classes=3), [const([1, 1, 0])],
+                              lambda t: np.eye(3, dtype=np.int64)[t], differentiable=False, dtype="int64"),
 }
 
 # Views of the table for the grid and property tests (test_arithmetic, test_reduction, test_properties): the

@@ -242,6 +242,12 @@ CATALOGUE = [
      r"^norm: ord=2 is not a matrix norm here; use one of None, 'fro', 1, -1, inf, -inf"),
     ("norm of integers", lambda: F.norm(v((3,), dtype="int64")), TypeError,
      r"^norm: x must be a floating-point array, got dtype int64"),
+    ("one_hot negative label", lambda: F.one_hot(np.array([0, -1])), ValueError,
+     r"^one_hot: label -1 is negative \(labels of shape \(2,\)\)"),
+    ("one_hot label too large", lambda: F.one_hot(np.array([0, 3]), num_classes=3), ValueError,
+     r"^one_hot: label 3 is out of range for num_classes=3 \(labels must be in \[0, 3\)\)"),
+    ("one_hot float labels", lambda: F.one_hot(np.array([0.0, 1.0])), TypeError,
+     r"^one_hot: labels must have an integer dtype, got float64"),
 ]
 
 
