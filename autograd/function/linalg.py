@@ -5,7 +5,7 @@ import string
 from autograd._checks import flag, is_integer, normalize_axes
 from autograd.backend import device_of, dtype_name
 from autograd.function.elementwise import where
-from autograd.function.reduction import _expand, max as max_, min as min_, sum as sum_, sum_array
+from autograd.function.reduction import expand_reduced, max as max_, min as min_, sum as sum_, sum_array
 from autograd.function.shape import matrix_transpose, reshape, sum_to
 from autograd.variable import Function, array_of, as_variable
 
@@ -295,8 +295,8 @@ class Norm2(Function):
     def backward(self, gy):
         (x,), (y,) = self.xs, self.ys
         shape = self.inputs[0].shape
-        y = _expand(y, shape, self.axis)
-        return _expand(gy, shape, self.axis) * x / where(array_of(y) == 0, 1.0, y)  # x / 1 = 0 where y = 0
+        y = expand_reduced(y, shape, self.axis)
+        return expand_reduced(gy, shape, self.axis) * x / where(array_of(y) == 0, 1.0, y)  # x / 1 = 0 where y = 0
 
 
 def _abs(x):

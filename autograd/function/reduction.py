@@ -45,8 +45,8 @@ def _count(x_shape, axes):
     return math.prod(x_shape[a] for a in axes)
 
 
-def _expand(gy, x_shape, axis):
-    """The gradient of a reduction's output, broadcast back over the reduced axes."""
+def expand_reduced(gy, x_shape, axis):
+    """The gradient of a reduction's output, broadcast back over the reduced axes (here and in the norms)."""
     return broadcast_to(reshape(gy, _keepdims_shape(x_shape, axis)), x_shape)
 
 
@@ -60,7 +60,7 @@ class Sum(Function):
         return sum_array(x, self.axis, self.keepdims, self.divisor)
 
     def backward(self, gy):
-        gx = _expand(gy, self.inputs[0].shape, self.axis)
+        gx = expand_reduced(gy, self.inputs[0].shape, self.axis)
         # times 1/n, not / n: a float16 gy would take n > 65,504 as inf
         return gx if self.divisor is None else gx * (1.0 / self.divisor)
 
@@ -126,7 +126,7 @@ class _Extremum(Function):
         else:  # float16 counts in float32: 70,000 ties would be inf
             share = xp.astype(ties, xp.float32 if is_float16(gy) else gy.dtype)
             share = xp.astype(share / xp.sum(share, axis=self.axis, keepdims=True), gy.dtype, copy=False)
-        return _expand(gy, x.shape, self.axis) * share
+        return expand_reduced(gy, x.shape, self.axis) * share
 
 
 class Max(_Extremum):
@@ -220,7 +220,7 @@ class Std(Function):
     def backward(self, gy):
         (x,), (y,) = self.xs, self.ys
         with ignoring_poles():  # 0 / 0 = NaN where the slice is constant: the value (PyTorch's), without a warning
-            g = _expand(gy / (y * self.divisor), self.inputs[0].shape, self.axis)
+            g = expand_reduced(gy / (y * self.divisor), self.inputs[0].shape, self.axis)
             return g * (x - mean(x, self.axis, keepdims=True))
 
 
@@ -352,9 +352,9 @@ class LogSumExp(Function):
     def backward(self, gy):
         shape = self.inputs[0].shape
         (x,), (y,) = self.xs, self.ys
-        y = _expand(y, shape, self.axis)
+        y = expand_reduced(y, shape, self.axis)
         y = where(array_of(y) == -math.inf, 0.0, y)  # all -inf: exp(-inf - 0) = 0, not exp(-inf - -inf) = NaN
-        return _expand(gy, shape, self.axis) * exp(x - y)
+        return expand_reduced(gy, shape, self.axis) * exp(x - y)
 
 
 def _reduced_shape(x_shape, axis):

@@ -523,8 +523,10 @@ def pad(x, pad, mode="constant", value=0.0):  # noqa: A002  (PyTorch's F.pad(inp
         >>> x = Variable([[1.0, 2.0, 3.0]])
         >>> to_host(F.pad(x, (1, 2))).tolist()
         [[0.0, 1.0, 2.0, 3.0, 0.0, 0.0]]
-        >>> to_host(F.pad(x, (2, -1), mode="reflect")).tolist()   # 2 mirrored in front, 1 cropped behind
-        [[3.0, 2.0, 1.0, 2.0]]
+        >>> to_host(F.pad(x, (2, -1), value=9.0)).tolist()   # 2 in front, 1 cropped behind
+        [[9.0, 9.0, 1.0, 2.0]]
+        >>> to_host(F.pad(x, (2, 1), mode="reflect")).tolist()   # mirrored about the edge elements
+        [[3.0, 2.0, 1.0, 2.0, 3.0, 2.0]]
     """
     x = as_variable(x)
     if mode not in _PAD_MODES:
