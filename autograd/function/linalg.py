@@ -327,7 +327,8 @@ def norm(x, ord=None, axis=None, keepdims=False):  # noqa: A002  (NumPy's and Py
     | `-inf` | `min abs(x)` | `min_i Σ_j abs(x_ij)` |
 
     Gradients: `gy · x / y` for the 2-norm, and 0 where y = 0 (PyTorch's subgradient, not 0 / 0); `gy · sign(x)`
-    for sums of `abs(x)`, 0 at x = 0; a maximum or minimum shares `gy` among its ties, as [F.max][autograd.function.max].
+    for sums of `abs(x)`, 0 at x = 0; a maximum or minimum shares `gy` among its ties, as
+    [F.max][autograd.function.max].
 
     Examples:
         >>> from autograd import Variable, to_host

@@ -295,7 +295,7 @@ def argmin(x, axis=None, keepdims=False):
 
 
 class CumSum(Function):
-    """`y_i = Σ_{j ≤ i} x_j` along `axis` (with `reverse`, `Σ_{j ≥ i} x_j`). Gradient: the cumsum of gy the other way."""
+    """`y_i = Σ_{j ≤ i} x_j` along `axis` (with `reverse`, `Σ_{j ≥ i} x_j`). Gradient: gy's cumsum the other way."""
 
     def __init__(self, axis, reverse=False):
         self.axis, self.reverse = axis, reverse
