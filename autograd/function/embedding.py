@@ -4,7 +4,7 @@ import math
 from autograd._checks import integer
 from autograd.backend import DeviceError, device_of, dtype_name
 from autograd.function.shape import get_item
-from autograd.variable import Variable, as_variable
+from autograd.variable import Variable, array_of, as_variable
 
 __all__ = ["embed_id", "one_hot"]
 
@@ -75,25 +75,26 @@ def one_hot(t, num_classes=-1):
         >>> F.one_hot([1], num_classes=4).shape
         (1, 4)
     """
-    t = as_variable(t)
-    xp, labels = t.xp, t.data
+    labels = array_of(as_variable(t))  # (an array itself in a backward formula)
+    device, shape = device_of(labels), tuple(labels.shape)
+    xp = device.xp
     if not xp.isdtype(labels.dtype, "integral"):
         raise TypeError(f"one_hot: labels must have an integer dtype, got {dtype_name(labels.dtype)}")
     num_classes = integer(num_classes, "one_hot: num_classes")
     if num_classes < -1:
         raise ValueError(f"one_hot: num_classes must be -1 (from the labels) or at least 0, got {num_classes}")
-    if math.prod(labels.shape) == 0:
+    if math.prod(shape) == 0:
         if num_classes == -1:
-            raise ValueError(f"one_hot: num_classes=-1 needs labels to count the classes, got shape {t.shape}")
+            raise ValueError(f"one_hot: num_classes=-1 needs labels to count the classes, got shape {shape}")
     else:
         lo, hi = int(xp.min(labels)), int(xp.max(labels))  # host synchronisation
         if lo < 0:
-            raise ValueError(f"one_hot: label {lo} is negative (labels of shape {t.shape})")
+            raise ValueError(f"one_hot: label {lo} is negative (labels of shape {shape})")
         if num_classes == -1:
             num_classes = hi + 1
         elif hi >= num_classes:
             raise ValueError(f"one_hot: label {hi} is out of range for num_classes={num_classes} "
                              f"(labels must be in [0, {num_classes}))")
-    classes = xp.arange(num_classes, dtype=labels.dtype, device=t.device.where)
-    hot = xp.astype(xp.reshape(labels, tuple(labels.shape) + (1,)) == classes, xp.int64)
+    classes = xp.arange(num_classes, dtype=labels.dtype, device=device.where)
+    hot = xp.astype(xp.reshape(labels, shape + (1,)) == classes, xp.int64)
     return Variable(hot, requires_grad=False)  # labels: nothing to differentiate

@@ -344,7 +344,7 @@ def norm(x, ord=None, axis=None, keepdims=False):  # noqa: A002  (NumPy's and Py
     """
     x = as_variable(x)
     keepdims = flag(keepdims, "norm: keepdims")
-    if not x.xp.isdtype(x.dtype, "real floating"):
+    if not device_of(array_of(x)).xp.isdtype(x.dtype, "real floating"):  # (arrays in a backward formula)
         raise TypeError(f"norm: x must be a floating-point array, got dtype {dtype_name(x.dtype)}")
     if axis is None:
         if ord is None:

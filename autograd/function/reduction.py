@@ -255,11 +255,13 @@ def _arg_extremum(op, x, axis, keepdims):
         if isinstance(axis, (tuple, list)):
             raise TypeError(f"{op}: axis must be an integer or None, got {axis!r}")
         (axis,) = normalize_axes(axis, x.ndim or 1, op)
-    size = x.size if axis is None else (x.shape[axis] if x.ndim else 1)
+    size = math.prod(x.shape) if axis is None else (x.shape[axis] if x.ndim else 1)
     if size == 0:
         raise ValueError(f"{op}: the input of shape {tuple(x.shape)} has no elements along axis={axis}")
-    xp = x.xp
-    data = x.data if x.ndim or axis is None else xp.reshape(x.data, (1,))
+    data = array_of(x)  # (an array itself in a backward formula)
+    xp = device_of(data).xp
+    if x.ndim == 0 and axis is not None:
+        data = xp.reshape(data, (1,))
     i = getattr(xp, op)(data, axis=axis, keepdims=keepdims)
     if x.ndim == 0:
         i = xp.reshape(i, ())

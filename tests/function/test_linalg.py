@@ -3,6 +3,7 @@ errors (the op table, tests/op_tables.py, has rows for both)."""
 import numpy as np
 import pytest
 
+import autograd
 import autograd.function as F
 from autograd import Variable, to_host
 from autograd.backend import dtype_name
@@ -258,3 +259,18 @@ def test_norm_refuses_what_it_does_not_compute(device, shape, ord, axis, pattern
 def test_norm_needs_floating_point(device):
     with pytest.raises(TypeError, match=r"^norm: x must be a floating-point array, got dtype int64"):
         F.norm(Variable(device.put(np.array([3, 4]))))
+
+
+def test_einsum_and_norm_work_in_a_gradient_formula(device):
+    # a backward that records no graph hands its formula arrays, not Variables: the ops take those too
+    class Double(autograd.Function):
+        def forward(self, x):
+            return x * 2.0
+
+        def backward(self, gy):
+            (x,) = self.xs
+            return F.einsum("i,->i", gy, 2.0) + 0.0 * F.norm(x, ord=1) + 0.0 * F.norm(x)
+
+    x = Variable(np.array([1.0, -2.0]), device=device)
+    F.sum(Double()(x)).backward()
+    np.testing.assert_array_equal(to_host(x.grad), [2.0, 2.0])

@@ -4,8 +4,10 @@ import re
 import numpy as np
 import pytest
 
+import autograd
 import autograd.function as F
 from autograd import Variable, to_host
+from autograd.backend import device_of
 from autograd.numerical import gradcheck
 from op_tables import REDUCTIONS
 
@@ -350,3 +352,19 @@ def test_cumsum_of_float16_accumulates_in_float32(device):
     float16_values(device)  # skips a device without float16
     y = F.cumsum(Variable(np.ones(3000, dtype=np.float16), device=device), 0)
     assert y.dtype == np.float16 and to_host(y)[-1] == 3000  # float16 steps of 1 stop at 2048
+
+
+def test_argmax_and_one_hot_work_in_a_gradient_formula(device):
+    # a backward that records no graph hands its formula arrays: gy routed to each row's largest input
+    class RouteToMax(autograd.Function):
+        def forward(self, x):
+            return device_of(x).xp.max(x, axis=1)
+
+        def backward(self, gy):
+            (x,) = self.xs
+            hot = F.one_hot(F.argmax(x, axis=1), num_classes=x.shape[1])
+            return F.reshape(gy, (-1, 1)) * F.astype(hot, "float64")
+
+    x = Variable(np.array([[1.0, 3.0, 2.0], [5.0, 4.0, 0.0]]), device=device)
+    F.sum(RouteToMax()(x)).backward()
+    np.testing.assert_array_equal(to_host(x.grad), [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]])
