@@ -3,11 +3,11 @@ import math
 import string
 
 from autograd._checks import flag, is_integer, normalize_axes
-from autograd.backend import device_of, dtype_name
+from autograd.backend import device_of, dtype_name, is_array
 from autograd.function.elementwise import where
 from autograd.function.reduction import expand_reduced, max as max_, min as min_, sum as sum_, sum_array
 from autograd.function.shape import matrix_transpose, reshape, sum_to
-from autograd.variable import Function, array_of, as_variable
+from autograd.variable import Function, Variable, array_of, as_variable
 
 __all__ = ["einsum", "linear", "matmul", "norm"]
 
@@ -258,7 +258,7 @@ def einsum(subscripts, *operands):
     """
     if not operands:
         raise ValueError("einsum: needs at least one operand")
-    like = next((array_of(x) for x in operands if not isinstance(x, (int, float))), None)
+    like = next((array_of(x) for x in operands if isinstance(x, Variable) or is_array(x)), None)
     xs = [as_variable(x, like) for x in operands]
     terms, out = _parse(subscripts, [x.shape for x in xs])
     pairs = [_diagonal(x, term, subscripts) for x, term in zip(xs, terms)]
