@@ -214,6 +214,31 @@ CATALOGUE = [
      r"^sum: keepdims must be a bool, got int 1"),
     ("keepdims None", lambda: F.logsumexp(v((2,)), keepdims=None), TypeError,
      r"^logsumexp: keepdims must be a bool, got NoneType None"),
+    # issue 16, layers
+    ("attention mask and is_causal", lambda: F.scaled_dot_product_attention(
+        v((3, 2)), v((3, 2)), v((3, 2)), np.ones((3, 3), bool), is_causal=True), ValueError,
+     r"^scaled_dot_product_attention: give mask or is_causal=True, not both"),
+    ("attention feature sizes differ", lambda: F.scaled_dot_product_attention(v((3, 2)), v((4, 3)), v((4, 2))),
+     ValueError, r"^scaled_dot_product_attention: query of shape \(3, 2\) and key of shape \(4, 3\) must have the "
+     r"same last axis"),
+    ("attention key and value lengths differ", lambda: F.scaled_dot_product_attention(v((3, 2)), v((4, 2)), v((5, 2))),
+     ValueError, r"^scaled_dot_product_attention: key of shape \(4, 2\) and value of shape \(5, 2\) must have the "
+     r"same length"),
+    ("attention 1-d query", lambda: F.scaled_dot_product_attention(v((2,)), v((4, 2)), v((4, 2))), ValueError,
+     r"^scaled_dot_product_attention: query must have at least 2 axes .* got shape \(2,\)"),
+    ("attention mask of the wrong shape", lambda: F.scaled_dot_product_attention(
+        v((3, 2)), v((4, 2)), v((4, 2)), np.ones((3, 3), bool)), ValueError,
+     r"^scaled_dot_product_attention: mask of shape \(3, 3\) does not broadcast to the scores' shape \(3, 4\)"),
+    ("attention integer mask", lambda: F.scaled_dot_product_attention(
+        v((3, 2)), v((4, 2)), v((4, 2)), np.ones((3, 4), int)), TypeError,
+     r"^scaled_dot_product_attention: mask must be boolean or floating-point, got dtype int64"),
+    ("attention mask on another device", lambda: F.scaled_dot_product_attention(
+        v((3, 2), device="sim"), v((4, 2), device="sim"), v((4, 2), device="sim"), np.ones((3, 4), bool)),
+     autograd.DeviceError, r"^scaled_dot_product_attention: mask is on cpu but the scores are on sim"),
+    ("attention dropout of 1", lambda: F.scaled_dot_product_attention(v((3, 2)), v((4, 2)), v((4, 2)), dropout=1.0),
+     ValueError, r"^scaled_dot_product_attention: dropout must be in \[0.0, 1.0\), got 1.0"),
+    ("attention is_causal positional as in PyTorch", lambda: F.scaled_dot_product_attention(
+        v((3, 2)), v((4, 2)), v((4, 2)), None, 0.1), TypeError, r"takes from 3 to 4 positional arguments"),
 ]
 
 
