@@ -21,11 +21,11 @@ import operator
 
 import autograd.function as F
 from autograd.backend import CPU, device_of, dtype_name, get_device, load_npz, save_npz, to_host
-from autograd._checks import check_eps, check_momentum, check_ratio, kernel_geometry
+from autograd._checks import check_eps, check_momentum, check_ratio, kernel_geometry, number
 from autograd.variable import Parameter, Variable
 
 __all__ = ["Layer", "Linear", "Conv2d", "ConvTranspose2d", "BatchNorm", "LayerNorm", "Embedding", "Dropout", "RNN",
-           "LSTM"]
+           "LSTM", "MultiHeadAttention"]
 
 
 class Layer:
@@ -660,3 +660,83 @@ class Dropout(Layer):
     def forward(self, x):
         """x with dropout applied in training, x itself in test mode."""
         return F.dropout(x, self.ratio)
+
+
+class MultiHeadAttention(Layer):
+    """Multi-head attention, as PyTorch's `nn.MultiheadAttention` with `batch_first=True`:
+
+        head_i = attention(query Wq_i, key Wk_i, value Wv_i),   y = concat(head_1, ..., head_h) Wo
+
+    with [F.scaled_dot_product_attention][autograd.function.scaled_dot_product_attention] on each head of
+    `embed_dim // num_heads` features. The projections are [Linear][autograd.layer.Linear] layers `q_proj`,
+    `k_proj`, `v_proj` and `out_proj` (embed_dim outputs each; not fused into one `in_proj` as PyTorch's are
+    when the sizes agree), initialised as Linear's, with biases unless `bias=False`.
+
+    Args:
+        embed_dim (int): the model width E, a multiple of `num_heads`. Typical values: 64 to 1024.
+        num_heads (int): the number of heads h. Typical values: 1 to 16.
+        dropout (float): the probability of zeroing an attention weight in training, in [0, 1).
+        bias (bool): biases in the four projections. Default True.
+        kdim, vdim (int | None): the feature sizes of key and value, embed_dim when None.
+        dtype (str): the parameters' dtype, as Linear's.
+
+    A call `mha(query, key=None, value=None, mask=None, is_causal=False)` takes query (N, L, E), key (N, S,
+    kdim) and value (N, S, vdim), or the same without the batch axis N; key defaults to query
+    (self-attention) and value to key. `mask` broadcasts to the scores (N, h, L, S): (L, S), or (N, 1, 1, S)
+    to mask padded keys. **A boolean mask is True where the key takes part**, as in F.scaled_dot_product_attention:
+    the opposite of `nn.MultiheadAttention`'s `attn_mask` and `key_padding_mask` (invert them when porting).
+    `is_causal=True` is the causal mask itself (PyTorch's is only a hint beside `attn_mask`). The call
+    returns the output (N, L, E) alone, not PyTorch's `(output, averaged weights)` pair.
+
+    Examples:
+        >>> import numpy as np
+        >>> from autograd import layer
+        >>> mha = layer.MultiHeadAttention(8, num_heads=2)
+        >>> x = np.zeros((3, 5, 8), dtype="float32")             # (N, L, E)
+        >>> mha(x, is_causal=True).shape, mha.q_proj.W.shape
+        ((3, 5, 8), (8, 8))
+    """
+
+    def __init__(self, embed_dim, num_heads, dropout=0.0, bias=True, kdim=None, vdim=None, dtype="float32"):
+        super().__init__()
+        self.embed_dim = _check_size("MultiHeadAttention", "embed_dim", embed_dim)
+        self.num_heads = _check_size("MultiHeadAttention", "num_heads", num_heads)
+        if self.embed_dim % self.num_heads:
+            raise ValueError(f"MultiHeadAttention: embed_dim {embed_dim} is not a multiple of num_heads {num_heads}")
+        self.dropout = number("MultiHeadAttention: dropout", dropout, 0.0, 1.0, high_open=True)
+        kdim = _check_size("MultiHeadAttention", "kdim", kdim, optional=True) or self.embed_dim
+        vdim = _check_size("MultiHeadAttention", "vdim", vdim, optional=True) or self.embed_dim
+        for name, in_size in (("q_proj", self.embed_dim), ("k_proj", kdim), ("v_proj", vdim),
+                              ("out_proj", self.embed_dim)):
+            setattr(self, name, Linear(self.embed_dim, in_size, nobias=not bias, dtype=dtype))
+
+    def forward(self, query, key=None, value=None, mask=None, is_causal=False):
+        """query (N, L, E), key (N, S, kdim), value (N, S, vdim), each with or without N -> (N, L, E)."""
+        key = query if key is None else key
+        value = key if value is None else value
+        q, k, v = (x if isinstance(x, Variable) else Variable(x, requires_grad=False) for x in (query, key, value))
+        self._check_inputs(q, k, v)
+        batched = q.ndim == 3
+        heads = [self._split_heads(proj(x) if batched else F.unsqueeze(proj(x), 0))
+                 for proj, x in ((self.q_proj, q), (self.k_proj, k), (self.v_proj, v))]
+        y = F.scaled_dot_product_attention(*heads, mask, is_causal=is_causal, dropout=self.dropout)
+        n, _, length, _ = y.shape
+        y = self.out_proj(F.reshape(F.transpose(y, (0, 2, 1, 3)), (n, length, self.embed_dim)))
+        return y if batched else F.squeeze(y, 0)
+
+    def _split_heads(self, x):
+        """(N, L, E) -> (N, h, L, E / h)."""
+        n, length, _ = x.shape
+        return F.transpose(F.reshape(x, (n, length, self.num_heads, -1)), (0, 2, 1, 3))
+
+    def _check_inputs(self, q, k, v):
+        if q.ndim not in (2, 3):
+            raise ValueError(f"MultiHeadAttention: query must be (N, L, E) or (L, E), got shape {q.shape}")
+        batch = "N, " if q.ndim == 3 else ""
+        for name, x, proj in (("query", q, self.q_proj), ("key", k, self.k_proj), ("value", v, self.v_proj)):
+            if x.ndim != q.ndim or x.shape[-1] != proj.in_size or x.shape[:-2] != q.shape[:-2]:
+                raise ValueError(f"MultiHeadAttention: {name} must have shape ({batch}length, {proj.in_size}) with "
+                                 f"the batch of the query of shape {q.shape}, got {x.shape}")
+        if k.shape[-2] != v.shape[-2]:
+            raise ValueError(f"MultiHeadAttention: key of shape {k.shape} and value of shape {v.shape} must have the "
+                             "same length")

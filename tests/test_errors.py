@@ -239,6 +239,16 @@ CATALOGUE = [
      ValueError, r"^scaled_dot_product_attention: dropout must be in \[0.0, 1.0\), got 1.0"),
     ("attention is_causal positional as in PyTorch", lambda: F.scaled_dot_product_attention(
         v((3, 2)), v((4, 2)), v((4, 2)), None, 0.1), TypeError, r"takes from 3 to 4 positional arguments"),
+    ("MultiHeadAttention heads do not divide", lambda: layer.MultiHeadAttention(6, num_heads=4), ValueError,
+     r"^MultiHeadAttention: embed_dim 6 is not a multiple of num_heads 4"),
+    ("MultiHeadAttention key of the wrong size", lambda: layer.MultiHeadAttention(4, 2)(
+        v((2, 3, 4), "float32"), v((2, 5, 3), "float32")), ValueError,
+     r"^MultiHeadAttention: key must have shape \(N, length, 4\) with the batch of the query of shape \(2, 3, 4\), "
+     r"got \(2, 5, 3\)"),
+    ("MultiHeadAttention 4-d query", lambda: layer.MultiHeadAttention(4, 2)(v((1, 2, 3, 4), "float32")), ValueError,
+     r"^MultiHeadAttention: query must be \(N, L, E\) or \(L, E\), got shape \(1, 2, 3, 4\)"),
+    ("MultiHeadAttention dropout of 1", lambda: layer.MultiHeadAttention(4, 2, dropout=1), ValueError,
+     r"^MultiHeadAttention: dropout must be in \[0.0, 1.0\), got 1.0"),
 ]
 
 
