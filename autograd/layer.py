@@ -9,7 +9,7 @@
 - **The walk is cached** (it costs more than a small model's training step can spare) until an attribute of
   a layer is assigned or deleted, or a list or dict it went through changes: assign attributes normally,
   not through `__dict__`.
-- **Lazy parameters.** Linear, Conv2d, ConvTranspose2d, and RNN and LSTM built on Linear, create their
+- **Lazy parameters.** Linear, Conv2d, ConvTranspose2d, and RNN, LSTM and GRU built on Linear, create their
   weights at the first call unless the input size is given, on the device of `to` (else the input's); until
   then they are None and keep their place, and a first call that raises keeps none of them. Other parameters
   are created at once, on the cpu. Weights are drawn on the host: `autograd.seed(n)` gives the same values on
@@ -25,7 +25,7 @@ from autograd._checks import check_eps, check_momentum, check_ratio, kernel_geom
 from autograd.variable import Parameter, Variable
 
 __all__ = ["Layer", "Linear", "Conv2d", "ConvTranspose2d", "BatchNorm", "LayerNorm", "Embedding", "Dropout", "RNN",
-           "LSTM", "MultiHeadAttention"]
+           "LSTM", "GRU", "MultiHeadAttention"]
 
 
 class Layer:
@@ -371,13 +371,76 @@ class Linear(Layer):
         return F.linear(x, self.W, self.b)
 
 
-class RNN(Layer):
+class _Recurrent(Layer):
+    """What RNN, LSTM and GRU share: loading PyTorch's weights. `_torch_gates` lists the (x2*, h2*) Linear
+    sublayers of each gate in the order PyTorch stacks their rows."""
+
+    _torch_gates = ()
+
+    def load_torch_weights(self, state):
+        """Copy in the weights of PyTorch's cell (`RNNCell`, `LSTMCell`, `GRUCell`) or one-layer, one-direction
+        `RNN`, `LSTM`, `GRU`: `state` maps `weight_ih`, `weight_hh`, `bias_ih`, `bias_hh` (or the same with the
+        suffix `_l0`) to arrays of any device or NumPy arrays (`{k: v.numpy() for k, v in
+        cell.state_dict().items()}`), in PyTorch's layout: `weight_ih` (G·H, in_size) and `weight_hh` (G·H, H)
+        with the G gates' rows stacked in PyTorch's order, biases (G·H,); both biases or neither (`bias=False`:
+        ours become zeros).
+
+        Each gate's rows, transposed (PyTorch computes `x Wᵀ`, [Linear][autograd.layer.Linear] `x W`), become the
+        W of its x2* and h2* layers; where our gate has one bias and PyTorch two, they are summed into x2*'s b
+        (the class docstring's table shows the mapping). Every shape is checked first (ValueError naming the
+        layer and the key), so a refused state changes nothing; lazy weights are created, as by
+        [load_state_dict][autograd.layer.Layer.load_state_dict]. The state is then exactly PyTorch's with
+        `h0 = 0` (and `c0 = 0`)."""
+        kind = type(self).__name__
+        keys = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+        arrays = {}
+        for key, value in state.items():
+            base = key.removesuffix("_l0")
+            if base not in keys or base in arrays:
+                raise ValueError(f"{kind}.load_torch_weights: unexpected key {key!r}; expected {list(keys)} "
+                                 "(or with the suffix _l0)")
+            arrays[base] = to_host(value)
+        for key in keys[:2] + (("bias_hh",) if "bias_ih" in arrays else ("bias_ih",) if "bias_hh" in arrays else ()):
+            if key not in arrays:
+                raise ValueError(f"{kind}.load_torch_weights: no {key!r}; got {sorted(state)}")
+        x2_first = getattr(self, self._torch_gates[0][0])
+        hidden, gates = x2_first.out_size, len(self._torch_gates)
+        expected = {"weight_ih": (gates * hidden, x2_first.in_size), "weight_hh": (gates * hidden, hidden),
+                    "bias_ih": (gates * hidden,), "bias_hh": (gates * hidden,)}  # in_size None: lazy, any
+        for key, array in arrays.items():
+            shape = expected[key]
+            if array.ndim != len(shape) or any(e not in (None, a) for e, a in zip(shape, array.shape)):
+                shown = tuple("in_size" if e is None else e for e in shape)
+                raise ValueError(f"{kind}.load_torch_weights: {key!r} must have shape {shown} ({gates} gates of "
+                                 f"hidden_size {hidden}), got {tuple(array.shape)}")
+        ours = {}
+        for g, (x2, h2) in enumerate(self._torch_gates):
+            rows = slice(g * hidden, (g + 1) * hidden)
+            ours[f"{x2}.W"], ours[f"{h2}.W"] = arrays["weight_ih"][rows].T, arrays["weight_hh"][rows].T
+            b_ih, b_hh = ((arrays["bias_ih"][rows], arrays["bias_hh"][rows]) if "bias_ih" in arrays
+                          else (CPU.xp.zeros(hidden), CPU.xp.zeros(hidden)))
+            if getattr(self, h2).nobias:
+                ours[f"{x2}.b"] = b_ih + b_hh
+            else:
+                ours[f"{x2}.b"], ours[f"{h2}.b"] = b_ih, b_hh
+        self.load_state_dict(ours)
+
+
+class RNN(_Recurrent):
     """Elman RNN, one time step per call: `h = tanh(x2h(x) + h2h(h_prev))`, no h2h term on the first step.
 
     x2h is a [Linear][autograd.layer.Linear] (in_size, lazy if None, -> hidden_size, typically 32 to 512) with
     bias, h2h one without, created at the second step. The state `h` (N, hidden_size) is kept between calls
     until [reset_state][autograd.layer.Layer.reset_state]; `loss.unchain_backward()` truncates backprop through
     time. Clip the gradients ([ClipGrad][autograd.hook.ClipGrad]): they can explode.
+
+    [load_torch_weights][autograd.layer.RNN.load_torch_weights] maps PyTorch's `RNNCell` (tanh) weights:
+
+    | ours | PyTorch's |
+    |---|---|
+    | `x2h.W` | `weight_ih.T` |
+    | `x2h.b` | `bias_ih + bias_hh` |
+    | `h2h.W` | `weight_hh.T` |
 
     Examples:
         >>> from autograd import Variable, layer
@@ -387,6 +450,7 @@ class RNN(Layer):
     """
 
     _state = ("h",)
+    _torch_gates = (("x2h", "h2h"),)
 
     def __init__(self, hidden_size, in_size=None, dtype="float32"):
         super().__init__()
@@ -403,7 +467,7 @@ class RNN(Layer):
         return self.h
 
 
-class LSTM(Layer):
+class LSTM(_Recurrent):
     """LSTM, one time step per call, with gates f (forget), i (input), o (output) and candidate u:
 
         f = sigmoid(x2f(x) + h2f(h)),  i = sigmoid(x2i(x) + h2i(h)),  o = sigmoid(x2o(x) + h2o(h)),
@@ -411,6 +475,16 @@ class LSTM(Layer):
 
     with no h2* terms and no f * c_prev on the first step. The x2* and h2* are Linear layers as in
     [RNN][autograd.layer.RNN], whose arguments these are; the state `h` and `c` is kept between calls.
+
+    [load_torch_weights][autograd.layer.LSTM.load_torch_weights] maps PyTorch's `LSTMCell` weights, whose
+    gates are stacked i, f, g, o in rows of H = hidden_size (`[0:H]` is i, `[H:2H]` f, ...):
+
+    | gate | `x2*.W` | `x2*.b` | `h2*.W` |
+    |---|---|---|---|
+    | i (input) | `weight_ih[0:H].T` | `bias_ih[0:H] + bias_hh[0:H]` | `weight_hh[0:H].T` |
+    | f (forget) | `weight_ih[H:2H].T` | `bias_ih[H:2H] + bias_hh[H:2H]` | `weight_hh[H:2H].T` |
+    | u (PyTorch's g) | `weight_ih[2H:3H].T` | `bias_ih[2H:3H] + bias_hh[2H:3H]` | `weight_hh[2H:3H].T` |
+    | o (output) | `weight_ih[3H:4H].T` | `bias_ih[3H:4H] + bias_hh[3H:4H]` | `weight_hh[3H:4H].T` |
 
     Examples:
         >>> from autograd import Variable, layer
@@ -420,6 +494,7 @@ class LSTM(Layer):
     """
 
     _state = ("h", "c")
+    _torch_gates = (("x2i", "h2i"), ("x2f", "h2f"), ("x2u", "h2u"), ("x2o", "h2o"))  # PyTorch's i, f, g, o
 
     def __init__(self, hidden_size, in_size=None, dtype="float32"):
         super().__init__()
@@ -660,6 +735,59 @@ class Dropout(Layer):
     def forward(self, x):
         """x with dropout applied in training, x itself in test mode."""
         return F.dropout(x, self.ratio)
+
+
+class GRU(_Recurrent):
+    """GRU, one time step per call, with PyTorch's equations: reset gate r, update gate z, candidate n,
+
+        r = sigmoid(x2r(x) + h2r(h)),  z = sigmoid(x2z(x) + h2z(h)),  n = tanh(x2n(x) + r * h2n(h)),
+        h' = (1 - z) * n + z * h
+
+    x2r, x2z, x2n are [Linear][autograd.layer.Linear] layers (in_size, lazy if None, -> hidden_size) with
+    biases; h2r and h2z have none (their bias would only add to x2*'s), h2n has one: PyTorch's b_hn, inside
+    `r * (...)`. The first step after [reset_state][autograd.layer.Layer.reset_state] runs from `h = 0`
+    (PyTorch's default h0), which creates the h2* weights too; the state `h` (N, hidden_size) is kept between
+    calls. The arguments are [RNN][autograd.layer.RNN]'s.
+
+    [load_torch_weights][autograd.layer.GRU.load_torch_weights] maps PyTorch's `GRUCell` weights, whose gates
+    are stacked r, z, n in rows of H = hidden_size:
+
+    | gate | `x2*.W` | `x2*.b` | `h2*.W` | `h2*.b` |
+    |---|---|---|---|---|
+    | r (reset) | `weight_ih[0:H].T` | `bias_ih[0:H] + bias_hh[0:H]` | `weight_hh[0:H].T` | none |
+    | z (update) | `weight_ih[H:2H].T` | `bias_ih[H:2H] + bias_hh[H:2H]` | `weight_hh[H:2H].T` | none |
+    | n (candidate) | `weight_ih[2H:3H].T` | `bias_ih[2H:3H]` | `weight_hh[2H:3H].T` | `bias_hh[2H:3H]` |
+
+    Examples:
+        >>> from autograd import Variable, layer
+        >>> gru, x = layer.GRU(4, in_size=2), Variable([[0.5, -0.5]], dtype="float32")
+        >>> gru(x).shape, gru(x).shape, [name for name, _ in gru.named_params()][-4:]
+        ((1, 4), (1, 4), ['h2r.W', 'h2z.W', 'h2n.W', 'h2n.b'])
+    """
+
+    _state = ("h",)
+    _torch_gates = (("x2r", "h2r"), ("x2z", "h2z"), ("x2n", "h2n"))
+
+    def __init__(self, hidden_size, in_size=None, dtype="float32"):
+        super().__init__()
+        for gate in "rzn":
+            setattr(self, f"x2{gate}", Linear(hidden_size, in_size, dtype=dtype))
+        for gate in "rzn":
+            setattr(self, f"h2{gate}", Linear(hidden_size, nobias=gate != "n", dtype=dtype))
+        self.h = None
+
+    def forward(self, x):
+        """One time step: x (N, in_size) -> the new state h (N, hidden_size), which is also kept."""
+        a_r, a_z, a_n = self.x2r(x), self.x2z(x), self.x2n(x)
+        h = self.h
+        if h is None:
+            device = a_r.device
+            h = Variable(device.xp.zeros(a_r.shape, dtype=a_r.dtype, device=device.where), requires_grad=False)
+        r = F.sigmoid(a_r + self.h2r(h))
+        z = F.sigmoid(a_z + self.h2z(h))
+        n = F.tanh(a_n + r * self.h2n(h))
+        self.h = (1.0 - z) * n + z * h
+        return self.h
 
 
 class MultiHeadAttention(Layer):

@@ -249,6 +249,16 @@ CATALOGUE = [
      r"^MultiHeadAttention: query must be \(N, L, E\) or \(L, E\), got shape \(1, 2, 3, 4\)"),
     ("MultiHeadAttention dropout of 1", lambda: layer.MultiHeadAttention(4, 2, dropout=1), ValueError,
      r"^MultiHeadAttention: dropout must be in \[0.0, 1.0\), got 1.0"),
+    ("torch weights of the wrong shape", lambda: layer.GRU(2, in_size=3).load_torch_weights(
+        {"weight_ih": np.zeros((6, 2)), "weight_hh": np.zeros((6, 2))}), ValueError,
+     r"^GRU.load_torch_weights: 'weight_ih' must have shape \(6, 3\) \(3 gates of hidden_size 2\), got \(6, 2\)"),
+    ("torch weights with an unknown key", lambda: layer.RNN(2).load_torch_weights({"weight_ih_l1": np.zeros((2, 2))}),
+     ValueError, r"^RNN.load_torch_weights: unexpected key 'weight_ih_l1'; expected \['weight_ih', 'weight_hh', "),
+    ("torch weights without weight_hh", lambda: layer.LSTM(2).load_torch_weights({"weight_ih": np.zeros((8, 1))}),
+     ValueError, r"^LSTM.load_torch_weights: no 'weight_hh'; got \['weight_ih'\]"),
+    ("torch weights with one bias", lambda: layer.RNN(2).load_torch_weights(
+        {"weight_ih": np.zeros((2, 1)), "weight_hh": np.zeros((2, 2)), "bias_ih": np.zeros(2)}), ValueError,
+     r"^RNN.load_torch_weights: no 'bias_hh'"),
 ]
 
 
