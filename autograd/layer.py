@@ -3,7 +3,8 @@
 - **Finding parameters.** A layer's attributes are walked in the order first assigned: a
   [Parameter][autograd.variable.Parameter] is a parameter, a Layer is walked in turn, a list, tuple or dict
   is looked into, nested too, whenever its items were put there (`self.blocks = [None] * 3` filled later,
-  `self.heads = {"out": Linear(1)}`: PyTorch's ModuleList and ModuleDict). A layer or parameter reached
+  `self.heads = {"out": Linear(1)}`): plain lists and dicts are PyTorch's ModuleList and ModuleDict, so
+  `self.blocks = [Block() for _ in range(n)]` needs no container class. A layer or parameter reached
   twice (tied weights) counts once, under its first name. Names join attributes with dots and index
   container items (`l0.W`, `blocks[1].W`, `heads[out].b`); they key `state_dict()` and checkpoints.
 - **The walk is cached** (it costs more than a small model's training step can spare) until an attribute of
