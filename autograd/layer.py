@@ -372,62 +372,45 @@ class Linear(Layer):
         return F.linear(x, self.W, self.b)
 
 
-class _Recurrent(Layer):
-    """What RNN, LSTM and GRU share: loading PyTorch's weights. `_torch_gates` lists the (x2*, h2*) Linear
-    sublayers of each gate in the order PyTorch stacks their rows."""
-
-    _torch_gates = ()
-
-    def load_torch_weights(self, state):
-        """Copy in the weights of PyTorch's cell (`RNNCell`, `LSTMCell`, `GRUCell`) or one-layer, one-direction
-        `RNN`, `LSTM`, `GRU`: `state` maps `weight_ih`, `weight_hh`, `bias_ih`, `bias_hh` (or the same with the
-        suffix `_l0`) to arrays of any device or NumPy arrays (`{k: v.numpy() for k, v in
-        cell.state_dict().items()}`), in PyTorch's layout: `weight_ih` (G·H, in_size) and `weight_hh` (G·H, H)
-        with the G gates' rows stacked in PyTorch's order, biases (G·H,); both biases or neither (`bias=False`:
-        ours become zeros).
-
-        Each gate's rows, transposed (PyTorch computes `x Wᵀ`, [Linear][autograd.layer.Linear] `x W`), become the
-        W of its x2* and h2* layers; where our gate has one bias and PyTorch two, they are summed into x2*'s b
-        (the class docstring's table shows the mapping). Every shape is checked first (ValueError naming the
-        layer and the key), so a refused state changes nothing; lazy weights are created, as by
-        [load_state_dict][autograd.layer.Layer.load_state_dict]. The state is then exactly PyTorch's with
-        `h0 = 0` (and `c0 = 0`)."""
-        kind = type(self).__name__
-        keys = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
-        arrays = {}
-        for key, value in state.items():
-            base = key.removesuffix("_l0")
-            if base not in keys or base in arrays:
-                raise ValueError(f"{kind}.load_torch_weights: unexpected key {key!r}; expected {list(keys)} "
-                                 "(or with the suffix _l0)")
-            arrays[base] = to_host(value)
-        for key in keys[:2] + (("bias_hh",) if "bias_ih" in arrays else ("bias_ih",) if "bias_hh" in arrays else ()):
-            if key not in arrays:
-                raise ValueError(f"{kind}.load_torch_weights: no {key!r}; got {sorted(state)}")
-        x2_first = getattr(self, self._torch_gates[0][0])
-        hidden, gates = x2_first.out_size, len(self._torch_gates)
-        expected = {"weight_ih": (gates * hidden, x2_first.in_size), "weight_hh": (gates * hidden, hidden),
-                    "bias_ih": (gates * hidden,), "bias_hh": (gates * hidden,)}  # in_size None: lazy, any
-        for key, array in arrays.items():
-            shape = expected[key]
-            if array.ndim != len(shape) or any(e not in (None, a) for e, a in zip(shape, array.shape)):
-                shown = tuple("in_size" if e is None else e for e in shape)
-                raise ValueError(f"{kind}.load_torch_weights: {key!r} must have shape {shown} ({gates} gates of "
-                                 f"hidden_size {hidden}), got {tuple(array.shape)}")
-        ours = {}
-        for g, (x2, h2) in enumerate(self._torch_gates):
-            rows = slice(g * hidden, (g + 1) * hidden)
-            ours[f"{x2}.W"], ours[f"{h2}.W"] = arrays["weight_ih"][rows].T, arrays["weight_hh"][rows].T
-            b_ih, b_hh = ((arrays["bias_ih"][rows], arrays["bias_hh"][rows]) if "bias_ih" in arrays
-                          else (CPU.xp.zeros(hidden), CPU.xp.zeros(hidden)))
-            if getattr(self, h2).nobias:
-                ours[f"{x2}.b"] = b_ih + b_hh
-            else:
-                ours[f"{x2}.b"], ours[f"{h2}.b"] = b_ih, b_hh
-        self.load_state_dict(ours)
+def _load_torch_weights(layer, state, gates):
+    """The recurrent layers' `load_torch_weights`: `gates` lists the (x2*, h2*) Linear sublayers of each gate
+    in the order PyTorch stacks their rows."""
+    kind = type(layer).__name__
+    keys = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+    arrays = {}
+    for key, value in state.items():
+        base = key.removesuffix("_l0")
+        if base not in keys or base in arrays:
+            raise ValueError(f"{kind}.load_torch_weights: unexpected key {key!r}; expected {list(keys)} "
+                             "(or with the suffix _l0)")
+        arrays[base] = to_host(value)
+    for key in keys[:2] + (("bias_hh",) if "bias_ih" in arrays else ("bias_ih",) if "bias_hh" in arrays else ()):
+        if key not in arrays:
+            raise ValueError(f"{kind}.load_torch_weights: no {key!r}; got {sorted(state)}")
+    x2_first = getattr(layer, gates[0][0])
+    hidden, rows = x2_first.out_size, len(gates) * x2_first.out_size
+    expected = {"weight_ih": (rows, x2_first.in_size), "weight_hh": (rows, hidden), "bias_ih": (rows,),
+                "bias_hh": (rows,)}  # in_size None: lazy, any
+    for key, array in arrays.items():
+        shape = expected[key]
+        if array.ndim != len(shape) or any(e not in (None, a) for e, a in zip(shape, array.shape)):
+            shown = tuple("in_size" if e is None else e for e in shape)
+            raise ValueError(f"{kind}.load_torch_weights: {key!r} must have shape {shown} ({len(gates)} gates of "
+                             f"hidden_size {hidden}), got {tuple(array.shape)}")
+    ours = {}
+    for g, (x2, h2) in enumerate(gates):
+        part = slice(g * hidden, (g + 1) * hidden)
+        ours[f"{x2}.W"], ours[f"{h2}.W"] = arrays["weight_ih"][part].T, arrays["weight_hh"][part].T
+        b_ih, b_hh = ((arrays["bias_ih"][part], arrays["bias_hh"][part]) if "bias_ih" in arrays
+                      else (CPU.xp.zeros(hidden), CPU.xp.zeros(hidden)))
+        if getattr(layer, h2).nobias:
+            ours[f"{x2}.b"] = b_ih + b_hh
+        else:
+            ours[f"{x2}.b"], ours[f"{h2}.b"] = b_ih, b_hh
+    layer.load_state_dict(ours)
 
 
-class RNN(_Recurrent):
+class RNN(Layer):
     """Elman RNN, one time step per call: `h = tanh(x2h(x) + h2h(h_prev))`, no h2h term on the first step.
 
     x2h is a [Linear][autograd.layer.Linear] (in_size, lazy if None, -> hidden_size, typically 32 to 512) with
@@ -459,6 +442,21 @@ class RNN(_Recurrent):
         self.h2h = Linear(hidden_size, nobias=True, dtype=dtype)
         self.h = None
 
+    def load_torch_weights(self, state):
+        """Copy in the weights of PyTorch's cell (`RNNCell`, `LSTMCell`, `GRUCell`) or one-layer, one-direction
+        module (`RNN`, `LSTM`, `GRU`) of the same kind, mapped as the class docstring's table shows.
+
+        `state` maps `weight_ih`, `weight_hh`, `bias_ih`, `bias_hh` (or the same with the suffix `_l0`) to arrays
+        of any device or NumPy arrays (`{k: v.numpy() for k, v in cell.state_dict().items()}`), in PyTorch's
+        layout: `weight_ih` (G·H, in_size) and `weight_hh` (G·H, H) with the G gates' rows stacked in PyTorch's
+        order, biases (G·H,); both biases or neither (`bias=False`: ours become zeros). Each gate's rows,
+        transposed (PyTorch computes `x Wᵀ`, [Linear][autograd.layer.Linear] `x W`), become the W of its x2* and
+        h2* layers; where our gate has one bias and PyTorch two, they are summed into x2*'s b. Every key and
+        shape is checked first (ValueError naming the layer and the key), so a refused state changes nothing;
+        lazy weights are created, as by [load_state_dict][autograd.layer.Layer.load_state_dict]. The layer then
+        computes PyTorch's outputs, from `h0 = 0` (and `c0 = 0`)."""
+        _load_torch_weights(self, state, self._torch_gates)
+
     def forward(self, x):
         """One time step: x (N, in_size) -> the new state h (N, hidden_size), which is also kept."""
         a = self.x2h(x)
@@ -468,7 +466,7 @@ class RNN(_Recurrent):
         return self.h
 
 
-class LSTM(_Recurrent):
+class LSTM(Layer):
     """LSTM, one time step per call, with gates f (forget), i (input), o (output) and candidate u:
 
         f = sigmoid(x2f(x) + h2f(h)),  i = sigmoid(x2i(x) + h2i(h)),  o = sigmoid(x2o(x) + h2o(h)),
@@ -504,6 +502,11 @@ class LSTM(_Recurrent):
         for gate in "fiou":
             setattr(self, f"h2{gate}", Linear(hidden_size, nobias=True, dtype=dtype))
         self.h = self.c = None
+
+    def load_torch_weights(self, state):
+        """Copy in the weights of PyTorch's `LSTMCell` or one-layer `nn.LSTM`, mapped as the table above
+        shows; the rules are [RNN.load_torch_weights][autograd.layer.RNN.load_torch_weights]'s."""
+        _load_torch_weights(self, state, self._torch_gates)
 
     def _gate(self, x2, h2, x):
         a = x2(x)
@@ -738,7 +741,7 @@ class Dropout(Layer):
         return F.dropout(x, self.ratio)
 
 
-class GRU(_Recurrent):
+class GRU(Layer):
     """GRU, one time step per call, with PyTorch's equations: reset gate r, update gate z, candidate n,
 
         r = sigmoid(x2r(x) + h2r(h)),  z = sigmoid(x2z(x) + h2z(h)),  n = tanh(x2n(x) + r * h2n(h)),
@@ -777,6 +780,11 @@ class GRU(_Recurrent):
             setattr(self, f"h2{gate}", Linear(hidden_size, nobias=gate != "n", dtype=dtype))
         self.h = None
 
+    def load_torch_weights(self, state):
+        """Copy in the weights of PyTorch's `GRUCell` or one-layer `nn.GRU`, mapped as the table above
+        shows; the rules are [RNN.load_torch_weights][autograd.layer.RNN.load_torch_weights]'s."""
+        _load_torch_weights(self, state, self._torch_gates)
+
     def forward(self, x):
         """One time step: x (N, in_size) -> the new state h (N, hidden_size), which is also kept."""
         a_r, a_z, a_n = self.x2r(x), self.x2z(x), self.x2n(x)
@@ -806,7 +814,8 @@ class MultiHeadAttention(Layer):
         num_heads (int): the number of heads h. Typical values: 1 to 16.
         dropout (float): the probability of zeroing an attention weight in training, in [0, 1).
         bias (bool): biases in the four projections. Default True.
-        kdim, vdim (int | None): the feature sizes of key and value, embed_dim when None.
+        kdim (int | None): the feature size of key, embed_dim when None.
+        vdim (int | None): the feature size of value, embed_dim when None.
         dtype (str): the parameters' dtype, as Linear's.
 
     A call `mha(query, key=None, value=None, mask=None, is_causal=False)` takes query (N, L, E), key (N, S,

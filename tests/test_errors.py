@@ -237,6 +237,9 @@ CATALOGUE = [
      autograd.DeviceError, r"^scaled_dot_product_attention: mask is on cpu but the scores are on sim"),
     ("attention dropout of 1", lambda: F.scaled_dot_product_attention(v((3, 2)), v((4, 2)), v((4, 2)), dropout=1.0),
      ValueError, r"^scaled_dot_product_attention: dropout must be in \[0.0, 1.0\), got 1.0"),
+    ("attention infinite scale", lambda: F.scaled_dot_product_attention(v((3, 2)), v((4, 2)), v((4, 2)),
+                                                                         scale=float("inf")),
+     ValueError, r"^scaled_dot_product_attention: scale must be in \(-inf, inf\), got inf"),
     ("attention is_causal positional as in PyTorch", lambda: F.scaled_dot_product_attention(
         v((3, 2)), v((4, 2)), v((4, 2)), None, 0.1), TypeError, r"takes from 3 to 4 positional arguments"),
     ("MultiHeadAttention heads do not divide", lambda: layer.MultiHeadAttention(6, num_heads=4), ValueError,

@@ -34,10 +34,10 @@ def scaled_dot_product_attention(query, key, value, mask=None, *, is_causal=Fals
             [test_mode][autograd.config.test_mode]; PyTorch's function applies `dropout_p` always).
         scale (float | None): the factor of the scores; None gives `1 / √E`.
 
-    A query whose keys are all masked out gets zeros (output and gradient), as PyTorch's (since 2.5) safe
-    softmax gives, not NaN. Deliberate differences from PyTorch's signature: `mask` and `dropout` for
-    `attn_mask` and `dropout_p`, and the arguments after `mask` are keywords, so a call written with PyTorch's
-    positional order fails loudly instead of swapping them.
+    A query whose keys are all masked out gets zeros (output and gradient), not NaN, as PyTorch's own (math)
+    implementation gives with its safe softmax. Deliberate differences from PyTorch's signature: `mask` and
+    `dropout` for `attn_mask` and `dropout_p`, and the arguments after `mask` are keywords, so a call written
+    with PyTorch's positional order fails loudly instead of swapping them.
 
     Examples:
         >>> import numpy as np
@@ -60,7 +60,9 @@ def scaled_dot_product_attention(query, key, value, mask=None, *, is_causal=Fals
                          "length (axis -2)")
     is_causal = flag(is_causal, f"{_OP}: is_causal")
     p = number(f"{_OP}: dropout", dropout, 0.0, 1.0, high_open=True)
-    scale = 1.0 / math.sqrt(q.shape[-1]) if scale is None else number(f"{_OP}: scale", scale, -math.inf)
+    if scale is None:
+        scale = 1.0 / math.sqrt(q.shape[-1])
+    scale = number(f"{_OP}: scale", scale, -math.inf, math.inf, low_open=True, high_open=True)
 
     scores = matmul(q, matrix_transpose(k)) * scale
     scores, keep, dead = _apply_mask(scores, mask, is_causal)
