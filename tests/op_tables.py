@@ -185,6 +185,19 @@ def np_layer_norm(x, gamma, beta, eps=1e-5):
     return (x - x.mean(axis=ax, keepdims=True)) / np.sqrt(x.var(axis=ax, keepdims=True) + eps) * gamma + beta
 
 
+def np_attention(q, k, v, mask=None, is_causal=False, scale=None):
+    """softmax(q kᵀ scale + mask) v; a boolean mask is True where the key takes part, a row without any gives 0."""
+    s = q @ np.swapaxes(k, -1, -2) * (1 / np.sqrt(q.shape[-1]) if scale is None else scale)
+    if is_causal:
+        mask = np.tril(np.ones(s.shape[-2:], dtype=bool))
+    if mask is not None:
+        s = np.where(mask, s, -np.inf) if mask.dtype == bool else s + mask
+    m = s.max(axis=-1, keepdims=True)
+    e = np.exp(s - np.where(np.isfinite(m), m, 0.0))
+    total = e.sum(axis=-1, keepdims=True)
+    return e / np.where(total == 0, 1.0, total) @ v
+
+
 def pair(v):
     return (v, v) if isinstance(v, int) else tuple(v)
 
@@ -689,6 +702,29 @@ OPS = {
                   differentiable=False, dtype="int64"),
     "one_hot num_classes": Op(lambda t: F.one_hot(t, num_classes=3), [const([1, 1, 0])],
                               lambda t: np.eye(3, dtype=np.int64)[t], differentiable=False, dtype="int64"),
+    # issue 16, layers
+    "scaled_dot_product_attention": Op(F.scaled_dot_product_attention, [(2, 3, 2), (2, 4, 2), (2, 4, 3)],
+                                       np_attention, rtol=1e-10),
+    "scaled_dot_product_attention bool mask, a row without keys": Op(
+        F.scaled_dot_product_attention,
+        [(3, 2), (4, 2), (4, 3), const([[True, False, True, True], [False] * 4, [True, True, False, False]])],
+        np_attention, rtol=1e-10),
+    "scaled_dot_product_attention float mask": Op(F.scaled_dot_product_attention, [(2, 3, 2), (2, 4, 2), (2, 4, 3),
+                                                                                  (3, 4)], np_attention, rtol=1e-10),
+    "scaled_dot_product_attention float mask with -inf": Op(
+        F.scaled_dot_product_attention,
+        [(3, 2), (4, 2), (4, 3), const([[0.0, -np.inf, 0.5, 0.0], [-np.inf] * 4, [1.0, 0.0, 0.0, -np.inf]])],
+        np_attention, rtol=1e-10),
+    "scaled_dot_product_attention is_causal": Op(
+        lambda q, k, v: F.scaled_dot_product_attention(q, k, v, is_causal=True),
+        [(1, 2, 3, 2), (1, 2, 3, 2), (1, 2, 3, 2)],
+        lambda q, k, v: np_attention(q, k, v, is_causal=True), rtol=1e-10),
+    "scaled_dot_product_attention is_causal L < S, scale, broadcast batch": Op(
+        lambda q, k, v: F.scaled_dot_product_attention(q, k, v, is_causal=True, scale=0.7), [(2, 2, 3), (4, 3), (4, 2)],
+        lambda q, k, v: np_attention(q, k, v, is_causal=True, scale=0.7), rtol=1e-10),
+    "scaled_dot_product_attention dropout test mode": Op(
+        in_test_mode(lambda q, k, v: F.scaled_dot_product_attention(q, k, v, dropout=0.5)), [(3, 2), (4, 2), (4, 2)],
+        np_attention, rtol=1e-10),
 }
 
 # Views of the table for the grid and property tests (test_arithmetic, test_reduction, test_properties): the

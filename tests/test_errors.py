@@ -398,6 +398,54 @@ CATALOGUE = [
      r"^one_hot: label 3 is out of range for num_classes=3 \(labels must be in \[0, 3\)\)"),
     ("one_hot float labels", lambda: F.one_hot(np.array([0.0, 1.0])), TypeError,
      r"^one_hot: labels must have an integer dtype, got float64"),
+    # issue 16, layers
+    ("attention mask and is_causal", lambda: F.scaled_dot_product_attention(
+        v((3, 2)), v((3, 2)), v((3, 2)), np.ones((3, 3), bool), is_causal=True), ValueError,
+     r"^scaled_dot_product_attention: give mask or is_causal=True, not both"),
+    ("attention feature sizes differ", lambda: F.scaled_dot_product_attention(v((3, 2)), v((4, 3)), v((4, 2))),
+     ValueError, r"^scaled_dot_product_attention: query of shape \(3, 2\) and key of shape \(4, 3\) must have the "
+     r"same last axis"),
+    ("attention key and value lengths differ", lambda: F.scaled_dot_product_attention(v((3, 2)), v((4, 2)), v((5, 2))),
+     ValueError, r"^scaled_dot_product_attention: key of shape \(4, 2\) and value of shape \(5, 2\) must have the "
+     r"same length"),
+    ("attention 1-d query", lambda: F.scaled_dot_product_attention(v((2,)), v((4, 2)), v((4, 2))), ValueError,
+     r"^scaled_dot_product_attention: query must have at least 2 axes .* got shape \(2,\)"),
+    ("attention mask of the wrong shape", lambda: F.scaled_dot_product_attention(
+        v((3, 2)), v((4, 2)), v((4, 2)), np.ones((3, 3), bool)), ValueError,
+     r"^scaled_dot_product_attention: mask of shape \(3, 3\) does not broadcast to the scores' shape \(3, 4\)"),
+    ("attention integer mask", lambda: F.scaled_dot_product_attention(
+        v((3, 2)), v((4, 2)), v((4, 2)), np.ones((3, 4), int)), TypeError,
+     r"^scaled_dot_product_attention: mask must be boolean or floating-point, got dtype int64"),
+    ("attention mask on another device", lambda: F.scaled_dot_product_attention(
+        v((3, 2), device="sim"), v((4, 2), device="sim"), v((4, 2), device="sim"), np.ones((3, 4), bool)),
+     autograd.DeviceError, r"^scaled_dot_product_attention: mask is on cpu but the scores are on sim"),
+    ("attention dropout of 1", lambda: F.scaled_dot_product_attention(v((3, 2)), v((4, 2)), v((4, 2)), dropout=1.0),
+     ValueError, r"^scaled_dot_product_attention: dropout must be in \[0.0, 1.0\), got 1.0"),
+    ("attention infinite scale", lambda: F.scaled_dot_product_attention(v((3, 2)), v((4, 2)), v((4, 2)),
+                                                                         scale=float("inf")),
+     ValueError, r"^scaled_dot_product_attention: scale must be in \(-inf, inf\), got inf"),
+    ("attention is_causal positional as in PyTorch", lambda: F.scaled_dot_product_attention(
+        v((3, 2)), v((4, 2)), v((4, 2)), None, 0.1), TypeError, r"takes from 3 to 4 positional arguments"),
+    ("MultiHeadAttention heads do not divide", lambda: layer.MultiHeadAttention(6, num_heads=4), ValueError,
+     r"^MultiHeadAttention: embed_dim 6 is not a multiple of num_heads 4"),
+    ("MultiHeadAttention key of the wrong size", lambda: layer.MultiHeadAttention(4, 2)(
+        v((2, 3, 4), "float32"), v((2, 5, 3), "float32")), ValueError,
+     r"^MultiHeadAttention: key must have shape \(N, length, 4\) with the batch of the query of shape \(2, 3, 4\), "
+     r"got \(2, 5, 3\)"),
+    ("MultiHeadAttention 4-d query", lambda: layer.MultiHeadAttention(4, 2)(v((1, 2, 3, 4), "float32")), ValueError,
+     r"^MultiHeadAttention: query must be \(N, L, E\) or \(L, E\), got shape \(1, 2, 3, 4\)"),
+    ("MultiHeadAttention dropout of 1", lambda: layer.MultiHeadAttention(4, 2, dropout=1), ValueError,
+     r"^MultiHeadAttention: dropout must be in \[0.0, 1.0\), got 1.0"),
+    ("torch weights of the wrong shape", lambda: layer.GRU(2, in_size=3).load_torch_weights(
+        {"weight_ih": np.zeros((6, 2)), "weight_hh": np.zeros((6, 2))}), ValueError,
+     r"^GRU.load_torch_weights: 'weight_ih' must have shape \(6, 3\) \(3 gates of hidden_size 2\), got \(6, 2\)"),
+    ("torch weights with an unknown key", lambda: layer.RNN(2).load_torch_weights({"weight_ih_l1": np.zeros((2, 2))}),
+     ValueError, r"^RNN.load_torch_weights: unexpected key 'weight_ih_l1'; expected \['weight_ih', 'weight_hh', "),
+    ("torch weights without weight_hh", lambda: layer.LSTM(2).load_torch_weights({"weight_ih": np.zeros((8, 1))}),
+     ValueError, r"^LSTM.load_torch_weights: no 'weight_hh'; got \['weight_ih'\]"),
+    ("torch weights with one bias", lambda: layer.RNN(2).load_torch_weights(
+        {"weight_ih": np.zeros((2, 1)), "weight_hh": np.zeros((2, 2)), "bias_ih": np.zeros(2)}), ValueError,
+     r"^RNN.load_torch_weights: no 'bias_hh'"),
 ]
 
 
