@@ -553,22 +553,27 @@ def test_gradcheck_rnn_two_steps(device):
     assert gradcheck(f, x1, x2, rnn.x2h.W, rnn.x2h.b, rnn.h2h.W)
 
 
+def gradcheck_two_steps(cell, sublayers, count, x1, x2):
+    """gradcheck of two steps of a recurrent cell with respect to both inputs and every weight and bias of its
+    `sublayers` (`count` of them, None ones left out)."""
+    places = [(getattr(cell, name), attr) for name in sublayers for attr in ("W", "b")
+              if getattr(getattr(cell, name), attr) is not None]
+    assert len(places) == count
+
+    def f(x1, x2, *weights):
+        cell.reset_state()
+        for (owner, attr), w in zip(places, weights):
+            setattr(owner, attr, w)
+        cell(x1)
+        return cell(x2)
+
+    assert gradcheck(f, x1, x2, *[getattr(owner, attr) for owner, attr in places])
+
+
 def test_gradcheck_lstm_two_steps(device):
     lstm = LSTM(2, in_size=3, dtype="float64").to(device)
     steps(lstm, device)  # creates the h2* weights
-    x1, x2 = var(normal(2, 3), device), var(normal(2, 3), device)
-    places = [(getattr(lstm, name), attr) for name in LSTM_SUBLAYERS for attr in ("W", "b")
-              if getattr(getattr(lstm, name), attr) is not None]
-    assert len(places) == 12
-
-    def f(x1, x2, *weights):
-        lstm.reset_state()
-        for (owner, attr), w in zip(places, weights):
-            setattr(owner, attr, w)
-        lstm(x1)
-        return lstm(x2)
-
-    assert gradcheck(f, x1, x2, *[getattr(owner, attr) for owner, attr in places])
+    gradcheck_two_steps(lstm, LSTM_SUBLAYERS, 12, var(normal(2, 3), device), var(normal(2, 3), device))
 
 
 def test_gradcheck_lstm_state_outputs(device):

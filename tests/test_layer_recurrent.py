@@ -8,8 +8,8 @@ import pytest
 from autograd import Variable, model
 from autograd.backend import dtype_name
 from autograd.layer import GRU, LSTM, RNN
-from autograd.numerical import gradcheck
 from numpy_layers import host, np_gru_step, np_sigmoid
+from test_layer import gradcheck_two_steps
 
 RNG = np.random.default_rng(5)
 GRU_SUBLAYERS = ["x2r", "x2z", "x2n", "h2r", "h2z", "h2n"]
@@ -86,19 +86,8 @@ def test_gru_reset_state_and_state_moves(device):
 def test_gradcheck_gru_two_steps(device):
     gru = GRU(2, in_size=3, dtype="float64").to(device)
     gru(var(RNG.normal(size=(1, 3)), device))  # creates the h2* weights
-    places = [(getattr(gru, name), attr) for name in GRU_SUBLAYERS for attr in ("W", "b")
-              if getattr(getattr(gru, name), attr) is not None]
-    assert len(places) == 10
-    x1, x2 = var(RNG.normal(size=(2, 3)), device), var(RNG.normal(size=(2, 3)), device)
-
-    def f(x1, x2, *weights):
-        gru.reset_state()
-        for (owner, attr), w in zip(places, weights):
-            setattr(owner, attr, w)
-        gru(x1)
-        return gru(x2)
-
-    assert gradcheck(f, x1, x2, *[getattr(owner, attr) for owner, attr in places])
+    gradcheck_two_steps(gru, GRU_SUBLAYERS, 10, var(RNG.normal(size=(2, 3)), device),
+                        var(RNG.normal(size=(2, 3)), device))
 
 
 def test_model_gru(device):
