@@ -372,6 +372,58 @@ class Variable:
         """[F.mean][autograd.function.mean] over `axis`."""
         return _F.mean(self, axis=axis, keepdims=keepdims)
 
+    # ---- the methods of NumPy's and PyTorch's arrays, each a call of its op ----------------------------------
+    def exp(self):
+        """[F.exp][autograd.function.exp], `e^x`."""
+        return _F.exp(self)
+
+    def log(self):
+        """[F.log][autograd.function.log], `ln x`."""
+        return _F.log(self)
+
+    def abs(self):
+        """[F.abs][autograd.function.abs], `|x|`; also the builtin `abs(x)`."""
+        return _F.abs(self)
+
+    __abs__ = abs
+
+    def sqrt(self):
+        """[F.sqrt][autograd.function.sqrt], `√x`."""
+        return _F.sqrt(self)
+
+    def max(self, axis=None, keepdims=False):
+        """[F.max][autograd.function.max] over `axis`: the largest values only, as NumPy's `a.max(axis)` (PyTorch's
+        `x.max(dim)` also returns their indices: take `x.argmax(axis)`)."""
+        return _F.max(self, axis=axis, keepdims=keepdims)
+
+    def min(self, axis=None, keepdims=False):
+        """[F.min][autograd.function.min] over `axis`: the smallest values only, as NumPy's `a.min(axis)`."""
+        return _F.min(self, axis=axis, keepdims=keepdims)
+
+    def var(self, axis=None, keepdims=False, ddof=0):
+        """[F.variance][autograd.function.variance] over `axis`, `Σ (x - mean)² / (n - ddof)`: NumPy's `a.var`,
+        whose default `ddof=0` is the population variance (PyTorch's `x.var()` defaults to the unbiased estimate,
+        `ddof=1`, which it calls `correction=1`)."""
+        return _F.variance(self, axis=axis, keepdims=keepdims, ddof=ddof)
+
+    def std(self, axis=None, keepdims=False, ddof=0):
+        """`F.std` over `axis`, `√var`, with NumPy's default `ddof=0` (PyTorch's: 1), as
+        [var][autograd.variable.Variable.var]."""
+        return _F.std(self, axis=axis, keepdims=keepdims, ddof=ddof)
+
+    def argmax(self, axis=None, keepdims=False):
+        """`F.argmax` over `axis` (None: of the flattened array), an integer constant."""
+        return _F.argmax(self, axis=axis, keepdims=keepdims)
+
+    def argmin(self, axis=None, keepdims=False):
+        """`F.argmin` over `axis` (None: of the flattened array), an integer constant."""
+        return _F.argmin(self, axis=axis, keepdims=keepdims)
+
+    def clip(self, min=None, max=None):  # noqa: A002  (NumPy's and PyTorch's names: x.clip(min=0))
+        """[F.clip][autograd.function.clip] to [min, max], either None for no bound (NumPy's `a.clip` and
+        PyTorch's `x.clip`, argument names included)."""
+        return _F.clip(self, min, max)
+
 
 _STATE = ("data", "name", "grad", "creator", "generation", "requires_grad", "_version")  # the slots a copy takes
 

@@ -106,9 +106,15 @@ def np_sigmoid(a):
     return 1 / (1 + np.exp(-a))
 
 
-def np_gelu(a):
-    """The tanh approximation."""
-    return 0.5 * a * (1 + np.tanh(np.sqrt(2 / np.pi) * (a + 0.044715 * a ** 3)))
+def np_gelu(a, approximate="none"):
+    """x Φ(x), or its tanh approximation."""
+    if approximate == "tanh":
+        return 0.5 * a * (1 + np.tanh(np.sqrt(2 / np.pi) * (a + 0.044715 * a ** 3)))
+    return 0.5 * a * np_erfc(a * -math.sqrt(0.5))
+
+
+np_erf = np.vectorize(math.erf)  # NumPy has no erf: Python's, element by element
+np_erfc = np.vectorize(math.erfc)
 
 
 def np_softmax(a, axis=1):
@@ -262,6 +268,16 @@ def dropped_or_scaled(ratio):
         dropped = y == 0.0
         np.testing.assert_allclose(y[~dropped], x[~dropped] / (1 - ratio), rtol=1e-12)
         assert 0 < dropped.sum() < y.size
+    return check
+
+
+def drawn_indices(num_samples, replacement):
+    """multinomial's property (the row casts its int64 indices to the input's dtype, as the table's float32 test
+    expects floats): one row of num_samples category indices per row of weights, distinct unless replacement."""
+    def check(y, p):
+        assert y.shape == p.shape[:-1] + (num_samples,)
+        assert np.all(y == np.round(y)) and np.all((0 <= y) & (y < p.shape[-1]))
+        assert replacement or all(len(set(row.tolist())) == num_samples for row in y.reshape(-1, num_samples))
     return check
 
 
@@ -464,6 +480,27 @@ OPS = {
     "embed_id": Op(F.embed_id, [const([[0, 2], [2, 1]]), (3, 2)], lambda ids, W: W[ids]),
     "embed_id [0, 2, 2]": Op(F.embed_id, [const([0, 2, 2]), (3, 2)], lambda ids, W: W[ids]),
     "embed_id [[1, 1], [2, 0]]": Op(F.embed_id, [const([[1, 1], [2, 0]]), (3, 2)], lambda ids, W: W[ids]),
+    # issue 16, elemops
+    "abs": Op(F.abs, [floats(2, 3, low=0.1, signed=True)], np.abs),
+    "sqrt": Op(F.sqrt, [floats(2, 3, **POSITIVE)], np.sqrt),
+    "log1p": Op(F.log1p, [floats(2, 3, low=-0.5, high=2.0)], np.log1p),
+    "expm1": Op(F.expm1, [(2, 3)], np.expm1),
+    "erf": Op(F.erf, [floats(2, 3, low=-3.0, high=3.0)], np_erf),
+    "erfc": Op(F.erfc, [floats(2, 3, low=-3.0, high=3.0)], np_erfc),
+    "maximum": Op(F.maximum, [(2, 3), (3,)], np.maximum),
+    "minimum": Op(F.minimum, [(2, 1), (1, 3)], np.minimum),
+    "maximum(x, 0.5)": Op(lambda x: F.maximum(x, 0.5), [(2, 3)], lambda a: np.maximum(a, 0.5)),
+    "gelu tanh": Op(lambda x: F.gelu(x, approximate="tanh"), [(2, 3)], lambda a: np_gelu(a, "tanh")),
+    "silu": Op(F.silu, [floats(2, 3, low=-3.0, high=3.0)], lambda a: a * np_sigmoid(a)),
+    "elu": Op(F.elu, [floats(2, 3, low=0.1, signed=True)], lambda a: np.where(a > 0, a, np.expm1(a))),
+    "elu 0.5": Op(lambda x: F.elu(x, alpha=0.5), [floats(2, 3, low=0.1, signed=True)],
+                  lambda a: np.where(a > 0, a, 0.5 * np.expm1(a))),
+    "softplus beta 2": Op(lambda x: F.softplus(x, beta=2.0), [(2, 3)], lambda a: np.logaddexp(2 * a, 0.0) / 2),
+    "multinomial": Op(seeded(lambda p: F.astype(F.multinomial(p, 3), dtype_name(p.dtype))), [floats(2, 4, low=0.1)],
+                      None, check=drawn_indices(3, False), differentiable=False),
+    "multinomial replacement": Op(seeded(lambda p: F.astype(F.multinomial(p, 5, replacement=True),
+                                                            dtype_name(p.dtype))),
+                                  [floats(4, low=0.1)], None, check=drawn_indices(5, True), differentiable=False),
 }
 
 # Views of the table for the grid and property tests (test_arithmetic, test_reduction, test_properties): the

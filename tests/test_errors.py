@@ -214,6 +214,37 @@ CATALOGUE = [
      r"^sum: keepdims must be a bool, got int 1"),
     ("keepdims None", lambda: F.logsumexp(v((2,)), keepdims=None), TypeError,
      r"^logsumexp: keepdims must be a bool, got NoneType None"),
+    # issue 16, elemops
+    ("multinomial negative weight", lambda: F.multinomial(Variable([0.5, -0.1])), ValueError,
+     r"^multinomial: probs \(shape \(2,\)\) holds a negative, infinite or NaN weight; the weights must be finite "
+     r"and non-negative"),
+    ("multinomial NaN weight on sim", lambda: F.multinomial(Variable([[1.0, 1.0], [np.nan, 1.0]], device="sim")),
+     ValueError, r"^multinomial: row 1 of probs \(shape \(2, 2\)\) holds a negative, infinite or NaN weight"),
+    ("multinomial row of zeros", lambda: F.multinomial(Variable([[0.5, 0.5], [0.0, 0.0]]), replacement=True),
+     ValueError, r"^multinomial: row 1 of probs \(shape \(2, 2\)\) is all zeros: it has nothing to draw"),
+    ("multinomial more samples than categories", lambda: F.multinomial(v((2, 3)), 4), ValueError,
+     r"^multinomial: cannot draw 4 samples without replacement from 3 categories \(probs of shape \(2, 3\)\); "
+     r"pass replacement=True"),
+    ("multinomial too few non-zero weights", lambda: F.multinomial(Variable([0.5, 0.0, 0.0]), 2), ValueError,
+     r"^multinomial: probs \(shape \(3,\)\) has 1 non-zero weights, too few for 2 samples without replacement"),
+    ("multinomial 3-d probs", lambda: F.multinomial(v((2, 2, 2))), ValueError,
+     r"^multinomial: probs must be 1-d \(categories\) or 2-d \(rows, categories\), got shape \(2, 2, 2\)"),
+    ("multinomial integer probs", lambda: F.multinomial(v((3,), dtype="int64")), TypeError,
+     r"^multinomial: probs must be a floating-point array, got dtype int64"),
+    ("multinomial no category", lambda: F.multinomial(v((2, 0)), replacement=True), ValueError,
+     r"^multinomial: probs of shape \(2, 0\) has no category to draw"),
+    ("multinomial zero samples", lambda: F.multinomial(v((3,)), 0), ValueError,
+     r"^multinomial: num_samples must be at least 1, got 0"),
+    ("multinomial float num_samples", lambda: F.multinomial(v((3,)), 2.0), TypeError,
+     r"^multinomial: num_samples must be an integer, got float 2.0"),
+    ("gelu unknown approximate", lambda: F.gelu(v((2,)), approximate="erf"), ValueError,
+     r"^gelu: approximate must be 'none' or 'tanh', got 'erf'"),
+    ("softplus beta 0", lambda: F.softplus(v((2,)), beta=0.0), ValueError,
+     r"^softplus: beta must be in \(0.0, inf\], got 0.0"),
+    ("elu alpha not a number", lambda: F.elu(v((2,)), alpha="1"), TypeError,
+     r"^elu: alpha must be a real number, got str '1'"),
+    ("maximum of shapes that do not broadcast", lambda: F.maximum(v((2, 3)), v((2,))), ValueError,
+     r"^Maximum: .*\(2, 3\).*\(2,\)"),
 ]
 
 

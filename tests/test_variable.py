@@ -1025,3 +1025,61 @@ def test_a_gradient_retained_by_an_earlier_pass_is_not_sent_down_again(device):
     loss.backward(retain_grad=True)  # h.grad holds the first pass's gradient: x must not get it twice
     close(x.grad, [18.0, 36.0])  # d/dx Σ 9x² = 18x
     close(h.grad, [2 * 6.0, 2 * 12.0])  # h's own gradient accumulates over passes, as a leaf's does (PyTorch)
+
+
+# ---- issue 16, elemops: the array methods, each a call of its op ------------------------------------------
+
+# (method call, the same through F, NumPy's method on the host): values in [0.5, 3) with a tie, for log and sqrt
+METHOD_INPUT = np.array([[0.5, 2.5, 1.25], [2.5, 0.75, 1.5]])
+METHODS = {
+    "exp": (lambda x: x.exp(), F.exp, np.exp),
+    "log": (lambda x: x.log(), F.log, np.log),
+    "abs": (lambda x: (x - 1.0).abs(), lambda x: F.abs(x - 1.0), lambda a: np.abs(a - 1.0)),
+    "abs(x)": (lambda x: abs(x - 1.0), lambda x: F.abs(x - 1.0), lambda a: abs(a - 1.0)),
+    "sqrt": (lambda x: x.sqrt(), F.sqrt, np.sqrt),
+    "max": (lambda x: x.max(), F.max, np.max),
+    "max axis keepdims": (lambda x: x.max(axis=0, keepdims=True), lambda x: F.max(x, 0, True),
+                          lambda a: a.max(axis=0, keepdims=True)),
+    "min axis": (lambda x: x.min(axis=1), lambda x: F.min(x, 1), lambda a: a.min(axis=1)),
+    "var": (lambda x: x.var(), F.variance, np.var),  # ddof=0, as NumPy's
+    "var axis ddof": (lambda x: x.var(axis=1, ddof=1), lambda x: F.variance(x, axis=1, ddof=1),
+                      lambda a: a.var(axis=1, ddof=1)),
+    "clip": (lambda x: x.clip(1.0, 2.0), lambda x: F.clip(x, 1.0, 2.0), lambda a: a.clip(1.0, 2.0)),
+    "clip min": (lambda x: x.clip(min=1.0), lambda x: F.clip(x, 1.0, None), lambda a: a.clip(min=1.0)),
+    "clip max": (lambda x: x.clip(max=2.0), lambda x: F.clip(x, None, 2.0), lambda a: a.clip(max=2.0)),
+}
+
+
+@pytest.mark.parametrize("name", METHODS)
+def test_method_equals_its_op(device, name):
+    method, op, ref = METHODS[name]
+    x, x_op = var(METHOD_INPUT, device), var(METHOD_INPUT, device)
+    y, y_op = method(x), op(x_op)
+    close(y, ref(METHOD_INPUT), rtol=1e-15)
+    np.testing.assert_array_equal(to_host(y), to_host(y_op))
+    assert type(y.creator) is type(y_op.creator)  # the op itself, not a copy of it
+    y.sum().backward()
+    y_op.sum().backward()
+    np.testing.assert_array_equal(to_host(x.grad), to_host(x_op.grad))
+
+
+@pytest.mark.skipif(not hasattr(F, "std"), reason="F.std comes from the redops branch")
+def test_std_method_equals_the_op(device):
+    for kwargs in [{}, {"axis": 1, "keepdims": True}, {"axis": 0, "ddof": 1}]:
+        x, x_op = var(METHOD_INPUT, device), var(METHOD_INPUT, device)
+        y, y_op = x.std(**kwargs), F.std(x_op, **kwargs)
+        close(y, METHOD_INPUT.std(**kwargs), rtol=1e-14)  # ddof=0 unless given, as NumPy's
+        y.sum().backward()
+        y_op.sum().backward()
+        np.testing.assert_array_equal(to_host(x.grad), to_host(x_op.grad))
+
+
+@pytest.mark.skipif(not hasattr(F, "argmax"), reason="F.argmax and F.argmin come from the redops branch")
+def test_argmax_and_argmin_methods_equal_the_ops(device):
+    a = np.array([[0.5, 2.5, 1.25], [3.0, 0.75, 1.5]])
+    x = var(a, device)
+    for kwargs in [{}, {"axis": 1}, {"axis": 0, "keepdims": True}]:
+        np.testing.assert_array_equal(to_host(x.argmax(**kwargs)), to_host(F.argmax(x, **kwargs)))
+        np.testing.assert_array_equal(to_host(x.argmax(**kwargs)), a.argmax(**kwargs))
+        np.testing.assert_array_equal(to_host(x.argmin(**kwargs)), to_host(F.argmin(x, **kwargs)))
+        np.testing.assert_array_equal(to_host(x.argmin(**kwargs)), a.argmin(**kwargs))

@@ -36,11 +36,12 @@ from autograd.function.flatten import *  # noqa: F401,F403
 from autograd.function.linalg import *  # noqa: F401,F403
 from autograd.function.loss import *  # noqa: F401,F403
 from autograd.function.normalization import *  # noqa: F401,F403
+from autograd.function.random import *  # noqa: F401,F403
 from autograd.function.reduction import *  # noqa: F401,F403
 from autograd.function.shape import *  # noqa: F401,F403
 
 # The families in the order the reference page shows them; F.__all__ is the union of their __all__ lists.
 FAMILIES = tuple(importlib.import_module(f"autograd.function.{name}") for name in (
     "arithmetic", "elementwise", "reduction", "shape", "flatten", "linalg", "activation", "loss", "conv",
-    "normalization", "dropout", "embedding"))
+    "normalization", "dropout", "random", "embedding"))
 __all__ = sorted(name for family in FAMILIES for name in family.__all__)

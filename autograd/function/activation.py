@@ -3,11 +3,11 @@ import math
 
 from autograd._checks import number
 from autograd.backend import device_of, ignoring_overflow
-from autograd.function.elementwise import exp, tanh
+from autograd.function.elementwise import erfc, exp, tanh, where
 from autograd.function.reduction import is_float16, sum
-from autograd.variable import Function
+from autograd.variable import Function, as_variable
 
-__all__ = ["gelu", "leaky_relu", "log_softmax", "relu", "sigmoid", "softmax", "softplus"]
+__all__ = ["elu", "gelu", "leaky_relu", "log_softmax", "relu", "sigmoid", "silu", "softmax", "softplus"]
 
 
 class Sigmoid(Function):
@@ -95,23 +95,82 @@ def leaky_relu(x, slope=0.01):
     return LeakyReLU(number("leaky_relu: slope", slope, -math.inf))(x)  # a Python float, from NumPy's too
 
 
-_GELU_C = math.sqrt(2.0 / math.pi)
+class ELU(Function):
+    def __init__(self, alpha):
+        self.alpha = alpha
+
+    def forward(self, x):
+        xp = device_of(x).xp
+        return xp.where(x > 0, x, self.alpha * xp.expm1(xp.minimum(x, 0.0)))  # no overflow where x > 0
+
+    def backward(self, gy):
+        positive = self.inputs[0].data > 0  # a constant mask, from the input's data
+        negative_part = where(positive, 0.0, self.xs[0])  # e^x of it never overflows
+        return gy * where(positive, 1.0, self.alpha * exp(negative_part))  # α e^x, not y + α: exact in the tail
+
+
+def elu(x, alpha=1.0):
+    """Elementwise exponential linear unit: `y = x` where `x > 0`, else `α (e^x - 1)`.
+
+    Gradient: `∂y/∂x = 1` where `x > 0`, else `α e^x` (at `x = 0` too, as PyTorch).
+
+    Args:
+        alpha (float): the scale of the negative part, `y → -alpha` as `x → -∞`. Typical value: `1.0` (the
+            default, as in PyTorch).
+
+    Examples:
+        >>> x = autograd.Variable([-1.0, 2.0])
+        >>> y = F.elu(x)
+        >>> F.sum(y).backward()
+        >>> [[round(v, 4) for v in autograd.to_host(a).tolist()] for a in (y, x.grad)]   # e^-1 - 1, e^-1
+        [[-0.6321, 2.0], [0.3679, 1.0]]
+    """
+    return ELU(number("elu: alpha", alpha, -math.inf))(x)
+
+
+def silu(x):
+    """Elementwise sigmoid linear unit (swish): `y = x · sigmoid(x)`; `∂y/∂x = s (1 + x (1 - s))`, s = sigmoid(x).
+
+    Composed from [F.sigmoid][autograd.function.sigmoid] and a product, which give its gradient.
+
+    Examples:
+        >>> x = autograd.Variable(1.0)
+        >>> y = F.silu(x)
+        >>> y.backward()
+        >>> round(y.item(), 4), round(x.grad.item(), 4)
+        (0.7311, 0.9277)
+    """
+    x = as_variable(x)
+    return x * sigmoid(x)
 
 
 class Softplus(Function):
+    def __init__(self, beta, threshold):
+        self.beta, self.threshold = beta, threshold
+
     def forward(self, x):
         xp = device_of(x).xp
-        return xp.maximum(x, 0.0) + xp.log1p(xp.exp(-xp.abs(x)))  # never overflows; log1p keeps the tails exact
+        z = x * self.beta
+        y = (xp.maximum(z, 0.0) + xp.log1p(xp.exp(-xp.abs(z)))) / self.beta  # never overflows; exact in the tails
+        return xp.where(z > self.threshold, x, y)
 
     def backward(self, gy):
-        return gy * sigmoid(self.xs[0])
+        (x,) = self.xs
+        linear = self.inputs[0].data * self.beta > self.threshold  # a constant mask, from the input's data
+        return gy * where(linear, 1.0, sigmoid(x * self.beta))
 
 
-def softplus(x):
-    """Elementwise `y = log(1 + e^x)`, a smooth relu; `∂y/∂x = sigmoid(x)`.
+def softplus(x, beta=1.0, threshold=20.0):
+    """Elementwise `y = log(1 + e^(βx)) / β`, a smooth relu, and `y = x` where `βx > threshold` (PyTorch's
+    `softplus`); `∂y/∂x = sigmoid(βx)`, and 1 where linear.
 
-    Computed as `max(x, 0) + log1p(e^-|x|)`: no overflow for large x (PyTorch switches to `y = x` above a
-    threshold instead; here the formula is exact everywhere).
+    Computed as `(max(βx, 0) + log1p(e^-|βx|)) / β`: no overflow, full precision in both tails. The switch to
+    `y = x` changes the value by at most `log1p(e^-threshold) / β` (2e-9 at the default); `threshold=math.inf`
+    turns it off.
+
+    Args:
+        beta (float): the sharpness, > 0; `y → relu(x)` as `beta → ∞`. Typical values: `1.0` (the default), `2.0`.
+        threshold (float): where the function turns linear, in units of `βx`. Default `20.0`, as in PyTorch.
 
     Examples:
         >>> x = autograd.Variable(0.0)
@@ -119,21 +178,43 @@ def softplus(x):
         >>> y.backward()
         >>> round(y.item(), 6), x.grad.item()   # log 2, sigmoid(0)
         (0.693147, 0.5)
+        >>> round(F.softplus(autograd.Variable(1.0), beta=2.0).item(), 6)   # log(1 + e²) / 2
+        1.063464
     """
-    return Softplus()(x)
+    beta = number("softplus: beta", beta, 0.0, low_open=True)  # Python floats: NumPy's would promote float16
+    return Softplus(beta, number("softplus: threshold", threshold, -math.inf))(x)
 
 
-def gelu(x):
-    """Elementwise GELU, tanh approximation: `y = 0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³)))`.
+_GELU_C = math.sqrt(2.0 / math.pi)
+_SQRT_HALF = math.sqrt(0.5)
 
-    PyTorch's `gelu(x, approximate="tanh")` (its default is the exact erf form). Composed from differentiable
-    ops, which give its gradient.
+
+def gelu(x, approximate="none"):
+    """Elementwise Gaussian error linear unit, `y = x Φ(x)`, Φ the standard normal distribution function
+    (PyTorch's `gelu`, with its `approximate` argument).
+
+    - `approximate="none"` (the default): the exact form, `y = x · erfc(-x / √2) / 2` (= `x (1 + erf(x / √2)) / 2`,
+      with the left tail kept exact) on [F.erfc][autograd.function.erfc]; `∂y/∂x = Φ(x) + x φ(x)`, φ the normal
+      density.
+    - `approximate="tanh"`: `y = 0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³)))`, GPT-2's, within 5e-4 of the exact
+      form.
+
+    Composed from differentiable ops, which give its gradient.
+
+    Args:
+        approximate (str): `"none"` or `"tanh"`, as in PyTorch.
 
     Examples:
-        >>> round(F.gelu(autograd.Variable(1.0)).item(), 4)
-        0.8412
+        >>> x = autograd.Variable(1.0)
+        >>> round(F.gelu(x).item(), 6), round(F.gelu(x, approximate="tanh").item(), 6)
+        (0.841345, 0.841192)
     """
-    return 0.5 * x * (1.0 + tanh(_GELU_C * (x + 0.044715 * x * x * x)))
+    if approximate not in ("none", "tanh"):
+        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+    x = as_variable(x)
+    if approximate == "tanh":
+        return 0.5 * x * (1.0 + tanh(_GELU_C * (x + 0.044715 * x * x * x)))
+    return 0.5 * x * erfc(x * -_SQRT_HALF)
 
 
 class Softmax(Function):

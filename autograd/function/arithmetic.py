@@ -4,7 +4,7 @@ from autograd.function.elementwise import log, where
 from autograd.function.shape import sum_to
 from autograd.variable import Function
 
-__all__ = ["add", "div", "mul", "neg", "pow", "square", "sub"]
+__all__ = ["add", "div", "maximum", "minimum", "mul", "neg", "pow", "square", "sub"]
 
 
 class Add(Function):
@@ -73,6 +73,41 @@ class Pow(Function):
             if b.requires_grad:  # y ln x, and 0 where x = 0 and c >= 0 (computed there as y ln 1)
                 gx1 = sum_to(gy * x0 ** x1 * log(where((a.data == 0) & (b.data >= 0), 1.0, x0)), b.shape)
         return gx0, gx1
+
+
+class _Pairwise(Function):
+    """maximum or minimum of two broadcast operands. Gradient (PyTorch's): `gy` to the operand that is chosen,
+    `gy / 2` to each where they tie, and, where one is NaN (the result), `gy` to both. The shares are constants
+    made from the inputs' data, so higher derivatives are 0, as of relu."""
+
+    def backward(self, gy):
+        a, b = self.inputs
+        xp = device_of(a.data).xp
+        tie = xp.astype(a.data == b.data, gy.dtype) * 0.5
+        gx0 = gx1 = None
+        if a.requires_grad:  # a loses where it is below b for maximum, above for minimum
+            gx0 = sum_to(gy * (1.0 - tie - xp.astype(self.loses(a.data, b.data), gy.dtype)), a.shape)
+        if b.requires_grad:
+            gx1 = sum_to(gy * (1.0 - tie - xp.astype(self.loses(b.data, a.data), gy.dtype)), b.shape)
+        return gx0, gx1
+
+
+class Maximum(_Pairwise):
+    def forward(self, x0, x1):
+        return device_of(x0).xp.maximum(x0, x1)
+
+    @staticmethod
+    def loses(x, other):
+        return x < other
+
+
+class Minimum(_Pairwise):
+    def forward(self, x0, x1):
+        return device_of(x0).xp.minimum(x0, x1)
+
+    @staticmethod
+    def loses(x, other):
+        return x > other
 
 
 class Square(Function):
@@ -171,3 +206,33 @@ def square(x):
         [9.0, 0.25]
     """
     return Square()(x)
+
+
+def maximum(x0, x1):
+    """Elementwise larger of two operands, `y = max(x0, x1)`, broadcasting them (NumPy's and PyTorch's `maximum`).
+
+    Gradient: `gy` to the larger, 0 to the other; where they are equal each gets `gy / 2` (PyTorch's choice, so
+    that the gradients still add up to `gy`). NaN in either operand gives NaN, and `gy` to both.
+
+    Examples:
+        >>> a, b = autograd.Variable([1.0, 2.0, 3.0]), autograd.Variable([3.0, 2.0, 1.0])
+        >>> y = F.maximum(a, b)
+        >>> F.sum(y).backward()
+        >>> [autograd.to_host(v).tolist() for v in (y, a.grad, b.grad)]
+        [[3.0, 2.0, 3.0], [0.0, 0.5, 1.0], [1.0, 0.5, 0.0]]
+    """
+    return Maximum()(x0, x1)
+
+
+def minimum(x0, x1):
+    """Elementwise smaller of two operands, `y = min(x0, x1)`, broadcasting them; gradient as
+    [F.maximum][autograd.function.maximum]: `gy` to the smaller, `gy / 2` to each at a tie.
+
+    Examples:
+        >>> a = autograd.Variable([1.0, 2.0, 3.0])
+        >>> y = F.minimum(a, 2.0)
+        >>> F.sum(y).backward()
+        >>> autograd.to_host(y).tolist(), autograd.to_host(a.grad).tolist()
+        ([1.0, 2.0, 2.0], [1.0, 0.5, 0.0])
+    """
+    return Minimum()(x0, x1)

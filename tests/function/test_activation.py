@@ -1,5 +1,5 @@
-"""sigmoid, relu, leaky_relu, gelu, softmax, log_softmax: exact gradients, every axis, stability (the op table,
-tests/op_tables.py, has a row for each)."""
+"""sigmoid, relu, leaky_relu, elu, silu, softplus, gelu, softmax, log_softmax: exact gradients, every axis,
+stability (the op table, tests/op_tables.py, has a row for each)."""
 import math
 import warnings
 
@@ -122,14 +122,96 @@ def test_leaky_relu(device, slope):
 
 # ---- gelu ------------------------------------------------------------------------------------------
 
-def test_gelu_matches_tanh_form(device):
+def test_gelu_tanh_matches_the_tanh_form(device):
     a = np.linspace(-4.0, 4.0, 9)
-    y = F.gelu(Variable(a, device=device))
+    y = F.gelu(Variable(a, device=device), approximate="tanh")
     expected = 0.5 * a * (1 + np.tanh(np.sqrt(2 / np.pi) * (a + 0.044715 * a ** 3)))
     np.testing.assert_allclose(to_host(y), expected, rtol=1e-12, atol=1e-15)
     # published values of the tanh approximation
-    np.testing.assert_allclose(to_host(F.gelu(Variable([1.0, -1.0], device=device))),
+    np.testing.assert_allclose(to_host(F.gelu(Variable([1.0, -1.0], device=device), approximate="tanh")),
                                [0.8411919906082768, -0.15880800939172324], rtol=1e-12)
+
+
+def test_gelu_default_is_the_exact_erf_form(device):
+    # PyTorch's default, approximate="none": x Φ(x), with Φ(1) = 0.8413447460685429 and Φ(-1) = 1 - Φ(1)
+    np.testing.assert_allclose(to_host(F.gelu(Variable([1.0, -1.0], device=device))),
+                               [0.8413447460685429, -0.15865525393145707], rtol=1e-15)
+    a = np.concatenate([np.linspace(-8.0, 8.0, 33), [-30.0, -12.0, 30.0]])
+    # the argument -x/√2 rounded as gelu rounds it: erfc multiplies an argument's rounding by 2z², 900 at x = -30
+    exact = np.array([v * 0.5 * math.erfc(v * -math.sqrt(0.5)) for v in a])
+    np.testing.assert_allclose(to_host(F.gelu(Variable(a, device=device), approximate="none")), exact,
+                               rtol=2e-15, atol=0)  # relative: the left tail (-7.6e-23 at -10) too
+
+
+def test_gelu_gradient_is_phi_plus_x_times_the_density(device):
+    a = np.array([-3.0, -0.5, 0.0, 0.7, 2.0])
+    x = Variable(a, device=device)
+    F.gelu(x).backward(create_graph=True)
+    g = x.grad
+    cdf = np.array([0.5 * math.erfc(-v / math.sqrt(2.0)) for v in a])
+    pdf = np.exp(-a * a / 2) / math.sqrt(2 * math.pi)
+    np.testing.assert_allclose(to_host(g), cdf + a * pdf, rtol=1e-14, atol=1e-16)
+    x.cleargrad()
+    g.backward()
+    np.testing.assert_allclose(to_host(x.grad), (2 - a * a) * pdf, rtol=1e-13, atol=1e-16)  # d/dx (Φ + xφ)
+
+
+def test_gelu_in_float32(device):
+    y = F.gelu(Variable(np.array([-2.0, 1.0], dtype=np.float32), device=device))
+    assert to_host(y).dtype == np.float32
+    np.testing.assert_allclose(to_host(y), [-0.04550026389635842, 0.8413447460685429], rtol=1e-6)
+
+
+# ---- issue 16, elemops: silu, elu, softplus with beta and threshold ----------------------------------------
+
+def test_silu_values_and_gradient(device):
+    a = np.array([-3.0, -0.5, 0.0, 1.0, 4.0])
+    x = Variable(a, device=device)
+    y = F.silu(x)
+    y.backward()
+    s = 1 / (1 + np.exp(-a))
+    np.testing.assert_allclose(to_host(y), a * s, rtol=1e-15)
+    np.testing.assert_allclose(to_host(x.grad), s * (1 + a * (1 - s)), rtol=1e-14)
+
+
+def test_elu_values_and_gradient(device):
+    a = np.array([-50.0, -1.0, 0.0, 0.5, 800.0])  # 800: exp would overflow, but only x <= 0 takes it
+    for alpha in (1.0, 0.3):
+        x = Variable(a, device=device)
+        y = F.elu(x, alpha=alpha)
+        y.backward()
+        np.testing.assert_allclose(to_host(y), np.where(a > 0, a, alpha * np.expm1(np.minimum(a, 0))), rtol=1e-15)
+        # at 0 the gradient is alpha e^0 = alpha, as PyTorch
+        np.testing.assert_allclose(to_host(x.grad), np.where(a > 0, 1.0, alpha * np.exp(np.minimum(a, 0))),
+                                   rtol=1e-15)
+
+
+def test_elu_second_derivative(device):
+    a = np.array([-1.5, -0.2, 0.8])
+    x = Variable(a, device=device)
+    F.elu(x, alpha=2.0).backward(create_graph=True)
+    g = x.grad
+    x.cleargrad()
+    g.backward()
+    np.testing.assert_allclose(to_host(x.grad), np.where(a > 0, 0.0, 2.0 * np.exp(a)), rtol=1e-15)
+
+
+def test_softplus_beta_and_threshold_as_pytorch(device):
+    a = np.array([-30.0, -1.0, 0.0, 2.0, 9.0, 11.0, 40.0])
+    x = Variable(a, device=device)
+    y = F.softplus(x, beta=2.0, threshold=20.0)  # linear where 2x > 20
+    y.backward()
+    np.testing.assert_allclose(to_host(y), np.where(2 * a > 20, a, np.logaddexp(2 * a, 0) / 2), rtol=1e-15)
+    assert to_host(y)[5] == 11.0 and to_host(y)[4] != 9.0  # 2 · 11 > 20: x itself; 2 · 9 = 18: the formula
+    np.testing.assert_allclose(to_host(x.grad), np.where(2 * a > 20, 1.0, 1 / (1 + np.exp(-2 * a))), rtol=1e-15)
+
+
+def test_softplus_default_threshold_and_none(device):
+    a = np.array([19.0, 21.0])
+    np.testing.assert_array_equal(to_host(F.softplus(Variable(a, device=device)))[1], 21.0)
+    exact = to_host(F.softplus(Variable(a, device=device), threshold=math.inf))
+    np.testing.assert_allclose(exact, a + np.log1p(np.exp(-a)), rtol=1e-16)
+    assert exact[1] > 21.0
 
 
 # ---- softmax / log_softmax --------------------------------------------------------------------------

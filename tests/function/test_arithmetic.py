@@ -1,5 +1,5 @@
-"""add, sub, mul, div, neg, pow, square: broadcasting, operators, constants and exact gradients (the op table,
-tests/op_tables.py, has the rows for each op and its Python-scalar spellings)."""
+"""add, sub, mul, div, neg, pow, square, maximum, minimum: broadcasting, operators, constants and exact gradients
+(the op table, tests/op_tables.py, has the rows for each op and its Python-scalar spellings)."""
 import numpy as np
 import pytest
 
@@ -224,3 +224,49 @@ def test_zero_to_a_tensor_power(device):
     F.sum(y).backward()
     np.testing.assert_array_equal(to_host(y), [1.0, 0.0, 0.0])
     np.testing.assert_array_equal(to_host(c.grad), [0.0, 0.0, 0.0])  # PyTorch: 0 where the base is 0 and c >= 0
+
+
+# ---- issue 16, elemops: maximum, minimum ----------------------------------------------------------------
+
+@pytest.mark.parametrize("op, ref", [(F.maximum, np.maximum), (F.minimum, np.minimum)])
+def test_maximum_minimum_split_ties_half_and_half(device, op, ref):
+    # PyTorch's rule: the chosen operand gets gy, the other 0, and at a tie each gets gy / 2
+    a, b = np.array([1.0, 2.0, 3.0, -1.0]), np.array([3.0, 2.0, 1.0, -1.0])
+    x0, x1 = Variable(a, device=device), Variable(b, device=device)
+    y = op(x0, x1)
+    (y * device.put(np.array([2.0, 4.0, 6.0, 8.0]))).sum().backward()
+    np.testing.assert_array_equal(to_host(y), ref(a, b))
+    wins = (a > b) if op is F.maximum else (a < b)
+    np.testing.assert_array_equal(to_host(x0.grad), np.where(a == b, [1.0, 2.0, 3.0, 4.0], wins * [2.0, 4, 6, 8]))
+    np.testing.assert_array_equal(to_host(x1.grad), np.where(a == b, [1.0, 2.0, 3.0, 4.0], ~wins * [2.0, 4, 6, 8]))
+
+
+def test_maximum_broadcasts_and_sums_gradients_back(device):
+    x0 = Variable(np.array([[0.0], [2.0]]), device=device)  # (2, 1)
+    x1 = Variable(np.array([-1.0, 2.0, 3.0]), device=device)  # (3,)
+    y = F.maximum(x0, x1)
+    y.backward()
+    np.testing.assert_array_equal(to_host(y), [[0.0, 2.0, 3.0], [2.0, 2.0, 3.0]])
+    np.testing.assert_array_equal(to_host(x0.grad), [[1.0], [1.5]])
+    np.testing.assert_array_equal(to_host(x1.grad), [0.0, 1.5, 2.0])  # column 1: 1 (2 > 0), 1/2 (the tie)
+
+
+def test_maximum_with_nan_gives_nan_and_the_gradient_to_both(device):
+    x0, x1 = Variable(np.array([np.nan, 1.0]), device=device), Variable(np.array([0.0, np.nan]), device=device)
+    y = F.maximum(x0, x1)
+    y.backward()
+    assert np.isnan(to_host(y)).all()
+    np.testing.assert_array_equal(to_host(x0.grad), [1.0, 1.0])  # as PyTorch
+    np.testing.assert_array_equal(to_host(x1.grad), [1.0, 1.0])
+
+
+def test_minimum_with_a_number_keeps_float32_and_has_no_second_derivative(device):
+    x = Variable(np.array([0.5, 1.0, 2.0], dtype=np.float32), device=device)
+    y = F.minimum(x, 1.0)
+    assert str(y.dtype).endswith("float32")
+    (y * y).sum().backward(create_graph=True)  # 2 y dy/dx
+    g = x.grad
+    np.testing.assert_array_equal(to_host(g), [1.0, 1.0, 0.0])  # 2 · 0.5, 2 · 1 · 1/2, 0
+    x.cleargrad()
+    g.sum().backward()
+    np.testing.assert_array_equal(to_host(x.grad), [2.0, 0.5, 0.0])  # 2 (dy/dx)²: the shares are constants
