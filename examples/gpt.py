@@ -102,7 +102,7 @@ class Block(model.Model):
 
     def forward(self, x):
         x = x + self.attn(self.ln1(x))
-        return x + self.out(F.gelu(self.fc(self.ln2(x))))
+        return x + self.out(F.gelu(self.fc(self.ln2(x)), approximate="tanh"))  # GPT-2's gelu
 
 
 class GPT(model.Model):
