@@ -20,8 +20,8 @@ import math
 import operator
 
 import autograd.function as F
-from autograd.backend import CPU, device_of, dtype_name, get_device, load_npz, save_npz, to_host
-from autograd._checks import check_eps, check_momentum, check_ratio, kernel_geometry
+from autograd.backend import CPU, device_of, dtype_in, dtype_name, get_device, load_npz, save_npz, to_host
+from autograd._checks import check_eps, check_momentum, check_ratio, kernel_geometry, pair
 from autograd.variable import Parameter, Variable
 
 __all__ = ["Layer", "Linear", "Conv2d", "ConvTranspose2d", "BatchNorm", "LayerNorm", "Embedding", "Dropout", "RNN",
@@ -301,9 +301,15 @@ def _items(container):
 
 
 def _create_weight_and_bias(layer, shape, fan_in, out_size, device):
-    """``layer.W`` of ``shape`` drawn from N(0, 1/fan_in) in the layer's dtype, and ``layer.b``, zeros of
-    ``out_size``, unless ``layer.nobias``; on ``device``."""
-    layer.W = Parameter(device.randn(shape, layer.dtype) * (1.0 / math.sqrt(fan_in)), name="W")
+    """``layer.W`` of ``shape`` drawn from N(0, 1/fan_in) in the layer's dtype, or filled by
+    ``layer.initializer`` if it has one, and ``layer.b``, zeros of ``out_size``, unless ``layer.nobias``; on
+    ``device``."""
+    if layer.initializer is None:
+        layer.W = Parameter(device.randn(shape, layer.dtype) * (1.0 / math.sqrt(fan_in)), name="W")
+    else:
+        layer.W = Parameter(device.xp.zeros(shape, dtype=dtype_in(device.xp, layer.dtype), device=device.where),
+                            name="W")
+        layer.initializer(layer.W)
     if not layer.nobias:
         layer.b = Parameter(device.xp.zeros(out_size, dtype=layer.W.dtype, device=device.where), name="b")
 
@@ -330,6 +336,9 @@ class Linear(Layer):
         in_size (int | None): the number of inputs, or None (lazy) to take it from the first input's last axis.
         nobias (bool): no bias b (`y = x W`), for example before a normalisation layer. Default False.
         dtype (str): the parameters' dtype: "float32" (default), "float64" or "float16".
+        initializer (callable | None): `initializer(W)` fills W in place when it is created (at the first call
+            for a lazy W), in place of the LeCun normal draw: one of [autograd.init][autograd.init]
+            (`init.xavier_uniform_`, or `lambda W: init.normal_(W, std=0.02)`). W is `(in_size, out_size)`.
 
     Examples:
         >>> from autograd import Variable, layer
@@ -340,11 +349,11 @@ class Linear(Layer):
 
     _lazy = ("W", "b")
 
-    def __init__(self, out_size, in_size=None, nobias=False, dtype="float32"):
+    def __init__(self, out_size, in_size=None, nobias=False, dtype="float32", initializer=None):
         super().__init__()
         self.out_size = _check_size("Linear", "out_size", out_size)
         in_size = _check_size("Linear", "in_size", in_size, optional=True)
-        self.nobias, self.dtype = nobias, dtype
+        self.nobias, self.dtype, self.initializer = nobias, dtype, initializer
         self._lazy = ("W",) if nobias else ("W", "b")  # no place for a bias that never comes
         self.W = self.b = None
         if in_size is not None:
@@ -446,32 +455,36 @@ class LSTM(Layer):
 
 class _Conv(Layer):
     """What Conv2d and ConvTranspose2d share: a kernel W created at once or at the first call (from the
-    input's channel axis), a bias b of the output channels, and the stride and padding of the op."""
+    input's channel axis), a bias b of the output channels, and the stride, padding, dilation and groups of
+    the op."""
 
     _lazy = ("W", "b")
 
-    def __init__(self, out_channels, kernel_size, stride, pad, nobias, in_channels, dtype):
+    def __init__(self, out_channels, kernel_size, stride, pad, dilation, groups, nobias, in_channels, dtype,
+                 initializer):
         super().__init__()
         kind = type(self).__name__
         self.out_channels = _check_size(kind, "out_channels", out_channels)
         self.kernel_size, self.stride, self.pad = kernel_geometry(kernel_size, stride, pad, kind)  # pairs
+        self.dilation = pair(dilation, "dilation", kind, 1)
+        self.groups = _check_size(kind, "groups", groups)
+        if self.out_channels % self.groups:
+            raise ValueError(f"{kind}: out_channels {self.out_channels} is not divisible by groups {self.groups}")
         in_channels = _check_size(kind, "in_channels", in_channels, optional=True)
-        self.nobias, self.dtype = nobias, dtype
+        self.nobias, self.dtype, self.initializer = nobias, dtype, initializer
         self._lazy = ("W",) if nobias else ("W", "b")
         self.W = self.b = None
         if in_channels is not None:
             self._create(in_channels, CPU)
 
-    @property
-    def in_channels(self):
-        """The number of input channels, read from W; None while a lazy W is not created yet."""
-        return None if self.W is None else self.W.shape[self._in_axis]
-
     def _lazy_shape(self, attr):
         return self._kernel_shape(None) if attr == "W" else (self.out_channels,)
 
     def _create(self, in_channels, device):
-        fan_in = in_channels * self.kernel_size[0] * self.kernel_size[1]
+        if in_channels % self.groups:
+            raise ValueError(f"{type(self).__name__}: in_channels {in_channels} is not divisible by groups "
+                             f"{self.groups}")
+        fan_in = in_channels // self.groups * self.kernel_size[0] * self.kernel_size[1]  # inputs of one output
         _create_weight_and_bias(self, self._kernel_shape(in_channels), fan_in, self.out_channels, device)
 
     def _input(self, x):
@@ -484,14 +497,16 @@ class _Conv(Layer):
 
 
 class Conv2d(_Conv):
-    """2-D convolution layer: `y = conv2d(x, W, b, stride, pad)` on (N, C, H, W) input, giving
-    (N, out_channels, OH, OW) with `OH = (H + 2 ph - kh) // sh + 1` (likewise OW).
+    """2-D convolution layer: `y = conv2d(x, W, b, stride, pad, dilation, groups)` on (N, C, H, W) input, giving
+    (N, out_channels, OH, OW) with `OH = (H + 2 ph - dh (kh - 1) - 1) // sh + 1` (likewise OW).
 
-    W (out_channels, in_channels, kh, kw) is drawn from N(0, 1/(in_channels kh kw)), b (out_channels,) is
-    zeros; `in_channels` None (lazy) takes them from the first input; `nobias` and `dtype` are Linear's.
-    `kernel_size` (typically 3), `stride` (2 halves the size) and `pad` (zeros; `kernel_size // 2` keeps the
-    size at stride 1) are ints or pairs, checked (TypeError, ValueError) as [F.conv2d][autograd.function.conv2d]
-    checks them; a call checks the input is 4-D and fits the kernel.
+    W (out_channels, in_channels / groups, kh, kw) is drawn from N(0, 1/(in_channels / groups · kh kw)), b
+    (out_channels,) is zeros; `in_channels` None (lazy) takes them from the first input; `nobias`, `dtype` and
+    `initializer` (which fills W in place of the normal draw) are Linear's. `kernel_size` (typically 3), `stride`
+    (2 halves the size), `pad` (zeros; `kernel_size // 2` keeps the size at stride 1) and `dilation` (the spacing of the kernel's taps) are ints or pairs, checked
+    (TypeError, ValueError) as [F.conv2d][autograd.function.conv2d] checks them; `groups` splits the channels
+    into groups convolved apart (`groups=in_channels` is a depthwise convolution), and must divide both
+    channel counts. A call checks the input is 4-D and fits the kernel.
 
     Examples:
         >>> import numpy as np
@@ -499,30 +514,40 @@ class Conv2d(_Conv):
         >>> conv = layer.Conv2d(4, kernel_size=3, pad=1)
         >>> conv(np.zeros((2, 3, 8, 8), dtype="float32")).shape, conv.W.shape, conv.in_channels
         ((2, 4, 8, 8), (4, 3, 3, 3), 3)
+        >>> depthwise = layer.Conv2d(6, kernel_size=3, pad=2, dilation=2, groups=3)
+        >>> depthwise(np.zeros((2, 3, 8, 8), dtype="float32")).shape, depthwise.W.shape
+        ((2, 6, 8, 8), (6, 1, 3, 3))
     """
 
-    _in_axis = 1
+    def __init__(self, out_channels, kernel_size, stride=1, pad=0, nobias=False, in_channels=None, dtype="float32",
+                 dilation=1, groups=1, initializer=None):
+        super().__init__(out_channels, kernel_size, stride, pad, dilation, groups, nobias, in_channels, dtype,
+                         initializer)
 
-    def __init__(self, out_channels, kernel_size, stride=1, pad=0, nobias=False, in_channels=None, dtype="float32"):
-        super().__init__(out_channels, kernel_size, stride, pad, nobias, in_channels, dtype)
+    @property
+    def in_channels(self):
+        """The number of input channels, read from W; None while a lazy W is not created yet."""
+        return None if self.W is None else self.W.shape[1] * self.groups
 
     def _kernel_shape(self, in_channels):
-        return (self.out_channels, in_channels) + self.kernel_size
+        return (self.out_channels, None if in_channels is None else in_channels // self.groups) + self.kernel_size
 
     def forward(self, x):
         """x (N, in_channels, H, W), a Variable or an array -> (N, out_channels, OH, OW)."""
-        return F.conv2d(self._input(x), self.W, self.b, stride=self.stride, pad=self.pad)
+        return F.conv2d(self._input(x), self.W, self.b, stride=self.stride, pad=self.pad, dilation=self.dilation,
+                        groups=self.groups)
 
 
 class ConvTranspose2d(_Conv):
-    """Transposed convolution layer, for upsampling: `y = conv_transpose2d(x, W, b, stride, pad, outsize)`,
-    the gradient of a convolution with respect to its input, giving (N, out_channels, OH, OW) with
-    `OH = (H - 1) sh - 2 ph + kh` (likewise OW), or `outsize` (OH, OW) to choose among the sizes a strided
-    conv2d maps back to the input's.
+    """Transposed convolution layer, for upsampling: `y = conv_transpose2d(x, W, b, stride, pad, outsize,
+    dilation, groups)`, the gradient of a convolution with respect to its input, giving (N, out_channels, OH, OW)
+    with `OH = (H - 1) sh - 2 ph + dh (kh - 1) + 1` (likewise OW), or `outsize` (OH, OW) to choose among the
+    sizes a strided conv2d maps back to the input's.
 
-    W (in_channels, out_channels, kh, kw) (PyTorch's layout) is drawn from N(0, 1/(in_channels kh kw)); the
-    rest is as in [Conv2d][autograd.layer.Conv2d] (pad is removed from each border of the output; kernel 2 or
-    4 at stride 2 doubles the size). The op is [F.conv_transpose2d][autograd.function.conv_transpose2d].
+    W (in_channels, out_channels / groups, kh, kw) (PyTorch's layout) is drawn from
+    N(0, 1/(in_channels / groups · kh kw)); the rest is as in [Conv2d][autograd.layer.Conv2d] (pad is removed
+    from each border of the output; kernel 2 or 4 at stride 2 doubles the size). The op is
+    [F.conv_transpose2d][autograd.function.conv_transpose2d].
 
     Examples:
         >>> import numpy as np
@@ -532,20 +557,24 @@ class ConvTranspose2d(_Conv):
         ((2, 4, 16, 16), (3, 4, 2, 2))
     """
 
-    _in_axis = 0
-
     def __init__(self, out_channels, kernel_size, stride=1, pad=0, nobias=False, in_channels=None,
-                 outsize=None, dtype="float32"):
-        super().__init__(out_channels, kernel_size, stride, pad, nobias, in_channels, dtype)
+                 outsize=None, dtype="float32", dilation=1, groups=1, initializer=None):
+        super().__init__(out_channels, kernel_size, stride, pad, dilation, groups, nobias, in_channels, dtype,
+                         initializer)
         self.outsize = outsize
 
+    @property
+    def in_channels(self):
+        """The number of input channels, read from W; None while a lazy W is not created yet."""
+        return None if self.W is None else self.W.shape[0]
+
     def _kernel_shape(self, in_channels):
-        return (in_channels, self.out_channels) + self.kernel_size
+        return (in_channels, self.out_channels // self.groups) + self.kernel_size
 
     def forward(self, x):
         """x (N, in_channels, H, W), a Variable or an array -> (N, out_channels, OH, OW)."""
         return F.conv_transpose2d(self._input(x), self.W, self.b, stride=self.stride, pad=self.pad,
-                                  outsize=self.outsize)
+                                  outsize=self.outsize, dilation=self.dilation, groups=self.groups)
 
 
 class BatchNorm(Layer):

@@ -14,12 +14,13 @@ import re
 import sys
 import threading
 import weakref
+from functools import partial
 
 from autograd import config
 from autograd.backend import (CPU, DeviceError, as_array, device_of, dtype_in, dtype_name, get_device, host_str, is_array,
                               is_host_scalar, same_device, to_host)
 
-__all__ = ["Variable", "Parameter", "Function", "as_variable"]
+__all__ = ["Variable", "Parameter", "Function", "as_variable", "grad"]
 
 
 class Variable:
@@ -194,6 +195,22 @@ class Variable:
         """Cut the link to the function that made this Variable (it becomes a leaf)."""
         self.creator = None
 
+    def detach(self):
+        """A new Variable on the same array, outside the graph: no creator, `requires_grad=False` (PyTorch's
+        `detach`). The array is shared, not copied, and so is its version count, as a view's: an in-place update
+        through either is seen by graphs recorded on the other.
+
+        Examples:
+            >>> from autograd import Variable
+            >>> x = Variable([1.0, 2.0])
+            >>> y = (x * 2).detach()
+            >>> y.creator, y.requires_grad
+            (None, False)
+        """
+        v = _wrap(self.data, requires_grad=False)
+        v._version = self._version
+        return v
+
     def unchain_backward(self):
         """Cut every link behind this Variable, so the graph can be freed (truncated backpropagation through time
         calls it on the loss after each window).
@@ -259,10 +276,16 @@ class Variable:
                 self.grad = seed if self.grad is None else _wrap(self.grad.data + seed.data)
             return
         log = [(self, before)]  # (Variable, its gradient before the pass), for each one the pass sets
+        keep = retain_grad and partial(_add_grad, create_graph=create_graph, log=log)
+        creator, leaves = self.creator, {}
         recording = config.recording.set(create_graph)  # not context managers: this runs every step
         on_arrays = config.on_arrays.set(not create_graph)
         try:
-            _backprop(self, seed if create_graph else seed.data, retain_grad, create_graph, log)
+            _backprop([(-creator.generation, 0, creator)], {creator}, {self: seed if create_graph else seed.data},
+                      leaves, create_graph, keep)
+            with _grad_lock:  # once per pass: another thread's pass may be adding into the same leaves
+                for x, g in leaves.items():
+                    _add_grad(x, g, create_graph, log)
         except BaseException:
             for v, g in reversed(log):  # the earliest value of each is put back last
                 v.grad = g
@@ -497,21 +520,23 @@ def array_of(x):
     return x.data if isinstance(x, Variable) else x
 
 
-def _seed(y, gradient):
-    """`gradient` as the seed of `y.backward(gradient)`: a Variable of y's shape, device and dtype."""
+def _seed(y, gradient, what="backward: gradient"):
+    """`gradient` as the seed of `y.backward(gradient)` (or of grad's `grad_outputs`, `what` names it in errors):
+    a Variable of y's shape, device and dtype."""
     if isinstance(gradient, bool) or not (isinstance(gradient, (Variable, int, float)) or is_array(gradient)):
-        raise TypeError(f"backward: gradient must be an array, a Variable or a number shaped like the Variable "
-                        f"(shape {y.shape}), got {type(gradient).__name__}; retain_grad and create_graph are "
-                        "keywords: backward(retain_grad=True)")
+        hint = ("; retain_grad and create_graph are keywords: backward(retain_grad=True)"
+                if what.startswith("backward") else "")
+        raise TypeError(f"{what} must be an array, a Variable or a number shaped like the Variable "
+                        f"(shape {y.shape}), got {type(gradient).__name__}{hint}")
     if isinstance(gradient, (int, float)):
         g = _scalar_array(float(gradient), y.data)
     else:
         g = gradient.data if isinstance(gradient, Variable) else as_array(gradient)
         if not same_device([g, y.data]):
-            raise DeviceError(f"backward: gradient is on {device_of(g)}, the Variable on {y.device}; move it "
+            raise DeviceError(f"{what} is on {device_of(g)}, the Variable on {y.device}; move it "
                               "with .to(device)")
     if tuple(g.shape) != y.shape:
-        raise ValueError(f"backward: gradient has shape {tuple(g.shape)}, the Variable shape {y.shape}; they must "
+        raise ValueError(f"{what} has shape {tuple(g.shape)}, the Variable shape {y.shape}; they must "
                          "be the same")
     if g.dtype != y.dtype:
         g = device_of(g).xp.astype(g, y.dtype)
@@ -523,21 +548,19 @@ def _seed(y, gradient):
 _grad_lock = threading.Lock()  # held while a pass adds into its leaves' gradients
 
 
-def _backprop(root, seed, retain_grad, create_graph, log):
-    """The loop of `Variable.backward`: pop the function of highest generation, run its backward,
-    accumulate the input gradients, and push their creators. Each gradient it sets is first logged in `log`
-    with its old value.
+def _backprop(heap, seen, pending, leaves, create_graph, keep=False):
+    """The loop of `Variable.backward` and [grad][autograd.variable.grad]: pop the function of highest
+    generation, run its backward, accumulate the input gradients, and push their creators.
 
-    The gradients of this pass flow in `pending` (raw arrays, or Variables under create_graph), apart from the
-    `grad` that Variables keep: an intermediate's is added into its `grad` only with retain_grad, once complete
-    (a gradient retained by an earlier pass is not sent down again). Those of leaves wait in `leaves` and are
-    added into their `grad` at the end, under a lock: a pass that fails leaves them as they were, and passes in
-    several threads lose no update."""
-    creator = root.creator
-    heap, seen, count = [(-creator.generation, 0, creator)], {creator}, 1
+    `heap` holds the functions to start from, as `(-generation, tie-breaker, function)`, and `seen` them and
+    any function never to run (grad skips those that lead to none of its inputs). `pending` maps Variables made
+    by ops to their seeds; the gradients of this pass flow in it (raw arrays, or Variables under
+    create_graph), apart from the `grad` that Variables keep, and those that reach leaves are added up in
+    `leaves`. The caller decides what becomes of them (backward adds them into their `grad`, grad returns
+    them), so a pass that fails has changed no `grad`. When its creator runs, an intermediate's gradient is
+    complete: it goes to `keep(y, g)` if given (retain_grad; grad collecting an intermediate input)."""
+    count = len(heap)
     anomaly = config.anomaly.get()
-    pending = {root: seed}  # intermediate Variable -> its gradient from this pass so far
-    leaves = {}  # leaf -> its gradient from this pass so far, added into its grad at the end
     while heap:
         f = heapq.heappop(heap)[2]
         if len(f.outputs) == 1:  # the common case, without the lists
@@ -547,8 +570,8 @@ def _backprop(root, seed, retain_grad, create_graph, log):
             g = pending.pop(y, None)  # complete now: every op that used y has run
             if g is None:
                 continue
-            if retain_grad:
-                _add_grad(y, g, create_graph, log)
+            if keep:
+                keep(y, g)
             ys = (y,)  # held until this step ends, for backwards that read it
             f.ys, gys = ys if create_graph else (y.data,), (g,)
         else:
@@ -557,10 +580,10 @@ def _backprop(root, seed, retain_grad, create_graph, log):
             missing = sum(g is None for g in gys)  # not count(None): arrays compare elementwise
             if missing == len(gys):
                 continue
-            if retain_grad:
+            if keep:
                 for y, g in zip(ys, gys):
                     if g is not None:
-                        _add_grad(y, g, create_graph, log)
+                        keep(y, g)
             if missing:
                 gys = f._zeros_for_missing(gys, create_graph)
             f.ys = tuple(ys) if create_graph else tuple(None if y is None else y.data for y in ys)
@@ -620,9 +643,6 @@ def _backprop(root, seed, retain_grad, create_graph, log):
                 seen.add(g)
                 heapq.heappush(heap, (-g.generation, count, g))
                 count += 1
-    with _grad_lock:  # once per pass: another thread's pass may be adding into the same leaves
-        for x, g in leaves.items():
-            _add_grad(x, g, create_graph, log)
 
 
 def _add_grad(y, g, create_graph, log):
@@ -645,6 +665,148 @@ def _check_floating_input(f, x):
 def _raise_grad_shape(f, x, gx):
     raise RuntimeError(f"{type(f).__name__}.backward gave a gradient of shape {tuple(gx.shape)} "
                         f"for an input of shape {x.shape}")
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=None,
+         materialize_grads=False):
+    """The gradients of `outputs` with respect to `inputs` alone, PyTorch's `torch.autograd.grad`: no `grad`
+    of any Variable is read or written.
+
+    For each input `x_i` it returns `Σ_k grad_outputs_k · ∂outputs_k/∂x_i`, by the same backward pass as
+    [Variable.backward][autograd.variable.Variable.backward], which runs only the functions that lead to an
+    input. Inputs may be intermediate Variables (made by ops), not only leaves. With `create_graph=True` the
+    gradients are recorded, so they can be differentiated again: a gradient penalty, a Hessian-vector product.
+
+    Args:
+        outputs (Variable | sequence of Variable): what to differentiate (floating-point).
+        inputs (Variable | sequence of Variable): with respect to what; each must require a gradient.
+        grad_outputs (array | Variable | number | sequence | None): the seed of each output, shaped like it
+            (None, or a None in the sequence, seeds ones: unlike PyTorch, a non-scalar output then acts as its
+            sum, as in `backward()`).
+        retain_graph (bool | None): accepted for PyTorch's programs; a pass never frees the graph here.
+        create_graph (bool): record the backward pass, so the results have a graph of their own.
+        allow_unused (bool | None): give None for an input the outputs do not depend on, instead of raising;
+            None means the value of `materialize_grads`.
+        materialize_grads (bool): give zeros instead of None for such an input.
+
+    Returns:
+        tuple of (Variable | None): one gradient per input, shaped and typed like it, on its device; a constant
+            (requires_grad=False) unless `create_graph`.
+
+    Raises:
+        ValueError: an input does not require a gradient, or the outputs do not depend on it (without
+            `allow_unused`); an output does not require a gradient; `grad_outputs` has another length than
+            `outputs`, or a seed another shape than its output.
+        TypeError: an output or input is not a Variable, or holds integer data; a seed is not a number, array or
+            Variable.
+        DeviceError: a seed is on another device than its output.
+        RuntimeError: an input of the graph was updated in place after the forward pass.
+
+    Examples:
+        y = x³ at x = 2: dy/dx = 3x² = 12 and, differentiating that again, d²y/dx² = 6x = 12; `x.grad` stays None.
+
+        >>> from autograd import Variable, grad
+        >>> x = Variable(2.0)
+        >>> (g,) = grad(x ** 3, x, create_graph=True)
+        >>> (h,) = grad(g, x)
+        >>> g.item(), h.item(), x.grad
+        (12.0, 12.0, None)
+    """
+    outputs, inputs = _variables("outputs", outputs), _variables("inputs", inputs)
+    if allow_unused is None:
+        allow_unused = materialize_grads
+    elif materialize_grads and not allow_unused:
+        raise ValueError("grad: materialize_grads=True gives zeros for unused inputs; allow_unused=False "
+                         "contradicts it")
+    if grad_outputs is None:
+        grad_outputs = [None] * len(outputs)
+    elif isinstance(grad_outputs, (Variable, int, float)) or is_array(grad_outputs):
+        grad_outputs = [grad_outputs]
+    grad_outputs = list(grad_outputs)
+    if len(grad_outputs) != len(outputs):
+        raise ValueError(f"grad: grad_outputs has {len(grad_outputs)} entries for {len(outputs)} outputs")
+    targets = dict.fromkeys(inputs)
+    for i, x in enumerate(inputs):
+        if not x.requires_grad:
+            raise ValueError(f"grad: inputs[{i}] (shape {x.shape}) does not require a gradient "
+                             "(requires_grad=False)")
+    pending, leaves = {}, {}  # the seeds: of outputs made by ops, of leaves among the outputs
+    for i, (y, g) in enumerate(zip(outputs, grad_outputs)):
+        if not _is_floating(y.data):
+            raise TypeError(f"grad: outputs[{i}] holds {dtype_name(y.dtype)} data; gradients need floating-point "
+                            "data (cast it with F.astype first)")
+        if not y.requires_grad:
+            raise ValueError(f"grad: outputs[{i}] (shape {y.shape}) does not require a gradient: it was computed "
+                             "from constants only, or under no_grad")
+        seed = _wrap(y.xp.ones_like(y.data)) if g is None else _seed(y, g, f"grad: grad_outputs[{i}]")
+        seed = seed if create_graph else seed.data
+        into = leaves if y.creator is None else pending
+        into[y] = seed if y not in into else into[y] + seed
+    seen = _leading_nowhere([y.creator for y in pending], targets)
+    heap = []
+    for y in pending:
+        f = y.creator
+        if f not in seen:
+            seen.add(f)
+            heap.append((-f.generation, len(heap), f))
+    heapq.heapify(heap)
+    found = {}  # intermediate inputs whose creators ran -> their gradients
+
+    def keep(y, g):
+        if y in targets:
+            found[y] = g
+
+    recording = config.recording.set(create_graph)
+    on_arrays = config.on_arrays.set(not create_graph)
+    try:
+        _backprop(heap, seen, pending, leaves, create_graph, keep)
+    finally:
+        config.on_arrays.reset(on_arrays)
+        config.recording.reset(recording)
+    results = []
+    for i, x in enumerate(inputs):
+        g = found[x] if x in found else pending[x] if x in pending else leaves.get(x)
+        if g is None:
+            if not allow_unused:
+                raise ValueError(f"grad: inputs[{i}] (shape {x.shape}) is not used to compute the outputs; "
+                                 "pass allow_unused=True to get None for it (or materialize_grads=True for zeros)")
+            if materialize_grads:
+                g = _wrap(x.xp.zeros_like(x.data), requires_grad=False)
+        elif not isinstance(g, Variable):
+            g = _wrap(g, requires_grad=False)
+        results.append(g)
+    return tuple(results)
+
+
+def _variables(what, values):
+    """`values` (a Variable or a sequence of them) as a list of Variables, for grad's `what`."""
+    values = [values] if isinstance(values, Variable) else values
+    if not isinstance(values, (list, tuple)) or not values:
+        raise TypeError(f"grad: {what} must be a Variable or a non-empty sequence of Variables, got "
+                        f"{type(values).__name__}")
+    for i, v in enumerate(values):
+        if not isinstance(v, Variable):
+            raise TypeError(f"grad: {what}[{i}] must be a Variable, got {type(v).__name__}")
+    return list(values)
+
+
+def _leading_nowhere(starts, targets):
+    """The functions behind `starts` from which no Variable of `targets` can be reached, found by an iterative
+    depth-first walk (graphs of any depth): grad need not run them."""
+    leads = {}  # function -> whether a target lies behind it
+    stack = list(starts)
+    while stack:
+        f = stack[-1]
+        if f in leads:
+            stack.pop()
+            continue
+        later = [x.creator for x in f.inputs if x.creator is not None and x.creator not in leads]
+        if later:  # decide those first, then come back to f
+            stack.extend(later)
+            continue
+        stack.pop()
+        leads[f] = any(x in targets or (x.creator is not None and leads[x.creator]) for x in f.inputs)
+    return {f for f, yes in leads.items() if not yes}
 
 
 class Parameter(Variable):

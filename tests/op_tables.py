@@ -149,6 +149,17 @@ def np_cross_entropy(a, t):
     return -logp[np.arange(t.size)[valid], t[valid]].sum() / valid.sum()
 
 
+def np_nll_loss(logp, t, w=None, reduction="mean"):
+    """-w[t] logp[t] of each label but -100 (class axis 1); the mean divides by the summed weights of those labels."""
+    w = np.ones(logp.shape[1]) if w is None else w
+    kept = np.where(t == -100, 0, t)  # any class, for the ignored labels: masked below
+    picked = np.take_along_axis(logp, np.expand_dims(kept, 1), axis=1)[:, 0]
+    losses = np.where(t == -100, 0.0, -w[kept] * picked)
+    if reduction == "none":
+        return losses
+    return losses.sum() / np.where(t == -100, 0.0, w[kept]).sum() if reduction == "mean" else losses.sum()
+
+
 def np_sigmoid_cross_entropy(a, t):
     s = np_sigmoid(a)
     return -np.mean(t * np.log(s) + (1 - t) * np.log(1 - s))
@@ -181,15 +192,15 @@ def np_pad(x, pad, value=0.0):
     return np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=value)
 
 
-def out_size(size, k, s, p):
-    return (size + 2 * p - k) // s + 1
+def out_size(size, k, s, p, d=1):
+    return (size + 2 * p - d * (k - 1) - 1) // s + 1
 
 
-def np_im2col(x, kernel, stride=1, pad=0):
-    """With plain loops: column (c, i, j) of output pixel (p, q) is the padded x at (c, p·sh + i, q·sw + j)."""
-    (kh, kw), (sh, sw), (ph, pw) = pair(kernel), pair(stride), pair(pad)
+def np_im2col(x, kernel, stride=1, pad=0, dilation=1):
+    """With plain loops: column (c, i, j) of output pixel (p, q) is the padded x at (c, p·sh + i·dh, q·sw + j·dw)."""
+    (kh, kw), (sh, sw), (ph, pw), (dh, dw) = pair(kernel), pair(stride), pair(pad), pair(dilation)
     n, c, h, w = x.shape
-    oh, ow = out_size(h, kh, sh, ph), out_size(w, kw, sw, pw)
+    oh, ow = out_size(h, kh, sh, ph, dh), out_size(w, kw, sw, pw, dw)
     xp = np_pad(x, pad)
     col = np.zeros((n, c * kh * kw, oh * ow), dtype=x.dtype)
     for ci in range(c):
@@ -197,69 +208,110 @@ def np_im2col(x, kernel, stride=1, pad=0):
             for j in range(kw):
                 for p in range(oh):
                     for q in range(ow):
-                        col[:, ci * kh * kw + i * kw + j, p * ow + q] = xp[:, ci, p * sh + i, q * sw + j]
+                        col[:, ci * kh * kw + i * kw + j, p * ow + q] = xp[:, ci, p * sh + i * dh, q * sw + j * dw]
     return col
 
 
-def np_col2im(col, x_shape, kernel, stride=1, pad=0):
+def np_col2im(col, x_shape, kernel, stride=1, pad=0, dilation=1):
     """The adjoint of np_im2col, with plain loops: each column entry added back where im2col read it."""
-    (kh, kw), (sh, sw), (ph, pw) = pair(kernel), pair(stride), pair(pad)
+    (kh, kw), (sh, sw), (ph, pw), (dh, dw) = pair(kernel), pair(stride), pair(pad), pair(dilation)
     n, c, h, w = x_shape
-    oh, ow = out_size(h, kh, sh, ph), out_size(w, kw, sw, pw)
+    oh, ow = out_size(h, kh, sh, ph, dh), out_size(w, kw, sw, pw, dw)
     xp = np.zeros((n, c, h + 2 * ph, w + 2 * pw))
     for ci in range(c):
         for i in range(kh):
             for j in range(kw):
                 for p in range(oh):
                     for q in range(ow):
-                        xp[:, ci, p * sh + i, q * sw + j] += col[:, ci * kh * kw + i * kw + j, p * ow + q]
+                        xp[:, ci, p * sh + i * dh, q * sw + j * dw] += col[:, ci * kh * kw + i * kw + j, p * ow + q]
     return xp[:, :, ph:ph + h, pw:pw + w]
 
 
-def np_conv2d(x, W, b=None, stride=1, pad=0):
-    (sh, sw) = pair(stride)
-    oc, c, kh, kw = W.shape
+def np_conv2d(x, W, b=None, stride=1, pad=0, dilation=1, groups=1):
+    """Output channel o (of group g = o // (OC/groups)) correlates its kernel W[o] with the C/groups input channels
+    of group g, at taps dilation apart, window by window."""
+    (sh, sw), (dh, dw) = pair(stride), pair(dilation)
+    oc, cg, kh, kw = W.shape
     xp = np_pad(x, pad)
-    oh, ow = (xp.shape[2] - kh) // sh + 1, (xp.shape[3] - kw) // sw + 1
+    oh, ow = (xp.shape[2] - dh * (kh - 1) - 1) // sh + 1, (xp.shape[3] - dw * (kw - 1) - 1) // sw + 1
     y = np.zeros((x.shape[0], oc, oh, ow))
-    for p in range(oh):
-        for q in range(ow):
-            window = xp[:, :, p * sh:p * sh + kh, q * sw:q * sw + kw]
-            y[:, :, p, q] = np.einsum("nchw,ochw->no", window, W)
+    for o in range(oc):
+        g = o // (oc // groups)
+        for p in range(oh):
+            for q in range(ow):
+                window = xp[:, g * cg:(g + 1) * cg, p * sh:p * sh + dh * (kh - 1) + 1:dh,
+                            q * sw:q * sw + dw * (kw - 1) + 1:dw]
+                y[:, o, p, q] = np.einsum("nchw,chw->n", window, W[o])
     return y if b is None else y + b[None, :, None, None]
 
 
-def np_conv_transpose2d(x, W, b=None, stride=1, pad=0, outsize=None):
-    """Each input pixel times the kernel, added into the output at its stride position; then crop the padding."""
-    (sh, sw), (ph, pw) = pair(stride), pair(pad)
+def np_conv_transpose2d(x, W, b=None, stride=1, pad=0, outsize=None, dilation=1, groups=1):
+    """Each input pixel of group g times the kernel (taps dilation apart), added into the output channels of group
+    g at its stride position; then crop the padding."""
+    (sh, sw), (ph, pw), (dh, dw) = pair(stride), pair(pad), pair(dilation)
     n, c_in, h, w = x.shape
-    _, c_out, kh, kw = W.shape
-    oh, ow = outsize if outsize is not None else ((h - 1) * sh - 2 * ph + kh, (w - 1) * sw - 2 * pw + kw)
-    full = np.zeros((n, c_out, max((h - 1) * sh + kh, oh + 2 * ph), max((w - 1) * sw + kw, ow + 2 * pw)))
-    for p in range(h):
-        for q in range(w):
-            full[:, :, p * sh:p * sh + kh, q * sw:q * sw + kw] += np.einsum("nc,cokl->nokl", x[:, :, p, q], W)
+    _, cog, kh, kw = W.shape
+    cig, ekh, ekw = c_in // groups, dh * (kh - 1) + 1, dw * (kw - 1) + 1
+    oh, ow = outsize if outsize is not None else ((h - 1) * sh - 2 * ph + ekh, (w - 1) * sw - 2 * pw + ekw)
+    full = np.zeros((n, cog * groups, max((h - 1) * sh + ekh, oh + 2 * ph), max((w - 1) * sw + ekw, ow + 2 * pw)))
+    for g in range(groups):
+        for p in range(h):
+            for q in range(w):
+                full[:, g * cog:(g + 1) * cog, p * sh:p * sh + ekh:dh, q * sw:q * sw + ekw:dw] += np.einsum(
+                    "nc,cokl->nokl", x[:, g * cig:(g + 1) * cig, p, q], W[g * cig:(g + 1) * cig])
     y = full[:, :, ph:ph + oh, pw:pw + ow]
     return y if b is None else y + b[None, :, None, None]
 
 
-def np_pool(x, kernel, stride, pad, reduce, fill):
-    (kh, kw), (sh, sw) = pair(kernel), pair(stride if stride is not None else kernel)
-    xp = np_pad(x, pad, fill)
-    oh, ow = (xp.shape[2] - kh) // sh + 1, (xp.shape[3] - kw) // sw + 1
-    y = np.zeros(x.shape[:2] + (oh, ow))
+def np_pool_out_size(size, k, s, p, d=1, ceil_mode=False):
+    """PyTorch's pooling output size (nn.MaxPool2d's docs): (size + 2p - d(k - 1) - 1) / s, rounded down or, with
+    ceil_mode, up, plus 1; with ceil_mode the last window must start inside the input or the left padding."""
+    span = size + 2 * p - d * (k - 1) - 1
+    out = (math.ceil(span / s) if ceil_mode else span // s) + 1
+    return out - 1 if ceil_mode and (out - 1) * s >= size + p else out
+
+
+def np_pool(x, kernel, stride=None, pad=0, dilation=1, ceil_mode=False, reduce="max", count_include_pad=True):
+    """Pooling window by window, as PyTorch's loops: window (p, q) has the rows p·sh - ph + i·dh (i < kh) and
+    likewise columns; max takes the largest of those inside x; avg sums those inside x and divides by their
+    number (count_include_pad=False) or by the number inside the padded input (the cells of a last ceil_mode
+    window beyond the padding never count)."""
+    (kh, kw), (sh, sw), (ph, pw), (dh, dw) = pair(kernel), pair(stride or kernel), pair(pad), pair(dilation)
+    n, c, h, w = x.shape
+    oh, ow = np_pool_out_size(h, kh, sh, ph, dh, ceil_mode), np_pool_out_size(w, kw, sw, pw, dw, ceil_mode)
+    y = np.zeros((n, c, oh, ow))
     for p in range(oh):
         for q in range(ow):
-            y[:, :, p, q] = reduce(xp[:, :, p * sh:p * sh + kh, q * sw:q * sw + kw], axis=(2, 3))
+            rows = [p * sh - ph + i * dh for i in range(kh)]
+            cols = [q * sw - pw + j * dw for j in range(kw)]
+            inside = x[:, :, [r for r in rows if 0 <= r < h]][:, :, :, [t for t in cols if 0 <= t < w]]
+            if reduce == "max":
+                y[:, :, p, q] = inside.max(axis=(2, 3))
+            else:
+                padded = len([r for r in rows if r < h + ph]) * len([t for t in cols if t < w + pw])
+                y[:, :, p, q] = inside.sum(axis=(2, 3)) / (padded if count_include_pad else inside[0, 0].size)
     return y
 
 
-def np_max_pool2d(x, kernel, stride=None, pad=0):
-    return np_pool(x, kernel, stride, pad, np.max, -np.inf)
+def np_max_pool2d(x, kernel, stride=None, pad=0, dilation=1, ceil_mode=False):
+    return np_pool(x, kernel, stride, pad, dilation, ceil_mode, "max")
 
 
-def np_avg_pool2d(x, kernel, stride=None, pad=0):
-    return np_pool(x, kernel, stride, pad, np.mean, 0.0)  # padded zeros count in the mean
+def np_avg_pool2d(x, kernel, stride=None, pad=0, ceil_mode=False, count_include_pad=True):
+    return np_pool(x, kernel, stride, pad, 1, ceil_mode, "avg", count_include_pad)  # padded zeros count by default
+
+
+def np_adaptive_avg_pool2d(x, output_size):
+    """Cell (i, j) averages rows floor(i·H/OH) to ceil((i+1)·H/OH) (exclusive) and likewise columns (PyTorch)."""
+    oh, ow = output_size
+    h, w = x.shape[2:]
+    y = np.zeros(x.shape[:2] + (oh, ow))
+    for i in range(oh):
+        for j in range(ow):
+            rows = slice(math.floor(i * h / oh), math.ceil((i + 1) * h / oh))
+            cols = slice(math.floor(j * w / ow), math.ceil((j + 1) * w / ow))
+            y[:, :, i, j] = x[:, :, rows, cols].mean(axis=(2, 3))
+    return y
 
 
 def dropped_or_scaled(ratio):
@@ -501,6 +553,91 @@ OPS = {
     "multinomial replacement": Op(seeded(lambda p: F.astype(F.multinomial(p, 5, replacement=True),
                                                             dtype_name(p.dtype))),
                                   [floats(4, low=0.1)], None, check=drawn_indices(5, True), differentiable=False),
+    # issue 16, losses (differences kept away from the kinks of l1 at 0 and of huber at |d| = delta)
+    "mean_squared_error sum": Op(lambda x, t: F.mean_squared_error(x, t, reduction="sum"), [(2, 3), (3,)],
+                                 lambda a, b: ((a - b) ** 2).sum()),
+    "mean_squared_error none": Op(lambda x, t: F.mean_squared_error(x, t, reduction="none"), [(2, 3), (3,)],
+                                  lambda a, b: (a - b) ** 2),
+    "l1_loss": Op(F.l1_loss, [floats(2, 3, low=0.5, high=2.0, signed=True), floats(2, 3, low=-0.3, high=0.3)],
+                  lambda a, b: np.abs(a - b).mean()),
+    "l1_loss none": Op(lambda x, t: F.l1_loss(x, t, reduction="none"), [floats(2, 3, low=0.5, high=2.0, signed=True),
+                                                                       floats(3, low=-0.3, high=0.3)],
+                       lambda a, b: np.abs(a - b)),
+    "huber_loss": Op(F.huber_loss, [floats(2, 3, low=-0.4, high=0.4), floats(2, 3, low=-0.4, high=0.4)],
+                     lambda a, b: (0.5 * (a - b) ** 2).mean()),
+    "huber_loss outside delta 0.5 sum": Op(lambda x, t: F.huber_loss(x, t, reduction="sum", delta=0.5),
+                                           [floats(2, 3, low=1.0, high=2.0, signed=True),
+                                            floats(2, 3, low=-0.3, high=0.3)],
+                                           lambda a, b: (0.5 * (np.abs(a - b) - 0.25)).sum()),
+    "sigmoid_cross_entropy none": Op(lambda x, t: F.sigmoid_cross_entropy(x, t, reduction="none"),
+                                     [(2, 3), const([[0, 1, 1], [1, 0, 0]])],
+                                     lambda a, t: -(t * np.log(np_sigmoid(a)) + (1 - t) * np.log(1 - np_sigmoid(a)))),
+    "binary_cross_entropy": Op(F.binary_cross_entropy, [floats(2, 3, low=0.1, high=0.9),
+                                                        const([[0.0, 1.0, 1.0], [0.3, 0.0, 1.0]])],
+                               lambda p, t: -np.mean(t * np.log(p) + (1 - t) * np.log(1 - p))),
+    "binary_cross_entropy weight none": Op(lambda x, t, w: F.binary_cross_entropy(x, t, w, reduction="none"),
+                                           [floats(2, 3, low=0.1, high=0.9), const([[0.0, 1.0, 1.0], [0.3, 0.0, 1.0]]),
+                                            const([0.5, 2.0, 1.0])],
+                                           lambda p, t, w: -w * (t * np.log(p) + (1 - t) * np.log(1 - p))),
+    "nll_loss": Op(F.nll_loss, [(3, 3), const([1, -100, 2])], lambda a, t: np_nll_loss(a, t)),
+    "nll_loss weight spatial sum": Op(lambda x, t, w: F.nll_loss(x, t, w, reduction="sum"),
+                                      [(2, 3, 2), const([[0, 2], [-100, 1]]), const([0.5, 2.0, 1.0])],
+                                      lambda a, t, w: np_nll_loss(a, t, w, reduction="sum")),
+    "nll_loss none": Op(lambda x, t: F.nll_loss(x, t, reduction="none"), [(3, 3), const([1, -100, 2])],
+                        lambda a, t: np_nll_loss(a, t, reduction="none")),
+    "cross_entropy weight": Op(lambda x, t, w: F.cross_entropy(x, t, w), [(3, 3), const([1, -100, 2]),
+                                                                        const([0.5, 2.0, 1.0])],
+                               lambda a, t, w: np_nll_loss(np_log_softmax(a), t, w)),
+    "cross_entropy none": Op(lambda x, t: F.cross_entropy(x, t, reduction="none"),
+                             [(2, 3, 2), const([[0, 2], [-100, 1]])],
+                             lambda a, t: np_nll_loss(np_log_softmax(a), t, reduction="none")),
+    "cross_entropy label_smoothing weight sum": Op(
+        lambda x, t, w: F.cross_entropy(x, t, w, reduction="sum", label_smoothing=0.2),
+        [(3, 3), const([1, -100, 2]), const([0.5, 2.0, 1.0])],
+        lambda a, t, w: 0.8 * np_nll_loss(np_log_softmax(a), t, w, reduction="sum")
+        - 0.2 / 3 * (np_log_softmax(a) * w)[t != -100].sum()),
+    "cross_entropy probabilities": Op(F.cross_entropy, [(2, 3), const([[0.2, 0.5, 0.3], [1.0, 0.0, 0.0]])],
+                                      lambda a, p: -(p * np_log_softmax(a)).sum() / 2),
+    # issue 16, conv
+    "im2col dilation 2": Op(lambda x: F.im2col(x, 2, 1, 1, dilation=2), [(1, 1, 4, 4)],
+                            lambda a: np_im2col(a, 2, 1, 1, 2)),
+    "col2im dilation (2, 1)": Op(lambda c: F.col2im(c, (1, 1, 4, 3), 2, 1, 0, dilation=(2, 1)), [(1, 4, 4)],
+                                 lambda c: np_col2im(c, (1, 1, 4, 3), 2, 1, 0, (2, 1))),
+    "conv2d dilation 2 groups 2": Op(lambda x, W, b: F.conv2d(x, W, b, pad=1, dilation=2, groups=2),
+                                     [(1, 4, 4, 4), (2, 2, 2, 2), (2,)],
+                                     lambda x, W, b: np_conv2d(x, W, b, 1, 1, 2, 2), rtol=1e-10, atol=1e-12),
+    "conv2d depthwise": Op(lambda x, W, b: F.conv2d(x, W, b, stride=2, pad=1, groups=3),
+                           [(1, 3, 4, 4), (3, 1, 3, 3), (3,)],
+                           lambda x, W, b: np_conv2d(x, W, b, 2, 1, 1, 3), rtol=1e-10, atol=1e-12),
+    "conv_transpose2d dilation 2 groups 2": Op(
+        lambda x, W, b: F.conv_transpose2d(x, W, b, stride=2, pad=1, dilation=2, groups=2),
+        [(1, 4, 2, 2), (4, 1, 2, 2), (2,)],
+        lambda x, W, b: np_conv_transpose2d(x, W, b, 2, 1, None, 2, 2), rtol=1e-10, atol=1e-12),
+    "conv_transpose2d depthwise": Op(lambda x, W: F.conv_transpose2d(x, W, stride=2, groups=2),
+                                     [(1, 2, 2, 2), (2, 1, 2, 2)],
+                                     lambda x, W: np_conv_transpose2d(x, W, None, 2, 0, None, 1, 2),
+                                     rtol=1e-10, atol=1e-12),
+    "max_pool2d dilation 2": Op(lambda x: F.max_pool2d(x, 2, 1, 1, dilation=2), [(1, 1, 5, 5)],
+                                lambda a: np_max_pool2d(a, 2, 1, 1, 2)),
+    "max_pool2d ceil_mode": Op(lambda x: F.max_pool2d(x, 2, ceil_mode=True), [(1, 2, 5, 5)],
+                               lambda a: np_max_pool2d(a, 2, ceil_mode=True)),
+    "max_pool2d 3 2 1 ceil_mode": Op(lambda x: F.max_pool2d(x, 3, 2, 1, ceil_mode=True), [(1, 1, 6, 6)],
+                                     lambda a: np_max_pool2d(a, 3, 2, 1, ceil_mode=True)),
+    "avg_pool2d ceil_mode": Op(lambda x: F.avg_pool2d(x, 2, ceil_mode=True), [(1, 2, 5, 5)],
+                               lambda a: np_avg_pool2d(a, 2, ceil_mode=True), atol=1e-15),
+    "avg_pool2d count_include_pad=False": Op(lambda x: F.avg_pool2d(x, 3, 2, 1, count_include_pad=False),
+                                             [(1, 1, 5, 5)],
+                                             lambda a: np_avg_pool2d(a, 3, 2, 1, count_include_pad=False),
+                                             atol=1e-15),
+    "avg_pool2d 3 2 1 ceil_mode count_include_pad=False": Op(
+        lambda x: F.avg_pool2d(x, 3, 2, 1, ceil_mode=True, count_include_pad=False), [(1, 1, 6, 6)],
+        lambda a: np_avg_pool2d(a, 3, 2, 1, True, False), atol=1e-15),
+    "adaptive_avg_pool2d": Op(lambda x: F.adaptive_avg_pool2d(x, (3, 2)), [(1, 2, 5, 5)],
+                              lambda a: np_adaptive_avg_pool2d(a, (3, 2)), atol=1e-15),
+    "adaptive_avg_pool2d (None, 3)": Op(lambda x: F.adaptive_avg_pool2d(x, (None, 3)), [(1, 1, 3, 4)],
+                                        lambda a: np_adaptive_avg_pool2d(a, (3, 3)), atol=1e-15),
+    "adaptive_avg_pool2d 1": Op(lambda x: F.adaptive_avg_pool2d(x, 1), [(2, 2, 3, 3)],
+                                lambda a: np_adaptive_avg_pool2d(a, (1, 1)), atol=1e-15),
 }
 
 # Views of the table for the grid and property tests (test_arithmetic, test_reduction, test_properties): the

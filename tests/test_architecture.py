@@ -24,6 +24,8 @@ ALLOWED = {
     "autograd.optimizer": BASE | {"autograd.variable"},  # never hook: a hook is any callable
     "autograd.layer": BASE | {"autograd.variable", "autograd.function"},
     "autograd.model": BASE | {"autograd.variable", "autograd.function", "autograd.layer"},
+    "autograd.functional": BASE | {"autograd.variable", "autograd.function"},
+    "autograd.init": BASE | {"autograd.variable"},
 }
 ARRAY_LIBRARIES = {"numpy", "cupy", "cupyx", "array_api_strict", "array_api_compat", "jax", "torch"}
 

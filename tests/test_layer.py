@@ -1436,6 +1436,69 @@ def test_conv_layer_wants_nchw_input():
         Conv2d(2, 3)(np.zeros((3, 8, 8), np.float32))
 
 
+
+def test_conv_layers_with_dilation_and_groups(device):
+    from autograd.layer import Conv2d, ConvTranspose2d
+    x = Variable(RNG_BN.normal(size=(2, 4, 9, 8)).astype(np.float32), device=device)
+    conv = Conv2d(6, 3, stride=2, pad=2, dilation=(2, 1), groups=2)
+    y = conv(x)
+    assert conv.W.shape == (6, 2, 3, 3) and conv.in_channels == 4 and conv.W.device == device
+    assert y.shape == (2, 6, 5, 5)  # (9 + 4 - 2·2 - 1) // 2 + 1 = 5, (8 + 4 - 2 - 1) // 2 + 1 = 5
+    np.testing.assert_allclose(host(y), host(F.conv2d(x, conv.W, conv.b, 2, 2, (2, 1), 2)), rtol=1e-6)
+    assert abs(host(conv.W).std() - 1 / np.sqrt(2 * 3 * 3)) < 0.2  # fan_in: the C/groups inputs of one output
+    up = ConvTranspose2d(4, 2, stride=2, dilation=2, groups=2, nobias=True)
+    z = up(y)
+    assert up.W.shape == (6, 2, 2, 2) and up.in_channels == 6
+    assert z.shape == (2, 4, 11, 11)  # (5 - 1)·2 + 2·(2 - 1) + 1
+    np.testing.assert_allclose(host(z), host(F.conv_transpose2d(y, up.W, None, 2, 0, None, 2, 2)), rtol=1e-6)
+    z.sum().backward()
+    assert conv.W.grad.shape == conv.W.shape and up.W.grad.shape == up.W.shape
+
+
+def test_depthwise_conv2d_layer(device):
+    from autograd.layer import Conv2d
+    x = Variable(RNG_BN.normal(size=(1, 3, 5, 5)).astype(np.float32), device=device)
+    conv = Conv2d(3, 3, pad=1, groups=3, nobias=True)
+    y = conv(x)
+    assert conv.W.shape == (3, 1, 3, 3) and y.shape == (1, 3, 5, 5)
+    for ch in range(3):  # each output channel is its own channel convolved with its own 3×3 kernel
+        alone = F.conv2d(x[:, ch:ch + 1], conv.W[ch:ch + 1], pad=1)
+        np.testing.assert_allclose(host(y)[:, ch:ch + 1], host(alone), rtol=1e-5, atol=1e-6)
+
+
+def test_a_lazy_grouped_conv_loads_its_kernel_from_a_state_dict():
+    from autograd.layer import Conv2d, ConvTranspose2d
+    for make in (lambda **kw: Conv2d(4, 3, groups=2, **kw), lambda **kw: ConvTranspose2d(4, 3, groups=2, **kw)):
+        source, target = make(in_channels=6), make()
+        target.load_state_dict(source.state_dict())
+        np.testing.assert_array_equal(host(target.W), host(source.W))
+        assert target.in_channels == 6
+
+
+@pytest.mark.parametrize("make, error, match", [
+    (lambda L: L.Conv2d(3, 3, groups=2), ValueError, r"^Conv2d: out_channels 3 is not divisible by groups 2"),
+    (lambda L: L.Conv2d(4, 3, groups=2, in_channels=3), ValueError,
+     r"^Conv2d: in_channels 3 is not divisible by groups 2"),
+    (lambda L: L.ConvTranspose2d(4, 3, groups=0), ValueError, r"^ConvTranspose2d: groups must be a positive int"),
+    (lambda L: L.Conv2d(4, 3, dilation=0), ValueError, r"^Conv2d: dilation must be positive, got 0"),
+    (lambda L: L.ConvTranspose2d(4, 3, dilation=(1, 2, 3)), TypeError,
+     r"^ConvTranspose2d: dilation must be an int or a pair of ints"),
+])
+def test_conv_layer_refuses_bad_dilation_and_groups(make, error, match):
+    import autograd.layer as L
+    with pytest.raises(error, match=match):
+        make(L)
+
+
+def test_a_lazy_grouped_conv_refuses_channels_not_divisible_and_keeps_no_kernel(device):
+    from autograd.layer import Conv2d
+    conv = Conv2d(4, 3, groups=2)
+    with pytest.raises(ValueError, match=r"^Conv2d: in_channels 3 is not divisible by groups 2"):
+        conv(Variable(np.zeros((1, 3, 5, 5), np.float32), device=device))
+    assert conv.W is None and conv.b is None
+    assert conv(Variable(np.zeros((1, 2, 5, 5), np.float32), device=device)).shape == (1, 4, 3, 3)
+
+
 def test_a_list_filled_in_a_loop_is_registered():
     class Stack(Layer):
         def __init__(self, sizes):

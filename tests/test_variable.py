@@ -1083,3 +1083,31 @@ def test_argmax_and_argmin_methods_equal_the_ops(device):
         np.testing.assert_array_equal(to_host(x.argmax(**kwargs)), a.argmax(**kwargs))
         np.testing.assert_array_equal(to_host(x.argmin(**kwargs)), to_host(F.argmin(x, **kwargs)))
         np.testing.assert_array_equal(to_host(x.argmin(**kwargs)), a.argmin(**kwargs))
+# ---- detach (issue 16, item 1) ---------------------------------------------------------------------------------
+
+
+def test_detach_shares_the_data_outside_the_graph(device):
+    x = var([1.0, 2.0], device)
+    y = x * 3.0
+    d = y.detach()
+    assert d.data is y.data and d.creator is None and d.requires_grad is False and d.grad is None
+    assert d.device == device
+    z = F.sum(d * x)  # d is a constant: the gradient reaches x only through the product
+    z.backward()
+    close(x.grad, [3.0, 6.0])
+    assert y.grad is None and d.grad is None
+
+
+def test_detach_shares_the_version_count(device):
+    W = Parameter(np.array([1.0, 2.0]), device=device)
+    d = W.detach()
+    y = F.sum(W * W)
+    d.version += 1  # an in-place write through the detached Variable is one to W
+    assert W.version == 1
+    with pytest.raises(RuntimeError, match="updated in place"):
+        y.backward()
+    loss = F.sum(d * W)
+    W.version += 1
+    assert d.version == 2
+    with pytest.raises(RuntimeError, match="updated in place"):
+        loss.backward()
