@@ -3,13 +3,14 @@
 - **Finding parameters.** A layer's attributes are walked in the order first assigned: a
   [Parameter][autograd.variable.Parameter] is a parameter, a Layer is walked in turn, a list, tuple or dict
   is looked into, nested too, whenever its items were put there (`self.blocks = [None] * 3` filled later,
-  `self.heads = {"out": Linear(1)}`: PyTorch's ModuleList and ModuleDict). A layer or parameter reached
+  `self.heads = {"out": Linear(1)}`): plain lists and dicts are PyTorch's ModuleList and ModuleDict, so
+  `self.blocks = [Block() for _ in range(n)]` needs no container class. A layer or parameter reached
   twice (tied weights) counts once, under its first name. Names join attributes with dots and index
   container items (`l0.W`, `blocks[1].W`, `heads[out].b`); they key `state_dict()` and checkpoints.
 - **The walk is cached** (it costs more than a small model's training step can spare) until an attribute of
   a layer is assigned or deleted, or a list or dict it went through changes: assign attributes normally,
   not through `__dict__`.
-- **Lazy parameters.** Linear, Conv2d, ConvTranspose2d, and RNN and LSTM built on Linear, create their
+- **Lazy parameters.** Linear, Conv2d, ConvTranspose2d, and RNN, LSTM and GRU built on Linear, create their
   weights at the first call unless the input size is given, on the device of `to` (else the input's); until
   then they are None and keep their place, and a first call that raises keeps none of them. Other parameters
   are created at once, on the cpu. Weights are drawn on the host: `autograd.seed(n)` gives the same values on
@@ -21,11 +22,11 @@ import operator
 
 import autograd.function as F
 from autograd.backend import CPU, device_of, dtype_in, dtype_name, get_device, load_npz, save_npz, to_host
-from autograd._checks import check_eps, check_momentum, check_ratio, kernel_geometry, pair
+from autograd._checks import check_eps, check_momentum, check_ratio, kernel_geometry, number, pair
 from autograd.variable import Parameter, Variable
 
 __all__ = ["Layer", "Linear", "Conv2d", "ConvTranspose2d", "BatchNorm", "LayerNorm", "Embedding", "Dropout", "RNN",
-           "LSTM"]
+           "LSTM", "GRU", "MultiHeadAttention"]
 
 
 class Layer:
@@ -380,6 +381,44 @@ class Linear(Layer):
         return F.linear(x, self.W, self.b)
 
 
+def _load_torch_weights(layer, state, gates):
+    """The recurrent layers' `load_torch_weights`: `gates` lists the (x2*, h2*) Linear sublayers of each gate
+    in the order PyTorch stacks their rows."""
+    kind = type(layer).__name__
+    keys = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+    arrays = {}
+    for key, value in state.items():
+        base = key.removesuffix("_l0")
+        if base not in keys or base in arrays:
+            raise ValueError(f"{kind}.load_torch_weights: unexpected key {key!r}; expected {list(keys)} "
+                             "(or with the suffix _l0)")
+        arrays[base] = to_host(value)
+    for key in keys[:2] + (("bias_hh",) if "bias_ih" in arrays else ("bias_ih",) if "bias_hh" in arrays else ()):
+        if key not in arrays:
+            raise ValueError(f"{kind}.load_torch_weights: no {key!r}; got {sorted(state)}")
+    x2_first = getattr(layer, gates[0][0])
+    hidden, rows = x2_first.out_size, len(gates) * x2_first.out_size
+    expected = {"weight_ih": (rows, x2_first.in_size), "weight_hh": (rows, hidden), "bias_ih": (rows,),
+                "bias_hh": (rows,)}  # in_size None: lazy, any
+    for key, array in arrays.items():
+        shape = expected[key]
+        if array.ndim != len(shape) or any(e not in (None, a) for e, a in zip(shape, array.shape)):
+            shown = tuple("in_size" if e is None else e for e in shape)
+            raise ValueError(f"{kind}.load_torch_weights: {key!r} must have shape {shown} ({len(gates)} gates of "
+                             f"hidden_size {hidden}), got {tuple(array.shape)}")
+    ours = {}
+    for g, (x2, h2) in enumerate(gates):
+        part = slice(g * hidden, (g + 1) * hidden)
+        ours[f"{x2}.W"], ours[f"{h2}.W"] = arrays["weight_ih"][part].T, arrays["weight_hh"][part].T
+        b_ih, b_hh = ((arrays["bias_ih"][part], arrays["bias_hh"][part]) if "bias_ih" in arrays
+                      else (CPU.xp.zeros(hidden), CPU.xp.zeros(hidden)))
+        if getattr(layer, h2).nobias:
+            ours[f"{x2}.b"] = b_ih + b_hh
+        else:
+            ours[f"{x2}.b"], ours[f"{h2}.b"] = b_ih, b_hh
+    layer.load_state_dict(ours)
+
+
 class RNN(Layer):
     """Elman RNN, one time step per call: `h = tanh(x2h(x) + h2h(h_prev))`, no h2h term on the first step.
 
@@ -387,6 +426,14 @@ class RNN(Layer):
     bias, h2h one without, created at the second step. The state `h` (N, hidden_size) is kept between calls
     until [reset_state][autograd.layer.Layer.reset_state]; `loss.unchain_backward()` truncates backprop through
     time. Clip the gradients ([ClipGrad][autograd.hook.ClipGrad]): they can explode.
+
+    [load_torch_weights][autograd.layer.RNN.load_torch_weights] maps PyTorch's `RNNCell` (tanh) weights:
+
+    | ours | PyTorch's |
+    |---|---|
+    | `x2h.W` | `weight_ih.T` |
+    | `x2h.b` | `bias_ih + bias_hh` |
+    | `h2h.W` | `weight_hh.T` |
 
     Examples:
         >>> from autograd import Variable, layer
@@ -396,12 +443,28 @@ class RNN(Layer):
     """
 
     _state = ("h",)
+    _torch_gates = (("x2h", "h2h"),)
 
     def __init__(self, hidden_size, in_size=None, dtype="float32"):
         super().__init__()
         self.x2h = Linear(hidden_size, in_size, dtype=dtype)
         self.h2h = Linear(hidden_size, nobias=True, dtype=dtype)
         self.h = None
+
+    def load_torch_weights(self, state):
+        """Copy in the weights of PyTorch's cell (`RNNCell`, `LSTMCell`, `GRUCell`) or one-layer, one-direction
+        module (`RNN`, `LSTM`, `GRU`) of the same kind, mapped as the class docstring's table shows.
+
+        `state` maps `weight_ih`, `weight_hh`, `bias_ih`, `bias_hh` (or the same with the suffix `_l0`) to arrays
+        of any device or NumPy arrays (`{k: v.numpy() for k, v in cell.state_dict().items()}`), in PyTorch's
+        layout: `weight_ih` (G·H, in_size) and `weight_hh` (G·H, H) with the G gates' rows stacked in PyTorch's
+        order, biases (G·H,); both biases or neither (`bias=False`: ours become zeros). Each gate's rows,
+        transposed (PyTorch computes `x Wᵀ`, [Linear][autograd.layer.Linear] `x W`), become the W of its x2* and
+        h2* layers; where our gate has one bias and PyTorch two, they are summed into x2*'s b. Every key and
+        shape is checked first (ValueError naming the layer and the key), so a refused state changes nothing;
+        lazy weights are created, as by [load_state_dict][autograd.layer.Layer.load_state_dict]. The layer then
+        computes PyTorch's outputs, from `h0 = 0` (and `c0 = 0`)."""
+        _load_torch_weights(self, state, self._torch_gates)
 
     def forward(self, x):
         """One time step: x (N, in_size) -> the new state h (N, hidden_size), which is also kept."""
@@ -421,6 +484,16 @@ class LSTM(Layer):
     with no h2* terms and no f * c_prev on the first step. The x2* and h2* are Linear layers as in
     [RNN][autograd.layer.RNN], whose arguments these are; the state `h` and `c` is kept between calls.
 
+    [load_torch_weights][autograd.layer.LSTM.load_torch_weights] maps PyTorch's `LSTMCell` weights, whose
+    gates are stacked i, f, g, o in rows of H = hidden_size (`[0:H]` is i, `[H:2H]` f, ...):
+
+    | gate | `x2*.W` | `x2*.b` | `h2*.W` |
+    |---|---|---|---|
+    | i (input) | `weight_ih[0:H].T` | `bias_ih[0:H] + bias_hh[0:H]` | `weight_hh[0:H].T` |
+    | f (forget) | `weight_ih[H:2H].T` | `bias_ih[H:2H] + bias_hh[H:2H]` | `weight_hh[H:2H].T` |
+    | u (PyTorch's g) | `weight_ih[2H:3H].T` | `bias_ih[2H:3H] + bias_hh[2H:3H]` | `weight_hh[2H:3H].T` |
+    | o (output) | `weight_ih[3H:4H].T` | `bias_ih[3H:4H] + bias_hh[3H:4H]` | `weight_hh[3H:4H].T` |
+
     Examples:
         >>> from autograd import Variable, layer
         >>> lstm, x = layer.LSTM(4, in_size=1), Variable([[0.5]], dtype="float32")
@@ -429,6 +502,7 @@ class LSTM(Layer):
     """
 
     _state = ("h", "c")
+    _torch_gates = (("x2i", "h2i"), ("x2f", "h2f"), ("x2u", "h2u"), ("x2o", "h2o"))  # PyTorch's i, f, g, o
 
     def __init__(self, hidden_size, in_size=None, dtype="float32"):
         super().__init__()
@@ -437,6 +511,11 @@ class LSTM(Layer):
         for gate in "fiou":
             setattr(self, f"h2{gate}", Linear(hidden_size, nobias=True, dtype=dtype))
         self.h = self.c = None
+
+    def load_torch_weights(self, state):
+        """Copy in the weights of PyTorch's `LSTMCell` or one-layer `nn.LSTM`, mapped as the table above
+        shows; the rules are [RNN.load_torch_weights][autograd.layer.RNN.load_torch_weights]'s."""
+        _load_torch_weights(self, state, self._torch_gates)
 
     def _gate(self, x2, h2, x):
         a = x2(x)
@@ -689,3 +768,142 @@ class Dropout(Layer):
     def forward(self, x):
         """x with dropout applied in training, x itself in test mode."""
         return F.dropout(x, self.ratio)
+
+
+class GRU(Layer):
+    """GRU, one time step per call, with PyTorch's equations: reset gate r, update gate z, candidate n,
+
+        r = sigmoid(x2r(x) + h2r(h)),  z = sigmoid(x2z(x) + h2z(h)),  n = tanh(x2n(x) + r * h2n(h)),
+        h' = (1 - z) * n + z * h
+
+    x2r, x2z, x2n are [Linear][autograd.layer.Linear] layers (in_size, lazy if None, -> hidden_size) with
+    biases; h2r and h2z have none (their bias would only add to x2*'s), h2n has one: PyTorch's b_hn, inside
+    `r * (...)`. The first step after [reset_state][autograd.layer.Layer.reset_state] runs from `h = 0`
+    (PyTorch's default h0), which creates the h2* weights too; the state `h` (N, hidden_size) is kept between
+    calls. The arguments are [RNN][autograd.layer.RNN]'s.
+
+    [load_torch_weights][autograd.layer.GRU.load_torch_weights] maps PyTorch's `GRUCell` weights, whose gates
+    are stacked r, z, n in rows of H = hidden_size:
+
+    | gate | `x2*.W` | `x2*.b` | `h2*.W` | `h2*.b` |
+    |---|---|---|---|---|
+    | r (reset) | `weight_ih[0:H].T` | `bias_ih[0:H] + bias_hh[0:H]` | `weight_hh[0:H].T` | none |
+    | z (update) | `weight_ih[H:2H].T` | `bias_ih[H:2H] + bias_hh[H:2H]` | `weight_hh[H:2H].T` | none |
+    | n (candidate) | `weight_ih[2H:3H].T` | `bias_ih[2H:3H]` | `weight_hh[2H:3H].T` | `bias_hh[2H:3H]` |
+
+    Examples:
+        >>> from autograd import Variable, layer
+        >>> gru, x = layer.GRU(4, in_size=2), Variable([[0.5, -0.5]], dtype="float32")
+        >>> gru(x).shape, gru(x).shape, [name for name, _ in gru.named_params()][-4:]
+        ((1, 4), (1, 4), ['h2r.W', 'h2z.W', 'h2n.W', 'h2n.b'])
+    """
+
+    _state = ("h",)
+    _torch_gates = (("x2r", "h2r"), ("x2z", "h2z"), ("x2n", "h2n"))
+
+    def __init__(self, hidden_size, in_size=None, dtype="float32"):
+        super().__init__()
+        for gate in "rzn":
+            setattr(self, f"x2{gate}", Linear(hidden_size, in_size, dtype=dtype))
+        for gate in "rzn":
+            setattr(self, f"h2{gate}", Linear(hidden_size, nobias=gate != "n", dtype=dtype))
+        self.h = None
+
+    def load_torch_weights(self, state):
+        """Copy in the weights of PyTorch's `GRUCell` or one-layer `nn.GRU`, mapped as the table above
+        shows; the rules are [RNN.load_torch_weights][autograd.layer.RNN.load_torch_weights]'s."""
+        _load_torch_weights(self, state, self._torch_gates)
+
+    def forward(self, x):
+        """One time step: x (N, in_size) -> the new state h (N, hidden_size), which is also kept."""
+        a_r, a_z, a_n = self.x2r(x), self.x2z(x), self.x2n(x)
+        h = self.h
+        if h is None:
+            device = a_r.device
+            h = Variable(device.xp.zeros(a_r.shape, dtype=a_r.dtype, device=device.where), requires_grad=False)
+        r = F.sigmoid(a_r + self.h2r(h))
+        z = F.sigmoid(a_z + self.h2z(h))
+        n = F.tanh(a_n + r * self.h2n(h))
+        self.h = (1.0 - z) * n + z * h
+        return self.h
+
+
+class MultiHeadAttention(Layer):
+    """Multi-head attention, as PyTorch's `nn.MultiheadAttention` with `batch_first=True`:
+
+        head_i = attention(query Wq_i, key Wk_i, value Wv_i),   y = concat(head_1, ..., head_h) Wo
+
+    with [F.scaled_dot_product_attention][autograd.function.scaled_dot_product_attention] on each head of
+    `embed_dim // num_heads` features. The projections are [Linear][autograd.layer.Linear] layers `q_proj`,
+    `k_proj`, `v_proj` and `out_proj` (embed_dim outputs each; not fused into one `in_proj` as PyTorch's are
+    when the sizes agree), initialised as Linear's, with biases unless `bias=False`.
+
+    Args:
+        embed_dim (int): the model width E, a multiple of `num_heads`. Typical values: 64 to 1024.
+        num_heads (int): the number of heads h. Typical values: 1 to 16.
+        dropout (float): the probability of zeroing an attention weight in training, in [0, 1).
+        bias (bool): biases in the four projections. Default True.
+        kdim (int | None): the feature size of key, embed_dim when None.
+        vdim (int | None): the feature size of value, embed_dim when None.
+        dtype (str): the parameters' dtype, as Linear's.
+
+    A call `mha(query, key=None, value=None, mask=None, is_causal=False)` takes query (N, L, E), key (N, S,
+    kdim) and value (N, S, vdim), or the same without the batch axis N; key defaults to query
+    (self-attention) and value to key. `mask` broadcasts to the scores (N, h, L, S): (L, S), or (N, 1, 1, S)
+    to mask padded keys. **A boolean mask is True where the key takes part**, as in F.scaled_dot_product_attention:
+    the opposite of `nn.MultiheadAttention`'s `attn_mask` and `key_padding_mask` (invert them when porting).
+    `is_causal=True` is the causal mask itself (PyTorch's is only a hint beside `attn_mask`). The call
+    returns the output (N, L, E) alone, not PyTorch's `(output, averaged weights)` pair.
+
+    Examples:
+        >>> import numpy as np
+        >>> from autograd import layer
+        >>> mha = layer.MultiHeadAttention(8, num_heads=2)
+        >>> x = np.zeros((3, 5, 8), dtype="float32")             # (N, L, E)
+        >>> mha(x, is_causal=True).shape, mha.q_proj.W.shape
+        ((3, 5, 8), (8, 8))
+    """
+
+    def __init__(self, embed_dim, num_heads, dropout=0.0, bias=True, kdim=None, vdim=None, dtype="float32"):
+        super().__init__()
+        self.embed_dim = _check_size("MultiHeadAttention", "embed_dim", embed_dim)
+        self.num_heads = _check_size("MultiHeadAttention", "num_heads", num_heads)
+        if self.embed_dim % self.num_heads:
+            raise ValueError(f"MultiHeadAttention: embed_dim {embed_dim} is not a multiple of num_heads {num_heads}")
+        self.dropout = number("MultiHeadAttention: dropout", dropout, 0.0, 1.0, high_open=True)
+        kdim = _check_size("MultiHeadAttention", "kdim", kdim, optional=True) or self.embed_dim
+        vdim = _check_size("MultiHeadAttention", "vdim", vdim, optional=True) or self.embed_dim
+        for name, in_size in (("q_proj", self.embed_dim), ("k_proj", kdim), ("v_proj", vdim),
+                              ("out_proj", self.embed_dim)):
+            setattr(self, name, Linear(self.embed_dim, in_size, nobias=not bias, dtype=dtype))
+
+    def forward(self, query, key=None, value=None, mask=None, is_causal=False):
+        """query (N, L, E), key (N, S, kdim), value (N, S, vdim), each with or without N -> (N, L, E)."""
+        key = query if key is None else key
+        value = key if value is None else value
+        q, k, v = (x if isinstance(x, Variable) else Variable(x, requires_grad=False) for x in (query, key, value))
+        self._check_inputs(q, k, v)
+        batched = q.ndim == 3
+        heads = [self._split_heads(proj(x) if batched else F.unsqueeze(proj(x), 0))
+                 for proj, x in ((self.q_proj, q), (self.k_proj, k), (self.v_proj, v))]
+        y = F.scaled_dot_product_attention(*heads, mask, is_causal=is_causal, dropout=self.dropout)
+        n, _, length, _ = y.shape
+        y = self.out_proj(F.reshape(F.transpose(y, (0, 2, 1, 3)), (n, length, self.embed_dim)))
+        return y if batched else F.squeeze(y, 0)
+
+    def _split_heads(self, x):
+        """(N, L, E) -> (N, h, L, E / h)."""
+        n, length, _ = x.shape
+        return F.transpose(F.reshape(x, (n, length, self.num_heads, -1)), (0, 2, 1, 3))
+
+    def _check_inputs(self, q, k, v):
+        if q.ndim not in (2, 3):
+            raise ValueError(f"MultiHeadAttention: query must be (N, L, E) or (L, E), got shape {q.shape}")
+        batch = "N, " if q.ndim == 3 else ""
+        for name, x, proj in (("query", q, self.q_proj), ("key", k, self.k_proj), ("value", v, self.v_proj)):
+            if x.ndim != q.ndim or x.shape[-1] != proj.in_size or x.shape[:-2] != q.shape[:-2]:
+                raise ValueError(f"MultiHeadAttention: {name} must have shape ({batch}length, {proj.in_size}) with "
+                                 f"the batch of the query of shape {q.shape}, got {x.shape}")
+        if k.shape[-2] != v.shape[-2]:
+            raise ValueError(f"MultiHeadAttention: key of shape {k.shape} and value of shape {v.shape} must have the "
+                             "same length")

@@ -1,4 +1,4 @@
-"""Models: Layers that compose other layers (Sequential, MLP, LSTM), meant to be trained as a whole.
+"""Models: Layers that compose other layers (Sequential, MLP, LSTM, GRU), meant to be trained as a whole.
 
 A model is a [Layer][autograd.layer.Layer] (`params()`, `cleargrads()`, `to(device)`, `state_dict()`, ...),
 and an optimizer's `update(model)` takes it. The Linear layers these models make are lazy.
@@ -7,7 +7,7 @@ import autograd.function as F
 from autograd import layer
 from autograd.layer import Layer
 
-__all__ = ["Model", "Sequential", "MLP", "LSTM"]
+__all__ = ["Model", "Sequential", "MLP", "LSTM", "GRU"]
 
 
 class Model(Layer):
@@ -103,3 +103,25 @@ class LSTM(Model):
     def forward(self, x):
         """One time step: x (N, in_size) -> y (N, out_size)."""
         return self.linear(self.lstm(x))
+
+
+class GRU(Model):
+    """A GRU layer followed by a Linear read-out, one time step per call: `y = linear(gru(x))`, with sublayers
+    `gru` ([layer.GRU][autograd.layer.GRU], hidden_size) and `linear` (out_size), keeping the recurrent state
+    between calls until `reset_state()`.
+
+    Examples:
+        >>> from autograd import Variable, model
+        >>> net = model.GRU(hidden_size=8, out_size=1)
+        >>> net(Variable([[0.5]], dtype="float32")).shape, net.gru.h.shape
+        ((1, 1), (1, 8))
+    """
+
+    def __init__(self, hidden_size, out_size):
+        super().__init__()
+        self.gru = layer.GRU(hidden_size)
+        self.linear = layer.Linear(out_size)
+
+    def forward(self, x):
+        """One time step: x (N, in_size) -> y (N, out_size)."""
+        return self.linear(self.gru(x))

@@ -36,3 +36,12 @@ def np_lstm_step(lstm, x, h_prev, c_prev):
     u = np.tanh(gate(lstm.x2u, lstm.h2u))
     c = i * u if c_prev is None else f * c_prev + i * u
     return o * np.tanh(c), c
+
+
+def np_gru_step(gru, x, h_prev):
+    """PyTorch's GRU equations with the layer's own weights; h_prev None is h = 0."""
+    h = np.zeros((x.shape[0], gru.x2r.out_size)) if h_prev is None else h_prev
+    r = np_sigmoid(np_linear(x, gru.x2r) + np_linear(h, gru.h2r))
+    z = np_sigmoid(np_linear(x, gru.x2z) + np_linear(h, gru.h2z))
+    n = np.tanh(np_linear(x, gru.x2n) + r * np_linear(h, gru.h2n))
+    return (1 - z) * n + z * h

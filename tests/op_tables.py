@@ -16,7 +16,8 @@ Adding an op: write it in its family's file, then add one row here:
   returns a list. ``None`` only for a random op: give ``check(output, *inputs)``, a property of its output.
 - options: ``rtol``/``atol`` of the forward comparison (default rtol 1e-12, atol 0); ``gradcheck`` options
   (``atol``, ``rtol``, ``second_order=False`` with a comment saying why); ``differentiable=False`` for a metric
-  (the test checks that its result is a constant instead).
+  or an index (the test checks that its result is a constant instead); ``dtype`` the dtype of the result when it
+  is not the inputs' (``"int64"`` for argmax).
 Choose small shapes (gradcheck evaluates the op twice per input element and order) and value ranges away from
 kinks and poles (relu at 0, clip at its bounds, log at 0), so the second-order check holds there too.
 """
@@ -71,6 +72,7 @@ class Op(NamedTuple):
     gradcheck: dict = {}
     check: Callable | None = None
     differentiable: bool = True
+    dtype: str | None = None
 
     def specs(self):
         """The inputs as Floats and Const (a bare shape is a Floats of the default range)."""
@@ -181,6 +183,19 @@ def np_batch_norm(x, gamma, beta, mean=None, var=None, eps=1e-5):
 def np_layer_norm(x, gamma, beta, eps=1e-5):
     ax = tuple(range(x.ndim - gamma.ndim, x.ndim))
     return (x - x.mean(axis=ax, keepdims=True)) / np.sqrt(x.var(axis=ax, keepdims=True) + eps) * gamma + beta
+
+
+def np_attention(q, k, v, mask=None, is_causal=False, scale=None):
+    """softmax(q kᵀ scale + mask) v; a boolean mask is True where the key takes part, a row without any gives 0."""
+    s = q @ np.swapaxes(k, -1, -2) * (1 / np.sqrt(q.shape[-1]) if scale is None else scale)
+    if is_causal:
+        mask = np.tril(np.ones(s.shape[-2:], dtype=bool))
+    if mask is not None:
+        s = np.where(mask, s, -np.inf) if mask.dtype == bool else s + mask
+    m = s.max(axis=-1, keepdims=True)
+    e = np.exp(s - np.where(np.isfinite(m), m, 0.0))
+    total = e.sum(axis=-1, keepdims=True)
+    return e / np.where(total == 0, 1.0, total) @ v
 
 
 def pair(v):
@@ -638,6 +653,78 @@ OPS = {
                                         lambda a: np_adaptive_avg_pool2d(a, (3, 3)), atol=1e-15),
     "adaptive_avg_pool2d 1": Op(lambda x: F.adaptive_avg_pool2d(x, 1), [(2, 2, 3, 3)],
                                 lambda a: np_adaptive_avg_pool2d(a, (1, 1)), atol=1e-15),
+    # issue 16, redops
+    "argmax": Op(F.argmax, [(2, 3)], np.argmax, differentiable=False, dtype="int64"),
+    "argmax axis 1 keepdims": Op(lambda x: F.argmax(x, axis=1, keepdims=True), [(2, 3)],
+                                 lambda a: np.argmax(a, axis=1, keepdims=True), differentiable=False, dtype="int64"),
+    "argmin": Op(F.argmin, [(2, 3)], np.argmin, differentiable=False, dtype="int64"),
+    "argmin axis 0": Op(lambda x: F.argmin(x, axis=0), [(2, 3)], lambda a: np.argmin(a, axis=0),
+                        differentiable=False, dtype="int64"),
+    "std": Op(F.std, [(2, 3)], np.std),
+    "std axis 1 ddof 1 keepdims": Op(lambda x: F.std(x, axis=1, keepdims=True, ddof=1), [(2, 3)],
+                                     lambda a: a.std(axis=1, ddof=1, keepdims=True)),
+    "cumsum": Op(lambda x: F.cumsum(x, 1), [(2, 3)], lambda a: np.cumsum(a, 1), atol=1e-15),
+    "cumsum axis 0": Op(lambda x: F.cumsum(x, axis=0), [(3, 2)], lambda a: np.cumsum(a, 0), atol=1e-15),
+    "stack": Op(lambda x, y: F.stack([x, y]), [(2, 3), (2, 3)], lambda a, b: np.stack([a, b])),
+    "stack axis -1": Op(lambda x, y: F.stack([x, y], axis=-1), [(3,), (3,)], lambda a, b: np.stack([a, b], -1)),
+    "pad": Op(lambda x: F.pad(x, (1, 2)), [(2, 3)], lambda a: np.pad(a, ((0, 0), (1, 2)))),
+    "pad value, two axes, a crop": Op(lambda x: F.pad(x, (-1, 1, 2, 0), value=0.5), [(2, 3)],
+                                      lambda a: np.pad(a[:, 1:], ((2, 0), (0, 1)), constant_values=0.5)),
+    "pad reflect": Op(lambda x: F.pad(x, (2, 1), mode="reflect"), [(2, 3)],
+                      lambda a: np.pad(a, ((0, 0), (2, 1)), mode="reflect")),
+    "pad replicate": Op(lambda x: F.pad(x, (1, 2, 1, 0), mode="replicate"), [(2, 3)],
+                        lambda a: np.pad(a, ((1, 0), (1, 2)), mode="edge")),
+    "pad circular": Op(lambda x: F.pad(x, (3, 1), mode="circular"), [(2, 3)],
+                       lambda a: np.pad(a, ((0, 0), (3, 1)), mode="wrap")),
+    "tril": Op(F.tril, [(3, 3)], np.tril),
+    "tril -1 batched": Op(lambda x: F.tril(x, -1), [(2, 2, 3)], lambda a: np.tril(a, -1)),
+    "triu": Op(F.triu, [(3, 3)], np.triu),
+    "triu 1": Op(lambda x: F.triu(x, diagonal=1), [(3, 2)], lambda a: np.triu(a, 1)),
+    "einsum": Op(lambda x, y: F.einsum("ij,jk->ik", x, y), [(2, 3), (3, 2)], lambda a, b: np.einsum("ij,jk->ik", a, b),
+                 atol=1e-12),
+    "einsum batched, implicit": Op(lambda x, y: F.einsum("bij,bkj", x, y), [(2, 2, 3), (2, 2, 3)],
+                                   lambda a, b: np.einsum("bij,bkj", a, b), atol=1e-12),
+    "einsum trace and diagonal": Op(lambda x, y: F.einsum("ii,jj->j", x, y), [(3, 3), (2, 2)],
+                                    lambda a, b: np.einsum("ii,jj->j", a, b), atol=1e-12),
+    "einsum ellipsis, three operands": Op(lambda x, y, z: F.einsum("...i,ij,j->...", x, y, z),
+                                          [(2, 1, 3), (3, 2), (2,)],
+                                          lambda a, b, c: np.einsum("...i,ij,j->...", a, b, c), atol=1e-12),
+    "norm": Op(F.norm, [(2, 3)], np.linalg.norm),
+    "norm ord 1 axis 1": Op(lambda x: F.norm(x, 1, axis=1), [(2, 3)], lambda a: np.linalg.norm(a, 1, axis=1)),
+    "norm ord inf keepdims": Op(lambda x: F.norm(x, math.inf, axis=-1, keepdims=True), [(2, 3)],
+                                lambda a: np.linalg.norm(a, np.inf, axis=-1, keepdims=True)),
+    "norm fro": Op(lambda x: F.norm(x, "fro", axis=(0, 2)), [(2, 2, 3)],
+                   lambda a: np.linalg.norm(a, "fro", axis=(0, 2)), rtol=1e-10),
+    "norm matrix 1": Op(lambda x: F.norm(x, 1), [(3, 2)], lambda a: np.linalg.norm(a, 1)),
+    "norm matrix -inf": Op(lambda x: F.norm(x, -math.inf, axis=(1, 0)), [(3, 2)],
+                           lambda a: np.linalg.norm(a, -np.inf, axis=(1, 0))),
+    "one_hot": Op(F.one_hot, [const([[0, 2], [3, 1]])], lambda t: np.eye(4, dtype=np.int64)[t],
+                  differentiable=False, dtype="int64"),
+    "one_hot num_classes": Op(lambda t: F.one_hot(t, num_classes=3), [const([1, 1, 0])],
+                              lambda t: np.eye(3, dtype=np.int64)[t], differentiable=False, dtype="int64"),
+    # issue 16, layers
+    "scaled_dot_product_attention": Op(F.scaled_dot_product_attention, [(2, 3, 2), (2, 4, 2), (2, 4, 3)],
+                                       np_attention, rtol=1e-10),
+    "scaled_dot_product_attention bool mask, a row without keys": Op(
+        F.scaled_dot_product_attention,
+        [(3, 2), (4, 2), (4, 3), const([[True, False, True, True], [False] * 4, [True, True, False, False]])],
+        np_attention, rtol=1e-10),
+    "scaled_dot_product_attention float mask": Op(F.scaled_dot_product_attention, [(2, 3, 2), (2, 4, 2), (2, 4, 3),
+                                                                                  (3, 4)], np_attention, rtol=1e-10),
+    "scaled_dot_product_attention float mask with -inf": Op(
+        F.scaled_dot_product_attention,
+        [(3, 2), (4, 2), (4, 3), const([[0.0, -np.inf, 0.5, 0.0], [-np.inf] * 4, [1.0, 0.0, 0.0, -np.inf]])],
+        np_attention, rtol=1e-10),
+    "scaled_dot_product_attention is_causal": Op(
+        lambda q, k, v: F.scaled_dot_product_attention(q, k, v, is_causal=True),
+        [(1, 2, 3, 2), (1, 2, 3, 2), (1, 2, 3, 2)],
+        lambda q, k, v: np_attention(q, k, v, is_causal=True), rtol=1e-10),
+    "scaled_dot_product_attention is_causal L < S, scale, broadcast batch": Op(
+        lambda q, k, v: F.scaled_dot_product_attention(q, k, v, is_causal=True, scale=0.7), [(2, 2, 3), (4, 3), (4, 2)],
+        lambda q, k, v: np_attention(q, k, v, is_causal=True, scale=0.7), rtol=1e-10),
+    "scaled_dot_product_attention dropout test mode": Op(
+        in_test_mode(lambda q, k, v: F.scaled_dot_product_attention(q, k, v, dropout=0.5)), [(3, 2), (4, 2), (4, 2)],
+        np_attention, rtol=1e-10),
 }
 
 # Views of the table for the grid and property tests (test_arithmetic, test_reduction, test_properties): the

@@ -1520,6 +1520,49 @@ def test_a_list_filled_in_a_loop_is_registered():
     assert list(net.state_dict()) == [name for name, _ in net.named_params()]
 
 
+def test_a_list_of_blocks_is_pytorchs_module_list(device):
+    # self.blocks = [Block() for _ in range(3)] needs no container class: parameters, state_dict and to() see them
+    from autograd.layer import LayerNorm, MultiHeadAttention
+
+    class Block(Layer):
+        def __init__(self):
+            super().__init__()
+            self.ln = LayerNorm(4)
+            self.attn = MultiHeadAttention(4, num_heads=2)
+
+        def forward(self, x):
+            return x + self.attn(self.ln(x), is_causal=True)
+
+    class Tower(Layer):
+        def __init__(self):
+            super().__init__()
+            self.blocks = [Block() for _ in range(3)]
+
+        def forward(self, x):
+            for block in self.blocks:
+                x = block(x)
+            return x
+
+    tower = Tower()
+    names = [name for name, _ in tower.named_params()]
+    assert len(names) == 3 * (2 + 8)
+    assert names[:3] == ["blocks[0].ln.gamma", "blocks[0].ln.beta", "blocks[0].attn.q_proj.W"]
+    assert names[-1] == "blocks[2].attn.out_proj.b"
+    tower.to(device)
+    assert all(p.device == device for p in tower.params())
+    x = Variable(RNG.normal(size=(2, 3, 4)), dtype="float32", device=device)
+    y = tower(x)
+    F.sum(y * y).backward()
+    assert all(p.grad is not None and p.grad.device == device for p in tower.params())
+
+    copy = Tower()  # other random weights, on the cpu
+    copy.load_state_dict(tower.state_dict())
+    assert list(copy.state_dict()) == names
+    for name, a in tower.state_dict().items():
+        np.testing.assert_array_equal(copy.state_dict()[name], a, err_msg=name)
+    np.testing.assert_array_equal(host(copy.to(device)(x)), host(y))
+
+
 # ---- a failed first call of a lazy layer keeps nothing ----------------------------------------------------
 
 def _other_device(device):

@@ -28,6 +28,7 @@ import importlib
 
 from autograd.function.activation import *  # noqa: F401,F403  (each family module lists its ops in __all__)
 from autograd.function.arithmetic import *  # noqa: F401,F403
+from autograd.function.attention import *  # noqa: F401,F403
 from autograd.function.conv import *  # noqa: F401,F403
 from autograd.function.dropout import *  # noqa: F401,F403
 from autograd.function.elementwise import *  # noqa: F401,F403
@@ -43,5 +44,5 @@ from autograd.function.shape import *  # noqa: F401,F403
 # The families in the order the reference page shows them; F.__all__ is the union of their __all__ lists.
 FAMILIES = tuple(importlib.import_module(f"autograd.function.{name}") for name in (
     "arithmetic", "elementwise", "reduction", "shape", "flatten", "linalg", "activation", "loss", "conv",
-    "normalization", "dropout", "random", "embedding"))
+    "normalization", "attention", "dropout", "random", "embedding"))
 __all__ = sorted(name for family in FAMILIES for name in family.__all__)

@@ -13,9 +13,9 @@ from autograd._checks import flag, normalize_axes, number
 from autograd.backend import device_of, dtype_name, ignoring_poles
 from autograd.function.elementwise import exp, where
 from autograd.function.shape import broadcast_to, reshape
-from autograd.variable import Function, array_of, as_variable
+from autograd.variable import Function, Variable, array_of, as_variable
 
-__all__ = ["logsumexp", "max", "mean", "min", "sum", "variance"]
+__all__ = ["argmax", "argmin", "cumsum", "logsumexp", "max", "mean", "min", "std", "sum", "variance"]
 
 
 def is_float16(x):
@@ -45,8 +45,8 @@ def _count(x_shape, axes):
     return math.prod(x_shape[a] for a in axes)
 
 
-def _expand(gy, x_shape, axis):
-    """The gradient of a reduction's output, broadcast back over the reduced axes."""
+def expand_reduced(gy, x_shape, axis):
+    """The gradient of a reduction's output, broadcast back over the reduced axes (here and in the norms)."""
     return broadcast_to(reshape(gy, _keepdims_shape(x_shape, axis)), x_shape)
 
 
@@ -60,7 +60,7 @@ class Sum(Function):
         return sum_array(x, self.axis, self.keepdims, self.divisor)
 
     def backward(self, gy):
-        gx = _expand(gy, self.inputs[0].shape, self.axis)
+        gx = expand_reduced(gy, self.inputs[0].shape, self.axis)
         # times 1/n, not / n: a float16 gy would take n > 65,504 as inf
         return gx if self.divisor is None else gx * (1.0 / self.divisor)
 
@@ -126,7 +126,7 @@ class _Extremum(Function):
         else:  # float16 counts in float32: 70,000 ties would be inf
             share = xp.astype(ties, xp.float32 if is_float16(gy) else gy.dtype)
             share = xp.astype(share / xp.sum(share, axis=self.axis, keepdims=True), gy.dtype, copy=False)
-        return _expand(gy, x.shape, self.axis) * share
+        return expand_reduced(gy, x.shape, self.axis) * share
 
 
 class Max(_Extremum):
@@ -172,6 +172,17 @@ def min(x, axis=None, keepdims=False):  # noqa: A001
     return Min(_axis(axis, x.ndim, "min"), flag(keepdims, "min: keepdims"))(x)
 
 
+def _divisor(op, x, axis, ddof):
+    """(the reduced axes, n - ddof) of a variance or standard deviation, n the number of elements reduced."""
+    axes = normalize_axes(axis, x.ndim, op)
+    n = _count(x.shape, axes)
+    divisor = n - number(f"{op}: ddof", ddof, -math.inf)  # number: a Python number, from NumPy's too
+    if not divisor > 0:
+        raise ValueError(f"{op}: ddof={ddof} must be less than the number of elements reduced, {n} "
+                         f"(input shape {tuple(x.shape)}, axis={axis}): the {op} has no divisor n - ddof > 0")
+    return axes, divisor
+
+
 def variance(x, axis=None, keepdims=False, ddof=0):
     """Variance over `axis`: `y = Σ (x - mean(x))² / (n - ddof)`. Gradient: `2 (x - mean(x)) / (n - ddof)`.
 
@@ -190,15 +201,142 @@ def variance(x, axis=None, keepdims=False, ddof=0):
         [-0.75, -0.25, 0.25, 0.75]
     """
     x = as_variable(x)
-    axes = normalize_axes(axis, x.ndim, "variance")
-    keepdims = flag(keepdims, "variance: keepdims")
-    n = _count(x.shape, axes)
-    divisor = n - number("variance: ddof", ddof, -math.inf)  # number: a Python number, from NumPy's too
-    if not divisor > 0:
-        raise ValueError(f"variance: ddof={ddof} must be less than the number of elements reduced, {n} "
-                         f"(input shape {tuple(x.shape)}, axis={axis}): the variance has no divisor n - ddof > 0")
+    axes, divisor = _divisor("variance", x, axis, ddof)
     d = x - mean(x, axes, keepdims=True)
-    return Sum(axes, keepdims, divisor)(d * d)
+    return Sum(axes, flag(keepdims, "variance: keepdims"), divisor)(d * d)
+
+
+class Std(Function):
+    """`y = √(Σ (x - mean(x))² / divisor)`. Gradient: `gy (x - mean(x)) / (divisor · y)`, NaN where y = 0."""
+
+    def __init__(self, axis, keepdims, divisor):
+        self.axis, self.keepdims, self.divisor = axis, keepdims, divisor
+
+    def forward(self, x):
+        xp = device_of(x).xp
+        d = x - sum_array(x, self.axis, True, _count(x.shape, self.axis))
+        return xp.sqrt(sum_array(d * d, self.axis, self.keepdims, self.divisor))
+
+    def backward(self, gy):
+        (x,), (y,) = self.xs, self.ys
+        with ignoring_poles():  # 0 / 0 = NaN where the slice is constant: the value (PyTorch's), without a warning
+            g = expand_reduced(gy / (y * self.divisor), self.inputs[0].shape, self.axis)
+            return g * (x - mean(x, self.axis, keepdims=True))
+
+
+def std(x, axis=None, keepdims=False, ddof=0):
+    """Standard deviation over `axis`: `y = √(Σ (x - mean(x))² / (n - ddof))`, the square root of
+    [F.variance][autograd.function.variance], with its `ddof` (NumPy's default 0; PyTorch's `correction`
+    defaults to 1: pass `ddof=1` for its unbiased estimate).
+
+    Gradient: `gy (x - mean(x)) / ((n - ddof) y)`. Over a constant slice (y = 0) that is 0 / 0, NaN, as in
+    PyTorch: the standard deviation has no derivative where it is 0 (its one-sided slopes are ±∞).
+
+    Examples:
+        >>> from autograd import Variable, to_host
+        >>> x = Variable([1.0, 3.0])
+        >>> y = F.std(x)
+        >>> y.item()
+        1.0
+        >>> y.backward()
+        >>> to_host(x.grad).tolist()   # (x - 2) / (2 · 1)
+        [-0.5, 0.5]
+    """
+    x = as_variable(x)
+    axes, divisor = _divisor("std", x, axis, ddof)
+    return Std(axes, flag(keepdims, "std: keepdims"), divisor)(x)
+
+
+def _arg_extremum(op, x, axis, keepdims):
+    """The index of argmax or argmin as an int64 constant: into the flattened x for axis None."""
+    x = as_variable(x)
+    keepdims = flag(keepdims, f"{op}: keepdims")
+    if axis is not None:
+        if isinstance(axis, (tuple, list)):
+            raise TypeError(f"{op}: axis must be an integer or None, got {axis!r}")
+        (axis,) = normalize_axes(axis, x.ndim or 1, op)
+    size = math.prod(x.shape) if axis is None else (x.shape[axis] if x.ndim else 1)
+    if size == 0:
+        raise ValueError(f"{op}: the input of shape {tuple(x.shape)} has no elements along axis={axis}")
+    data = array_of(x)  # (an array itself in a backward formula)
+    xp = device_of(data).xp
+    if x.ndim == 0 and axis is not None:
+        data = xp.reshape(data, (1,))
+    i = getattr(xp, op)(data, axis=axis, keepdims=keepdims)
+    if x.ndim == 0:
+        i = xp.reshape(i, ())
+    return Variable(xp.astype(i, xp.int64), requires_grad=False)  # an index: nothing to differentiate
+
+
+def argmax(x, axis=None, keepdims=False):
+    """The index of the largest element along `axis` (into the flattened `x` for None), the first one of ties;
+    NaN counts as the largest. An int64 constant (no gradient), as PyTorch's `argmax`; `keepdims` keeps the
+    reduced axis (all axes for None) with size 1, as NumPy's.
+
+    Examples:
+        >>> from autograd import Variable, to_host
+        >>> x = Variable([[1.0, 5.0, 5.0], [7.0, 0.0, 2.0]])
+        >>> to_host(F.argmax(x, axis=1)).tolist()   # the first of the tied 5s
+        [1, 0]
+        >>> F.argmax(x).item()
+        3
+    """
+    return _arg_extremum("argmax", x, axis, keepdims)
+
+
+def argmin(x, axis=None, keepdims=False):
+    """The index of the smallest element along `axis`, as [F.argmax][autograd.function.argmax] does for the
+    largest: the first one of ties, NaN counting as the smallest, an int64 constant.
+
+    Examples:
+        >>> from autograd import Variable, to_host
+        >>> to_host(F.argmin(Variable([[1.0, 0.0, 0.0], [-1.0, 4.0, 2.0]]), axis=1)).tolist()
+        [1, 0]
+    """
+    return _arg_extremum("argmin", x, axis, keepdims)
+
+
+class CumSum(Function):
+    """`y_i = Σ_{j ≤ i} x_j` along `axis` (with `reverse`, `Σ_{j ≥ i} x_j`). Gradient: gy's cumsum the other way."""
+
+    def __init__(self, axis, reverse=False):
+        self.axis, self.reverse = axis, reverse
+
+    def forward(self, x):
+        xp = device_of(x).xp
+        if self.reverse:
+            x = xp.flip(x, axis=self.axis)
+        if is_float16(x):  # accumulated in float32, rounded once
+            y = xp.astype(xp.cumulative_sum(x, axis=self.axis, dtype=xp.float32), x.dtype)
+        else:
+            y = xp.cumulative_sum(x, axis=self.axis)
+        return xp.flip(y, axis=self.axis) if self.reverse else y
+
+    def backward(self, gy):
+        return CumSum(self.axis, not self.reverse)(gy)
+
+
+def cumsum(x, axis):
+    """Cumulative sum along `axis`: `y_i = Σ_{j ≤ i} x_j` (PyTorch's `cumsum(x, dim)`; NumPy's `cumsum` with an
+    axis). Gradient: the reversed cumulative sum of gy, `gx_j = Σ_{i ≥ j} gy_i`. A 0-d `x` is its own cumsum.
+
+    Examples:
+        >>> from autograd import Variable, to_host
+        >>> x = Variable([1.0, 2.0, 3.0])
+        >>> y = F.cumsum(x, axis=0)
+        >>> to_host(y).tolist()
+        [1.0, 3.0, 6.0]
+        >>> F.sum(y).backward()
+        >>> to_host(x.grad).tolist()   # x_0 is in all 3 sums, x_2 in one
+        [3.0, 2.0, 1.0]
+    """
+    x = as_variable(x)
+    if axis is None or isinstance(axis, (tuple, list)):
+        raise TypeError(f"cumsum: axis must be an integer, got {axis!r}")
+    (axis,) = normalize_axes(axis, x.ndim or 1, "cumsum")  # 0 or -1 for a 0-d x, as PyTorch
+    if x.ndim == 0:
+        return reshape(CumSum(0)(reshape(x, (1,))), ())
+    return CumSum(axis)(x)
 
 
 class LogSumExp(Function):
@@ -216,9 +354,9 @@ class LogSumExp(Function):
     def backward(self, gy):
         shape = self.inputs[0].shape
         (x,), (y,) = self.xs, self.ys
-        y = _expand(y, shape, self.axis)
+        y = expand_reduced(y, shape, self.axis)
         y = where(array_of(y) == -math.inf, 0.0, y)  # all -inf: exp(-inf - 0) = 0, not exp(-inf - -inf) = NaN
-        return _expand(gy, shape, self.axis) * exp(x - y)
+        return expand_reduced(gy, shape, self.axis) * exp(x - y)
 
 
 def _reduced_shape(x_shape, axis):

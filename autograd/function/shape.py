@@ -7,13 +7,13 @@ inverse permutation, broadcast_to ↔ sum_to, get_item ↔ a scatter-add, concat
 import math
 import operator
 
-from autograd._checks import is_integer, normalize_axes
+from autograd._checks import integer, is_integer, normalize_axes
 from autograd import config
 from autograd.backend import DeviceError, device_of, is_array, is_host_scalar
 from autograd.variable import Function, Variable, array_of, as_variable
 
-__all__ = ["broadcast_to", "concat", "get_item", "matrix_transpose", "reshape", "split", "squeeze", "sum_to",
-           "transpose", "unsqueeze"]
+__all__ = ["broadcast_to", "concat", "get_item", "matrix_transpose", "pad", "reshape", "split", "squeeze", "stack",
+           "sum_to", "transpose", "tril", "triu", "unsqueeze"]
 
 
 class Reshape(Function):
@@ -482,3 +482,157 @@ def split(x, indices_or_sections, axis=0):
         bounds = [0, *indices_or_sections, n]
     lead = (slice(None),) * axis
     return [get_item(x, lead + (slice(a, b),)) for a, b in zip(bounds[:-1], bounds[1:])]
+
+
+def stack(xs, axis=0):
+    """The arrays `xs`, all of one shape, joined along a new `axis` of the result (NumPy's `stack`, PyTorch's
+    `stack(tensors, dim)`): `y[..., i, ...] = xs[i]`. Gradient: each input's slice of `gy`.
+
+    Examples:
+        >>> from autograd import Variable, to_host
+        >>> a, b = Variable([1.0, 2.0]), Variable([3.0, 4.0])
+        >>> to_host(F.stack([a, b], axis=1)).tolist()
+        [[1.0, 3.0], [2.0, 4.0]]
+    """
+    xs = [as_variable(x) for x in xs]
+    if not xs:
+        raise ValueError("stack: needs at least one input")
+    shapes = [tuple(x.shape) for x in xs]
+    if any(shape != shapes[0] for shape in shapes):
+        raise ValueError(f"stack: inputs must all have one shape, got {', '.join(map(str, shapes))}")
+    (axis,) = normalize_axes(axis, len(shapes[0]) + 1, "stack")
+    return concat([unsqueeze(x, axis) for x in xs], axis)
+
+
+_PAD_MODES = ("constant", "reflect", "replicate", "circular")
+
+
+def pad(x, pad, mode="constant", value=0.0):  # noqa: A002  (PyTorch's F.pad(input, pad, ...))
+    """`x` padded (or, by negative amounts, cropped) as PyTorch's `F.pad`: `pad` is
+    `(before, after)` for the last axis, then `(before, after)` for the one before it, and so on:
+    `(1, 2)` adds 1 column in front and 2 behind, `(1, 1, 2, 2)` also 2 rows above and below.
+
+    Modes: `"constant"` fills with `value`; `"reflect"` mirrors `x` without repeating its edge (`[2, 1 | 1, 2, 3
+    | 2, 1]`, each pad below the axis's size); `"replicate"` repeats the edge; `"circular"` wraps around (each
+    pad at most the size). Unlike PyTorch, the last three pad any axes, not only those after the batch and
+    channel axes. Crops come first, then pads. Gradient: `gy`'s part over `x` (a reflected, replicated or wrapped
+    element also collects the gradients of its copies).
+
+    Examples:
+        >>> from autograd import Variable, to_host
+        >>> x = Variable([[1.0, 2.0, 3.0]])
+        >>> to_host(F.pad(x, (1, 2))).tolist()
+        [[0.0, 1.0, 2.0, 3.0, 0.0, 0.0]]
+        >>> to_host(F.pad(x, (2, -1), value=9.0)).tolist()   # 2 in front, 1 cropped behind
+        [[9.0, 9.0, 1.0, 2.0]]
+        >>> to_host(F.pad(x, (2, 1), mode="reflect")).tolist()   # mirrored about the edge elements
+        [[3.0, 2.0, 1.0, 2.0, 3.0, 2.0]]
+    """
+    x = as_variable(x)
+    if mode not in _PAD_MODES:
+        raise ValueError(f"pad: mode must be one of {', '.join(map(repr, _PAD_MODES))}, got {mode!r}")
+    if not isinstance(pad, (tuple, list)) or not all(is_integer(p) for p in pad):
+        raise TypeError(f"pad: pad must be a tuple of integers (before, after, ...), got {pad!r}")
+    pad = [integer(p, "pad: pad") for p in pad]
+    if len(pad) % 2 or len(pad) > 2 * x.ndim:
+        raise ValueError(f"pad: pad {tuple(pad)} must hold a (before, after) pair for each of at most the "
+                         f"{x.ndim} axes of shape {tuple(x.shape)}, the last axis first")
+    if mode != "constant" and value != 0.0:
+        raise ValueError(f"pad: mode {mode!r} takes no value, got value={value!r}")
+    pairs = {x.ndim - 1 - i: (pad[2 * i], pad[2 * i + 1]) for i in range(len(pad) // 2)}  # axis -> pair
+    crop = tuple(slice(-min(b, 0), x.shape[a] + min(e, 0)) if a in pairs else slice(None)
+                 for a in range(x.ndim) for b, e in [pairs.get(a, (0, 0))])
+    if any(s.start > s.stop for s in crop if s != slice(None)):
+        raise ValueError(f"pad: pad {tuple(pad)} crops more than the whole of shape {tuple(x.shape)}")
+    if any(min(p) < 0 for p in pairs.values()):
+        x = get_item(x, crop)
+    for axis, (before, after) in sorted(pairs.items()):
+        before, after = max(before, 0), max(after, 0)
+        if before or after:
+            x = _pad_axis(x, axis, before, after, mode, value)
+    return x
+
+
+def _pad_axis(x, axis, before, after, mode, value):
+    """`x` padded along one axis by the non-negative amounts `before` and `after`."""
+    n, where = x.shape[axis], f"along axis {axis} of shape {tuple(x.shape)}"
+    if mode == "reflect" and max(before, after) >= n:
+        raise ValueError(f"pad: reflect padding of ({before}, {after}) {where} needs each pad below the size {n}")
+    if mode == "circular" and max(before, after) > n:
+        raise ValueError(f"pad: circular padding of ({before}, {after}) {where} needs each pad at most the size {n}")
+    if mode == "replicate" and n == 0:
+        raise ValueError(f"pad: replicate padding of an empty axis: ({before}, {after}) {where}")
+
+    def part(index):
+        return get_item(x, (slice(None),) * axis + (index,))
+
+    def block(size):  # the constant fill of `size` along the axis, on x's device
+        shape = tuple(x.shape[:axis]) + (size,) + tuple(x.shape[axis + 1:])
+        data = array_of(x)
+        xp = device_of(data).xp
+        return xp.full(shape, value, dtype=data.dtype, device=device_of(data).where)
+
+    if mode == "constant":
+        parts = [block(before), x, block(after)]
+    elif mode == "reflect":  # x[before], ..., x[1] | x | x[n - 2], ..., x[n - 1 - after]
+        parts = [part(slice(before, 0, -1)), x, part(slice(n - 2, n - 2 - after if after < n - 1 else None, -1))]
+    elif mode == "replicate":
+        parts = [part([0] * before), x, part([n - 1] * after)]
+    else:  # circular
+        parts = [part(slice(n - before, n)), x, part(slice(0, after))]
+    return concat([p for p in parts if p.shape[axis]], axis)
+
+
+class _Triangle(Function):
+    """The lower (tril) or upper (triu) triangle of the last two axes, the rest zeroed. Gradient: the same
+    triangle of gy."""
+
+    def __init__(self, diagonal):
+        self.diagonal = diagonal
+
+    def forward(self, x):
+        return getattr(device_of(x).xp, self.part)(x, k=self.diagonal)
+
+    def backward(self, gy):
+        return type(self)(self.diagonal)(gy)
+
+
+class Tril(_Triangle):
+    part = "tril"
+
+
+class Triu(_Triangle):
+    part = "triu"
+
+
+def _triangle(cls, x, diagonal):
+    x = as_variable(x)
+    op = cls.part
+    if x.ndim < 2:
+        raise ValueError(f"{op}: needs at least 2 dimensions (..., M, N), got shape {tuple(x.shape)}")
+    return cls(integer(diagonal, f"{op}: diagonal"))(x)
+
+
+def tril(x, diagonal=0):
+    """The lower triangle of the last two axes: `y[..., i, j] = x[..., i, j]` where `j - i <= diagonal`, else 0
+    (PyTorch's `tril(input, diagonal)`, NumPy's `tril(m, k)`: 0 the main diagonal, 1 one above, -1 one below).
+    Gradient: `tril(gy, diagonal)`.
+
+    Examples:
+        >>> from autograd import Variable, to_host
+        >>> to_host(F.tril(Variable([[1.0, 2.0], [3.0, 4.0]]))).tolist()
+        [[1.0, 0.0], [3.0, 4.0]]
+    """
+    return _triangle(Tril, x, diagonal)
+
+
+def triu(x, diagonal=0):
+    """The upper triangle of the last two axes: `y[..., i, j] = x[..., i, j]` where `j - i >= diagonal`, else 0,
+    as [F.tril][autograd.function.tril] the lower one. Gradient: `triu(gy, diagonal)`.
+
+    Examples:
+        >>> from autograd import Variable, to_host
+        >>> to_host(F.triu(Variable([[1.0, 2.0], [3.0, 4.0]]), 1)).tolist()
+        [[0.0, 2.0], [0.0, 0.0]]
+    """
+    return _triangle(Triu, x, diagonal)

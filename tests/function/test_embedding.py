@@ -63,3 +63,35 @@ def test_embed_id_ids_on_another_device(device):
     other = autograd.get_device("sim" if device.name == "cpu" else "cpu")
     with pytest.raises(ValueError, match="embed_id"):
         embed_id(other.put(np.array([0, 1])), Variable(np.ones((4, 3)), device=device))
+
+
+# ---- one_hot (issue 16) ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("labels, num_classes", [([0, 2, 1], -1), ([[3, 0], [1, 1]], 5), (2, 3), ([], 4),
+                                                  ([0, 0], 1)], ids=str)
+def test_one_hot_matches_the_identity_rows(device, labels, num_classes):
+    t = np.asarray(labels, dtype=np.int64)
+    y = autograd.function.one_hot(device.put(t), num_classes)
+    n = num_classes if num_classes != -1 else t.max() + 1
+    assert y.shape == t.shape + (n,) and y.device == device and str(y.dtype).endswith("int64")
+    assert y.creator is None and not y.requires_grad
+    np.testing.assert_array_equal(to_host(y), np.eye(n, dtype=np.int64)[t])
+
+
+def test_one_hot_of_int32_labels_and_a_variable(device):
+    t = Variable(device.put(np.array([1, 0], dtype=np.int32)))
+    np.testing.assert_array_equal(to_host(autograd.function.one_hot(t, 2)), [[0, 1], [1, 0]])
+
+
+@pytest.mark.parametrize("labels, num_classes, error, pattern", [
+    ([0, -1], -1, ValueError, r"^one_hot: label -1 is negative \(labels of shape \(2,\)\)"),
+    ([0, 3], 3, ValueError, r"^one_hot: label 3 is out of range for num_classes=3 \(labels must be in \[0, 3\)\)"),
+    ([], -1, ValueError, r"^one_hot: num_classes=-1 needs labels to count the classes, got shape \(0,\)"),
+    ([0], -2, ValueError, r"^one_hot: num_classes must be -1 \(from the labels\) or at least 0, got -2"),
+    ([0.0], 2, TypeError, r"^one_hot: labels must have an integer dtype, got float64"),
+    ([0], 2.0, TypeError, r"^one_hot: num_classes must be an integer, got float 2.0"),
+])
+def test_one_hot_refuses_labels_outside_the_classes(device, labels, num_classes, error, pattern):
+    t = np.asarray(labels, dtype=np.float64 if error is TypeError and isinstance(labels[0], float) else np.int64)
+    with pytest.raises(error, match=pattern):
+        autograd.function.one_hot(device.put(t), num_classes)

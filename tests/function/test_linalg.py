@@ -3,8 +3,10 @@ errors (the op table, tests/op_tables.py, has rows for both)."""
 import numpy as np
 import pytest
 
+import autograd
 import autograd.function as F
 from autograd import Variable, to_host
+from autograd.backend import dtype_name
 from autograd.numerical import gradcheck
 from op_tables import np_sum_to
 
@@ -136,3 +138,139 @@ def test_linear_constant_inputs_get_no_gradient(device):
 def test_linear_mismatched_shapes_raise(device, x_shape, w_shape):
     with pytest.raises(ValueError, match="linear"):
         F.linear(Variable(np.zeros(x_shape), device=device), Variable(np.zeros(w_shape), device=device))
+
+
+# ---- einsum (issue 16) ---------------------------------------------------------------------------
+
+EINSUM_CASES = [  # (subscripts, operand shapes): NumPy's einsum is the reference
+    ("ij,jk->ik", [(2, 3), (3, 4)]), ("ij,jk", [(2, 3), (3, 4)]), ("bhqd,bhkd->bhqk", [(2, 2, 3, 4), (2, 2, 5, 4)]),
+    ("i,i->", [(3,), (3,)]), ("i,j->ij", [(2,), (3,)]), ("ij->ji", [(2, 3)]), ("ij->", [(2, 3)]), ("ba", [(2, 3)]),
+    ("ij,ij->i", [(2, 3), (2, 3)]), ("ij,k->", [(2, 3), (4,)]), ("ii->i", [(3, 3)]), ("ii", [(3, 3)]),
+    ("iij->j", [(2, 2, 3)]), ("ij,ji->", [(3, 3), (3, 3)]), ("...ij,...jk", [(2, 1, 2, 3), (4, 3, 2)]),
+    ("i...->...", [(2, 3, 4)]), ("i,i->i", [(1,), (3,)]), ("ij,jk,kl->il", [(2, 3), (3, 4), (4, 2)]),
+    ("b i j, b j k -> b k i", [(2, 2, 3), (2, 3, 2)]), ("", [()]), (",i->i", [(), (3,)]),
+]
+
+
+@pytest.mark.parametrize("subscripts, shapes", EINSUM_CASES, ids=[c[0] or "scalar" for c in EINSUM_CASES])
+def test_einsum_matches_numpy_and_gradchecks(device, subscripts, shapes):
+    arrays = [RNG.normal(size=s) for s in shapes]
+    xs = [Variable(a, device=device) for a in arrays]
+    y = F.einsum(subscripts, *xs)
+    expected = np.einsum(subscripts, *arrays)
+    assert y.shape == expected.shape
+    np.testing.assert_allclose(to_host(y), expected, rtol=1e-12, atol=1e-12)
+    assert gradcheck(lambda *vs: F.einsum(subscripts, *vs), *xs)  # first and second order
+
+
+def test_einsum_gradients_are_the_known_ones(device):
+    a, b = RNG.normal(size=(2, 3)), RNG.normal(size=(3, 4))
+    x, w = Variable(a, device=device), Variable(b, device=device)
+    F.einsum("ij,jk->ik", x, w).backward(device.put(np.ones((2, 4))))
+    np.testing.assert_allclose(to_host(x.grad), np.ones((2, 4)) @ b.T, rtol=1e-12)
+    np.testing.assert_allclose(to_host(w.grad), a.T @ np.ones((2, 4)), rtol=1e-12)
+    m = Variable(RNG.normal(size=(3, 3)), device=device)
+    F.einsum("ii->", m).backward()  # d trace / dm = the identity
+    np.testing.assert_array_equal(to_host(m.grad), np.eye(3))
+
+
+def test_einsum_constant_operands_and_dtypes(device):
+    x = Variable(RNG.normal(size=(2, 3)).astype(np.float32), device=device)
+    c = device.put(np.ones((3,), dtype=np.float32))
+    y = F.einsum("ij,j->i", x, c)
+    assert dtype_name(y.dtype) == "float32"
+    F.sum(y).backward()
+    np.testing.assert_array_equal(to_host(x.grad), np.ones((2, 3), np.float32))
+    assert dtype_name(F.einsum(",i->i", 2.0, x[0]).dtype) == "float32"  # a Python number takes the array's dtype
+
+
+@pytest.mark.parametrize("subscripts, shapes, pattern", [
+    ("ij,jk->ik", [(2, 3)], r"^einsum: 'ij,jk->ik' has 2 input terms for 1 operands"),
+    ("ij,jk->ik", [(2, 3), (4, 5)], r"^einsum: index 'j' of 'ij,jk->ik' has sizes 3 and 4 \(operand shapes \(2, 3\), "
+                                    r"\(4, 5\)\)"),
+    ("ijk", [(2, 3)], r"^einsum: term 'ijk' of 'ijk' has 3 indices for an operand of shape \(2, 3\)"),
+    ("ij->k", [(2, 3)], r"^einsum: output index 'k' of 'ij->k' is in no input term"),
+    ("ij->ii", [(2, 3)], r"^einsum: output index 'i' of 'ij->ii' appears more than once"),
+    ("i1->i", [(2, 3)], r"^einsum: 'i1->i' holds '1'; indices are the letters a-z and A-Z"),
+    ("ii->i", [(2, 3)], r"^einsum: index 'i' of 'ii->i' is repeated in one term over axes of sizes 2 and 3"),
+    ("...i->i", [(2, 3)], r"^einsum: the operands of '...i->i' have axes under '...' but the output has no '...'"),
+])
+def test_einsum_refuses_bad_subscripts(device, subscripts, shapes, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        F.einsum(subscripts, *[Variable(np.ones(s), device=device) for s in shapes])
+
+
+def test_einsum_subscripts_must_be_a_string():
+    with pytest.raises(TypeError, match=r"^einsum: subscripts must be a string such as 'ij,jk->ik', got list"):
+        F.einsum([0, 1], np.ones(2))
+
+
+# ---- norm (issue 16) -----------------------------------------------------------------------------
+
+NORM_CASES = [  # (shape, ord, axis): numpy.linalg.norm is the reference
+    ((5,), None, None), ((5,), 2, None), ((5,), 1, None), ((5,), np.inf, None), ((5,), -np.inf, None),
+    ((3, 4), None, None), ((3, 4), "fro", None), ((3, 4), 1, None), ((3, 4), -1, None), ((3, 4), np.inf, None),
+    ((3, 4), -np.inf, None), ((2, 3, 4), None, None), ((2, 3, 4), None, 1), ((2, 3, 4), 1, -1),
+    ((2, 3, 4), np.inf, (2, 0)), ((2, 3, 4), 1, (2, 0)), ((2, 3, 4), "fro", (0, 2)), ((2, 3, 4), -np.inf, (1, 2)),
+]
+
+
+@pytest.mark.parametrize("keepdims", [False, True])
+@pytest.mark.parametrize("shape, ord, axis", NORM_CASES, ids=str)
+def test_norm_matches_numpy_and_gradchecks(device, shape, ord, axis, keepdims):
+    n = int(np.prod(shape))  # distinct magnitudes away from 0, and sums of them without ties
+    a = (RNG.permutation(n) * 0.37 - 2.0 + RNG.uniform(0, 0.1, n)).reshape(shape)
+    y = F.norm(Variable(a, device=device), ord, axis, keepdims)
+    expected = np.linalg.norm(a, ord, axis, keepdims)
+    assert y.shape == np.shape(expected)
+    np.testing.assert_allclose(to_host(y), expected, rtol=1e-12)
+    assert gradcheck(lambda x: F.norm(x, ord, axis, keepdims), Variable(a, device=device))
+
+
+@pytest.mark.filterwarnings("error")
+def test_norm_gradient_at_zero_is_zero_as_pytorch(device):
+    # torch.linalg.norm: the 2-norm's gradient x / |x| is 0 / 0 at 0; PyTorch gives the subgradient 0
+    x = Variable(np.array([[0.0, 0.0], [3.0, 4.0]]), device=device)
+    F.sum(F.norm(x, axis=1)).backward()
+    np.testing.assert_array_equal(to_host(x.grad), [[0.0, 0.0], [0.6, 0.8]])
+    z = Variable(np.zeros(3), device=device)
+    F.norm(z, ord=1).backward()  # sign(0) = 0
+    np.testing.assert_array_equal(to_host(z.grad), np.zeros(3))
+
+
+def test_norm_inf_shares_the_gradient_among_ties(device):
+    x = Variable(np.array([-2.0, 1.0, 2.0]), device=device)
+    F.norm(x, ord=np.inf).backward()
+    np.testing.assert_array_equal(to_host(x.grad), [-0.5, 0.0, 0.5])
+
+
+@pytest.mark.parametrize("shape, ord, axis, pattern", [
+    ((3,), "fro", None, r"^norm: ord='fro' is not a vector norm here; use one of None, 2, 1, inf, -inf"),
+    ((3, 3), 2, None, r"^norm: ord=2 is not a matrix norm here; .*\(2, -2 and 'nuc' need singular values\)"),
+    ((2, 2, 2), 1, None, r"^norm: ord=1 with axis=None needs a 1-d or 2-d input, got shape \(2, 2, 2\)"),
+    ((2, 2, 2), None, (0, 1, 2), r"^norm: axis must be an int \(vector norms\) or a pair of axes"),
+    ((2, 2), None, (0, 0), r"^norm: repeated axis"),
+])
+def test_norm_refuses_what_it_does_not_compute(device, shape, ord, axis, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        F.norm(Variable(np.ones(shape), device=device), ord, axis)
+
+
+def test_norm_needs_floating_point(device):
+    with pytest.raises(TypeError, match=r"^norm: x must be a floating-point array, got dtype int64"):
+        F.norm(Variable(device.put(np.array([3, 4]))))
+
+
+def test_einsum_and_norm_work_in_a_gradient_formula(device):
+    # a backward that records no graph hands its formula arrays, not Variables: the ops take those too
+    class Double(autograd.Function):
+        def forward(self, x):
+            return x * 2.0
+
+        def backward(self, gy):
+            (x,) = self.xs
+            return F.einsum("i,->i", gy, 2.0) + 0.0 * F.norm(x, ord=1) + 0.0 * F.norm(x)
+
+    x = Variable(np.array([1.0, -2.0]), device=device)
+    F.sum(Double()(x)).backward()
+    np.testing.assert_array_equal(to_host(x.grad), [2.0, 2.0])

@@ -4,8 +4,10 @@ import re
 import numpy as np
 import pytest
 
+import autograd
 import autograd.function as F
 from autograd import Variable, to_host
+from autograd.backend import device_of
 from autograd.numerical import gradcheck
 from op_tables import REDUCTIONS
 
@@ -259,3 +261,110 @@ def test_variance_with_the_largest_ddof(device):
     y.backward()
     np.testing.assert_allclose(to_host(y), np.var(a, ddof=3), rtol=1e-12)
     np.testing.assert_allclose(to_host(x.grad), 2 * (a - a.mean()), rtol=1e-12)
+
+
+# issue 16: argmax, argmin, std, cumsum
+
+@pytest.mark.parametrize("keepdims", [False, True])
+@pytest.mark.parametrize("axis", [None, 0, 1, -1], ids=str)
+@pytest.mark.parametrize("op", ["argmax", "argmin"])
+def test_arg_extremum_matches_numpy_and_is_an_int64_constant(device, op, axis, keepdims):
+    a = distinct_values(SHAPE)
+    x = Variable(a, device=device)
+    i = getattr(F, op)(x, axis=axis, keepdims=keepdims)
+    expected = getattr(np, op)(a, axis=axis, keepdims=keepdims)
+    assert i.shape == expected.shape and str(i.dtype).endswith("int64")
+    assert i.creator is None and not i.requires_grad
+    np.testing.assert_array_equal(to_host(i), expected)
+
+
+@pytest.mark.parametrize("op, expected", [("argmax", [1, 0, 2]), ("argmin", [0, 1, 2])])
+def test_arg_extremum_takes_the_first_of_ties_and_nan(device, op, expected):
+    # PyTorch and NumPy: the first occurrence of the extremum; a NaN is both the largest and the smallest
+    a = np.array([[1.0, 3.0, 3.0], [0.0, -1.0, -1.0], [2.0, 2.0, np.nan]])
+    np.testing.assert_array_equal(to_host(getattr(F, op)(Variable(a, device=device), axis=1)), expected)
+    assert getattr(F, op)(Variable(a, device=device)).item() == 8  # the NaN, flattened
+
+
+def test_arg_extremum_of_a_0d_input_and_of_integers(device):
+    assert F.argmax(Variable(2.5, device=device)).item() == 0
+    assert F.argmin(Variable(2.5, device=device), axis=0).item() == 0
+    ints = Variable(device.put(np.array([3, 9, 9, 1])))
+    assert F.argmax(ints).item() == 1 and F.argmin(ints).item() == 3
+
+
+def test_arg_extremum_refuses_empty_slices_and_several_axes(device):
+    with pytest.raises(ValueError, match=r"^argmax: the input of shape \(2, 0\) has no elements along axis=1"):
+        F.argmax(Variable(np.zeros((2, 0)), device=device), axis=1)
+    with pytest.raises(TypeError, match=r"^argmin: axis must be an integer or None, got \(0, 1\)"):
+        F.argmin(Variable(np.zeros((2, 2)), device=device), axis=(0, 1))
+
+
+@pytest.mark.parametrize("ddof", [0, 1])
+@pytest.mark.parametrize("axis", [None, 1, (0, 2)], ids=str)
+def test_std_is_the_square_root_of_the_variance(device, axis, ddof):
+    a = distinct_values(SHAPE)
+    y = F.std(Variable(a, device=device), axis=axis, ddof=ddof)
+    np.testing.assert_allclose(to_host(y), np.std(a, axis=axis, ddof=ddof), rtol=1e-12)
+    assert gradcheck(lambda x: F.std(x, axis=axis, ddof=ddof), Variable(a, device=device))
+
+
+@pytest.mark.filterwarnings("error")
+def test_std_gradient_of_a_constant_slice_is_nan_as_pytorch(device):
+    # d std / dx = (x - mean) / (n std) is 0 / 0 there (torch.std gives NaN too); the other slice is unharmed
+    x = Variable(np.array([[2.0, 2.0], [1.0, 3.0]]), device=device)
+    y = F.std(x, axis=1)
+    np.testing.assert_array_equal(to_host(y), [0.0, 1.0])
+    F.sum(y).backward()
+    g = to_host(x.grad)
+    assert np.isnan(g[0]).all()
+    np.testing.assert_allclose(g[1], [-0.5, 0.5], rtol=1e-12)
+
+
+def test_std_refuses_ddof_at_least_the_count(device):
+    with pytest.raises(ValueError, match=r"^std: ddof=2 must be less than the number of elements reduced, 2 "
+                                         r"\(input shape \(3, 2\), axis=1\)"):
+        F.std(Variable(np.ones((3, 2)), device=device), axis=1, ddof=2)
+
+
+@pytest.mark.parametrize("axis", [0, 1, -1, 2])
+def test_cumsum_matches_numpy_and_its_gradient_is_the_reversed_cumsum(device, axis):
+    a = distinct_values(SHAPE)
+    x = Variable(a, device=device)
+    y = F.cumsum(x, axis)
+    np.testing.assert_allclose(to_host(y), np.cumsum(a, axis), rtol=1e-12, atol=1e-15)
+    w = RNG.normal(size=SHAPE)
+    F.sum(y * device.put(w)).backward()
+    reversed_cumsum = np.flip(np.cumsum(np.flip(w, axis), axis), axis)
+    np.testing.assert_allclose(to_host(x.grad), reversed_cumsum, rtol=1e-12, atol=1e-15)
+    assert gradcheck(lambda x: F.cumsum(x, axis) ** 2, Variable(a, device=device))  # second order too
+
+
+def test_cumsum_of_a_0d_input_and_a_bad_axis(device):
+    assert F.cumsum(Variable(2.0, device=device), 0).item() == 2.0
+    with pytest.raises(TypeError, match=r"^cumsum: axis must be an integer, got None"):
+        F.cumsum(Variable(np.ones(3), device=device), None)
+    with pytest.raises(ValueError, match=r"^cumsum: axis 2 is out of range for an array of 2 dimensions"):
+        F.cumsum(Variable(np.ones((2, 2)), device=device), 2)
+
+
+def test_cumsum_of_float16_accumulates_in_float32(device):
+    float16_values(device)  # skips a device without float16
+    y = F.cumsum(Variable(np.ones(3000, dtype=np.float16), device=device), 0)
+    assert y.dtype == np.float16 and to_host(y)[-1] == 3000  # float16 steps of 1 stop at 2048
+
+
+def test_argmax_and_one_hot_work_in_a_gradient_formula(device):
+    # a backward that records no graph hands its formula arrays: gy routed to each row's largest input
+    class RouteToMax(autograd.Function):
+        def forward(self, x):
+            return device_of(x).xp.max(x, axis=1)
+
+        def backward(self, gy):
+            (x,) = self.xs
+            hot = F.one_hot(F.argmax(x, axis=1), num_classes=x.shape[1])
+            return F.reshape(gy, (-1, 1)) * F.astype(hot, "float64")
+
+    x = Variable(np.array([[1.0, 3.0, 2.0], [5.0, 4.0, 0.0]]), device=device)
+    F.sum(RouteToMax()(x)).backward()
+    np.testing.assert_array_equal(to_host(x.grad), [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]])

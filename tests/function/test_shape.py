@@ -408,3 +408,98 @@ def test_index_forms_give_numpy_values_and_gradients(device, form):
     expected_grad = np.zeros_like(a)
     np.add.at(expected_grad, np_index, g)
     np.testing.assert_array_equal(to_host(x.grad), expected_grad)
+
+
+# issue 16: stack, pad, tril, triu
+
+@pytest.mark.parametrize("axis", [0, 1, 2, -1, -3])
+def test_stack_matches_numpy_and_gives_each_input_its_slice(device, axis):
+    a, b = np.arange(6.0).reshape(2, 3), -np.arange(6.0).reshape(2, 3)
+    x0, x1 = var(device, a), var(device, b)
+    y = F.stack([x0, x1], axis=axis)
+    np.testing.assert_array_equal(to_host(y), np.stack([a, b], axis=axis))
+    w = weights(y.shape)
+    F.sum(y * device.put(w)).backward()
+    np.testing.assert_array_equal(to_host(x0.grad), np.take(w, 0, axis=axis))
+    np.testing.assert_array_equal(to_host(x1.grad), np.take(w, 1, axis=axis))
+
+
+def test_stack_refuses_shapes_that_differ_and_no_inputs(device):
+    with pytest.raises(ValueError, match=r"^stack: inputs must all have one shape, got \(2, 3\), \(3,\)"):
+        F.stack([var(device, np.ones((2, 3))), var(device, np.ones(3))])
+    with pytest.raises(ValueError, match=r"^stack: needs at least one input"):
+        F.stack([])
+    with pytest.raises(ValueError, match=r"^stack: axis 3 is out of range for an array of 3 dimensions"):
+        F.stack([var(device, np.ones((2, 3)))], axis=3)
+
+
+PAD_CASES = [  # (PyTorch's pad, mode, NumPy's pad_width for a (2, 3, 4) input, NumPy's mode)
+    ((1, 2), "constant", ((0, 0), (0, 0), (1, 2)), "constant"),
+    ((0, 0, 2, 1, 1, 0), "constant", ((1, 0), (2, 1), (0, 0)), "constant"),
+    ((3, 3), "reflect", ((0, 0), (0, 0), (3, 3)), "reflect"),
+    ((1, 0, 2, 2), "reflect", ((0, 0), (2, 2), (1, 0)), "reflect"),
+    ((2, 5, 1, 1), "replicate", ((0, 0), (1, 1), (2, 5)), "edge"),
+    ((4, 1, 3, 0), "circular", ((0, 0), (3, 0), (4, 1)), "wrap"),
+]
+
+
+@pytest.mark.parametrize("pad, mode, width, np_mode", PAD_CASES, ids=str)
+def test_pad_matches_numpy_and_each_element_collects_its_copies_gradients(device, pad, mode, width, np_mode):
+    a = np.arange(24.0).reshape(2, 3, 4)
+    x = var(device, a)
+    y = F.pad(x, pad, mode=mode)
+    np.testing.assert_array_equal(to_host(y), np.pad(a, width, mode=np_mode))
+    # the gradient of an element is the number of its copies in y: pad an array of indices to count them
+    where = np.pad(np.arange(24).reshape(2, 3, 4), width, mode=np_mode,
+                   **({"constant_values": -1} if mode == "constant" else {}))
+    F.sum(y).backward()
+    counts = np.bincount(where[where >= 0].ravel(), minlength=24).reshape(2, 3, 4)
+    np.testing.assert_array_equal(to_host(x.grad), counts)
+
+
+def test_pad_constant_value_and_negative_pads_crop_as_pytorch(device):
+    a = np.arange(12.0).reshape(3, 4)
+    y = F.pad(var(device, a), (-1, 2, 1, -2), value=-5.0)  # torch.nn.functional.pad: crop 1 left, 2 bottom
+    expected = np.pad(a[:1, 1:], ((1, 0), (0, 2)), constant_values=-5.0)
+    np.testing.assert_array_equal(to_host(y), expected)
+    assert F.pad(var(device, a), (0, 0)).shape == (3, 4)
+    assert gradcheck(lambda x: F.pad(x, (-1, 1, 1, -1), mode="reflect") ** 2, var(device, a + 0.5))
+
+
+@pytest.mark.parametrize("pad, mode, pattern", [
+    ((1,), "constant", r"^pad: pad \(1,\) must hold a \(before, after\) pair for each of at most the 2 axes"),
+    ((1, 1, 1, 1, 1, 1), "constant", r"^pad: pad \(1, 1, 1, 1, 1, 1\) must hold"),
+    ((3, 0), "reflect", r"^pad: reflect padding of \(3, 0\) along axis 1 of shape \(2, 3\) needs each pad below "
+                        r"the size 3"),
+    ((0, 4), "circular", r"^pad: circular padding of \(0, 4\) along axis 1 .* at most the size 3"),
+    ((-2, -2), "constant", r"^pad: pad \(-2, -2\) crops more than the whole of shape \(2, 3\)"),
+    ((1, 1), "wrap", r"^pad: mode must be one of 'constant', 'reflect', 'replicate', 'circular', got 'wrap'"),
+])
+def test_pad_refuses_what_pytorch_refuses(device, pad, mode, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        F.pad(var(device, np.ones((2, 3))), pad, mode=mode)
+
+
+def test_pad_refuses_a_value_outside_constant_mode_and_non_integer_pads(device):
+    with pytest.raises(ValueError, match=r"^pad: mode 'reflect' takes no value, got value=1.0"):
+        F.pad(var(device, np.ones((2, 3))), (1, 1), mode="reflect", value=1.0)
+    with pytest.raises(TypeError, match=r"^pad: pad must be a tuple of integers \(before, after, \.\.\.\), got 1"):
+        F.pad(var(device, np.ones((2, 3))), 1)
+
+
+@pytest.mark.parametrize("diagonal", [-2, -1, 0, 1, 3])
+@pytest.mark.parametrize("op", ["tril", "triu"])
+def test_tril_and_triu_match_numpy_and_mask_the_gradient(device, op, diagonal):
+    a = np.arange(1.0, 25.0).reshape(2, 3, 4)
+    x = var(device, a)
+    y = getattr(F, op)(x, diagonal)
+    np.testing.assert_array_equal(to_host(y), getattr(np, op)(a, diagonal))
+    F.sum(y).backward()
+    np.testing.assert_array_equal(to_host(x.grad), getattr(np, op)(np.ones((2, 3, 4)), diagonal))
+
+
+def test_tril_needs_a_matrix(device):
+    with pytest.raises(ValueError, match=r"^tril: needs at least 2 dimensions \(\.\.\., M, N\), got shape \(3,\)"):
+        F.tril(var(device, np.ones(3)))
+    with pytest.raises(TypeError, match=r"^triu: diagonal must be an integer, got float 1.0"):
+        F.triu(var(device, np.ones((2, 2))), 1.0)
