@@ -61,47 +61,20 @@ def batch(sequences, length):
 
 # ---- the model ----------------------------------------------------------------------------------------------
 
-def causal_attention(q, k, v):
-    """STAND-IN for `F.scaled_dot_product_attention(q, k, v, is_causal=True)`: q, k, v (N, heads, T, d);
-    `softmax(q kᵀ / √d + M) v` with M = -inf above the diagonal, so position i attends to positions <= i."""
-    T, d = q.shape[-2], q.shape[-1]
-    scores = F.matmul(q, F.matrix_transpose(k)) * (1.0 / math.sqrt(d))
-    i = q.xp.arange(T, device=q.device.where)  # the mask is made on the device: nothing crosses from the host
-    scores = F.mask_fill(scores, i[:, None] < i[None, :], -math.inf)
-    return F.matmul(F.softmax(scores, axis=-1), v)
-
-
-class CausalSelfAttention(model.Model):
-    """Multi-head causal self-attention of x (N, T, embed_dim): one linear map to queries, keys and values, the
-    heads attending apart, and a linear map of their concatenation back to embed_dim."""
-
-    def __init__(self, embed_dim, num_heads):
-        super().__init__()
-        self.num_heads = num_heads
-        self.qkv = layer.Linear(3 * embed_dim, in_size=embed_dim)
-        self.proj = layer.Linear(embed_dim, in_size=embed_dim)
-
-    def forward(self, x):
-        N, T, C = x.shape
-        h = self.num_heads
-        qkv = F.transpose(F.reshape(self.qkv(x), (N, T, 3, h, C // h)), (2, 0, 3, 1, 4))  # (3, N, h, T, d)
-        y = causal_attention(qkv[0], qkv[1], qkv[2])
-        return self.proj(F.reshape(F.transpose(y, (0, 2, 1, 3)), (N, T, C)))
-
-
 class Block(model.Model):
-    """A pre-LN transformer block: `x + attention(ln1(x))`, then `x + mlp(ln2(x))`, the MLP 4 embed_dim wide."""
+    """A pre-LN transformer block: `x + attention(ln1(x))`, then `x + mlp(ln2(x))`, the MLP 4 embed_dim wide; the
+    attention is causal multi-head self-attention: position i attends to positions 0 to i only."""
 
     def __init__(self, embed_dim, num_heads):
         super().__init__()
         self.ln1 = layer.LayerNorm(embed_dim)
-        self.attn = CausalSelfAttention(embed_dim, num_heads)
+        self.attn = layer.MultiHeadAttention(embed_dim, num_heads)
         self.ln2 = layer.LayerNorm(embed_dim)
         self.fc = layer.Linear(4 * embed_dim, in_size=embed_dim)
         self.out = layer.Linear(embed_dim, in_size=4 * embed_dim)
 
     def forward(self, x):
-        x = x + self.attn(self.ln1(x))
+        x = x + self.attn(self.ln1(x), is_causal=True)
         return x + self.out(F.gelu(self.fc(self.ln2(x)), approximate="tanh"))  # GPT-2's gelu
 
 
@@ -127,12 +100,10 @@ class GPT(model.Model):
 
 def generate(gpt, ids, steps):
     """`ids` (N, T) followed by `steps` tokens chosen greedily, each the most likely next one; on the device."""
-    xp = ids.xp
     with autograd.no_grad(), autograd.test_mode():
         for _ in range(steps):
-            logits = gpt(ids).data[:, -1, :]
-            next_ids = xp.astype(xp.argmax(logits, axis=-1), ids.dtype)
-            ids = Variable(xp.concat([ids.data, next_ids[:, None]], axis=1))
+            next_ids = F.argmax(gpt(ids)[:, -1], axis=-1)  # (N,)
+            ids = F.concat([ids, F.unsqueeze(next_ids, 1)], axis=1)
     return ids
 
 

@@ -165,7 +165,7 @@ def test_gpt_example_learns_to_sort_on_every_device(device, capsys):
     losses, accuracy, seconds_per_step = _load("gpt").main(device=device.name, steps=100, length=6, digits=3,
                                                            warmup=10)
     assert len(losses) == 100 and all(type(v) is float and math.isfinite(v) for v in losses)
-    assert np.mean(losses[-10:]) < 0.2 * np.mean(losses[:10])  # 1.16 -> 0.062
+    assert np.mean(losses[-10:]) < 0.2 * np.mean(losses[:10])  # 1.26 -> 0.073
     assert accuracy > 0.8  # 0.951 of the 182 held-out sequences; 1/3^6 by chance
     assert seconds_per_step > 0
     assert f"held-out exact-match {accuracy:.3f} (182 sequences)" in capsys.readouterr().out
@@ -195,7 +195,8 @@ def test_gpt_example_decays_matrices_only_and_schedules_warm_up_then_cosine():
     names = {id(p): name for name, p in gpt.named_params()}
     # minGPT's rule: the weights of Linear layers decay; biases, layer norms and embeddings do not
     assert sorted(names[id(p)] for p in decay) == sorted(
-        [f"blocks[{i}].{w}.W" for i in range(2) for w in ("attn.qkv", "attn.proj", "fc", "out")] + ["head.W"])
+        [f"blocks[{i}].{w}.W" for i in range(2)
+         for w in ("attn.q_proj", "attn.k_proj", "attn.v_proj", "attn.out_proj", "fc", "out")] + ["head.W"])
     assert len(decay) + len(rest) == len(gpt.params()) and all(p.ndim == 2 for p in decay)
     assert {names[id(p)] for p in rest} >= {"tok.W", "pos.W", "ln.gamma", "ln.beta", "blocks[0].fc.b"}
     lr = [gpt_module.lr_at(step, 1.0, warmup=10, total=110) for step in range(110)]

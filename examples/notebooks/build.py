@@ -1125,49 +1125,27 @@ GPT = [
     print("target t:", t[0])
     """),
     md("""
-    ## Causal self-attention
+    ## The model
 
-    Each position makes a query q, a key k and a value v (one linear map of its embedding), and takes the
-    average of the values weighted by softmax(q kᵀ / √d) over the positions. *Causal*: a position may look
-    only at itself and earlier ones, so the scores above the diagonal are set to -∞ before the softmax and
-    get weight 0. Three heads do this apart, each on a third of the embedding, and a linear map mixes their
-    outputs. The attention function is a stand-in, until `F.scaled_dot_product_attention(q, k, v,
-    is_causal=True)` does the same.
+    In self-attention each position makes a query q, a key k and a value v (linear maps of its embedding) and
+    takes the average of the values weighted by softmax(q kᵀ / √d) over the positions. *Causal*: a position
+    may look only at itself and earlier ones, so the scores above the diagonal are -∞ before the softmax and
+    get weight 0. `layer.MultiHeadAttention(48, 3)` has three heads do this apart, each on a third of the
+    embedding, and a linear map mix their outputs; `is_causal=True` applies the mask
+    (`F.scaled_dot_product_attention` is the function inside). A block adds the attention of the
+    layer-normed input to its input, then does the same with an MLP (pre-LN, as GPT-2).
     """),
     code("""
-    def causal_attention(q, k, v, weights=False):
-        \"""softmax(q kᵀ / √d + mask) v for q, k, v (N, heads, T, d); the weights themselves if asked.\"""
-        T, d = q.shape[-2], q.shape[-1]
-        scores = F.matmul(q, F.matrix_transpose(k)) * (1.0 / math.sqrt(d))
-        i = q.xp.arange(T, device=q.device.where)
-        p = F.softmax(F.mask_fill(scores, i[:, None] < i[None, :], -math.inf), axis=-1)
-        return p if weights else F.matmul(p, v)
-
-
-    class CausalSelfAttention(model.Model):
-        def __init__(self, embed_dim, num_heads):
-            super().__init__()
-            self.num_heads = num_heads
-            self.qkv = layer.Linear(3 * embed_dim, in_size=embed_dim)
-            self.proj = layer.Linear(embed_dim, in_size=embed_dim)
-
-        def forward(self, x, weights=False):
-            N, T, C = x.shape
-            qkv = F.transpose(F.reshape(self.qkv(x), (N, T, 3, self.num_heads, -1)), (2, 0, 3, 1, 4))
-            y = causal_attention(qkv[0], qkv[1], qkv[2], weights)  # (N, heads, T, d)
-            return y if weights else self.proj(F.reshape(F.transpose(y, (0, 2, 1, 3)), (N, T, C)))
-
-
     class Block(model.Model):  # pre-LN: x + attention(ln(x)), then x + mlp(ln(x))
         def __init__(self, embed_dim, num_heads):
             super().__init__()
             self.ln1, self.ln2 = layer.LayerNorm(embed_dim), layer.LayerNorm(embed_dim)
-            self.attn = CausalSelfAttention(embed_dim, num_heads)
+            self.attn = layer.MultiHeadAttention(embed_dim, num_heads)
             self.fc = layer.Linear(4 * embed_dim, in_size=embed_dim)
             self.out = layer.Linear(embed_dim, in_size=4 * embed_dim)
 
         def forward(self, x):
-            x = x + self.attn(self.ln1(x))
+            x = x + self.attn(self.ln1(x), is_causal=True)
             return x + self.out(F.gelu(self.fc(self.ln2(x)), approximate="tanh"))  # GPT-2's gelu
 
 
@@ -1265,8 +1243,8 @@ GPT = [
     ids = Variable(test)
     with autograd.no_grad(), autograd.test_mode():
         for _ in range(length):
-            next_ids = np.argmax(autograd.to_host(gpt(ids))[:, -1], axis=1)
-            ids = Variable(np.concatenate([autograd.to_host(ids), next_ids[:, None]], axis=1))
+            next_ids = F.argmax(gpt(ids)[:, -1], axis=-1)  # the most likely next digit of each sequence
+            ids = F.concat([ids, F.unsqueeze(next_ids, 1)], axis=1)
     output = autograd.to_host(ids)[:, length:]
     right = np.all(output == np.sort(test, axis=1), axis=1)
     print(f"exact-match on {len(test)} held-out sequences: {right.mean():.1%}")
@@ -1278,15 +1256,22 @@ GPT = [
 
     The attention weights of the three heads of the last block for one held-out sequence, rows the position
     that predicts, columns the positions it looks at (the upper triangle is 0: the future is masked).
+    MultiHeadAttention returns only its output, so the weights are recomputed from its query and key
+    projections: softmax(q kᵀ / √d) with the causal mask.
     """),
     code("""
     seq = test[:1]
     whole = np.concatenate([seq, np.sort(seq, axis=1)], axis=1)[:, :-1]
+    T = whole.shape[1]
     with autograd.no_grad():
-        h = gpt.tok(Variable(whole)) + gpt.pos(np.arange(whole.shape[1]))
+        h = gpt.tok(Variable(whole)) + gpt.pos(np.arange(T))
         for block in gpt.blocks[:-1]:
             h = block(h)
-        weights = autograd.to_host(gpt.blocks[-1].attn(gpt.blocks[-1].ln1(h), weights=True))[0]
+        attn, h = gpt.blocks[-1].attn, gpt.blocks[-1].ln1(h)
+        q, k = (F.transpose(F.reshape(proj(h), (1, T, 3, -1)), (0, 2, 1, 3)) for proj in (attn.q_proj, attn.k_proj))
+        scores = F.matmul(q, F.matrix_transpose(k)) / math.sqrt(q.shape[-1])
+        future = np.triu(np.ones((T, T), dtype=bool), 1)
+        weights = autograd.to_host(F.softmax(F.mask_fill(scores, future, -math.inf), axis=-1))[0]
     labels = [str(d) for d in whole[0]]
     fig, axes = plt.subplots(1, 3, figsize=(11, 3.6))
     for head, ax in enumerate(axes):
