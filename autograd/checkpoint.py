@@ -6,7 +6,9 @@ same order, as one never interrupted, even when stopped in the middle of an epoc
     checkpoint.save("run.npz", model, opt, loader=loader, epoch=3)
     extra = checkpoint.load("run.npz", model, opt, loader=loader)     # {"epoch": 3}
 
-Entries are named `model/<param name>`, `optimizer/<state_dict key>`, `rng/<stream>` (`rng/host`, and
+Entries are named `model/<param name>`, `optimizer/<state_dict key>`, `hook/<i>/<key>` (the state of the
+optimizer's i-th hook, for a hook with `state_dict`, such as [LossScaler][autograd.hook.LossScaler]),
+`rng/<stream>` (`rng/host`, and
 `rng/cuda:0` for a GPU's own generator: [get_rng_state][autograd.backend.get_rng_state]), `loader/<key>`
 ([DataLoader.state_dict][autograd.data.DataLoader.state_dict]) and `extra/<name>`: a plain `.npz` that NumPy
 reads too. Loading never unpickles. Checkpoints written before the random streams were saved still load (and
@@ -16,7 +18,7 @@ from autograd.backend import get_rng_state, load_npz, save_npz, set_rng_state, t
 
 __all__ = ["save", "load"]
 
-_SECTIONS = ("model/", "optimizer/", "rng/", "loader/", "extra/")
+_SECTIONS = ("model/", "optimizer/", "hook/", "rng/", "loader/", "extra/")
 
 
 def save(path, model, optimizer=None, loader=None, **extra):
@@ -33,7 +35,8 @@ def save(path, model, optimizer=None, loader=None, **extra):
         model (Layer): the [Layer][autograd.layer.Layer] or model whose
             [state_dict][autograd.layer.Layer.state_dict] to save (parameters and buffers).
         optimizer (Optimizer | None): the optimizer whose [state_dict][autograd.optimizer.Optimizer.state_dict] to save
-            (moments, step counts); None for none.
+            (moments, step counts), with the state of each of its hooks that has a `state_dict` (a LossScaler's
+            scale); None for none.
         loader (DataLoader | None): the [DataLoader][autograd.data.DataLoader] whose place in its epoch to save
             (its order and the batches it handed out), to resume mid-epoch; None for none.
         **extra (number | array | Variable): numbers, arrays or Variables to keep beside them, such as
@@ -66,6 +69,9 @@ def save(path, model, optimizer=None, loader=None, **extra):
     arrays = {f"model/{name}": array for name, array in model.state_dict().items()}
     if optimizer is not None:
         arrays.update({f"optimizer/{key}": array for key, array in optimizer.state_dict(model).items()})
+        for i, h in enumerate(optimizer.hooks):
+            if hasattr(h, "state_dict"):
+                arrays.update({f"hook/{i}/{key}": to_host(value) for key, value in h.state_dict().items()})
     arrays.update({f"rng/{name}": state for name, state in get_rng_state().items()})
     if loader is not None:
         arrays.update({f"loader/{key}": array for key, array in loader.state_dict().items()})
@@ -93,8 +99,8 @@ def load(path, model, optimizer=None, loader=None, rng=True):
     Args:
         path (str | os.PathLike): the file [save][autograd.checkpoint.save] wrote.
         model (Layer): the [Layer][autograd.layer.Layer] or model to restore, in place.
-        optimizer (Optimizer | None): the optimizer to restore (its state, its step count), of the kind that
-            was saved; None to leave optimizers alone.
+        optimizer (Optimizer | None): the optimizer to restore (its state, its step count, its hooks' state), of
+            the kind that was saved; None to leave optimizers alone.
         loader (DataLoader | None): the [DataLoader][autograd.data.DataLoader] (same batch size, a dataset of
             the same length) to go on with the saved epoch; None to leave loaders alone.
         rng (bool): restore the random streams saved (those of a device this machine lacks are skipped); False
@@ -123,6 +129,7 @@ def load(path, model, optimizer=None, loader=None, rng=True):
             raise ValueError(f"checkpoint.load: {path} holds no optimizer state")
         shapes = {name: array.shape for name, array in sections["model/"].items()}
         optimizer.check_state_dict(sections["optimizer/"], shapes)
+        hooks = _hook_states(path, optimizer, sections["hook/"])
     if loader is not None:
         if not sections["loader/"]:
             raise ValueError(f"checkpoint.load: {path} holds no data loader state (save it with "
@@ -136,6 +143,26 @@ def load(path, model, optimizer=None, loader=None, rng=True):
     model.load_state_dict(sections["model/"])
     if optimizer is not None:
         optimizer.load_state_dict(sections["optimizer/"], model)
+        for h, state in hooks:
+            h.load_state_dict(state)
     if loader is not None:
         loader.load_state_dict(sections["loader/"])
     return {name: value.item() if value.ndim == 0 else value for name, value in sections["extra/"].items()}
+
+
+def _hook_states(path, optimizer, entries):
+    """(hook, its saved state) pairs, each checked (by the hook's `check_state_dict`, if it has one)."""
+    states = {}
+    for key, array in entries.items():
+        index, _, name = key.partition("/")
+        states.setdefault(index, {})[name] = array
+    pairs = []
+    for index, state in states.items():
+        h = optimizer.hooks[int(index)] if index.isdigit() and int(index) < len(optimizer.hooks) else None
+        if not hasattr(h, "load_state_dict"):
+            raise ValueError(f"checkpoint.load: {path} holds the state of hook {index}, which the optimizer's hooks "
+                             f"({len(optimizer.hooks)}) do not have or cannot load")
+        if hasattr(h, "check_state_dict"):
+            h.check_state_dict(state)
+        pairs.append((h, state))
+    return pairs

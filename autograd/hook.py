@@ -8,11 +8,11 @@ later hooks and the update skip it. Called by hand, `hook(params)` does the same
 A setting that is not a real number raises TypeError (a bool too), one out of its range ValueError, at
 construction and at every later assignment (`clip.max_norm = -1.0`) alike.
 """
-from autograd._checks import Hyperparameters
+from autograd._checks import Hyperparameters, integer, number
 from autograd.backend import dtype_name, to_host
 from autograd.variable import Parameter, Variable
 
-__all__ = ["WeightDecay", "ClipGrad", "FreezeParam"]
+__all__ = ["WeightDecay", "ClipGrad", "FreezeParam", "LossScaler"]
 
 
 def _with_grad(params):
@@ -144,3 +144,119 @@ class FreezeParam:
         for p in params:
             if id(p) in frozen:
                 p.grad = None
+
+
+class LossScaler(Hyperparameters):
+    """Dynamic loss scaling for float16 training, PyTorch's `GradScaler` as a hook, with any optimizer. Small
+    gradients underflow in float16 (below 6e-8 they are 0): the loss is multiplied by a large scale before
+    `backward()`, so the gradients are that much larger, and divided by it again before the update:
+
+        scaler.scale(loss).backward()                     # loss * scale
+        opt.update()                                      # hooks=[scaler, ...]: the scaler first
+        grad <- grad / scale   (in float32 for a float16 or bfloat16 gradient, which the optimizer accepts)
+
+    If any gradient is inf or nan after that (the scale was too large), every gradient is set to None, so the
+    optimizer skips the whole step (no parameter, moment or step count changes; `iteration` still counts the
+    call), and `scale <- scale * backoff_factor`. After `growth_interval` steps in a row without one,
+    `scale <- scale * growth_factor`. Deciding to skip reads one bool on the host per step (one fused device
+    reduction over every gradient), as PyTorch's `GradScaler.step` does. Put it first in `hooks`, so that the
+    later ones (ClipGrad) see the true gradients. The optimizer keeps a float32 master copy of each float16
+    parameter (see [autograd.optimizer][]), so updates far below float16's resolution are not lost.
+
+    Args:
+        init_scale (float): the first scale, > 0. Default 2^16 (PyTorch's).
+        growth_factor (float): the factor of a growth, > 1. Default 2.
+        backoff_factor (float): the factor after an inf or nan, in (0, 1). Default 0.5.
+        growth_interval (int): clean steps before a growth, >= 1. Default 2000.
+
+    Examples:
+        >>> from autograd import Parameter, Variable, hook, optimizer, to_host
+        >>> p = Parameter([1.0, 2.0])
+        >>> scaler = hook.LossScaler(init_scale=1024.0, growth_interval=1)
+        >>> opt = optimizer.SGD([p], learning_rate=0.1, hooks=[scaler])
+        >>> scaler.scale(p * p).backward(Variable([1.0, 1.0], dtype="float32"))   # grad 1024 * 2p
+        >>> opt.update()                                  # unscaled: 2p
+        >>> [round(v, 6) for v in to_host(p).tolist()], scaler.get_scale()   # grown after 1 clean step
+        ([0.8, 1.6], 2048.0)
+        >>> p.grad = Variable([float("inf"), 0.0], dtype="float32")
+        >>> opt.update()                                  # skipped, the scale halved
+        >>> [round(v, 6) for v in to_host(p).tolist()], scaler.get_scale(), scaler.found_inf
+        ([0.8, 1.6], 1024.0, True)
+    """
+
+    hyperparameters = {"growth_factor": dict(low=1.0, low_open=True, high_open=True),  # (1, inf)
+                       "backoff_factor": dict(low=0.0, high=1.0, low_open=True, high_open=True)}  # (0, 1)
+
+    def __init__(self, init_scale=2.0 ** 16, growth_factor=2.0, backoff_factor=0.5, growth_interval=2000):
+        self._scale = number("LossScaler: init_scale", init_scale, 0.0, low_open=True, high_open=True)
+        self.growth_factor = growth_factor
+        self.backoff_factor = backoff_factor
+        self.growth_interval = integer(growth_interval, "LossScaler: growth_interval")
+        if self.growth_interval < 1:
+            raise ValueError(f"LossScaler: growth_interval must be >= 1, got {growth_interval}")
+        self._growth_tracker = 0
+        self.found_inf = False  # whether the last call found an inf or nan (and dropped the gradients)
+
+    def scale(self, loss):
+        """`loss * scale`, to call `backward()` on (a Variable of any dtype: the scale is a Python number)."""
+        return loss * self._scale
+
+    def get_scale(self):
+        """The current scale, a Python float."""
+        return self._scale
+
+    def __call__(self, params):
+        """Unscale the gradients of `params`, or drop them all if one has an inf or nan; then adapt the scale."""
+        params = _with_grad(params)
+        if not params:
+            return
+        xp = params[0].xp
+        inverse = 1.0 / self._scale
+        grads = []
+        for p in params:
+            g = p.grad.data
+            grads.append((xp.astype(g, xp.float32) if dtype_name(g.dtype) in ("float16", "bfloat16") else g) * inverse)
+        finite = xp.all(xp.isfinite(grads[0]))
+        for g in grads[1:]:
+            finite = finite & xp.all(xp.isfinite(g))
+        self.found_inf = not to_host(finite).item()  # the one host read: skip this step or not
+        if self.found_inf:
+            for p in params:
+                p.grad = None
+            self._scale *= self.backoff_factor
+            self._growth_tracker = 0
+            return
+        for p, g in zip(params, grads):
+            p.grad = Variable(g)
+        self._growth_tracker += 1
+        if self._growth_tracker == self.growth_interval:
+            self._scale *= self.growth_factor
+            self._growth_tracker = 0
+
+    def state_dict(self):
+        """`{"scale", "growth_factor", "backoff_factor", "growth_interval", "growth_tracker"}`, plain numbers."""
+        return {"scale": self._scale, "growth_factor": self.growth_factor, "backoff_factor": self.backoff_factor,
+                "growth_interval": self.growth_interval, "growth_tracker": self._growth_tracker}
+
+    def check_state_dict(self, state):
+        """Check what `state_dict()` gave (numbers or 0-d arrays, as a checkpoint holds them), changing nothing;
+        return it as a dict of Python numbers. ValueError (TypeError) names the entry."""
+        values = {key: to_host(value).item() if hasattr(value, "shape") else value for key, value in state.items()}
+        missing = {"scale", "growth_tracker"} - set(values)
+        if missing:
+            raise ValueError(f"LossScaler.load_state_dict: no entry {sorted(missing)[0]!r}")
+        values["scale"] = number("LossScaler.load_state_dict: scale", values["scale"], 0.0, low_open=True,
+                                 high_open=True)
+        values["growth_tracker"] = integer(values["growth_tracker"], "LossScaler.load_state_dict: growth_tracker")
+        checked = LossScaler(values["scale"], values.get("growth_factor", self.growth_factor),
+                             values.get("backoff_factor", self.backoff_factor),
+                             values.get("growth_interval", self.growth_interval))
+        return dict(checked.state_dict(), growth_tracker=values["growth_tracker"])
+
+    def load_state_dict(self, state):
+        """Restore what `state_dict()` gave, checked first
+        ([check_state_dict][autograd.hook.LossScaler.check_state_dict])."""
+        values = self.check_state_dict(state)
+        self._scale, self.growth_factor, self.backoff_factor = (values["scale"], values["growth_factor"],
+                                                                values["backoff_factor"])
+        self.growth_interval, self._growth_tracker = values["growth_interval"], values["growth_tracker"]

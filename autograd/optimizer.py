@@ -8,18 +8,37 @@ lazy weights are trained too); a bound list is fixed. A number in first place is
 at construction and at every later assignment (`opt.learning_rate = -1.0`) alike.
 An update applies the `hooks` in order (see [autograd.hook][]), then updates each parameter with a gradient.
 
+**Parameter groups**, as PyTorch: `params` may be a list of dicts, `AdamW([{"params": decay, "weight_decay":
+0.1}, {"params": rest, "weight_decay": 0.0}], alpha=3e-4)`. A group's dict may set any hyperparameter of the
+optimizer; the others are the constructor's (`opt.defaults`). `opt.param_groups` is the list of groups, each a
+dict of "params" (a list of Parameters, or a Layer asked at each step) and every hyperparameter, checked as it is
+set (`opt.param_groups[0]["alpha"] = -1.0` is a ValueError) and used from the next update on. Every group also
+holds PyTorch's key "lr", one value with the optimizer's own name of its learning rate (`lr_name`: SGD's
+`learning_rate`, Adam's `alpha`): setting either sets both; `lr=` is accepted by the constructors too. A
+parameter in two groups is a ValueError; `add_param_group(dict)` adds one. The hooks see the parameters of every
+group at once, before any update. An optimizer given its parameters at each update (`opt.update(model)`) has one
+group whose "params" is None. Assigning the attribute, `opt.alpha = 1e-3`, sets it in every group and in
+`defaults` (as in a one-group optimizer); reading it gives the groups' value, or AttributeError if they differ.
+While a group's parameters are updated, the attributes are that group's values, so a rule reads `self.alpha`.
+
 **In place, into its own arrays.** An update writes into `p.data` only if that is the array it left there at its
 last update of `p`; otherwise (a first update, or `p.data` replaced by a load, a move or by hand) it copies it
 first. An array you handed in is never written into; `p.data` read between steps is the live array. Each
 update raises `p.version`, so a graph recorded before it refuses its backward pass.
 
-**float16.** A float16 (or bfloat16) parameter keeps float32 state and is updated in float32, the result rounded
-into its dtype as it is written (PyTorch's mixed-precision practice): in float16, eps = 1e-8 is 0.
+**float16.** A float16 (or bfloat16) parameter keeps float32 state and a float32 **master copy** of itself (the
+state's "master"), which the update changes, in float32; its data is the master rounded into its dtype (PyTorch's
+mixed-precision practice: updates far below float16's resolution still add up, and in float16 eps = 1e-8 is 0).
+Where the data no longer is the rounded master (loaded or assigned), the master is taken from the data anew,
+element by element, at the next update. Its gradient may be float16 or float32 (what
+[LossScaler][autograd.hook.LossScaler] leaves).
 
 **State.** `opt.state` maps each parameter (weakly) to its slots (arrays made at its first update, on its
 device, moved with it) and counters (ints). `state_dict()` saves them with the optimizer's kind (its class name),
 which `load_state_dict` checks (Momentum state is refused by RMSprop; a state saved without a kind is taken as
-this kind's); hyperparameters and hooks are not saved. An optimizer pickles and deep-copies whole (hooks and
+this kind's); hyperparameters (the groups' too) and hooks are not saved ([checkpoint.save][autograd.checkpoint.save]
+saves a hook's own state_dict): a [scheduler][autograd.scheduler] puts its learning rates back when its own
+state is loaded. An optimizer pickles and deep-copies whole (hooks and
 state); copied together with its model, `pickle.dumps((model, opt))`, its state is keyed by the copy's parameters.
 """
 import functools
@@ -27,12 +46,12 @@ import math
 import numbers
 import weakref
 
-from autograd._checks import Hyperparameters
+from autograd._checks import Hyperparameters, number
 from autograd.backend import CPU, DeviceError, device_of, dtype_name, to_host
 from autograd.config import no_grad
 from autograd.variable import Variable
 
-__all__ = ["Optimizer", "SGD", "Momentum", "AdaGrad", "RMSprop", "Adam", "AdamW"]
+__all__ = ["Optimizer", "ParamGroup", "SGD", "Momentum", "AdaGrad", "RMSprop", "Adam", "AdamW"]
 
 
 class Optimizer(Hyperparameters):
@@ -61,18 +80,78 @@ class Optimizer(Hyperparameters):
 
     slots = ()
     counters = ()
+    lr_name = None  # the name of the learning rate among `hyperparameters`, which a group's "lr" stands for
+
     def __init__(self, hooks=None, params=None):
+        object.__setattr__(self, "defaults", {})  # before any hyperparameter is set
         self.hooks = list(hooks or [])
         self.state = weakref.WeakKeyDictionary()
         self.iteration = 0
-        if params is not None and not hasattr(params, "named_params"):  # a Layer is asked at each step
-            params = _parameter_list(params, type(self).__name__)
-            if not params:
-                raise ValueError(f"{type(self).__name__}: no Parameters (bind a lazy model itself, not its params())")
-        self._bound = params
+        self._unbound = params is None
+        self.param_groups = []
+        for group in _group_dicts(params, type(self).__name__):
+            self.add_param_group(group)
+        if not self._unbound and not any(hasattr(g["params"], "named_params") or g["params"]
+                                         for g in self.param_groups):
+            raise ValueError(f"{type(self).__name__}: no Parameters (bind a lazy model itself, not its params())")
         self._last = None  # a weak reference to the Layer last updated or loaded: it names the state
         self._pending = None  # a state_dict loaded before any model was known, applied at the first update
         self._owned = weakref.WeakKeyDictionary()  # parameter -> the array this optimizer left in its data
+
+    def __setattr__(self, name, value):
+        """A hyperparameter's first assignment (the constructor's) is its default, for every group that does not
+        set it; a later one sets it in `defaults` and in every group. Each is checked first."""
+        bounds = self.hyperparameters.get(name)
+        if bounds is None:
+            return object.__setattr__(self, name, value)
+        value = number(f"{type(self).__name__}: {name}", value, **bounds)
+        first = name not in self.defaults
+        self.defaults[name] = value
+        for group in self.param_groups:
+            if not first or name not in group:
+                group[name] = value
+
+    def __getattr__(self, name):
+        """A hyperparameter read between updates: the value every group has (AttributeError if they differ)."""
+        groups = self.__dict__.get("param_groups")
+        if groups is None or name not in type(self).hyperparameters:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        values = [group.get(name, self.defaults.get(name)) for group in groups]
+        if any(value != values[0] for value in values):
+            raise AttributeError(f"{type(self).__name__}.{name}: the parameter groups differ ({values}); read "
+                                 f"opt.param_groups[i][{name!r}]")
+        return values[0]
+
+    def add_param_group(self, param_group):
+        """Add a group, as PyTorch: a dict of "params" (a Parameter, a list of them, or a Layer) and any of the
+        hyperparameters (the others from `defaults`), checked, refused (ValueError) if it shares a parameter with
+        another group.
+
+        Examples:
+            >>> from autograd import Parameter, optimizer
+            >>> p, q = Parameter([1.0]), Parameter([2.0])
+            >>> opt = optimizer.SGD([p], learning_rate=0.1)
+            >>> opt.add_param_group({"params": [q], "lr": 0.01})
+            >>> [(g["learning_rate"], g["lr"]) for g in opt.param_groups]
+            [(0.1, 0.1), (0.01, 0.01)]
+        """
+        kind = type(self).__name__
+        if not isinstance(param_group, dict):
+            raise TypeError(f"{kind}.add_param_group: expected a dict with 'params', got "
+                            f"{type(param_group).__name__}")
+        if "params" not in param_group:
+            raise ValueError(f"{kind}.add_param_group: a parameter group needs 'params'; got the keys "
+                             f"{sorted(param_group)}")
+        if self.param_groups and self._unbound:
+            raise ValueError(f"{kind}.add_param_group: an optimizer given its parameters at each update has one "
+                             "group; pass the groups at construction")
+        group = ParamGroup(type(self), {**self.defaults, **param_group})
+        ids = {id(p) for p in _resolved(group["params"])}
+        for i, other in enumerate(self.param_groups):
+            if any(id(p) in ids for p in _resolved(other["params"])):
+                raise ValueError(f"{kind}.add_param_group: some parameters are in parameter group {i} already; "
+                                 "a parameter belongs to one group")
+        self.param_groups.append(group)
 
     def __getstate__(self):
         """What `pickle` and `copy.deepcopy` keep: the weakly keyed `state` as a plain list of (parameter, slots)
@@ -121,11 +200,12 @@ class Optimizer(Hyperparameters):
             ([0.75], [1.0], 1)
         """
         kind = type(self).__name__
-        params = self._params_of(model, kind)
+        groups = self._groups_of(model, kind)
         if self._pending is not None:
             self.load_state_dict(self._pending, model)
         where = functools.partial(self._named_params, model)
-        params = _with_grads(params, kind, where)
+        groups = [(group, _with_grads(params, kind, where)) for group, params in groups]
+        params = groups[0][1] if len(groups) == 1 else [p for _, params in groups for p in params]
         if self.hooks:
             grads = [(p, p.grad) for p in params]  # hooks replace gradients: these references undo them
             try:
@@ -138,29 +218,45 @@ class Optimizer(Hyperparameters):
                 for p, grad in grads:
                     p.grad = grad
                 raise
+            groups = ([(groups[0][0], params)] if len(groups) == 1 else
+                      [(group, [p for p in ps if p.grad is not None]) for group, ps in groups])
         self.iteration += 1
-        owned = self._owned
-        for p in params:  # on plain arrays: no graph is recorded
-            if owned.get(p) is not p.data:
-                self._own(p)
-            p._version[0] += 1  # p.version += 1, without the property's two calls
-            self.update_one(p)
+        owned, attributes, names = self._owned, self.__dict__, self.hyperparameters
+        try:
+            for group, params in groups:
+                for name in names:  # the group's values as attributes: a rule reads self.alpha
+                    if name in group:
+                        attributes[name] = group[name]
+                for p in params:  # on plain arrays: no graph is recorded
+                    if owned.get(p) is not p.data:
+                        self._own(p)
+                    p._version[0] += 1  # p.version += 1, without the property's two calls
+                    self.update_one(p)
+        finally:
+            for name in names:
+                attributes.pop(name, None)
 
     step = update
 
     def update_one(self, param):
         """Update one parameter (which has a fitting gradient): [rule][autograd.optimizer.Optimizer.rule] on its
-        arrays, or, for a float16 or bfloat16 parameter, on float32 copies written back into `param.data` in its
-        dtype. A subclass defines `rule`, or overrides this to update `param.data` in place itself."""
+        arrays, or, for a float16 or bfloat16 parameter, on its float32 master copy (the state's "master"), then
+        rounded into `param.data`. A subclass defines `rule`, or overrides this to update `param.data` in place
+        itself."""
         data, grad = param.data, param.grad.data
         dtype = data.dtype
         half = _half_by_id.get(id(dtype))  # _is_half inlined: this runs for every parameter
         if (half[1] if half is not None and half[0] is dtype else _is_half(dtype)) is False:
             return self.rule(param, data, grad)
         xp = param.xp
-        work = xp.astype(data, xp.float32)
-        self.rule(param, work, xp.astype(grad, xp.float32))
-        data[...] = xp.astype(work, data.dtype)
+        state = self._state_of(param)
+        taken = xp.astype(data, xp.float32)
+        master = state.get("master")
+        # where the data is no longer the rounded master (loaded or assigned), the master is taken from it anew
+        master = taken if master is None else xp.where(xp.astype(master, dtype) == data, master, taken)
+        self.rule(param, master, xp.astype(grad, xp.float32))
+        state["master"] = master
+        data[...] = xp.astype(master, dtype)
 
     def rule(self, param, data, grad):
         """The step rule, which a subclass defines: update the array `data` (the parameter's own, or its float32
@@ -168,27 +264,37 @@ class Optimizer(Hyperparameters):
         (`self._state_of(param)`)."""
         raise NotImplementedError
 
-    def _params_of(self, model, kind):
-        """The parameters one update works on; an unbound optimizer remembers a Layer to name its state."""
-        if self._bound is not None:
-            if model is not None and model is not self._bound:
-                raise ValueError(f"{kind}.update: given its parameters at construction, it takes no model; "
-                                 f"got a {type(model).__name__}")
-            model = self._bound
-        elif model is None:
-            raise TypeError(f"{kind}.update: pass the model or a list of Parameters (none given at construction)")
-        elif hasattr(model, "named_params"):
-            self._last = weakref.ref(model)
-        else:
-            return _parameter_list(model, f"{kind}.update")
-        return model.params() if hasattr(model, "named_params") else model
+    def _groups_of(self, model, kind):
+        """(group, its parameters) pairs for one update; an unbound optimizer remembers a Layer to name its state."""
+        groups = self.param_groups
+        if self._unbound:
+            if model is None:
+                raise TypeError(f"{kind}.update: pass the model or a list of Parameters (none given at "
+                                "construction)")
+            if hasattr(model, "named_params"):
+                self._last = weakref.ref(model)
+                return [(groups[0], model.params())]
+            return [(groups[0], _parameter_list(model, f"{kind}.update"))]
+        if model is not None and (len(groups) > 1 or model is not groups[0]["params"]):
+            raise ValueError(f"{kind}.update: given its parameters at construction, it takes no model; "
+                             f"got a {type(model).__name__}")
+        if len(groups) == 1:
+            return [(groups[0], _resolved(groups[0]["params"]))]
+        pairs, seen = [(group, _resolved(group["params"])) for group in groups], set()
+        for i, (_, params) in enumerate(pairs):
+            for p in params:
+                if id(p) in seen:
+                    raise ValueError(f"{kind}.update: a parameter of group {i} is in an earlier group too; a "
+                                     "parameter belongs to one group")
+                seen.add(id(p))
+        return pairs
 
     def _own(self, param):
         """Give `param` a copy of its data, new to the optimizer, and move its state onto its device."""
         param.data = self._owned[param] = param.xp.asarray(param.data, copy=True)
         state = self.state.get(param)
         if state is not None:
-            for name in self.slots:
+            for name in self.slots + (("master",) if "master" in state else ()):
                 state[name] = param.device.put(state[name])
 
     def _state_of(self, param):
@@ -201,9 +307,14 @@ class Optimizer(Hyperparameters):
         return state
 
     def _named_params(self, model):
-        """(name, Parameter) pairs of `model`, the bound parameters or the last Layer (None: none known)."""
-        if model is None:
-            model = self._bound if self._bound is not None else self._last() if self._last is not None else None
+        """(name, Parameter) pairs of `model`, the bound parameters or the last Layer (None: none known). Bound
+        groups are named by position over all groups, as PyTorch numbers them, but one Layer by its names."""
+        if model is None and not self._unbound:
+            groups = self.param_groups
+            model = (groups[0]["params"] if len(groups) == 1 else
+                     [p for group in groups for p in _resolved(group["params"])])
+        elif model is None:
+            model = self._last() if self._last is not None else None
         if model is None:
             return None
         return model.named_params() if hasattr(model, "named_params") else [(str(i), p) for i, p in enumerate(model)]
@@ -265,6 +376,8 @@ class Optimizer(Hyperparameters):
         self.state = weakref.WeakKeyDictionary()
         for name, key, array in entries:
             p = params[name]
+            if key == "master" and not _is_half(p.dtype):
+                continue  # the float32 master of a parameter now loaded in another dtype: its data is the value
             value = int(array.item()) if key in self.counters else p.device.put(array.astype(_state_dtype(p)))
             self.state.setdefault(p, {})[key] = value
         self.iteration = int(to_host(state["iteration"]).item())
@@ -291,7 +404,7 @@ class Optimizer(Hyperparameters):
             if key in ("kind", "iteration"):
                 continue
             name, _, slot = key.rpartition("/")
-            if slot not in kept:
+            if slot not in kept and slot != "master":  # the master copy of a float16 or bfloat16 parameter
                 raise ValueError(f"load_state_dict: entry {key!r}: {kind} keeps {list(kept)}")
             array = to_host(array)
             if shapes is not None and name not in shapes:
@@ -308,6 +421,68 @@ class Optimizer(Hyperparameters):
                 raise ValueError(f"load_state_dict: no entry {name + '/' + missing[0]!r}: {kind} keeps "
                                  f"{list(kept)} for every parameter it has state for")
         return entries
+
+
+class ParamGroup(dict):
+    """One parameter group of an optimizer: a dict of "params" and hyperparameters, each hyperparameter checked
+    (TypeError, ValueError) and kept as a float as it is set, by `group[name] = value`, `update` or `setdefault`.
+    "lr" and the optimizer's `lr_name` are one value under two keys. "params" is kept as a list of Parameters
+    (one Parameter becomes `[it]`, as in PyTorch) or a Layer (asked for its parameters at each update); other keys
+    are kept as given (PyTorch's "initial_lr", a name of your own)."""
+
+    def __init__(self, owner, values=()):
+        super().__init__()
+        self._owner = owner  # the optimizer class: its hyperparameters, lr_name and name
+        self.update(values)
+
+    def __reduce__(self):
+        return ParamGroup, (self._owner, dict(self))
+
+    def __setitem__(self, key, value):
+        owner = self._owner
+        name = owner.lr_name if key == "lr" and owner.lr_name is not None else key
+        bounds = owner.hyperparameters.get(name)
+        if bounds is not None:
+            value = number(f"{owner.__name__}: {key if key == name else f'lr ({name})'}", value, **bounds)
+            if name == owner.lr_name:
+                dict.__setitem__(self, "lr", value)
+        elif key == "params" and value is not None and not hasattr(value, "named_params"):
+            value = _parameter_list([value] if isinstance(value, Variable) else value, f"{owner.__name__}: params")
+        dict.__setitem__(self, name, value)
+
+    def update(self, values=(), **more):
+        for key, value in dict(values, **more).items():
+            self[key] = value
+
+    def setdefault(self, key, value=None):
+        if key not in self:
+            self[key] = value
+        return self[key]
+
+
+def _group_dicts(params, kind):
+    """The group dicts of an optimizer's `params`: one, `{"params": None}`, for an unbound optimizer."""
+    if params is None or hasattr(params, "named_params"):
+        return [{"params": params}]
+    if not isinstance(params, Variable):
+        try:
+            params = list(params)
+        except TypeError:
+            pass  # refused just below, by _parameter_list
+        else:
+            if params and all(isinstance(group, dict) for group in params):
+                return params
+            if any(isinstance(group, dict) for group in params):
+                raise TypeError(f"{kind}: expected a list of Parameters or a list of parameter group dicts, got a "
+                                "list mixing both")
+    return [{"params": _parameter_list(params, kind)}]
+
+
+def _resolved(params):
+    """A group's "params" as a list: a Layer's parameters now."""
+    if params is None:
+        return []
+    return params.params() if hasattr(params, "named_params") else params
 
 
 def _parameter_list(params, where):
@@ -330,7 +505,8 @@ _HOST_ARRAY = type(to_host([0.0]))  # NumPy's ndarray (the backend alone names a
 
 def _with_grads(params, kind, where, when=""):
     """The parameters that have a gradient, each checked, before anything is written, to have its parameter's
-    device (DeviceError), dtype (TypeError) and shape (ValueError); `where()` gives the parameters' names."""
+    device (DeviceError), dtype (TypeError: its own, or float32 for a half one) and shape (ValueError); `where()`
+    gives the parameters' names."""
     kept = []
     for p in params:
         grad = p.grad
@@ -347,16 +523,19 @@ def _with_grads(params, kind, where, when=""):
 def _refuse(p, g, op, where):
     """Raise the error for a gradient `g` that does not fit its parameter `p`; return if it fits."""
     gdev, pdev = device_of(g), device_of(p.data)
-    if gdev == pdev and g.dtype == p.data.dtype and tuple(g.shape) == tuple(p.shape):
+    dtype_fits = gdev == pdev and (g.dtype == p.data.dtype  # dtypes of two devices are not compared
+                                   or (_is_half(p.data.dtype) and dtype_name(g.dtype) == "float32"))
+    if dtype_fits and tuple(g.shape) == tuple(p.shape):
         return
     name = dict((id(q), name) for name, q in where() or ()).get(id(p), p.name)  # as state_dict names it
     label = "" if name is None else f" {name!r}"
     if gdev != pdev:
         raise DeviceError(f"{op}: the gradient of parameter{label} is on {gdev}, the parameter on {pdev}; "
                           "a gradient lives on its parameter's device")
-    if g.dtype != p.data.dtype:
+    if not dtype_fits:
         raise TypeError(f"{op}: a {dtype_name(g.dtype)} gradient for a {dtype_name(p.dtype)} parameter{label} of "
-                        f"shape {tuple(p.shape)}; gradients keep their parameter's dtype")
+                        f"shape {tuple(p.shape)}; gradients keep their parameter's dtype (or are float32 for a "
+                        "float16 or bfloat16 one)")
     raise ValueError(f"{op}: the gradient of parameter{label} has shape {tuple(g.shape)}, the parameter "
                      f"{tuple(p.shape)}; a gradient has its parameter's shape")
 
@@ -395,11 +574,16 @@ def _params_first(init):
     def init_params_first(self, *args, **kwargs):
         if args and isinstance(args[0], numbers.Real):
             args = (None, *args)
+        if "lr" in kwargs and type(self).lr_name not in (None, "lr"):  # PyTorch's name of the learning rate
+            if type(self).lr_name in kwargs:
+                raise TypeError(f"{type(self).__name__}: lr and {type(self).lr_name} name one hyperparameter; "
+                                "pass one of them")
+            kwargs[type(self).lr_name] = kwargs.pop("lr")
         init(self, *args, **kwargs)
     return init_params_first
 
 
-_RATE = dict(low=0.0, low_open=True, high_open=True)  # (0, inf)
+_RATE = dict(low=0.0, high_open=True)  # [0, inf), as PyTorch: a schedule may end at 0
 _BETA = dict(low=0.0, high=1.0, high_open=True)  # [0, 1)
 _EPS = dict(low=0.0, high_open=True)  # [0, inf)
 
@@ -408,7 +592,7 @@ class SGD(Optimizer):
     """Stochastic gradient descent: `param <- param - learning_rate * grad`. No state.
 
     Args:
-        learning_rate (float): the step size, > 0. Typical values: 0.01 (default) to 0.1.
+        learning_rate (float): the step size, >= 0. Typical values: 0.01 (default) to 0.1.
 
     Examples:
         >>> from autograd import Parameter, Variable, optimizer, to_host
@@ -419,6 +603,7 @@ class SGD(Optimizer):
         [0.95, 2.1]
     """
 
+    lr_name = "learning_rate"
     hyperparameters = {"learning_rate": _RATE}
 
     @_params_first
@@ -436,7 +621,7 @@ class Momentum(Optimizer):
     `b <- momentum * b + grad; param <- param - lr * b`: the same steps for a constant learning rate.
 
     Args:
-        learning_rate (float): the step size, > 0. Typical values: 0.01 (default) to 0.1.
+        learning_rate (float): the step size, >= 0. Typical values: 0.01 (default) to 0.1.
         momentum (float): the decay of v, in [0, 1); 0 gives SGD. Typical values: 0.9 (default), 0.5 to 0.99.
 
     Examples:
@@ -452,6 +637,7 @@ class Momentum(Optimizer):
 
     slots = ("v",)
 
+    lr_name = "learning_rate"
     hyperparameters = {"learning_rate": _RATE, "momentum": _BETA}
 
     @_params_first
@@ -472,7 +658,7 @@ class AdaGrad(Optimizer):
     PyTorch's `Adagrad` with its defaults, without its `lr_decay` and `initial_accumulator_value`.
 
     Args:
-        learning_rate (float): the step size, > 0. Typical values: 0.01 (default) to 0.1.
+        learning_rate (float): the step size, >= 0. Typical values: 0.01 (default) to 0.1.
         eps (float): added to sqrt(h), >= 0. Default 1e-10.
 
     Examples:
@@ -486,6 +672,7 @@ class AdaGrad(Optimizer):
 
     slots = ("h",)
 
+    lr_name = "learning_rate"
     hyperparameters = {"learning_rate": _RATE, "eps": _EPS}
 
     @_params_first
@@ -506,7 +693,7 @@ class RMSprop(Optimizer):
     `learning_rate / sqrt(1 - rho)`. PyTorch calls `rho` `alpha`, here Adam's step size.
 
     Args:
-        learning_rate (float): the step size, > 0. Typical values: 1e-3 to 0.01 (default).
+        learning_rate (float): the step size, >= 0. Typical values: 1e-3 to 0.01 (default).
         rho (float): the decay of v, in [0, 1). Typical values: 0.9 to 0.99 (default).
         eps (float): added to sqrt(v), >= 0. Default 1e-8.
 
@@ -521,6 +708,7 @@ class RMSprop(Optimizer):
 
     slots = ("v",)
 
+    lr_name = "learning_rate"
     hyperparameters = {"learning_rate": _RATE, "rho": _BETA, "eps": _EPS}
 
     @_params_first
@@ -547,7 +735,7 @@ class Adam(Optimizer):
     32 times larger at t = 1 with beta2 = 0.999, the same as t grows).
 
     Args:
-        alpha (float): the step size, > 0. Typical values: 1e-3 (default), 1e-4 to 3e-3.
+        alpha (float): the step size, >= 0. Typical values: 1e-3 (default), 1e-4 to 3e-3.
         beta1 (float): the decay of m, in [0, 1). Default 0.9.
         beta2 (float): the decay of v, in [0, 1). Typical values: 0.999 (default), 0.98 to 0.99 for transformers.
         eps (float): added to sqrt(v), >= 0. Default 1e-8.
@@ -564,6 +752,7 @@ class Adam(Optimizer):
     slots = ("m", "v")
     counters = ("step",)
 
+    lr_name = "alpha"
     hyperparameters = {"alpha": _RATE, "beta1": _BETA, "beta2": _BETA, "eps": _EPS}
 
     @_params_first
@@ -596,7 +785,7 @@ class AdamW(Adam):
     first, by the step size without bias correction, `param <- param * (1 - alpha * weight_decay)`.
 
     Args:
-        alpha (float): the step size, > 0, as for [Adam][autograd.optimizer.Adam]; so are beta1, beta2 and eps.
+        alpha (float): the step size, >= 0, as for [Adam][autograd.optimizer.Adam]; so are beta1, beta2 and eps.
         weight_decay (float): the decay rate, >= 0. Typical values: 0.01 (default, PyTorch's too) to 0.1.
 
     Examples:

@@ -21,7 +21,7 @@ PAGES = sorted(DOCS.rglob("*.md")) + [ROOT / "README.md"]
 
 # Every module a user imports, and the reference page that documents it.
 PUBLIC_MODULES = ["variable", "function", "layer", "model", "optimizer", "hook", "numerical", "dot", "data",
-                  "checkpoint", "config", "backend", "functional", "init"]
+                  "checkpoint", "config", "backend", "functional", "init", "scheduler"]
 # Modules whose docstrings are searched for doctest examples: the public ones and the op files behind F.
 DOCTEST_MODULES = (["autograd"] + [f"autograd.{m}" for m in PUBLIC_MODULES]
                    + sorted(f"autograd.backend.{p.stem}" for p in (ROOT / "autograd" / "backend").glob("_[!_]*.py"))

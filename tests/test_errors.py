@@ -5,7 +5,7 @@ import pytest
 
 import autograd
 import autograd.function as F
-from autograd import Parameter, Variable, checkpoint, data, functional, hook, init, layer, optimizer
+from autograd import Parameter, Variable, checkpoint, data, functional, hook, init, layer, optimizer, scheduler
 
 
 def v(shape, dtype="float64", device="cpu"):
@@ -105,6 +105,11 @@ def assign_negative_learning_rate():
 
 
 # (name, callable (tmp_path is passed when it takes an argument), exception type, message pattern)
+PARAM = autograd.Parameter([1.0])  # one parameter for the rows that put it in two groups
+HALF = autograd.Parameter([1.0], dtype="float16")  # a float16 parameter with a float64 gradient
+HALF.grad = Variable([1.0], dtype="float64")
+
+
 CATALOGUE = [
     ("add broadcast", lambda: v((2, 3)) + v((4,)), ValueError, r"^Add: .*broadcast.*\(2, 3\), \(4,\)"),
     ("sub broadcast", lambda: v((2, 3)) - v((4,)), ValueError, r"^Sub: .*\(2, 3\), \(4,\)"),
@@ -192,7 +197,7 @@ CATALOGUE = [
     ("optimizer: state of another kind", momentum_state_into_rmsprop, ValueError,
      r"^load_state_dict: entry 'kind': the state_dict of Momentum does not fit RMSprop"),
     ("optimizer: negative learning rate assigned", assign_negative_learning_rate, ValueError,
-     r"^SGD: learning_rate must be in \(0.0, inf\), got -1.0"),
+     r"^SGD: learning_rate must be in \[0.0, inf\), got -1.0"),
     # issue 15, engine
     ("backward seed of another shape", lambda: (v((2,)) * 2.0).backward(np.ones(3)), ValueError,
      r"^backward: gradient has shape \(3,\), the Variable shape \(2,\)"),
@@ -446,6 +451,25 @@ CATALOGUE = [
     ("torch weights with one bias", lambda: layer.RNN(2).load_torch_weights(
         {"weight_ih": np.zeros((2, 1)), "weight_hh": np.zeros((2, 2)), "bias_ih": np.zeros(2)}), ValueError,
      r"^RNN.load_torch_weights: no 'bias_hh'"),
+    # issue 16, optimizers and schedulers
+    ("group hyperparameter out of range", lambda: optimizer.AdamW([{"params": [autograd.Parameter([1.0])],
+                                                                   "weight_decay": -0.1}]), ValueError,
+     r"^AdamW: weight_decay must be in \[0.0, inf\), got -0.1"),
+    ("group lr assigned out of range", lambda: optimizer.SGD([autograd.Parameter([1.0])]).param_groups[0]
+     .__setitem__("lr", -1.0), ValueError, r"^SGD: lr \(learning_rate\) must be in \[0.0, inf\), got -1.0"),
+    ("parameter in two groups", lambda: optimizer.SGD([{"params": [PARAM]}, {"params": [PARAM]}]), ValueError,
+     r"^SGD.add_param_group: some parameters are in parameter group 0 already; a parameter belongs to one group"),
+    ("parameter group without params", lambda: optimizer.Adam([{"lr": 0.1}]), ValueError,
+     r"^Adam.add_param_group: a parameter group needs 'params'; got the keys \['lr'\]"),
+    ("scheduler step_size 0", lambda: scheduler.StepLR(optimizer.SGD([autograd.Parameter([1.0])]), step_size=0),
+     ValueError, r"^StepLR: step_size must be a positive integer, got 0"),
+    ("plateau mode", lambda: scheduler.ReduceLROnPlateau(optimizer.SGD([autograd.Parameter([1.0])]), mode="low"),
+     ValueError, r"^ReduceLROnPlateau: mode must be 'min' or 'max', got 'low'"),
+    ("loss scaler growth_factor", lambda: hook.LossScaler(growth_factor=0.5), ValueError,
+     r"^LossScaler: growth_factor must be in \(1.0, inf\), got 0.5"),
+    ("float64 gradient for a float16 parameter", lambda: optimizer.SGD([HALF]).update(), TypeError,
+     r"^SGD.update: a float64 gradient for a float16 parameter '0' of shape \(1,\); gradients keep their "
+     r"parameter's dtype \(or are float32 for a float16 or bfloat16 one\)"),
 ]
 
 

@@ -452,10 +452,8 @@ def test_a_parameter_listed_twice_is_updated_once(device):
 
 NAN = float("nan")
 BAD_HYPERPARAMETERS = [
-    (optimizer.SGD, dict(learning_rate=0.0), "learning_rate"),
     (optimizer.SGD, dict(learning_rate=-0.1), "learning_rate"),
     (optimizer.SGD, dict(learning_rate=NAN), "learning_rate"),
-    (optimizer.Momentum, dict(learning_rate=0.0), "learning_rate"),
     (optimizer.Momentum, dict(learning_rate=NAN), "learning_rate"),
     (optimizer.Momentum, dict(momentum=1.0), "momentum"),
     (optimizer.Momentum, dict(momentum=-0.1), "momentum"),
@@ -463,12 +461,10 @@ BAD_HYPERPARAMETERS = [
     (optimizer.AdaGrad, dict(learning_rate=-1.0), "learning_rate"),
     (optimizer.AdaGrad, dict(eps=-1e-10), "eps"),
     (optimizer.AdaGrad, dict(eps=NAN), "eps"),
-    (optimizer.RMSprop, dict(learning_rate=0.0), "learning_rate"),
     (optimizer.RMSprop, dict(rho=1.0), "rho"),
     (optimizer.RMSprop, dict(rho=-0.5), "rho"),
     (optimizer.RMSprop, dict(eps=-1e-8), "eps"),
     (optimizer.RMSprop, dict(eps=NAN), "eps"),
-    (optimizer.Adam, dict(alpha=0.0), "alpha"),
     (optimizer.Adam, dict(alpha=-0.001), "alpha"),
     (optimizer.Adam, dict(alpha=NAN), "alpha"),
     (optimizer.Adam, dict(beta1=1.0), "beta1"),
@@ -479,13 +475,13 @@ BAD_HYPERPARAMETERS = [
     (optimizer.Adam, dict(beta2=NAN), "beta2"),
     (optimizer.Adam, dict(eps=-1e-8), "eps"),
     (optimizer.Adam, dict(eps=NAN), "eps"),
-    (optimizer.AdamW, dict(alpha=0.0), "alpha"),
     (optimizer.AdamW, dict(beta1=1.0), "beta1"),
     (optimizer.AdamW, dict(beta2=-0.1), "beta2"),
     (optimizer.AdamW, dict(eps=-1.0), "eps"),
     (optimizer.AdamW, dict(weight_decay=-0.01), "weight_decay"),
     (optimizer.AdamW, dict(weight_decay=NAN), "weight_decay"),
-    # learning rates and alpha in (0, inf); betas in [0, 1); eps and weight_decay in [0, inf)
+    # learning rates and alpha in [0, inf) (PyTorch's: a schedule may end at 0); betas in [0, 1); eps and
+    # weight_decay in [0, inf)
     (optimizer.SGD, dict(learning_rate=math.inf), "learning_rate"),
     (optimizer.Momentum, dict(learning_rate=math.inf), "learning_rate"),
     (optimizer.AdaGrad, dict(learning_rate=math.inf), "learning_rate"),
@@ -568,10 +564,12 @@ def test_integer_and_fraction_hyperparameters_become_floats():
 
 def test_adamw_errors_name_adamw():
     with pytest.raises(ValueError, match="AdamW: alpha"):
-        optimizer.AdamW(alpha=0.0)
+        optimizer.AdamW(alpha=-1.0)
 
 
 def test_boundary_hyperparameters_are_accepted():
+    for cls in (optimizer.SGD, optimizer.Momentum, optimizer.AdaGrad, optimizer.RMSprop, optimizer.Adam):
+        assert cls(lr=0.0).param_groups[0]["lr"] == 0.0  # PyTorch's lower bound: a schedule may end at 0
     optimizer.Momentum(momentum=0.0)
     optimizer.AdaGrad(eps=0.0)
     optimizer.RMSprop(rho=0.0, eps=0.0)
@@ -1686,7 +1684,7 @@ def test_a_hook_that_drops_a_gradient_then_fails_puts_it_back(device):
 # ---- issue 15: hyperparameters are checked on every assignment, as at construction -----------------------------
 
 ASSIGNED = [
-    (optimizer.SGD, "learning_rate", -1.0, ValueError), (optimizer.SGD, "learning_rate", 0, ValueError),
+    (optimizer.SGD, "learning_rate", -1.0, ValueError), (optimizer.SGD, "learning_rate", -1, ValueError),
     (optimizer.Momentum, "learning_rate", math.nan, ValueError), (optimizer.Momentum, "momentum", 1.0, ValueError),
     (optimizer.AdaGrad, "eps", -1e-8, ValueError), (optimizer.AdaGrad, "learning_rate", "0.1", TypeError),
     (optimizer.RMSprop, "rho", 1.5, ValueError), (optimizer.RMSprop, "eps", True, TypeError),
@@ -1874,7 +1872,7 @@ def test_a_bound_optimizer_pickles_with_its_model(device):
         p.grad = autograd.Variable(np.ones(p.shape, dtype=np.float32), device=device)
     opt.update()
     net2, opt2 = _pickled((net, opt))
-    assert opt2._bound is net2
+    assert opt2.param_groups[0]["params"] is net2
     for p, q in zip(net.params(), net2.params()):
         q.grad = autograd.Variable(np.ones(q.shape, dtype=np.float32), device=device)
         p.grad = autograd.Variable(np.ones(p.shape, dtype=np.float32), device=device)
@@ -1882,3 +1880,235 @@ def test_a_bound_optimizer_pickles_with_its_model(device):
     opt2.update()
     for p, q in zip(net.params(), net2.params()):
         np.testing.assert_array_equal(to_host(q), to_host(p))
+
+
+# ---- issue 16: parameter groups -----------------------------------------------------------------------------
+
+def two_groups(device, cls, first, second, **defaults):
+    """Two parameters, each in its own group with the hyperparameters `first` and `second`."""
+    p, q = param(P0, device), param(P0, device)
+    return p, q, cls([{"params": [p], **first}, {"params": [q], **second}], **defaults)
+
+
+def step_both(opt, *params, grads=(G1, G2)):
+    device = params[0].device
+    for g in grads:
+        for p in params:
+            set_grad(p, g, device)
+        opt.update()
+
+
+@pytest.mark.parametrize("cls, kind, defaults, first, second", [
+    (optimizer.AdamW, "adamw", ADAMW_HP, dict(weight_decay=0.5), dict(weight_decay=0.0, alpha=0.05)),
+    (optimizer.SGD, "sgd", SGD_HP, dict(), dict(lr=0.3)),
+    (optimizer.Momentum, "momentum", MOMENTUM_HP, dict(momentum=0.5), dict(learning_rate=0.02)),
+    (optimizer.RMSprop, "rmsprop", RMSPROP_HP, dict(rho=0.9), dict(eps=0.1)),
+], ids=["adamw", "sgd", "momentum", "rmsprop"])
+def test_each_group_takes_its_own_hyperparameters(device, cls, kind, defaults, first, second):
+    """A group's value wins over the constructor's; "lr" stands for the optimizer's learning rate."""
+    p, q, opt = two_groups(device, cls, first, second, **defaults)
+    step_both(opt, p, q)
+    lr = {"lr": cls.lr_name}
+    for x, group in ((p, first), (q, second)):
+        hp = {**defaults, **{lr.get(k, k): v for k, v in group.items()}}
+        close(x, reference(kind, hp)[-1])
+    assert not np.array_equal(to_host(p), to_host(q))
+
+
+def test_param_groups_have_pytorch_shape():
+    p, q = autograd.Parameter([1.0]), autograd.Parameter([2.0])
+    opt = optimizer.AdamW([{"params": [p], "weight_decay": 0.1}, {"params": q, "weight_decay": 0.0}], alpha=3e-4)
+    assert opt.defaults == dict(alpha=3e-4, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01)
+    assert [dict(g) for g in opt.param_groups] == [
+        dict(params=[p], alpha=3e-4, lr=3e-4, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.1),
+        dict(params=[q], alpha=3e-4, lr=3e-4, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0)]
+    assert opt.alpha == 3e-4  # the groups agree
+    with pytest.raises(AttributeError, match=r"AdamW.weight_decay: the parameter groups differ \(\[0.1, 0.0\]\)"):
+        opt.weight_decay
+
+
+def test_a_group_hyperparameter_assigned_later_takes_effect_under_either_name(device):
+    p, q, opt = two_groups(device, optimizer.SGD, {}, {}, learning_rate=0.1)
+    opt.param_groups[0]["lr"] = 1
+    opt.param_groups[1]["learning_rate"] = 0.5
+    assert [(g["lr"], g["learning_rate"]) for g in opt.param_groups] == [(1.0, 1.0), (0.5, 0.5)]
+    assert type(opt.param_groups[0]["lr"]) is float
+    step_both(opt, p, q, grads=(G1,))
+    close(p, np.array(P0) - 1.0 * np.array(G1))
+    close(q, np.array(P0) - 0.5 * np.array(G1))
+
+
+def test_the_attribute_sets_every_group_and_the_default(device):
+    p, q, opt = two_groups(device, optimizer.Adam, dict(alpha=0.5), dict(alpha=0.2), **ADAM_HP)
+    opt.alpha = 0.1
+    assert [g["alpha"] for g in opt.param_groups] == [0.1, 0.1] and opt.defaults["alpha"] == 0.1 == opt.alpha
+    step_both(opt, p, q)
+    close(p, reference("adam", ADAM_HP)[-1])
+    close(q, reference("adam", ADAM_HP)[-1])
+    assert "alpha" not in opt.__dict__  # the groups hold it; the attribute is theirs only during an update
+
+
+GROUP_MISTAKES = [
+    (lambda p: optimizer.AdamW([{"params": [p], "weight_decay": -0.1}]), ValueError,
+     r"^AdamW: weight_decay must be in \[0.0, inf\), got -0.1"),
+    (lambda p: optimizer.Adam([{"params": [p], "lr": -1e-3}]), ValueError, r"^Adam: lr \(alpha\) must be in"),
+    (lambda p: optimizer.SGD([{"params": [p], "lr": "0.1"}]), TypeError,
+     r"^SGD: lr \(learning_rate\) must be a real number, got str"),
+    (lambda p: optimizer.SGD([{"params": [p]}, {"params": [p]}]), ValueError,
+     r"^SGD.add_param_group: some parameters are in parameter group 0 already"),
+    (lambda p: optimizer.SGD([{"lr": 0.1}]), ValueError, r"^SGD.add_param_group: a parameter group needs 'params'"),
+    (lambda p: optimizer.SGD([{"params": [p]}, p]), TypeError, r"^SGD: expected a list of Parameters or a list of "
+                                                              r"parameter group dicts, got a list mixing both"),
+    (lambda p: optimizer.SGD([{"params": [p]}]).add_param_group([p]), TypeError,
+     r"^SGD.add_param_group: expected a dict with 'params', got list"),
+    (lambda p: optimizer.SGD().add_param_group({"params": [p]}), ValueError,
+     r"^SGD.add_param_group: an optimizer given its parameters at each update has one group"),
+    (lambda p: optimizer.SGD([{"params": ["W"]}]), TypeError, r"^SGD: params: expected a Layer or a list of "
+                                                              r"Parameters, got a list holding str"),
+    (lambda p: optimizer.Adam([p], lr=0.1, alpha=0.1), TypeError, r"^Adam: lr and alpha name one hyperparameter"),
+    (lambda p: optimizer.SGD([{"params": []}]), ValueError, r"^SGD: no Parameters"),
+]
+
+
+@pytest.mark.parametrize("make, error, match", GROUP_MISTAKES, ids=[
+    "decay", "lr-alias-range", "lr-alias-type", "twice", "no-params", "mixed", "not-a-dict", "unbound",
+    "not-params", "lr-and-alpha", "empty"])
+def test_group_mistakes_raise_naming_the_optimizer(device, make, error, match):
+    with pytest.raises(error, match=match):
+        make(param([1.0], device))
+
+
+def test_a_group_hyperparameter_is_checked_at_assignment_and_kept_unchanged(device):
+    p, q, opt = two_groups(device, optimizer.Momentum, {}, dict(momentum=0.5))
+    for key, value, error in (("momentum", 1.0, ValueError), ("lr", -1.0, ValueError), ("learning_rate", None,
+                              TypeError), ("momentum", True, TypeError)):
+        with pytest.raises(error, match=r"^Momentum: (lr \(learning_rate\)|momentum|learning_rate) must be"):
+            opt.param_groups[1][key] = value
+    for refused in (dict(momentum=2.0), [("lr", -0.1)]):
+        with pytest.raises(ValueError):
+            opt.param_groups[1].update(refused)
+    del opt.param_groups[1]["momentum"]
+    with pytest.raises(ValueError, match="^Momentum: momentum must be"):
+        opt.param_groups[1].setdefault("momentum", 5.0)
+    assert opt.param_groups[1].setdefault("momentum", 0.5) == 0.5
+    assert opt.param_groups[1].setdefault("name", "head") == "head"  # other keys are kept as given
+    assert dict(opt.param_groups[1], params=None) == dict(params=None, learning_rate=0.01, lr=0.01, momentum=0.5,
+                                                          name="head")
+
+
+def test_add_param_group_takes_the_defaults_and_is_updated(device):
+    p, q = param(P0, device), param(P0, device)
+    opt = optimizer.Adam([p], **ADAM_HP)
+    opt.add_param_group({"params": q, "beta1": 0.5})
+    assert opt.param_groups[1]["params"] == [q] and opt.param_groups[1]["alpha"] == ADAM_HP["alpha"]
+    step_both(opt, p, q)
+    close(p, reference("adam", ADAM_HP)[-1])
+    close(q, reference("adam", dict(ADAM_HP, beta1=0.5))[-1])
+    with pytest.raises(ValueError, match="some parameters are in parameter group 1 already"):
+        opt.add_param_group({"params": [param(P0, device), q]})
+    assert len(opt.param_groups) == 2
+
+
+def test_the_hooks_see_every_group_at_once_before_any_update(device):
+    log = []
+    p, q, opt = two_groups(device, optimizer.SGD, dict(lr=0.1), dict(lr=0.2))
+    opt.hooks = [Recorder("a", log), hook.ClipGrad(1.0)]
+    step_both(opt, p, q, grads=(G1,))
+    assert len(log) == 1 and log[0][1] == [p, q]
+    np.testing.assert_array_equal(log[0][2][1], P0)  # q not updated yet when the hooks ran
+    g = np.array(G1 + G1)
+    clipped = g * 1.0 / (np.sqrt(np.sum(g * g)) + 1e-6)  # one global norm over both groups
+    close(p, np.array(P0) - 0.1 * clipped[:3])
+    close(q, np.array(P0) - 0.2 * clipped[3:])
+
+
+def test_a_frozen_group_parameter_is_skipped_and_the_others_updated(device):
+    p, q, opt = two_groups(device, optimizer.Adam, {}, dict(alpha=0.5), **ADAM_HP)
+    opt.hooks = [hook.FreezeParam(p)]
+    step_both(opt, p, q)
+    close(p, P0)
+    close(q, reference("adam", dict(ADAM_HP, alpha=0.5))[-1])
+    assert p not in opt.state and opt.state[q]["step"] == 2
+
+
+def test_an_unbound_optimizer_has_one_group_of_params_none(device):
+    opt = optimizer.SGD(learning_rate=0.1)
+    assert [dict(g) for g in opt.param_groups] == [dict(params=None, learning_rate=0.1, lr=0.1)]
+    opt.param_groups[0]["lr"] = 0.5
+    p = param(P0, device)
+    set_grad(p, G1, device)
+    opt.update([p])
+    close(p, np.array(P0) - 0.5 * np.array(G1))
+    assert opt.learning_rate == 0.5
+
+
+def test_a_group_may_be_a_layer_asked_at_each_step(device):
+    lin, head = make_linear(device), make_linear(device)
+    opt = optimizer.SGD([{"params": lin, "lr": 0.5}, {"params": head.params()}], learning_rate=0.1)
+    for m in (lin, head):
+        set_grad(m.W, GW, device)
+        set_grad(m.b, GB, device)
+    W0 = to_host(lin.W).copy()
+    opt.update()
+    close(lin.W, W0 - 0.5 * np.array(GW))
+    close(head.W, W0 - 0.1 * np.array(GW))
+    with pytest.raises(ValueError, match="given its parameters at construction, it takes no model"):
+        opt.update(lin)
+    opt.param_groups[1]["params"] = [lin.W]  # now in two groups: refused before anything is written
+    with pytest.raises(ValueError, match=r"SGD.update: a parameter of group 1 is in an earlier group too"):
+        opt.update()
+    close(lin.W, W0 - 0.5 * np.array(GW))
+
+
+def test_lr_is_accepted_by_the_constructors():
+    assert optimizer.SGD(lr=0.5).learning_rate == 0.5
+    assert optimizer.AdamW(lr=3e-4, weight_decay=0.1).alpha == 3e-4
+    assert optimizer.RMSprop(lr=0.2).param_groups[0]["lr"] == 0.2
+
+
+def test_grouped_state_is_named_by_position_over_the_groups_and_round_trips(device):
+    p, q, opt = two_groups(device, optimizer.Adam, {}, dict(alpha=0.5), **ADAM_HP)
+    step_both(opt, p, q, grads=(G1,))
+    state = opt.state_dict()
+    assert sorted(state) == ["0/m", "0/step", "0/v", "1/m", "1/step", "1/v", "iteration", "kind"]
+    p2, q2 = param(to_host(p), device), param(to_host(q), device)
+    again = optimizer.Adam([{"params": [p2]}, {"params": [q2], "alpha": 0.5}], **ADAM_HP)
+    again.load_state_dict(state)
+    step_both(opt, p, q, grads=(G2,))
+    step_both(again, p2, q2, grads=(G2,))
+    np.testing.assert_array_equal(to_host(p2), to_host(p))
+    np.testing.assert_array_equal(to_host(q2), to_host(q))
+    close(q, reference("adam", dict(ADAM_HP, alpha=0.5))[-1])
+
+
+@pytest.mark.parametrize("copy_of", [_pickled, _deep_copied], ids=["pickle", "deepcopy"])
+def test_grouped_optimizers_copy_with_their_checks(device, copy_of):
+    p, q, opt = two_groups(device, optimizer.AdamW, {}, dict(weight_decay=0.0), **ADAMW_HP)
+    step_both(opt, p, q, grads=(G1,))
+    p2, q2, opt2 = copy_of((p, q, opt))
+    assert opt2.param_groups[0]["params"][0] is p2 and opt2.param_groups[1]["params"][0] is q2
+    with pytest.raises(ValueError, match="AdamW: weight_decay must be"):
+        opt2.param_groups[1]["weight_decay"] = -1.0
+    step_both(opt, p, q, grads=(G2,))
+    step_both(opt2, p2, q2, grads=(G2,))
+    np.testing.assert_array_equal(to_host(q2), to_host(q))
+    close(q, reference("adamw", dict(ADAMW_HP, weight_decay=0.0))[-1])
+
+
+def test_a_custom_optimizer_reads_its_groups_values_as_attributes(device):
+    class Scaled(optimizer.Optimizer):
+        hyperparameters = {"rate": dict(low=0.0)}
+        lr_name = "rate"
+
+        def __init__(self, params=None, rate=0.1):
+            super().__init__(None, params)
+            self.rate = rate
+
+        def rule(self, param, data, grad):
+            data -= self.rate * grad
+
+    p, q = param(P0, device), param(P0, device)
+    opt = Scaled([{"params": [p]}, {"params": [q], "lr": 1.0}])
+    step_both(opt, p, q, grads=(G1,))
+    close(p, np.array(P0) - 0.1 * np.array(G1))
+    close(q, np.array(P0) - 1.0 * np.array(G1))

@@ -4,7 +4,7 @@ import string
 
 from autograd._checks import flag, is_integer, normalize_axes
 from autograd.backend import device_of, dtype_name, is_array
-from autograd.function.elementwise import where
+from autograd.function.elementwise import abs as abs_, where
 from autograd.function.reduction import expand_reduced, max as max_, min as min_, sum as sum_, sum_array
 from autograd.function.shape import matrix_transpose, reshape, sum_to
 from autograd.variable import Function, Variable, array_of, as_variable
@@ -299,12 +299,6 @@ class Norm2(Function):
         return expand_reduced(gy, shape, self.axis) * x / where(array_of(y) == 0, 1.0, y)  # x / 1 = 0 where y = 0
 
 
-def _abs(x):
-    """|x| as x · sign(x), the sign a constant: gradient sign(x), 0 at 0 (PyTorch's abs)."""
-    data = array_of(x)
-    return x * device_of(data).xp.sign(data)
-
-
 _VECTOR_ORDS = (None, 2, 1, math.inf, -math.inf)
 _MATRIX_ORDS = (None, "fro", 1, -1, math.inf, -math.inf)
 
@@ -361,8 +355,8 @@ def norm(x, ord=None, axis=None, keepdims=False):  # noqa: A002  (NumPy's and Py
         if ord in (None, 2):
             return Norm2(axes, keepdims)(x)
         if ord == 1:
-            return sum_(_abs(x), axes, keepdims)
-        return (max_ if ord > 0 else min_)(_abs(x), axes, keepdims)
+            return sum_(abs_(x), axes, keepdims)
+        return (max_ if ord > 0 else min_)(abs_(x), axes, keepdims)
     if len(axes) != 2:
         raise ValueError(f"norm: axis must be an int (vector norms) or a pair of axes (matrix norms), got {axis!r}")
     if ord not in _MATRIX_ORDS:
@@ -372,5 +366,5 @@ def norm(x, ord=None, axis=None, keepdims=False):  # noqa: A002  (NumPy's and Py
         return Norm2(tuple(sorted(axes)), keepdims)(x)
     rows, columns = axes
     summed, reduced = (rows, columns) if abs(ord) == 1 else (columns, rows)
-    y = (max_ if ord > 0 else min_)(sum_(_abs(x), summed, keepdims=True), reduced, keepdims=True)
+    y = (max_ if ord > 0 else min_)(sum_(abs_(x), summed, keepdims=True), reduced, keepdims=True)
     return y if keepdims else reshape(y, tuple(n for i, n in enumerate(y.shape) if i not in axes))
