@@ -25,7 +25,7 @@ from tqdm import tqdm
 
 import autograd
 import autograd.function as F
-from autograd import Variable, hook, layer, model, optimizer
+from autograd import Variable, hook, layer, model, optimizer, scheduler
 
 
 # ---- the task -----------------------------------------------------------------------------------------------
@@ -117,35 +117,17 @@ def split_decay(gpt):
     return decay, rest
 
 
-class GroupedAdamW:
-    """STAND-IN for `optimizer.AdamW([{"params": decay, "weight_decay": wd}, {"params": rest,
-    "weight_decay": 0.0}], alpha=..., hooks=[hook.ClipGrad(1.0)])`: one AdamW per group, the gradients clipped
-    once, over all of them, by the global norm, before either update."""
-
-    def __init__(self, decay, rest, alpha, weight_decay, betas=(0.9, 0.95)):
-        self.params = decay + rest
-        self.clip = hook.ClipGrad(1.0)
-        self.groups = [optimizer.AdamW(decay, alpha=alpha, beta1=betas[0], beta2=betas[1], weight_decay=weight_decay),
-                       optimizer.AdamW(rest, alpha=alpha, beta1=betas[0], beta2=betas[1], weight_decay=0.0)]
-
-    def set_lr(self, alpha):
-        for opt in self.groups:
-            opt.alpha = alpha
-
-    def update(self):
-        with autograd.no_grad():
-            self.clip([p for p in self.params if p.grad is not None])
-        for opt in self.groups:
-            opt.update()
-
-
-def lr_at(step, peak, warmup, total):
-    """STAND-IN for a scheduler: the learning rate of `step` (0-based), rising linearly to `peak` over `warmup`
-    steps, then falling along a half cosine to 0 at `total`."""
-    if step < warmup:
-        return peak * (step + 1) / warmup
-    progress = (step - warmup) / max(1, total - warmup)
-    return peak * 0.5 * (1.0 + math.cos(math.pi * progress))
+def configure_optimizer(gpt, alpha, weight_decay, warmup, steps):
+    """minGPT's AdamW (betas 0.9 and 0.95) in two parameter groups, weight decay on the matrices only, the
+    gradients clipped to a global norm of 1 over both; and its schedule: the learning rate rises linearly from
+    alpha / warmup to alpha over `warmup` steps, then falls along a half cosine to 0 at `steps`."""
+    decay, rest = split_decay(gpt)
+    opt = optimizer.AdamW([{"params": decay, "weight_decay": weight_decay}, {"params": rest, "weight_decay": 0.0}],
+                          alpha=alpha, beta1=0.9, beta2=0.95, hooks=[hook.ClipGrad(1.0)])
+    sched = scheduler.SequentialLR(opt, [scheduler.LinearLR(opt, start_factor=1 / warmup, total_iters=warmup),
+                                         scheduler.CosineAnnealingLR(opt, T_max=max(1, steps - warmup))],
+                                   milestones=[warmup])
+    return opt, sched
 
 
 # ---- training -----------------------------------------------------------------------------------------------
@@ -153,12 +135,12 @@ def lr_at(step, peak, warmup, total):
 def main(device="cpu", steps=1500, batch_size=64, alpha=5e-4, length=10, digits=10, embed_dim=48, num_heads=3,
          layers=3, weight_decay=0.1, warmup=100, seed=0):
     """Per-step training losses (floats), the exact-match accuracy on the held-out sequences, and the mean
-    wall time of a training step in seconds."""
+    wall time of a training step in seconds. The warm-up lasts `warmup` steps, at most a tenth of `steps`."""
     autograd.seed(seed)
     rng = np.random.default_rng(seed)
     train_sequences, test = sort_task(length, digits)
     gpt = GPT(digits, 2 * length - 1, embed_dim, num_heads, layers).to(device)
-    opt = GroupedAdamW(*split_decay(gpt), alpha=alpha, weight_decay=weight_decay)
+    opt, sched = configure_optimizer(gpt, alpha, weight_decay, max(1, min(warmup, steps // 10)), steps)
 
     losses = []
     start = time.perf_counter()
@@ -168,8 +150,8 @@ def main(device="cpu", steps=1500, batch_size=64, alpha=5e-4, length=10, digits=
         loss = F.cross_entropy(F.reshape(gpt(x), (-1, digits)), t)  # logits (N T, digits) against (N T,) labels
         gpt.cleargrads()
         loss.backward()
-        opt.set_lr(lr_at(step, alpha, warmup, steps))
         opt.update()
+        sched.step()  # the next step's learning rate
         losses.append(loss.data)
         if step % 100 == 99:
             bar.set_postfix(loss=f"{float(loss.data):.4f}")  # a host synchronisation every 100 steps only

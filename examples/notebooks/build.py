@@ -1093,7 +1093,7 @@ GPT = [
 
     import autograd
     import autograd.function as F
-    from autograd import Variable, hook, layer, model, optimizer
+    from autograd import Variable, hook, layer, model, optimizer, scheduler
 
     autograd.seed(0)  # every random draw (initial weights, batches) is reproducible
     """),
@@ -1183,27 +1183,21 @@ GPT = [
     md("""
     ## Training
 
-    minGPT's recipe: AdamW with betas (0.9, 0.95); the weight matrices of the Linear layers decay (0.1), while
-    biases, layer norms and embeddings do not; the learning rate rises linearly over the first 20 steps and
-    then falls along a half cosine; the gradients are clipped to a global norm of 1. Until AdamW takes
-    parameter groups and `autograd.scheduler` exists, the groups are two AdamW optimizers, the clipping is
-    applied once over both, and the learning rate is set by hand at each step.
+    minGPT's recipe: AdamW with betas (0.9, 0.95) in two parameter groups, as in PyTorch: the weight matrices
+    of the Linear layers decay (0.1), while biases, layer norms and embeddings do not. The gradients are
+    clipped to a global norm of 1 (the hooks see both groups at once). `autograd.scheduler` sets the learning
+    rate of every group: `LinearLR` warms it up over the first 20 steps, then `CosineAnnealingLR` takes it
+    along a half cosine to 0; `SequentialLR` runs one after the other. `sched.step()` follows each update.
     """),
     code("""
     linear_weights = {id(m.W) for m in gpt.sublayers() if isinstance(m, layer.Linear)}
     decay = [p for p in gpt.params() if id(p) in linear_weights]
     rest = [p for p in gpt.params() if id(p) not in linear_weights]
-    groups = [optimizer.AdamW(decay, alpha=5e-4, beta1=0.9, beta2=0.95, weight_decay=0.1),
-              optimizer.AdamW(rest, alpha=5e-4, beta1=0.9, beta2=0.95, weight_decay=0.0)]
-    clip = hook.ClipGrad(1.0)
+    opt = optimizer.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": rest, "weight_decay": 0.0}],
+                          alpha=5e-4, beta1=0.9, beta2=0.95, hooks=[hook.ClipGrad(1.0)])
+    sched = scheduler.SequentialLR(opt, [scheduler.LinearLR(opt, start_factor=1 / 20, total_iters=20),
+                                         scheduler.CosineAnnealingLR(opt, T_max=180)], milestones=[20])
     print(f"{len(decay)} tensors decay ({sum(p.size for p in decay)} numbers), {len(rest)} do not")
-
-
-    def lr_at(step, peak=5e-4, warmup=20, total=200):
-        if step < warmup:
-            return peak * (step + 1) / warmup
-        return peak * 0.5 * (1 + math.cos(math.pi * (step - warmup) / (total - warmup)))
-
 
     rng = np.random.default_rng(0)
     losses, rates = [], []
@@ -1212,13 +1206,10 @@ GPT = [
         loss = F.cross_entropy(F.reshape(gpt(Variable(x)), (-1, digits)), t.reshape(-1))
         gpt.cleargrads()
         loss.backward()
-        with autograd.no_grad():
-            clip(gpt.params())  # one global norm over both groups
-        for opt in groups:
-            opt.alpha = lr_at(step)
-            opt.update()
+        opt.update()
+        rates.append(sched.get_last_lr()[0])  # this step's learning rate
+        sched.step()
         losses.append(loss.data)
-        rates.append(lr_at(step))
     losses = autograd.to_host(loss.xp.stack(losses))  # one transfer at the end
     print(f"loss {losses[:10].mean():.3f} (first 10 steps) -> {losses[-10:].mean():.4f} (last 10)")
     """),
