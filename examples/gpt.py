@@ -1,6 +1,6 @@
 """Train a tiny GPT to sort sequences of digits (minGPT's demo), and report its exact-match on held-out sequences.
 
-    python examples/gpt.py                         # 1500 steps on the CPU, over 99 % exact-match, 1 to 2 minutes
+    python examples/gpt.py                         # 1500 steps on the CPU, over 99 % exact-match, about a minute
     python examples/gpt.py --steps 300             # quick
     python examples/gpt.py --length 6 --digits 3   # minGPT's own setting: learnt in a few hundred steps
     python examples/gpt.py --device sim            # the simulated accelerator; --device cuda on a GPU
@@ -12,9 +12,10 @@ held out, the same on every run, and never trained on; the model sorts them gree
 another, and a sequence counts only if all `length` output tokens are right.
 
 The model is minGPT's: token and position embeddings, `layers` pre-LN blocks (layer norm, causal self-attention,
-residual; layer norm, MLP with gelu, residual), a final layer norm and a linear head to the digits. AdamW decays
-the weight matrices only (not biases, layer norms or embeddings), with a linear warm-up then a cosine decay of
-the learning rate, and the gradients clipped to a global norm of 1.
+residual; layer norm, MLP with GPT-2's tanh gelu, residual), a final layer norm and a linear head to the digits.
+AdamW has two parameter groups, weight decay for the weight matrices only (not biases, layer norms or
+embeddings); a scheduler warms the learning rate up linearly, then decays it along a cosine; the gradients are
+clipped to a global norm of 1.
 """
 import argparse
 import math
@@ -111,7 +112,7 @@ def generate(gpt, ids, steps):
 
 def split_decay(gpt):
     """minGPT's rule: the weight matrices of Linear layers decay; biases, layer norms and embeddings do not."""
-    linear = {id(p) for m in gpt.sublayers() if isinstance(m, layer.Linear) for p in [m.W]}
+    linear = {id(m.W) for m in gpt.sublayers() if isinstance(m, layer.Linear)}
     decay = [p for p in gpt.params() if id(p) in linear]
     rest = [p for p in gpt.params() if id(p) not in linear]
     return decay, rest
