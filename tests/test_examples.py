@@ -9,7 +9,8 @@ import sys
 import numpy as np
 import pytest
 
-from autograd import data
+import autograd
+from autograd import Variable, data
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
@@ -92,7 +93,20 @@ def test_dot_example_skips_rendering_when_graphviz_fails(tmp_path, capsys, monke
     (["--format", "jpeg"], "argument --format: invalid choice: 'jpeg'"),
 ], ids=["order-0", "order-text", "format"])
 def test_dot_example_rejects_bad_arguments(tmp_path, args, message):
-    done = subprocess.run([sys.executable, str(ROOT / "examples" / "dot.py"), *args],
+    _rejects(tmp_path, "dot", args, message)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--steps", "0"], "argument --steps: must be above 0, got 0"),
+    (["--length", "six"], "argument --length: expected an int, got 'six'"),
+    (["--alpha=-1e-3"], "argument --alpha: must be above 0, got -1e-3"),
+], ids=["steps-0", "length-text", "alpha-negative"])
+def test_gpt_example_rejects_bad_arguments(tmp_path, args, message):
+    _rejects(tmp_path, "gpt", args, message)
+
+
+def _rejects(tmp_path, name, args, message):
+    done = subprocess.run([sys.executable, str(ROOT / "examples" / f"{name}.py"), *args],
                           cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and message in done.stderr
     assert not any(tmp_path.iterdir())  # nothing written
@@ -146,6 +160,60 @@ def test_cnn_example_plots_its_filters(tmp_path):
     assert (tmp_path / "filters.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_gpt_example_learns_to_sort_on_every_device(device, capsys):
+    # minGPT's own setting (6 digits of 0-2); 100 steps, the same numbers on cpu and sim
+    losses, accuracy, seconds_per_step = _load("gpt").main(device=device.name, steps=100, length=6, digits=3,
+                                                           warmup=10)
+    assert len(losses) == 100 and all(type(v) is float and math.isfinite(v) for v in losses)
+    assert np.mean(losses[-10:]) < 0.2 * np.mean(losses[:10])  # 1.28 -> 0.075
+    assert accuracy > 0.8  # 0.940 of the 182 held-out sequences; 1/3^6 by chance
+    assert seconds_per_step > 0
+    assert f"held-out exact-match {accuracy:.3f} (182 sequences)" in capsys.readouterr().out
+
+
+def test_gpt_example_model_is_causal_and_generates_on_every_device(device):
+    gpt_module = _load("gpt")
+    autograd.seed(0)
+    gpt = gpt_module.GPT(vocab_size=5, block_size=7, embed_dim=12, num_heads=3, layers=2).to(device)
+    ids = np.array([[1, 2, 3, 4, 0, 1, 2], [4, 4, 3, 0, 1, 2, 2]])
+    logits = autograd.to_host(gpt(Variable(ids, device=device)))
+    assert logits.shape == (2, 7, 5)
+    changed = ids.copy()
+    changed[:, 4:] = 0  # a change at positions 4 to 6 leaves the logits of positions 0 to 3 alone
+    again = autograd.to_host(gpt(Variable(changed, device=device)))
+    np.testing.assert_allclose(again[:, :4], logits[:, :4], rtol=1e-5, atol=1e-6)
+    assert not np.allclose(again[:, 4:], logits[:, 4:])
+    out = autograd.to_host(gpt_module.generate(gpt, Variable(ids[:, :3], device=device), 4))
+    assert out.shape == (2, 7) and np.array_equal(out[:, :3], ids[:, :3])
+    assert out.min() >= 0 and out.max() < 5
+
+
+def test_gpt_example_decays_matrices_only_and_schedules_warm_up_then_cosine():
+    gpt_module = _load("gpt")
+    gpt = gpt_module.GPT(vocab_size=5, block_size=7, embed_dim=12, num_heads=3, layers=2)
+    decay, rest = gpt_module.split_decay(gpt)
+    names = {id(p): name for name, p in gpt.named_params()}
+    # minGPT's rule: the weights of Linear layers decay; biases, layer norms and embeddings do not
+    assert sorted(names[id(p)] for p in decay) == sorted(
+        [f"blocks[{i}].{w}.W" for i in range(2)
+         for w in ("attn.q_proj", "attn.k_proj", "attn.v_proj", "attn.out_proj", "fc", "out")] + ["head.W"])
+    assert len(decay) + len(rest) == len(gpt.params()) and all(p.ndim == 2 for p in decay)
+    assert {names[id(p)] for p in rest} >= {"tok.W", "pos.W", "ln.gamma", "ln.beta", "blocks[0].fc.b"}
+    opt, sched = gpt_module.configure_optimizer(gpt, alpha=1.0, weight_decay=0.1, warmup=10, steps=110)
+    assert [len(g["params"]) for g in opt.param_groups] == [len(decay), len(rest)]
+    assert [g["weight_decay"] for g in opt.param_groups] == [0.1, 0.0]
+    lr = []
+    for _ in range(110):
+        alphas = {g["alpha"] for g in opt.param_groups}  # both groups follow the one schedule
+        assert len(alphas) == 1
+        lr.append(alphas.pop())
+        sched.step()
+    # linear from 1/10 to 1 over 10 steps, then a half cosine from 1 at step 10 to 0 at step 110
+    np.testing.assert_allclose(lr[:11], [0.1, 0.19, 0.28, 0.37, 0.46, 0.55, 0.64, 0.73, 0.82, 0.91, 1.0])
+    assert lr[60] == pytest.approx(0.5) and lr[109] == pytest.approx(0.5 * (1 + math.cos(math.pi * 0.99)))
+    assert all(a < b for a, b in zip(lr[:10], lr[1:11])) and all(a > b for a, b in zip(lr[10:], lr[11:]))
+
+
 def _run(tmp_path, name, args):
     done = subprocess.run([sys.executable, str(ROOT / "examples" / f"{name}.py"), "--device", "cpu", *args],
                           cwd=tmp_path, capture_output=True, text=True, timeout=120)
@@ -159,7 +227,8 @@ def _run(tmp_path, name, args):
     ("lstm", ["--epochs", "1", "--hidden-size", "10"], "test MSE against the cosine"),
     ("spiral", ["--epochs", "2"], "training accuracy"),
     ("digits", ["--epochs", "1", "--batch-size", "64", "--alpha", "0.01"], "test accuracy"),
-], ids=["seed", "dot", "lstm", "spiral", "digits"])
+    ("gpt", ["--steps", "5", "--length", "4", "--digits", "3", "--batch-size", "8"], "held-out exact-match"),
+], ids=["seed", "dot", "lstm", "spiral", "digits", "gpt"])
 def test_example_runs_from_the_command_line(tmp_path, name, args, printed):
     assert printed in _run(tmp_path, name, args)
     if name == "dot":

@@ -1071,6 +1071,209 @@ CNN = [
     """),
 ]
 
+# ---- 09 ----------------------------------------------------------------------------------------------------
+
+GPT = [
+    md("""
+    # A tiny GPT learns to sort
+
+    A GPT predicts the next token of a sequence from the tokens before it, and nothing after. This notebook
+    builds minGPT's model from the library's pieces (token and position embeddings, causal self-attention,
+    layer norm, an MLP with gelu), trains it on minGPT's demo task, sorting six digits of 0 to 2, with AdamW,
+    weight decay on the weight matrices only, a warm-up then cosine learning rate and gradient clipping, and
+    then looks at what it learned: its accuracy on sequences it never saw, and where its attention goes.
+    `examples/gpt.py` is the same model as a script, sorting ten digits of 0 to 9.
+    """),
+    code("""
+    %matplotlib inline
+    import math
+
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    import autograd
+    import autograd.function as F
+    from autograd import Variable, hook, layer, model, optimizer, scheduler
+
+    autograd.seed(0)  # every random draw (initial weights, batches) is reproducible
+    """),
+    md("""
+    ## The task
+
+    A sequence of 6 digits is followed by its sorted copy. The model reads `2 0 1 1 0 2 0 0 1 1 2` (the
+    last token left out) and at each position predicts the next token; only the predictions of the sorted
+    half count, so the targets of the first five positions are -100, the label `F.cross_entropy` ignores.
+    A quarter of the 3⁶ = 729 possible sequences is held out and never trained on.
+    """),
+    code("""
+    length, digits = 6, 3
+    every = np.indices((digits,) * length).reshape(length, -1).T  # all 729 sequences
+    order = np.random.default_rng(1234).permutation(len(every))
+    test, train = every[order[:len(every) // 4]], every[order[len(every) // 4:]]
+
+
+    def batch(sequences):
+        whole = np.concatenate([sequences, np.sort(sequences, axis=1)], axis=1)
+        x, t = whole[:, :-1], whole[:, 1:].copy()
+        t[:, :length - 1] = -100  # predictions of the unsorted half are not scored
+        return x, t
+
+
+    x, t = batch(train[:1])
+    print("train:", len(train), "sequences, test:", len(test))
+    print("input  x:", x[0])
+    print("target t:", t[0])
+    """),
+    md("""
+    ## The model
+
+    In self-attention each position makes a query q, a key k and a value v (linear maps of its embedding) and
+    takes the average of the values weighted by softmax(q kᵀ / √d) over the positions. *Causal*: a position
+    may look only at itself and earlier ones, so the scores above the diagonal are -∞ before the softmax and
+    get weight 0. `layer.MultiHeadAttention(48, 3)` has three heads do this apart, each on a third of the
+    embedding, and a linear map mix their outputs; `is_causal=True` applies the mask
+    (`F.scaled_dot_product_attention` is the function inside). A block adds the attention of the
+    layer-normed input to its input, then does the same with an MLP (pre-LN, as GPT-2).
+    """),
+    code("""
+    class Block(model.Model):  # pre-LN: x + attention(ln(x)), then x + mlp(ln(x))
+        def __init__(self, embed_dim, num_heads):
+            super().__init__()
+            self.ln1, self.ln2 = layer.LayerNorm(embed_dim), layer.LayerNorm(embed_dim)
+            self.attn = layer.MultiHeadAttention(embed_dim, num_heads)
+            self.fc = layer.Linear(4 * embed_dim, in_size=embed_dim)
+            self.out = layer.Linear(embed_dim, in_size=4 * embed_dim)
+
+        def forward(self, x):
+            x = x + self.attn(self.ln1(x), is_causal=True)
+            return x + self.out(F.gelu(self.fc(self.ln2(x)), approximate="tanh"))  # GPT-2's gelu
+
+
+    class GPT(model.Model):
+        def __init__(self, vocab_size, block_size, embed_dim=48, num_heads=3, layers=3):
+            super().__init__()
+            self.tok = layer.Embedding(vocab_size, embed_dim)
+            self.pos = layer.Embedding(block_size, embed_dim)
+            self.blocks = [Block(embed_dim, num_heads) for _ in range(layers)]
+            self.ln = layer.LayerNorm(embed_dim)
+            self.head = layer.Linear(vocab_size, in_size=embed_dim, nobias=True)
+
+        def forward(self, ids):
+            x = self.tok(ids) + self.pos(ids.xp.arange(ids.shape[1], device=ids.device.where))
+            for block in self.blocks:
+                x = block(x)
+            return self.head(self.ln(x))  # (N, T, vocab_size): the next-token logits
+
+
+    gpt = GPT(digits, 2 * length - 1)
+    print("logits:", gpt(Variable(x)).shape)
+    print("parameters:", sum(p.size for p in gpt.params()))
+    """),
+    md("""
+    Causal means what it says: changing the last three input tokens leaves the logits of the first eight
+    positions exactly as they were.
+    """),
+    code("""
+    changed = x.copy()
+    changed[0, -3:] = (changed[0, -3:] + 1) % digits
+    with autograd.no_grad():
+        a, b = autograd.to_host(gpt(Variable(x))), autograd.to_host(gpt(Variable(changed)))
+    print("first 8 positions equal:", np.allclose(a[0, :8], b[0, :8]), "  last 3 equal:", np.allclose(a[0, 8:], b[0, 8:]))
+    """),
+    md("""
+    ## Training
+
+    minGPT's recipe: AdamW with betas (0.9, 0.95) in two parameter groups, as in PyTorch: the weight matrices
+    of the Linear layers decay (0.1), while biases, layer norms and embeddings do not. The gradients are
+    clipped to a global norm of 1 (the hooks see both groups at once). `autograd.scheduler` sets the learning
+    rate of every group: `LinearLR` warms it up over the first 20 steps, then `CosineAnnealingLR` takes it
+    along a half cosine to 0; `SequentialLR` runs one after the other. `sched.step()` follows each update.
+    """),
+    code("""
+    linear_weights = {id(m.W) for m in gpt.sublayers() if isinstance(m, layer.Linear)}
+    decay = [p for p in gpt.params() if id(p) in linear_weights]
+    rest = [p for p in gpt.params() if id(p) not in linear_weights]
+    opt = optimizer.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": rest, "weight_decay": 0.0}],
+                          alpha=5e-4, beta1=0.9, beta2=0.95, hooks=[hook.ClipGrad(1.0)])
+    sched = scheduler.SequentialLR(opt, [scheduler.LinearLR(opt, start_factor=1 / 20, total_iters=20),
+                                         scheduler.CosineAnnealingLR(opt, T_max=180)], milestones=[20])
+    print(f"{len(decay)} tensors decay ({sum(p.size for p in decay)} numbers), {len(rest)} do not")
+
+    rng = np.random.default_rng(0)
+    losses, rates = [], []
+    for step in range(200):
+        x, t = batch(train[rng.integers(len(train), size=64)])
+        loss = F.cross_entropy(F.reshape(gpt(Variable(x)), (-1, digits)), t.reshape(-1))
+        gpt.cleargrads()
+        loss.backward()
+        opt.update()
+        rates.append(sched.get_last_lr()[0])  # this step's learning rate
+        sched.step()
+        losses.append(loss.data)
+    losses = autograd.to_host(loss.xp.stack(losses))  # one transfer at the end
+    print(f"loss {losses[:10].mean():.3f} (first 10 steps) -> {losses[-10:].mean():.4f} (last 10)")
+    """),
+    code("""
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.5))
+    left.plot(losses)
+    left.set_yscale("log")
+    left.set_xlabel("step")
+    left.set_title("cross entropy of the sorted half")
+    right.plot(rates)
+    right.set_xlabel("step")
+    right.set_title("learning rate: warm-up, then cosine")
+    plt.show()
+    """),
+    md("""
+    ## Sorting sequences it never saw
+
+    Generation is greedy: feed the 6 digits, take the most likely next token, append it, and again, 6 times.
+    A sequence counts only if all six output digits are right.
+    """),
+    code("""
+    ids = Variable(test)
+    with autograd.no_grad(), autograd.test_mode():
+        for _ in range(length):
+            next_ids = F.argmax(gpt(ids)[:, -1], axis=-1)  # the most likely next digit of each sequence
+            ids = F.concat([ids, F.unsqueeze(next_ids, 1)], axis=1)
+    output = autograd.to_host(ids)[:, length:]
+    right = np.all(output == np.sort(test, axis=1), axis=1)
+    print(f"exact-match on {len(test)} held-out sequences: {right.mean():.1%}")
+    for seq, out in zip(test[:5], output[:5]):
+        print(seq, "->", out)
+    """),
+    md("""
+    ## Where the attention goes
+
+    The attention weights of the three heads of the last block for one held-out sequence, rows the position
+    that predicts, columns the positions it looks at (the upper triangle is 0: the future is masked).
+    MultiHeadAttention returns only its output, so the weights are recomputed from its query and key
+    projections: softmax(q kᵀ / √d) with the causal mask.
+    """),
+    code("""
+    seq = test[:1]
+    whole = np.concatenate([seq, np.sort(seq, axis=1)], axis=1)[:, :-1]
+    T = whole.shape[1]
+    with autograd.no_grad():
+        h = gpt.tok(Variable(whole)) + gpt.pos(np.arange(T))
+        for block in gpt.blocks[:-1]:
+            h = block(h)
+        attn, h = gpt.blocks[-1].attn, gpt.blocks[-1].ln1(h)
+        q, k = (F.transpose(F.reshape(proj(h), (1, T, 3, -1)), (0, 2, 1, 3)) for proj in (attn.q_proj, attn.k_proj))
+        scores = F.matmul(q, F.matrix_transpose(k)) / math.sqrt(q.shape[-1])
+        future = np.triu(np.ones((T, T), dtype=bool), 1)
+        weights = autograd.to_host(F.softmax(F.mask_fill(scores, future, -math.inf), axis=-1))[0]
+    labels = [str(d) for d in whole[0]]
+    fig, axes = plt.subplots(1, 3, figsize=(11, 3.6))
+    for head, ax in enumerate(axes):
+        ax.imshow(weights[head], cmap="Blues", vmin=0, vmax=1)
+        ax.set_xticks(range(len(labels)), labels)
+        ax.set_yticks(range(len(labels)), labels)
+        ax.set_title(f"head {head}")
+    plt.show()
+    """),
+]
+
 NOTEBOOKS = {
     "01_quickstart": QUICKSTART,
     "02_optimizers_and_hooks": OPTIMIZERS,
@@ -1080,6 +1283,7 @@ NOTEBOOKS = {
     "06_graphs": GRAPHS,
     "07_gpu": GPU,
     "08_cnn": CNN,
+    "09_gpt": GPT,
 }
 
 
