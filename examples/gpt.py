@@ -35,6 +35,9 @@ def sort_task(length=10, digits=10, n_test=1000):
     """Held-out test sequences: `n_test` distinct sequences of `length` digits in [0, digits) (a quarter of all
     of them if that is fewer), the same on every run; and `train_sequences(rng, n)`, which draws n sequences
     at random from all the others."""
+    if digits ** length < 4:
+        raise ValueError(f"sort_task: {digits} digits in sequences of {length} make {digits ** length} sequences, "
+                         "too few to hold a quarter out for testing")
     weights = digits ** np.arange(length)  # a sequence's number in base `digits`: its identity
     count = digits ** length
     n_test = min(n_test, count // 4)
