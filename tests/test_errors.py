@@ -446,6 +446,11 @@ CATALOGUE = [
     ("torch weights with one bias", lambda: layer.RNN(2).load_torch_weights(
         {"weight_ih": np.zeros((2, 1)), "weight_hh": np.zeros((2, 2)), "bias_ih": np.zeros(2)}), ValueError,
      r"^RNN.load_torch_weights: no 'bias_hh'"),
+    # issue 16, review
+    ("MultiHeadAttention (N, L, S) mask with N = h", lambda: layer.MultiHeadAttention(4, 2)(
+        v((2, 3, 4), "float32"), mask=np.ones((2, 3, 3), dtype=bool)), ValueError,
+     r"^MultiHeadAttention: a 3-d mask must have shape \(N·num_heads, L, S\) = \(4, 3, 3\), PyTorch's layout, "
+     r"got \(2, 3, 3\)"),
 ]
 
 
