@@ -851,7 +851,8 @@ class MultiHeadAttention(Layer):
     kdim) and value (N, S, vdim), or the same without the batch axis N; key defaults to query
     (self-attention) and value to key. `mask` broadcasts to the scores (N, h, L, S): (L, S), or (N, 1, 1, S)
     to mask padded keys; a 3-d mask is PyTorch's (N·h, L, S) (unbatched: (h, L, S)), any other 3-d shape an
-    error. **A boolean mask is True where the key takes part**, as in F.scaled_dot_product_attention: the opposite of `nn.MultiheadAttention`'s `attn_mask` and `key_padding_mask` (invert them when porting).
+    error. **A boolean mask is True where the key takes part**, as in F.scaled_dot_product_attention: the opposite
+    of `nn.MultiheadAttention`'s `attn_mask` and `key_padding_mask` (invert them when porting).
     `is_causal=True` is the causal mask itself (PyTorch's is only a hint beside `attn_mask`). The call
     returns the output (N, L, E) alone, not PyTorch's `(output, averaged weights)` pair.
 
