@@ -850,8 +850,9 @@ class MultiHeadAttention(Layer):
     A call `mha(query, key=None, value=None, mask=None, is_causal=False)` takes query (N, L, E), key (N, S,
     kdim) and value (N, S, vdim), or the same without the batch axis N; key defaults to query
     (self-attention) and value to key. `mask` broadcasts to the scores (N, h, L, S): (L, S), or (N, 1, 1, S)
-    to mask padded keys. **A boolean mask is True where the key takes part**, as in F.scaled_dot_product_attention:
-    the opposite of `nn.MultiheadAttention`'s `attn_mask` and `key_padding_mask` (invert them when porting).
+    to mask padded keys; a 3-d mask is PyTorch's (N·h, L, S) (unbatched: (h, L, S)), any other 3-d shape an
+    error. **A boolean mask is True where the key takes part**, as in F.scaled_dot_product_attention: the opposite
+    of `nn.MultiheadAttention`'s `attn_mask` and `key_padding_mask` (invert them when porting).
     `is_causal=True` is the causal mask itself (PyTorch's is only a hint beside `attn_mask`). The call
     returns the output (N, L, E) alone, not PyTorch's `(output, averaged weights)` pair.
 
@@ -886,10 +887,25 @@ class MultiHeadAttention(Layer):
         batched = q.ndim == 3
         heads = [self._split_heads(proj(x) if batched else F.unsqueeze(proj(x), 0))
                  for proj, x in ((self.q_proj, q), (self.k_proj, k), (self.v_proj, v))]
+        mask = self._heads_mask(mask, heads[0].shape[0], heads[0].shape[2], heads[1].shape[2])
         y = F.scaled_dot_product_attention(*heads, mask, is_causal=is_causal, dropout=self.dropout)
         n, _, length, _ = y.shape
         y = self.out_proj(F.reshape(F.transpose(y, (0, 2, 1, 3)), (n, length, self.embed_dim)))
         return y if batched else F.squeeze(y, 0)
+
+    def _heads_mask(self, mask, n, length, source):
+        """A 3-d mask is PyTorch's (N·h, L, S), sample-major (unbatched: (h, L, S)), reshaped to the scores'
+        (N, h, L, S); broadcasting it instead would put a (N, L, S) mask with N = h on the heads. Other masks
+        broadcast as they are."""
+        if getattr(mask, "ndim", None) != 3:
+            return mask
+        expected = (n * self.num_heads, length, source)
+        if tuple(mask.shape) != expected:
+            raise ValueError(f"MultiHeadAttention: a 3-d mask must have shape (N·num_heads, L, S) = {expected}, "
+                             f"PyTorch's layout, got {tuple(mask.shape)}; for one mask per sample pass it as "
+                             "(N, 1, L, S)")
+        shape = (n, self.num_heads, length, source)
+        return F.reshape(mask, shape) if isinstance(mask, Variable) else device_of(mask).xp.reshape(mask, shape)
 
     def _split_heads(self, x):
         """(N, L, E) -> (N, h, L, E / h)."""

@@ -470,6 +470,11 @@ CATALOGUE = [
     ("float64 gradient for a float16 parameter", lambda: optimizer.SGD([HALF]).update(), TypeError,
      r"^SGD.update: a float64 gradient for a float16 parameter '0' of shape \(1,\); gradients keep their "
      r"parameter's dtype \(or are float32 for a float16 or bfloat16 one\)"),
+    # issue 16, review
+    ("MultiHeadAttention (N, L, S) mask with N = h", lambda: layer.MultiHeadAttention(4, 2)(
+        v((2, 3, 4), "float32"), mask=np.ones((2, 3, 3), dtype=bool)), ValueError,
+     r"^MultiHeadAttention: a 3-d mask must have shape \(N·num_heads, L, S\) = \(4, 3, 3\), PyTorch's layout, "
+     r"got \(2, 3, 3\)"),
 ]
 
 

@@ -114,3 +114,16 @@ def test_moves_with_to_and_trains_there(device):
     y = mha(Variable(RNG.normal(size=(2, 3, 4)), dtype="float32", device=device), is_causal=True)
     (y * y).sum().backward()
     assert all(p.grad is not None and p.grad.device == device for p in mha.params())
+
+
+def test_a_3d_mask_is_pytorchs_batch_times_heads_layout(device):
+    # PyTorch's nn.MultiheadAttention reads a 3-d attn_mask as (N·h, L, S), sample-major; broadcast as it stood,
+    # a (N, L, S) mask with N == h put sample i's mask on head i of every sample, silently
+    mha = MultiHeadAttention(4, num_heads=2, dtype="float64").to(device)
+    x = RNG.normal(size=(2, 3, 4))
+    keep = RNG.random((2, 2, 3, 3)) > 0.4  # (N, h, L, S)
+    keep[..., 0] = True
+    y = mha(var(x, device), mask=device.put(keep.reshape(4, 3, 3)))
+    np.testing.assert_allclose(to_host(y), np_mha(mha, x, x, x, keep), rtol=1e-10, atol=1e-12)
+    y = mha(var(x[0], device), mask=device.put(keep[0]))  # unbatched: (h, L, S)
+    np.testing.assert_allclose(to_host(y), np_mha(mha, x[:1], x[:1], x[:1], keep[:1])[0], rtol=1e-10, atol=1e-12)

@@ -5,7 +5,8 @@ import string
 from autograd._checks import flag, is_integer, normalize_axes
 from autograd.backend import device_of, dtype_name, is_array
 from autograd.function.elementwise import abs as abs_, where
-from autograd.function.reduction import expand_reduced, max as max_, min as min_, sum as sum_, sum_array
+from autograd.function.reduction import (expand_reduced, max as max_, min as min_, sqrt_sum_squares, sum as sum_,
+                                         sum_array)
 from autograd.function.shape import matrix_transpose, reshape, sum_to
 from autograd.variable import Function, Variable, array_of, as_variable
 
@@ -290,7 +291,7 @@ class Norm2(Function):
         self.axis, self.keepdims = axis, keepdims
 
     def forward(self, x):
-        return device_of(x).xp.sqrt(sum_array(x * x, self.axis, self.keepdims))
+        return sqrt_sum_squares(x, self.axis, self.keepdims)
 
     def backward(self, gy):
         (x,), (y,) = self.xs, self.ys

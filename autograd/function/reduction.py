@@ -35,6 +35,15 @@ def sum_array(x, axis=None, keepdims=False, divisor=None):
     return y if divisor is None else y / divisor
 
 
+def sqrt_sum_squares(x, axis=None, keepdims=False, divisor=None):
+    """`√(Σ x² / divisor)` over `axis` of a raw array, in x's dtype (std, the 2-norm); float16 is squared and
+    summed in float32 and rounded once, at the end: its squares overflow from 256 where the result need not."""
+    xp = device_of(x).xp
+    if dtype_name(x.dtype) == "float16":
+        return xp.astype(sqrt_sum_squares(xp.astype(x, xp.float32), axis, keepdims, divisor), x.dtype)
+    return xp.sqrt(sum_array(x * x, axis, keepdims, divisor))
+
+
 def _keepdims_shape(x_shape, axis):
     axes = normalize_axes(axis, len(x_shape), "reduction")
     return tuple(1 if i in axes else s for i, s in enumerate(x_shape))
@@ -215,7 +224,7 @@ class Std(Function):
     def forward(self, x):
         xp = device_of(x).xp
         d = x - sum_array(x, self.axis, True, _count(x.shape, self.axis))
-        return xp.sqrt(sum_array(d * d, self.axis, self.keepdims, self.divisor))
+        return sqrt_sum_squares(d, self.axis, self.keepdims, self.divisor)
 
     def backward(self, gy):
         (x,), (y,) = self.xs, self.ys

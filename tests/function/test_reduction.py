@@ -368,3 +368,18 @@ def test_argmax_and_one_hot_work_in_a_gradient_formula(device):
     x = Variable(np.array([[1.0, 3.0, 2.0], [5.0, 4.0, 0.0]]), device=device)
     F.sum(RouteToMax()(x)).backward()
     np.testing.assert_array_equal(to_host(x.grad), [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]])
+
+
+def test_std_and_norm_of_float16_square_in_float32(device):
+    """√(Σ x²) of float16 whose squares overflow (from 256) but whose result does not: 424.25 and 500, as
+    PyTorch's float16 std and linalg.norm, which accumulate in float32; squared in float16 they gave inf."""
+    float16_values(device)  # skips a device without float16
+    x = Variable(np.array([0.0, 600.0], dtype=np.float16), device=device)
+    y = F.std(x, ddof=1)  # √((300² + 300²) / 1)
+    assert y.dtype == np.float16 and y.item() == float(np.float16(300 * np.sqrt(2)))
+    x = Variable(np.array([[300.0, 400.0], [3.0, 4.0]], dtype=np.float16), device=device)
+    np.testing.assert_array_equal(to_host(F.norm(x, axis=1)), np.array([500.0, 5.0], dtype=np.float16))
+    y = F.norm(x)  # ord None: the Frobenius norm of all four
+    assert y.dtype == np.float16 and y.item() == float(np.float16(np.sqrt(250_025.0)))
+    y.backward()
+    np.testing.assert_allclose(to_host(x.grad), to_host(x).astype(np.float64) / np.sqrt(250_025.0), rtol=2e-3)
