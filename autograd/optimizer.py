@@ -125,7 +125,8 @@ class Optimizer(Hyperparameters):
     def add_param_group(self, param_group):
         """Add a group, as PyTorch: a dict of "params" (a Parameter, a list of them, or a Layer) and any of the
         hyperparameters (the others from `defaults`), checked, refused (ValueError) if it shares a parameter with
-        another group.
+        another group or holds a key that is none of them, "lr", "name" or "initial_lr" (PyTorch keeps such a key
+        and ignores it: a misspelled `"weight_dacay"`, or `"weight_decay"` for Adam, would change nothing).
 
         Examples:
             >>> from autograd import Parameter, optimizer
@@ -142,6 +143,10 @@ class Optimizer(Hyperparameters):
         if "params" not in param_group:
             raise ValueError(f"{kind}.add_param_group: a parameter group needs 'params'; got the keys "
                              f"{sorted(param_group)}")
+        for key in param_group:  # a misspelled or foreign hyperparameter would otherwise be kept and never used
+            if key not in self.hyperparameters and key not in _GROUP_KEYS:
+                raise ValueError(f"{kind}.add_param_group: {key!r} is no hyperparameter of {kind}; a group takes "
+                                 f"'params', 'lr' and {sorted(self.hyperparameters)} (and 'name', 'initial_lr')")
         if self.param_groups and self._unbound:
             raise ValueError(f"{kind}.add_param_group: an optimizer given its parameters at each update has one "
                              "group; pass the groups at construction")
@@ -421,6 +426,9 @@ class Optimizer(Hyperparameters):
                 raise ValueError(f"load_state_dict: no entry {name + '/' + missing[0]!r}: {kind} keeps "
                                  f"{list(kept)} for every parameter it has state for")
         return entries
+
+
+_GROUP_KEYS = ("params", "lr", "name", "initial_lr")  # what a group dict may hold besides hyperparameters
 
 
 class ParamGroup(dict):

@@ -461,6 +461,12 @@ CATALOGUE = [
      r"^SGD.add_param_group: some parameters are in parameter group 0 already; a parameter belongs to one group"),
     ("parameter group without params", lambda: optimizer.Adam([{"lr": 0.1}]), ValueError,
      r"^Adam.add_param_group: a parameter group needs 'params'; got the keys \['lr'\]"),
+    ("parameter group with a misspelled key", lambda: optimizer.AdamW([{"params": [PARAM], "weight_dacay": 0.1}]),
+     ValueError, r"^AdamW.add_param_group: 'weight_dacay' is no hyperparameter of AdamW; a group takes 'params', "
+     r"'lr' and \['alpha', 'beta1', 'beta2', 'eps', 'weight_decay'\]"),
+    ("parameter group with PyTorch's Adam weight_decay", lambda: optimizer.Adam([{"params": [PARAM],
+                                                                                 "weight_decay": 0.1}]),
+     ValueError, r"^Adam.add_param_group: 'weight_decay' is no hyperparameter of Adam"),
     ("scheduler step_size 0", lambda: scheduler.StepLR(optimizer.SGD([autograd.Parameter([1.0])]), step_size=0),
      ValueError, r"^StepLR: step_size must be a positive integer, got 0"),
     ("plateau mode", lambda: scheduler.ReduceLROnPlateau(optimizer.SGD([autograd.Parameter([1.0])]), mode="low"),
