@@ -11,7 +11,7 @@ float16 is summed in float32 and rounded to float16 once, after any division (Py
 import math
 from autograd._checks import flag, normalize_axes, number
 from autograd.backend import device_of, dtype_name, ignoring_poles
-from autograd.function.elementwise import exp, where
+from autograd.function.elementwise import astype, exp, where
 from autograd.function.shape import broadcast_to, reshape
 from autograd.variable import Function, Variable, array_of, as_variable
 
@@ -197,7 +197,8 @@ def variance(x, axis=None, keepdims=False, ddof=0):
 
     `ddof=0` (the default, NumPy's) gives the biased population variance, `ddof=1` the unbiased sample estimate
     (PyTorch's default). `ddof` must be below n, the number of elements reduced, else a ValueError (NumPy and
-    PyTorch divide by max(n - ddof, 0) there and warn, giving inf or NaN and non-finite gradients).
+    PyTorch divide by max(n - ddof, 0) there and warn, giving inf or NaN and non-finite gradients). float16 is
+    computed in float32 and rounded once, as PyTorch does.
 
     Examples:
         >>> from autograd import Variable, to_host
@@ -211,6 +212,8 @@ def variance(x, axis=None, keepdims=False, ddof=0):
     """
     x = as_variable(x)
     axes, divisor = _divisor("variance", x, axis, ddof)
+    if is_float16(x.data):  # squared in float16, a deviation from 256 on overflows: in float32, rounded once
+        return astype(variance(astype(x, "float32"), axes, keepdims, ddof), x.dtype)
     d = x - mean(x, axes, keepdims=True)
     return Sum(axes, flag(keepdims, "variance: keepdims"), divisor)(d * d)
 

@@ -383,3 +383,18 @@ def test_std_and_norm_of_float16_square_in_float32(device):
     assert y.dtype == np.float16 and y.item() == float(np.float16(np.sqrt(250_025.0)))
     y.backward()
     np.testing.assert_allclose(to_host(x.grad), to_host(x).astype(np.float64) / np.sqrt(250_025.0), rtol=2e-3)
+
+
+def test_variance_of_float16_squares_in_float32(device):
+    """One outlier of 300 among 100 zeros: its square (90 000) overflows float16, the variance (891) does not;
+    PyTorch's float16 var accumulates in float32 and gives it, as here. The gradient comes back in float16."""
+    float16_values(device)  # skips a device without float16
+    a = np.zeros(100, dtype=np.float16)
+    a[0] = 300.0
+    x = Variable(a, device=device)
+    y = F.variance(x)
+    assert y.dtype == np.float16
+    assert y.item() == float(np.float16(np.var(a.astype(np.float64))))
+    y.backward()
+    assert x.grad.dtype == np.float16
+    np.testing.assert_allclose(to_host(x.grad), 2 * (a - a.astype(np.float64).mean()) / 100, rtol=1e-3)
