@@ -182,8 +182,9 @@ class Optimizer(Hyperparameters):
         parameter that has a gradient; `iteration` grows by one even if none has. `step()` is PyTorch's name.
 
         All or nothing: every gradient is checked before the first write, and a hook that raises (or a gradient
-        it leaves unfit) puts every gradient back as it was, so a retry after fixing the cause is one clean step;
-        parameters, state and counters are untouched until the hooks are through.
+        it leaves unfit) puts every gradient back as it was, and every hook that keeps a state (one with
+        `state_dict` and `load_state_dict`, as LossScaler) back to its state before the step, so a retry after
+        fixing the cause is one clean step; parameters, state and counters are untouched until the hooks are through.
 
         Args:
             model (Layer | list[Parameter] | None): an unbound optimizer's Layer (which then names its state) or
@@ -213,15 +214,20 @@ class Optimizer(Hyperparameters):
         params = groups[0][1] if len(groups) == 1 else [p for _, params in groups for p in params]
         if self.hooks:
             grads = [(p, p.grad) for p in params]  # hooks replace gradients: these references undo them
+            states = []  # (hook, its state before this step) for each hook that keeps one (LossScaler's scale)
             try:
                 with no_grad():
                     for hook in self.hooks:
+                        if hasattr(hook, "load_state_dict"):
+                            states.append((hook, hook.state_dict()))
                         hook(params)
                         params = [p for p in params if p.grad is not None]
                 params = _with_grads(params, kind, where, ", after the hooks")
             except BaseException:
                 for p, grad in grads:
                     p.grad = grad
+                for hook, state in states:
+                    hook.load_state_dict(state)
                 raise
             groups = ([(groups[0][0], params)] if len(groups) == 1 else
                       [(group, [p for p in ps if p.grad is not None]) for group, ps in groups])

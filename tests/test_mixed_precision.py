@@ -175,6 +175,29 @@ def test_the_scale_grows_after_growth_interval_clean_steps_and_an_inf_restarts_t
     assert scales == [4.0, 4.0, 12.0, 12.0, 3.0, 3.0, 3.0, 9.0]
 
 
+def test_a_hook_failing_after_the_scaler_puts_its_scale_and_count_back(device):
+    """All or nothing: a step whose later hook raises leaves the scaler as it was, so the retry is one step
+    (without this the retry unscaled by a grown scale, or counted the failed step towards growth)."""
+    p = param([1.0], device, "float32")
+    scaler = hook.LossScaler(init_scale=4.0, growth_factor=2.0, growth_interval=1)
+    fail = [True]
+
+    def flaky(params):
+        if fail.pop():
+            raise RuntimeError("flaky hook")
+
+    opt = optimizer.SGD([p], learning_rate=0.5, hooks=[scaler, flaky])
+    p.cleargrad()
+    scaler.scale(F.sum(p * 1.0)).backward()  # p.grad = 4
+    with pytest.raises(RuntimeError, match="flaky hook"):
+        opt.update()
+    assert scaler.get_scale() == 4.0 and scaler.state_dict()["growth_tracker"] == 0
+    assert to_host(p.grad).tolist() == [4.0] and to_host(p).tolist() == [1.0]
+    fail.append(False)
+    opt.update()  # the retry: unscaled by 4, then the scale grows
+    assert to_host(p).tolist() == [0.5] and scaler.get_scale() == 8.0
+
+
 def test_a_float16_model_with_loss_scaling_learns_like_float32_and_without_it_does_not():
     """A loss 1e-6 times smaller: its float16 gradients underflow to 0 (Adam with eps=0 gives nan); scaled by
     the LossScaler they do not, and the float16 run ends where the float32 one does."""
