@@ -18,7 +18,8 @@ embeddings); a scheduler warms the learning rate up linearly, then decays it alo
 clipped to a global norm of 1.
 """
 import argparse
-import math
+import pathlib
+import sys
 import time
 
 import numpy as np
@@ -27,6 +28,9 @@ from tqdm import tqdm
 import autograd
 import autograd.function as F
 from autograd import Variable, hook, layer, model, optimizer, scheduler
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from digits import positive  # noqa: E402  (the same checked argparse types as the MLP example)
 
 
 # ---- the task -----------------------------------------------------------------------------------------------
@@ -168,20 +172,6 @@ def main(device="cpu", steps=1500, batch_size=64, alpha=5e-4, length=10, digits=
     print(f"final loss {np.mean(losses[-50:]):.4f}, held-out exact-match {accuracy:.3f} "
           f"({len(test)} sequences), {1000 * seconds_per_step:.1f} ms per step")
     return losses, accuracy, seconds_per_step
-
-
-def positive(kind):
-    """An argparse type: ``kind`` (int or float) of the text, which must be above zero."""
-    def parse(text):
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a{'n' if kind is int else ''} {kind.__name__}, "
-                                             f"got {text!r}") from None
-        if not value > 0:
-            raise argparse.ArgumentTypeError(f"must be above 0, got {text}")
-        return value
-    return parse
 
 
 if __name__ == "__main__":
