@@ -10,7 +10,8 @@ parameter group of an optimizer (its "lr", which is the optimizer's `lr_name`: S
 Construction does what PyTorch's does: it records each group's "initial_lr" (kept if already there) as the
 base learning rate `base_lr` and sets epoch 0's learning rate. Each `step()` adds 1 to `last_epoch` and sets
 `lr = f(base_lr, last_epoch)` in every group, by the closed form PyTorch documents (PyTorch's own steps are
-recursive and may differ from it by rounding, about 1e-16 relative). `get_last_lr()` is the list of the groups'
+recursive and may differ from it by rounding, about 1e-16 relative). Two schedulers stepped on one optimizer chain
+(`ExponentialLR` and `StepLR`: the product of both factors), as PyTorch's do. `get_last_lr()` is the list of the groups'
 learning rates the last step set.
 
 `state_dict()` is a dict of plain numbers and lists (the scheduler's settings and counters, as PyTorch's);
@@ -78,9 +79,18 @@ class LRScheduler:
         raise NotImplementedError
 
     def step(self):
-        """The next epoch: `last_epoch += 1`, then every group's learning rate for it."""
+        """The next epoch: `last_epoch += 1`, then every group's learning rate for it. A rate that something else
+        changed since this scheduler set it (another scheduler of the same optimizer, ReduceLROnPlateau, a hand)
+        keeps that change as a factor from then on, `lr = f(base_lr, epoch) * factor` with `factor *= lr_now /
+        lr_last_set`, so two schedulers chain multiplicatively, as PyTorch's recursive forms do."""
         self.last_epoch += 1
-        self._set(self.lrs_at(self.last_epoch))
+        lrs, last = self.lrs_at(self.last_epoch), getattr(self, "_last_lr", None)
+        if last is not None:
+            factors = getattr(self, "_factors", None) or [1.0] * len(lrs)
+            now = [group["lr"] for group in self.optimizer.param_groups]
+            self._factors = [f * n / was if was and n != was else f for f, n, was in zip(factors, now, last)]
+            lrs = [lr * f for lr, f in zip(lrs, self._factors)]
+        self._set(lrs)
 
     def lrs_at(self, epoch):
         """The learning rate of each group at `epoch`."""

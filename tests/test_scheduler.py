@@ -134,6 +134,33 @@ def test_sequential_restarts_each_scheduler_at_its_milestone():
     close(run(sched, 10)[:, 0], [1.0, 0.5, 0.25, 1.0, 1.0, 0.1, 0.1, 1.0, 0.9, 0.81])
 
 
+def test_two_schedulers_on_one_optimizer_chain_multiplicatively():
+    """PyTorch's documented chaining (ExponentialLR and a step decay, both stepped each epoch): the rate is the
+    product of both factors, base * 0.9^e * 0.1^floor(e / 3); the last one stepped used to overwrite the other."""
+    opt = make_opt(BASES)
+    first, second = scheduler.ExponentialLR(opt, gamma=0.9), scheduler.StepLR(opt, step_size=3, gamma=0.1)
+    out = []
+    for _ in range(20):
+        out.append([g["lr"] for g in opt.param_groups])
+        first.step()
+        second.step()
+    assert second.get_last_lr() == [g["lr"] for g in opt.param_groups]
+    close(out, B * 0.9 ** EPOCHS[:20] * 0.1 ** (EPOCHS[:20] // 3), rtol=1e-12)
+
+
+def test_a_rate_changed_by_hand_carries_on_in_the_schedule():
+    """As PyTorch's recursive forms: halving the rate by hand at epoch 2 halves every later epoch's rate (it
+    used to be undone at the next step)."""
+    opt = make_opt((1.0,))
+    sched = scheduler.ExponentialLR(opt, gamma=0.5)
+    sched.step()
+    sched.step()
+    opt.param_groups[0]["lr"] /= 2          # 0.25 -> 0.125
+    sched.step()
+    sched.step()
+    assert sched.get_last_lr() == [0.03125] and opt.learning_rate == 0.03125
+
+
 def one_cycle(step, peak, total, pct, div, final, strategy, three):
     """OneCycleLR from PyTorch's documented phases."""
     a = peak / div
