@@ -313,7 +313,8 @@ class OneCycleLR(LRScheduler):
     `total_steps - 1`; with `three_phase`, up, back down to the start, then down to the end. Each phase anneals
     from `a` to `b` over its fraction `pct` by `b + (a - b) * (1 + cos(pi * pct)) / 2` ("cos") or
     `a + (b - a) * pct` ("linear"). Phase ends: step `pct_start * total_steps - 1` (then
-    `2 * pct_start * total_steps - 2` with three phases) and `total_steps - 1`. PyTorch also cycles the momentum
+    `2 * pct_start * total_steps - 2` with three phases) and `total_steps - 1`; a phase of no steps (`pct_start *
+    total_steps = 1`) is at its end at once (PyTorch's divides by 0). PyTorch also cycles the momentum
     by default (`cycle_momentum`); this one leaves it (Adam's beta1, Momentum's momentum) as it is. A step
     after the last of the cycle (step `total_steps`, a loop's final `step()`) keeps the final learning rate, where
     PyTorch's extrapolates past it (below 0 with "linear"); one more is a ValueError, as in PyTorch.
@@ -375,7 +376,8 @@ class OneCycleLR(LRScheduler):
         start = 0.0
         for i, end in enumerate(self._phase_ends):
             if step <= end or i == len(self._phase_ends) - 1:
-                pct = min((step - start) / (end - start), 1.0)  # step total_steps: the end (see above)
+                # step total_steps: the end (see above); a phase of no steps (pct_start * total_steps = 1) ends at once
+                pct = 1.0 if end == start else min((step - start) / (end - start), 1.0)
                 lo, hi = points[i], points[i + 1]
                 if self.anneal_strategy == "linear":
                     return lo + (hi - lo) * pct

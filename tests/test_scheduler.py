@@ -198,6 +198,15 @@ def test_one_cycle_100_steps(kwargs):
         sched.step()
 
 
+def test_one_cycle_with_a_warm_up_of_one_step_peaks_at_step_0():
+    """pct_start * total_steps = 1: the rising phase is steps 0 to 0, so step 0 is its end, max_lr (it divided by
+    its length 0: ZeroDivisionError); then the decay from step 0 to 9, linear here: 1 - 0.9 * step / 9."""
+    opt = make_opt((1.0,))
+    sched = scheduler.OneCycleLR(opt, max_lr=1.0, total_steps=10, pct_start=0.1, anneal_strategy="linear",
+                                 div_factor=10.0, final_div_factor=1.0)
+    close(run(sched, 10)[:, 0], [1.0 - 0.9 * step / 9 for step in range(10)])
+
+
 def test_one_cycle_hand_values():
     """pct_start 0.5 of 11 steps: up to step 4.5 (linear: 0.1 + 0.9 * s / 4.5), then down to 0.1 at step 10."""
     opt = make_opt((0.1,))
