@@ -229,7 +229,7 @@ class LossScaler(Hyperparameters):
         for p, g in zip(params, grads):
             p.grad = Variable(g)
         self._growth_tracker += 1
-        if self._growth_tracker == self.growth_interval:
+        if self._growth_tracker >= self.growth_interval:  # >=: an interval lowered below the count
             self._scale *= self.growth_factor
             self._growth_tracker = 0
 
@@ -248,6 +248,8 @@ class LossScaler(Hyperparameters):
         values["scale"] = number("LossScaler.load_state_dict: scale", values["scale"], 0.0, low_open=True,
                                  high_open=True)
         values["growth_tracker"] = integer(values["growth_tracker"], "LossScaler.load_state_dict: growth_tracker")
+        if values["growth_tracker"] < 0:
+            raise ValueError(f"LossScaler.load_state_dict: growth_tracker must be >= 0, got {values['growth_tracker']}")
         checked = LossScaler(values["scale"], values.get("growth_factor", self.growth_factor),
                              values.get("backoff_factor", self.backoff_factor),
                              values.get("growth_interval", self.growth_interval))

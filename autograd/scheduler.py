@@ -10,7 +10,8 @@ parameter group of an optimizer (its "lr", which is the optimizer's `lr_name`: S
 Construction does what PyTorch's does: it records each group's "initial_lr" (kept if already there) as the
 base learning rate `base_lr` and sets epoch 0's learning rate. Each `step()` adds 1 to `last_epoch` and sets
 `lr = f(base_lr, last_epoch)` in every group, by the closed form PyTorch documents (PyTorch's own steps are
-recursive and may differ from it by rounding, about 1e-16 relative). `get_last_lr()` is the list of the groups'
+recursive and may differ from it by rounding, about 1e-16 relative). Two schedulers stepped on one optimizer chain
+(`ExponentialLR` and `StepLR`: the product of both factors), as PyTorch's do. `get_last_lr()` is the list of the groups'
 learning rates the last step set.
 
 `state_dict()` is a dict of plain numbers and lists (the scheduler's settings and counters, as PyTorch's);
@@ -78,9 +79,18 @@ class LRScheduler:
         raise NotImplementedError
 
     def step(self):
-        """The next epoch: `last_epoch += 1`, then every group's learning rate for it."""
+        """The next epoch: `last_epoch += 1`, then every group's learning rate for it. A rate that something else
+        changed since this scheduler set it (another scheduler of the same optimizer, ReduceLROnPlateau, a hand)
+        keeps that change as a factor from then on, `lr = f(base_lr, epoch) * factor` with `factor *= lr_now /
+        lr_last_set`, so two schedulers chain multiplicatively, as PyTorch's recursive forms do."""
         self.last_epoch += 1
-        self._set(self.lrs_at(self.last_epoch))
+        lrs, last = self.lrs_at(self.last_epoch), getattr(self, "_last_lr", None)
+        if last is not None:
+            factors = getattr(self, "_factors", None) or [1.0] * len(lrs)
+            now = [group["lr"] for group in self.optimizer.param_groups]
+            self._factors = [f * n / was if was and n != was else f for f, n, was in zip(factors, now, last)]
+            lrs = [lr * f for lr, f in zip(lrs, self._factors)]
+        self._set(lrs)
 
     def lrs_at(self, epoch):
         """The learning rate of each group at `epoch`."""
@@ -303,7 +313,8 @@ class OneCycleLR(LRScheduler):
     `total_steps - 1`; with `three_phase`, up, back down to the start, then down to the end. Each phase anneals
     from `a` to `b` over its fraction `pct` by `b + (a - b) * (1 + cos(pi * pct)) / 2` ("cos") or
     `a + (b - a) * pct` ("linear"). Phase ends: step `pct_start * total_steps - 1` (then
-    `2 * pct_start * total_steps - 2` with three phases) and `total_steps - 1`. PyTorch also cycles the momentum
+    `2 * pct_start * total_steps - 2` with three phases) and `total_steps - 1`; a phase of no steps (`pct_start *
+    total_steps = 1`) is at its end at once (PyTorch's divides by 0). PyTorch also cycles the momentum
     by default (`cycle_momentum`); this one leaves it (Adam's beta1, Momentum's momentum) as it is. A step
     after the last of the cycle (step `total_steps`, a loop's final `step()`) keeps the final learning rate, where
     PyTorch's extrapolates past it (below 0 with "linear"); one more is a ValueError, as in PyTorch.
@@ -365,7 +376,8 @@ class OneCycleLR(LRScheduler):
         start = 0.0
         for i, end in enumerate(self._phase_ends):
             if step <= end or i == len(self._phase_ends) - 1:
-                pct = min((step - start) / (end - start), 1.0)  # step total_steps: the end (see above)
+                # step total_steps: the end (see above); a phase of no steps (pct_start * total_steps = 1) ends at once
+                pct = 1.0 if end == start else min((step - start) / (end - start), 1.0)
                 lo, hi = points[i], points[i + 1]
                 if self.anneal_strategy == "linear":
                     return lo + (hi - lo) * pct

@@ -481,6 +481,10 @@ CATALOGUE = [
         v((2, 3, 4), "float32"), mask=np.ones((2, 3, 3), dtype=bool)), ValueError,
      r"^MultiHeadAttention: a 3-d mask must have shape \(N·num_heads, L, S\) = \(4, 3, 3\), PyTorch's layout, "
      r"got \(2, 3, 3\)"),
+    # issue 16, review2
+    ("loss scaler negative growth_tracker", lambda: hook.LossScaler().load_state_dict(
+        {"scale": 1.0, "growth_tracker": -1}), ValueError,
+     r"^LossScaler.load_state_dict: growth_tracker must be >= 0, got -1"),
 ]
 
 

@@ -175,6 +175,22 @@ def test_the_scale_grows_after_growth_interval_clean_steps_and_an_inf_restarts_t
     assert scales == [4.0, 4.0, 12.0, 12.0, 3.0, 3.0, 3.0, 9.0]
 
 
+def test_a_growth_interval_lowered_below_the_count_grows_at_the_next_clean_step(device):
+    """3 clean steps of an interval of 4, then the interval set to 2: the 4th clean step grows the scale (the
+    count compared equal to the interval passed 2 and never met it again, so the scale never grew)."""
+    p = param([1.0], device, "float32")
+    scaler = hook.LossScaler(init_scale=4.0, growth_interval=4)
+    opt = optimizer.SGD([p], learning_rate=1e-3, hooks=[scaler])
+    for _ in range(3):
+        scaled_step(scaler, opt, p, [1.0])
+    scaler.growth_interval = 2
+    scales = []
+    for _ in range(3):
+        scaled_step(scaler, opt, p, [1.0])
+        scales.append(scaler.get_scale())
+    assert scales == [8.0, 8.0, 16.0]
+
+
 def test_a_hook_failing_after_the_scaler_puts_its_scale_and_count_back(device):
     """All or nothing: a step whose later hook raises leaves the scaler as it was, so the retry is one step
     (without this the retry unscaled by a grown scale, or counted the failed step towards growth)."""
@@ -257,12 +273,14 @@ SCALER_MISTAKES = [
      r"^LossScaler.load_state_dict: scale must be in \(0.0, inf\)"),
     (lambda: hook.LossScaler().load_state_dict({"scale": 1.0}), ValueError,
      r"^LossScaler.load_state_dict: no entry 'growth_tracker'"),
+    (lambda: hook.LossScaler().load_state_dict({"scale": 1.0, "growth_tracker": -1}), ValueError,
+     r"^LossScaler.load_state_dict: growth_tracker must be >= 0, got -1"),
 ]
 
 
 @pytest.mark.parametrize("make, error, match", SCALER_MISTAKES, ids=[
     "init_scale", "growth_factor", "backoff_factor", "growth_interval", "growth_interval-float", "bad-scale",
-    "missing"])
+    "missing", "negative-count"])
 def test_loss_scaler_mistakes_raise_naming_it(make, error, match):
     with pytest.raises(error, match=match):
         make()

@@ -134,6 +134,33 @@ def test_sequential_restarts_each_scheduler_at_its_milestone():
     close(run(sched, 10)[:, 0], [1.0, 0.5, 0.25, 1.0, 1.0, 0.1, 0.1, 1.0, 0.9, 0.81])
 
 
+def test_two_schedulers_on_one_optimizer_chain_multiplicatively():
+    """PyTorch's documented chaining (ExponentialLR and a step decay, both stepped each epoch): the rate is the
+    product of both factors, base * 0.9^e * 0.1^floor(e / 3); the last one stepped used to overwrite the other."""
+    opt = make_opt(BASES)
+    first, second = scheduler.ExponentialLR(opt, gamma=0.9), scheduler.StepLR(opt, step_size=3, gamma=0.1)
+    out = []
+    for _ in range(20):
+        out.append([g["lr"] for g in opt.param_groups])
+        first.step()
+        second.step()
+    assert second.get_last_lr() == [g["lr"] for g in opt.param_groups]
+    close(out, B * 0.9 ** EPOCHS[:20] * 0.1 ** (EPOCHS[:20] // 3), rtol=1e-12)
+
+
+def test_a_rate_changed_by_hand_carries_on_in_the_schedule():
+    """As PyTorch's recursive forms: halving the rate by hand at epoch 2 halves every later epoch's rate (it
+    used to be undone at the next step)."""
+    opt = make_opt((1.0,))
+    sched = scheduler.ExponentialLR(opt, gamma=0.5)
+    sched.step()
+    sched.step()
+    opt.param_groups[0]["lr"] /= 2          # 0.25 -> 0.125
+    sched.step()
+    sched.step()
+    assert sched.get_last_lr() == [0.03125] and opt.learning_rate == 0.03125
+
+
 def one_cycle(step, peak, total, pct, div, final, strategy, three):
     """OneCycleLR from PyTorch's documented phases."""
     a = peak / div
@@ -169,6 +196,15 @@ def test_one_cycle_100_steps(kwargs):
     assert opt.param_groups[1]["max_lr"] == 0.5 and opt.param_groups[1]["initial_lr"] == 0.5 / full["div"]
     with pytest.raises(ValueError, match="OneCycleLR: stepped 101 times for a cycle of total_steps=100"):
         sched.step()
+
+
+def test_one_cycle_with_a_warm_up_of_one_step_peaks_at_step_0():
+    """pct_start * total_steps = 1: the rising phase is steps 0 to 0, so step 0 is its end, max_lr (it divided by
+    its length 0: ZeroDivisionError); then the decay from step 0 to 9, linear here: 1 - 0.9 * step / 9."""
+    opt = make_opt((1.0,))
+    sched = scheduler.OneCycleLR(opt, max_lr=1.0, total_steps=10, pct_start=0.1, anneal_strategy="linear",
+                                 div_factor=10.0, final_div_factor=1.0)
+    close(run(sched, 10)[:, 0], [1.0 - 0.9 * step / 9 for step in range(10)])
 
 
 def test_one_cycle_hand_values():
